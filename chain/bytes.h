@@ -1,0 +1,58 @@
+// Fixed-size byte values (hashes, keys, signatures) and hex conversion.
+//
+// Variable-length byte strings are std::string, as protobuf `bytes` fields are.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace agritrace::chain {
+
+using Hash256 = std::array<uint8_t, 32>;
+using PubKey = std::array<uint8_t, 32>;      // x-only secp256k1 public key (BIP-340)
+using Signature = std::array<uint8_t, 64>;   // BIP-340 Schnorr signature
+
+// Lower-case hex of any bytes.
+std::string ToHex(std::string_view bytes);
+template <size_t N>
+std::string ToHex(const std::array<uint8_t, N>& bytes) {
+  return ToHex(std::string_view(reinterpret_cast<const char*>(bytes.data()), N));
+}
+
+// Decodes hex (either case); nullopt on odd length or a non-hex character.
+std::optional<std::string> FromHex(std::string_view hex);
+
+// Exactly N bytes from hex, or nullopt.
+template <size_t N>
+std::optional<std::array<uint8_t, N>> ArrayFromHex(std::string_view hex) {
+  auto bytes = FromHex(hex);
+  if (!bytes || bytes->size() != N) return std::nullopt;
+  std::array<uint8_t, N> out;
+  for (size_t i = 0; i < N; ++i) out[i] = static_cast<uint8_t>((*bytes)[i]);
+  return out;
+}
+
+// Exactly N bytes from a byte string, or nullopt.
+template <size_t N>
+std::optional<std::array<uint8_t, N>> ArrayFromBytes(std::string_view bytes) {
+  if (bytes.size() != N) return std::nullopt;
+  std::array<uint8_t, N> out;
+  for (size_t i = 0; i < N; ++i) out[i] = static_cast<uint8_t>(bytes[i]);
+  return out;
+}
+
+template <size_t N>
+std::string AsBytes(const std::array<uint8_t, N>& bytes) {
+  return std::string(reinterpret_cast<const char*>(bytes.data()), N);
+}
+
+// Big-endian fixed-width integers, for sortable RocksDB keys and signed layouts.
+void AppendBigEndian64(std::string& out, uint64_t value);
+void AppendBigEndian32(std::string& out, uint32_t value);
+uint64_t ReadBigEndian64(std::string_view bytes);  // requires bytes.size() >= 8
+uint32_t ReadBigEndian32(std::string_view bytes);  // requires bytes.size() >= 4
+
+}  // namespace agritrace::chain

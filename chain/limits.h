@@ -1,0 +1,41 @@
+// Protocol limits. Changing one is a protocol change: every node must agree.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace agritrace::chain {
+
+// A signed envelope on the wire: body + 32-byte key + 64-byte signature + framing.
+inline constexpr size_t kMaxRecordBodyBytes = 16 * 1024;
+inline constexpr size_t kMaxEnvelopeBytes = kMaxRecordBodyBytes + 256;
+
+// Strings inside a record (names, commodity, field, organisation...).
+inline constexpr size_t kMaxTextBytes = 256;
+inline constexpr size_t kMaxChainIdBytes = 64;
+
+// GS1: GTIN-14 and lot codes (AI 10 allows up to 20 characters of set 82).
+inline constexpr size_t kGtinDigits = 14;
+inline constexpr size_t kMaxLotCodeChars = 20;
+inline constexpr size_t kGlnDigits = 13;
+
+// Pack/Transform fan-in and fan-out.
+inline constexpr size_t kMaxTransformInputs = 64;
+inline constexpr size_t kMaxTransformOutputs = 256;
+inline constexpr size_t kMaxRolesPerParticipant = 8;
+
+// Quantities in thousandths of a unit; 10^15 milli-kg is a million tonnes times a thousand.
+inline constexpr int64_t kMaxQuantityMilli = 1'000'000'000'000'000;
+
+// Blocks.
+inline constexpr size_t kMaxBlockRecords = 10'000;
+inline constexpr size_t kMaxBlockBytes = 32 * 1024 * 1024;
+inline constexpr size_t kMaxValidators = 100;
+
+static_assert(kMaxEnvelopeBytes > kMaxRecordBodyBytes + 32 + 64,
+              "an envelope must fit a maximal body, key and signature");
+static_assert(kMaxBlockBytes >= kMaxEnvelopeBytes * 1000,
+              "a block must fit at least a thousand maximal records");
+static_assert(kMaxTransformOutputs * kMaxEnvelopeBytes / kMaxTransformOutputs <= kMaxEnvelopeBytes);
+
+}  // namespace agritrace::chain

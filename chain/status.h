@@ -1,0 +1,104 @@
+// Status and Result<T>: errors as values across module boundaries.
+//
+// A Status carries a stable reason code (SPEC section 4) and a sentence a person can act on.
+// Reason codes are part of the protocol: their names never change once released.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace agritrace::chain {
+
+enum class Reason {
+  kOk = 0,
+  // Record and block rejections (SPEC section 4).
+  kMalformed,
+  kWrongChain,
+  kBadSignature,
+  kUnknownSigner,
+  kNotAuthorized,
+  kReplay,
+  kLotExists,
+  kUnknownLot,
+  kNotCustodian,
+  kInsufficientQuantity,
+  kMassBalance,
+  kBadGs1Key,
+  kRecalled,
+  kTooLarge,
+  kStaleTimestamp,
+  kInTransit,           // the lot is shipped and not yet received
+  kNotInTransit,        // receiving a lot that was not shipped
+  kUnknownParticipant,  // a named receiver/carrier/participant is not registered
+  kAlreadyRegistered,   // a public key or participant name is taken
+  kMempoolFull,
+  // Operational failures.
+  kNotFound,
+  kIoError,
+  kBadPassword,
+  kTimeout,
+  kUnavailable,
+  kInternal,
+};
+
+// The stable code, e.g. "NOT_CUSTODIAN".
+std::string_view ReasonName(Reason reason);
+// Inverse of ReasonName; kInternal for unknown names.
+Reason ReasonFromName(std::string_view name);
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(Reason reason, std::string message) : reason_(reason), message_(std::move(message)) {}
+  static Status Ok() { return Status(); }
+
+  bool ok() const { return reason_ == Reason::kOk; }
+  Reason reason() const { return reason_; }
+  const std::string& message() const { return message_; }
+  // "REASON: sentence", or "OK".
+  std::string ToString() const;
+
+ private:
+  Reason reason_ = Reason::kOk;
+  std::string message_;
+};
+
+inline Status Reject(Reason reason, std::string message) {
+  return Status(reason, std::move(message));
+}
+
+// A value or the Status that explains why there is none.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}        // NOLINT: implicit by design
+  Result(Status status) : value_(std::move(status)) {}  // NOLINT: must not be ok
+
+  bool ok() const { return std::holds_alternative<T>(value_); }
+  const Status& status() const {
+    static const Status kOkStatus;
+    return ok() ? kOkStatus : std::get<Status>(value_);
+  }
+  T& value() & { return std::get<T>(value_); }
+  const T& value() const& { return std::get<T>(value_); }
+  T&& value() && { return std::get<T>(std::move(value_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+ private:
+  std::variant<T, Status> value_;
+};
+
+}  // namespace agritrace::chain
+
+// Propagate a failed Status from an expression returning Status.
+#define AGRI_RETURN_IF_ERROR(expr)             \
+  do {                                         \
+    ::agritrace::chain::Status _st = (expr);   \
+    if (!_st.ok()) return _st;                 \
+  } while (0)
