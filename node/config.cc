@@ -1,0 +1,101 @@
+#include "node/config.h"
+
+#include <filesystem>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace agritrace::node {
+namespace {
+
+using chain::Reason;
+using chain::Reject;
+
+// Every known key, as "table.key". Anything else in the file is a typo.
+constexpr const char* kKnownKeys[] = {
+    "node.name",           "node.genesis",          "node.key_file",
+    "node.data_dir",       "grpc.addr",             "grpc.max_message_bytes",
+    "grpc.submit_wait_default_ms", "grpc.submit_wait_max_ms", "http.addr",
+    "mempool.max_records", "mempool.max_bytes",     "log.level",
+};
+
+chain::Status CheckKnownKeys(const toml::table& root) {
+  for (const auto& [table_name, node] : root) {
+    const toml::table* table = node.as_table();
+    if (!table) {
+      return Reject(Reason::kMalformed, "config: unexpected top-level key '" +
+                                            std::string(table_name.str()) + "'");
+    }
+    for (const auto& [key, value] : *table) {
+      std::string full = std::string(table_name.str()) + "." + std::string(key.str());
+      bool known = false;
+      for (const char* k : kKnownKeys) known = known || full == k;
+      if (!known) return Reject(Reason::kMalformed, "config: unknown option '" + full + "'");
+    }
+  }
+  return chain::Status::Ok();
+}
+
+template <typename T>
+void Read(const toml::table& root, const char* table, const char* key, T& out) {
+  if (auto value = root[table][key].value<T>()) out = *value;
+}
+
+}  // namespace
+
+std::string NodeConfig::Resolve(const std::string& path) const {
+  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(dir) / path).string();
+}
+
+chain::Result<NodeConfig> LoadConfig(const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << "config " << path << ": " << e.description() << " at line " << e.source().begin.line;
+    return Reject(Reason::kMalformed, msg.str());
+  }
+  AGRI_RETURN_IF_ERROR(CheckKnownKeys(root));
+  NodeConfig config;
+  config.dir = std::filesystem::absolute(path).parent_path().string();
+  Read(root, "node", "name", config.name);
+  Read(root, "node", "genesis", config.genesis_file);
+  Read(root, "node", "key_file", config.key_file);
+  Read(root, "node", "data_dir", config.data_dir);
+  Read(root, "grpc", "addr", config.grpc_addr);
+  Read(root, "grpc", "max_message_bytes", config.grpc_max_message_bytes);
+  Read(root, "grpc", "submit_wait_default_ms", config.submit_wait_default_ms);
+  Read(root, "grpc", "submit_wait_max_ms", config.submit_wait_max_ms);
+  Read(root, "http", "addr", config.http_addr);
+  Read(root, "mempool", "max_records", config.mempool_max_records);
+  Read(root, "mempool", "max_bytes", config.mempool_max_bytes);
+  Read(root, "log", "level", config.log_level);
+  return config;
+}
+
+std::string ConfigToToml(const NodeConfig& c) {
+  std::ostringstream out;
+  out << "# AgriTrace node configuration. Every option is also a flag of `agritrace-node run`.\n"
+      << "# Relative paths resolve against this file's directory.\n\n"
+      << "[node]\n"
+      << "name = \"" << c.name << "\"\n"
+      << "genesis = \"" << c.genesis_file << "\"\n"
+      << "key_file = \"" << c.key_file << "\"   # encrypted; password from AGRITRACE_PASSWORD\n"
+      << "data_dir = \"" << c.data_dir << "\"\n\n"
+      << "[grpc]\n"
+      << "addr = \"" << c.grpc_addr << "\"\n"
+      << "max_message_bytes = " << c.grpc_max_message_bytes << "\n"
+      << "submit_wait_default_ms = " << c.submit_wait_default_ms << "\n"
+      << "submit_wait_max_ms = " << c.submit_wait_max_ms << "\n\n"
+      << "[http]\n"
+      << "addr = \"" << c.http_addr << "\"\n\n"
+      << "[mempool]\n"
+      << "max_records = " << c.mempool_max_records << "\n"
+      << "max_bytes = " << c.mempool_max_bytes << "\n\n"
+      << "[log]\n"
+      << "level = \"" << c.log_level << "\"   # trace, debug, info, warn, error\n";
+  return out.str();
+}
+
+}  // namespace agritrace::node

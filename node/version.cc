@@ -1,1 +1,0 @@
-#include "node/version.h"
