@@ -64,6 +64,11 @@ chain::Result<v1::Participant> MakeSample(const SampleParticipant& sample, chain
 chain::Status InitDevNetwork(const InitOptions& options) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::absolute(options.dir);
+  const uint64_t n = options.scrypt_n;
+  if (n < 2 || n > chain::kMaxScryptN || (n & (n - 1)) != 0) {
+    return Reject(Reason::kMalformed, "--scrypt-n must be a power of two from 2 to " +
+                                          std::to_string(chain::kMaxScryptN));
+  }
   if (fs::exists(dir / "genesis.json")) {
     return Reject(Reason::kAlreadyRegistered,
                   (dir / "genesis.json").string() + " exists; init never overwrites a network");
