@@ -1,0 +1,91 @@
+// The `agritrace` subcommands. Each Add*Commands registers subcommands on the app; when one is
+// chosen its work is stored in `action` and run after the whole command line has been parsed
+// (so global options given after the subcommand are already in the Context).
+//
+// The Build*/Run* functions are exposed for unit tests; they print through ctx.out().
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "agritrace/v1/records.pb.h"
+#include "chain/record.h"
+#include "chain/status.h"
+#include "wallet-cli/cli_context.h"
+#include "wallet-cli/output.h"
+
+namespace agritrace::wallet {
+
+using Action = std::function<chain::Status()>;
+
+void AddKeyCommands(CLI::App& app, Context& ctx, Action& action);
+void AddSignCommands(CLI::App& app, Context& ctx, Action& action);
+void AddRecordCommands(CLI::App& app, Context& ctx, Action& action);
+void AddQueryCommands(CLI::App& app, Context& ctx, Action& action);
+
+// Registers `callback` on `sub` so that choosing it stores `run` into `action`.
+template <typename Run>
+void SetAction(CLI::App* sub, Action& action, Run run) {
+  sub->callback([&action, run] { action = run; });
+}
+
+// --- Signing (commands_sign.cc)
+
+// Flags every signing command accepts.
+struct SignFlags {
+  bool no_wait = false;   // return once accepted into the mempool
+  std::string out_file;   // sign offline into this file instead of submitting
+  std::string time;       // record timestamp (ISO 8601); default now
+};
+
+// Signs `body` (its event set) with the --key key and either writes it to --out or submits it,
+// printing the one-line result.
+chain::Status SignAndSend(Context& ctx, const SignFlags& flags, v1::RecordBody body);
+// Same, returning the signed record without printing or submitting (for --out and tests).
+chain::Result<chain::Record> SignForContext(Context& ctx, const SignFlags& flags,
+                                            v1::RecordBody body);
+
+struct HarvestArgs {
+  std::string lot;
+  std::string commodity;
+  std::string variety;
+  std::string quantity;
+  std::string net_mass;
+  std::string field;
+  std::string location;       // LAT,LON
+  std::string gln;
+  std::string harvest_time;   // ISO 8601; default now
+};
+chain::Result<v1::RecordBody> BuildHarvest(const HarvestArgs& args, int64_t now_ms);
+
+struct TransformArgs {
+  std::vector<std::string> from;  // LOT:QTY
+  std::vector<std::string> to;    // LOT:QTY
+  std::string net_mass;
+  std::string commodity;
+  std::string variety;
+};
+chain::Result<v1::RecordBody> BuildTransform(const TransformArgs& args, v1::TransformKind kind);
+
+struct RegisterArgs {
+  std::string name;
+  std::string pubkey;  // 64 hex, or a keystore name
+  std::vector<std::string> roles;
+  std::string organization;
+  std::string gln;
+  std::string location;
+};
+chain::Result<v1::RecordBody> BuildRegister(Context& ctx, const RegisterArgs& args);
+
+// --- Records (commands_records.cc)
+
+// What `record show --json` prints: the signed file JSON plus "signature_valid".
+nlohmann::json RecordShowJson(const chain::Record& record);
+chain::Status RunRecordShow(Context& ctx, const std::string& path);
+chain::Status RunSubmit(Context& ctx, const std::vector<std::string>& files, bool no_wait);
+
+}  // namespace agritrace::wallet

@@ -1,0 +1,329 @@
+// Signing commands: register, harvest, pack, transform, ship, receive.
+#include <memory>
+
+#include "chain/bytes.h"
+#include "chain/gs1.h"
+#include "chain/keys.h"
+#include "chain/limits.h"
+#include "chain/quantity.h"
+#include "chain/record_json.h"
+#include "wallet-cli/wallet.h"
+
+#include "wallet-cli/commands.h"
+
+namespace agritrace::wallet {
+namespace {
+
+using chain::Reason;
+using chain::Reject;
+
+// --net-mass must be a mass; count lots need it.
+chain::Result<v1::Quantity> ParseNetMass(const std::string& text) {
+  auto q = chain::ParseQuantity(text);
+  if (!q.ok()) return q.status();
+  if (chain::KindOfUnit(q->unit()) != chain::UnitKind::kMass) {
+    return Reject(Reason::kMalformed, "--net-mass must be a mass such as 5kg, not '" + text + "'");
+  }
+  return q;
+}
+
+bool IsCount(const v1::Quantity& q) { return chain::KindOfUnit(q.unit()) == chain::UnitKind::kCount; }
+
+chain::Status NeedNetMass(const v1::LotKey& lot, const v1::Quantity& q) {
+  return Reject(Reason::kMalformed, chain::FormatLotKey(lot) + " is counted in " + q.unit() +
+                                        "; give --net-mass (the mass of one " + q.unit() + ")");
+}
+
+void AddSignFlags(CLI::App* sub, SignFlags& flags) {
+  sub->add_flag("--no-wait", flags.no_wait, "Return once the node accepts it into its mempool");
+  sub->add_option("--out", flags.out_file,
+                  "Sign offline: write the signed record to FILE instead of submitting "
+                  "(no node contact when --chain-id is given)");
+  sub->add_option("--time", flags.time, "Record timestamp, ISO 8601 (default now)");
+}
+
+chain::Status PrintSigned(Context& ctx, const SignFlags& flags, const chain::Record& record) {
+  AGRI_RETURN_IF_ERROR(WriteSignedFile(flags.out_file, record));
+  const std::string id = chain::ToHex(record.id);
+  if (ctx.out().json()) {
+    nlohmann::json j = RecordToFileJson(record);
+    j["file"] = flags.out_file;
+    ctx.out().Json(j);
+  } else {
+    ctx.out().Line("signed " + CommandName(record.body) + " " +
+                   RecordSubject(record.body) + " into " + flags.out_file + " (record " + id +
+                   ")");
+  }
+  return chain::Status::Ok();
+}
+
+}  // namespace
+
+chain::Result<chain::Record> SignForContext(Context& ctx, const SignFlags& flags,
+                                            v1::RecordBody body) {
+  int64_t timestamp_ms = Context::NowMs();
+  if (!flags.time.empty()) {
+    auto parsed = chain::ParseIsoTime(flags.time);
+    if (!parsed.ok()) return parsed.status();
+    timestamp_ms = *parsed;
+  }
+  auto key = ctx.SigningKey();
+  if (!key.ok()) return key.status();
+  auto chain_id = ctx.ChainId();
+  if (!chain_id.ok()) return chain_id.status();
+  return SignBody(std::move(body), *chain_id, timestamp_ms, RandomNonce(), *key);
+}
+
+chain::Status SignAndSend(Context& ctx, const SignFlags& flags, v1::RecordBody body) {
+  auto record = SignForContext(ctx, flags, std::move(body));
+  if (!record.ok()) return record.status();
+  if (!flags.out_file.empty()) return PrintSigned(ctx, flags, *record);
+  auto response = ctx.node().SubmitRecord(record->envelope, !flags.no_wait);
+  if (!response.ok()) return response.status();
+  const std::string id = response->record_id().empty() ? chain::ToHex(record->id)
+                                                       : chain::ToHex(response->record_id());
+  if (ctx.out().json()) {
+    ctx.out().Json(SubmitResultJson(id, response->committed(), response->height()));
+  } else {
+    ctx.out().Line(SubmitResultLine(record->body, id, response->committed(), response->height()));
+  }
+  return chain::Status::Ok();
+}
+
+chain::Result<v1::RecordBody> BuildHarvest(const HarvestArgs& args, int64_t now_ms) {
+  auto lot = chain::ParseLotKey(args.lot);
+  if (!lot.ok()) return lot.status();
+  v1::RecordBody body;
+  v1::Harvest& h = *body.mutable_harvest();
+  *h.mutable_lot() = *lot;
+  h.set_commodity(args.commodity);
+  h.set_variety(args.variety);
+  h.set_field(args.field);
+  auto quantity = chain::ParseQuantity(args.quantity);
+  if (!quantity.ok()) return quantity.status();
+  *h.mutable_quantity() = *quantity;
+  if (!args.net_mass.empty()) {
+    auto net = ParseNetMass(args.net_mass);
+    if (!net.ok()) return net.status();
+    *h.mutable_net_mass_per_unit() = *net;
+  } else if (IsCount(*quantity)) {
+    return NeedNetMass(*lot, *quantity);
+  }
+  h.set_harvest_time_ms(now_ms);
+  if (!args.harvest_time.empty()) {
+    auto t = chain::ParseIsoTime(args.harvest_time);
+    if (!t.ok()) return t.status();
+    h.set_harvest_time_ms(*t);
+  }
+  auto location = ParseLocation(args.gln, args.location);
+  if (!location.ok()) return location.status();
+  if (location->ByteSizeLong() > 0) *h.mutable_location() = *location;
+  return body;
+}
+
+chain::Result<v1::RecordBody> BuildTransform(const TransformArgs& args, v1::TransformKind kind) {
+  if (args.from.size() > chain::kMaxTransformInputs || args.to.size() > chain::kMaxTransformOutputs) {
+    return Reject(Reason::kTooLarge, "at most " + std::to_string(chain::kMaxTransformInputs) +
+                                         " --from and " +
+                                         std::to_string(chain::kMaxTransformOutputs) +
+                                         " --to lots per record");
+  }
+  v1::RecordBody body;
+  v1::Transform& t = *body.mutable_transform();
+  t.set_kind(kind);
+  for (const std::string& text : args.from) {
+    auto amount = ParseLotAmount(text);
+    if (!amount.ok()) return amount.status();
+    *t.add_inputs() = *amount;
+  }
+  std::optional<v1::Quantity> net_mass;
+  if (!args.net_mass.empty()) {
+    auto net = ParseNetMass(args.net_mass);
+    if (!net.ok()) return net.status();
+    net_mass = *net;
+  }
+  for (const std::string& text : args.to) {
+    auto amount = ParseLotAmount(text);
+    if (!amount.ok()) return amount.status();
+    v1::LotOutput& out = *t.add_outputs();
+    *out.mutable_lot() = amount->lot();
+    *out.mutable_quantity() = amount->quantity();
+    if (IsCount(amount->quantity())) {
+      if (!net_mass) return NeedNetMass(amount->lot(), amount->quantity());
+      *out.mutable_net_mass_per_unit() = *net_mass;
+    }
+    out.set_commodity(args.commodity);
+    out.set_variety(args.variety);
+  }
+  return body;
+}
+
+chain::Result<v1::RecordBody> BuildRegister(Context& ctx, const RegisterArgs& args) {
+  auto roles = ParseRoles(args.roles);
+  if (!roles.ok()) return roles.status();
+  auto location = ParseLocation(args.gln, args.location);
+  if (!location.ok()) return location.status();
+  std::optional<chain::PubKey> pubkey = chain::ArrayFromHex<32>(args.pubkey);
+  if (!pubkey) {
+    if (auto info = ctx.keystore().Info(args.pubkey); info.ok()) pubkey = info->pubkey;
+  }
+  if (!pubkey || !chain::IsValidPubKey(*pubkey)) {
+    return Reject(Reason::kMalformed, "--pubkey must be a 64-hex x-only public key (or a key "
+                                      "name in the keystore), not '" + args.pubkey + "'");
+  }
+  v1::RecordBody body;
+  v1::RegisterParticipant& r = *body.mutable_register_participant();
+  r.set_pubkey(chain::AsBytes(*pubkey));
+  r.set_name(args.name);
+  for (v1::Role role : *roles) r.add_roles(role);
+  r.set_organization(args.organization);
+  if (location->ByteSizeLong() > 0) *r.mutable_location() = *location;
+  return body;
+}
+
+namespace {
+
+struct LotArgs {
+  std::string lot;
+  std::string to;
+  std::string carrier;
+};
+
+chain::Result<v1::RecordBody> BuildShip(Context& ctx, const LotArgs& args) {
+  auto lot = chain::ParseLotKey(args.lot);
+  if (!lot.ok()) return lot.status();
+  auto receiver = ctx.ResolveParticipant(args.to);
+  if (!receiver.ok()) return receiver.status();
+  v1::RecordBody body;
+  v1::Ship& s = *body.mutable_ship();
+  *s.mutable_lot() = *lot;
+  s.set_receiver(chain::AsBytes(*receiver));
+  if (!args.carrier.empty()) {
+    auto carrier = ctx.ResolveParticipant(args.carrier);
+    if (!carrier.ok()) return carrier.status();
+    s.set_carrier(chain::AsBytes(*carrier));
+  }
+  return body;
+}
+
+chain::Result<v1::RecordBody> BuildReceive(const LotArgs& args) {
+  auto lot = chain::ParseLotKey(args.lot);
+  if (!lot.ok()) return lot.status();
+  v1::RecordBody body;
+  *body.mutable_receive()->mutable_lot() = *lot;
+  return body;
+}
+
+// Runs a builder, then signs and sends what it built.
+template <typename Build>
+chain::Status BuildAndSend(Context& ctx, const SignFlags& flags, Build build) {
+  chain::Result<v1::RecordBody> body = build();
+  if (!body.ok()) return body.status();
+  return SignAndSend(ctx, flags, std::move(*body));
+}
+
+void AddRegister(CLI::App& app, Context& ctx, Action& action) {
+  auto args = std::make_shared<RegisterArgs>();
+  auto flags = std::make_shared<SignFlags>();
+  CLI::App* sub = app.add_subcommand(
+      "register", "Register a participant (RegisterParticipant; the --key signer must be an admin)");
+  sub->add_option("NAME", args->name, "On-chain participant name (unique)")->required();
+  sub->add_option("--pubkey", args->pubkey, "Participant public key: 64 hex, or a keystore name")
+      ->required();
+  sub->add_option("--role", args->roles,
+                  "Role(s): admin, farmer, packer, processor, carrier, retailer, inspector, "
+                  "regulator; repeat or comma-separate")
+      ->required();
+  sub->add_option("--org", args->organization, "Organisation name")->required();
+  sub->add_option("--gln", args->gln, "GS1 GLN of the participant's location (13 digits)");
+  sub->add_option("--location", args->location, "LAT,LON in decimal degrees");
+  AddSignFlags(sub, *flags);
+  SetAction(sub, action, [&ctx, args, flags] {
+    return BuildAndSend(ctx, *flags, [&] { return BuildRegister(ctx, *args); });
+  });
+}
+
+void AddHarvest(CLI::App& app, Context& ctx, Action& action) {
+  auto args = std::make_shared<HarvestArgs>();
+  auto flags = std::make_shared<SignFlags>();
+  CLI::App* sub = app.add_subcommand("harvest", "Record a harvest, creating lot LOT (farmer)");
+  sub->add_option("LOT", args->lot, "Lot key 01/{gtin14}/10/{lot} or a GS1 Digital Link URL")
+      ->required();
+  sub->add_option("--commodity", args->commodity, "Commodity, e.g. rice")->required();
+  sub->add_option("--variety", args->variety, "Variety, e.g. Wuchang");
+  sub->add_option("--quantity", args->quantity, "Quantity with unit, e.g. 1000kg or 120case")
+      ->required();
+  sub->add_option("--net-mass", args->net_mass, "Net mass per unit for count quantities, e.g. 5kg");
+  sub->add_option("--field", args->field, "Field or plot name, e.g. \"Plot 7\"");
+  sub->add_option("--location", args->location, "Field LAT,LON in decimal degrees");
+  sub->add_option("--gln", args->gln, "GS1 GLN of the field (13 digits)");
+  sub->add_option("--harvest-time", args->harvest_time, "Harvest time, ISO 8601 (default now)");
+  AddSignFlags(sub, *flags);
+  SetAction(sub, action, [&ctx, args, flags] {
+    // The harvest time defaults to the record's own time (--time, else now).
+    return BuildAndSend(ctx, *flags, [&]() -> chain::Result<v1::RecordBody> {
+      int64_t now_ms = Context::NowMs();
+      if (!flags->time.empty()) {
+        auto t = chain::ParseIsoTime(flags->time);
+        if (!t.ok()) return t.status();
+        now_ms = *t;
+      }
+      return BuildHarvest(*args, now_ms);
+    });
+  });
+}
+
+void AddTransform(CLI::App& app, Context& ctx, Action& action, const std::string& name,
+                  v1::TransformKind kind, const std::string& description) {
+  auto args = std::make_shared<TransformArgs>();
+  auto flags = std::make_shared<SignFlags>();
+  CLI::App* sub = app.add_subcommand(name, description);
+  sub->add_option("--from", args->from, "Input LOT:QTY consumed (repeatable)")->required();
+  sub->add_option("--to", args->to, "Output LOT:QTY created (repeatable)")->required();
+  sub->add_option("--net-mass", args->net_mass,
+                  "Net mass per unit for every count-unit output, e.g. 5kg");
+  sub->add_option("--commodity", args->commodity, "Output commodity (default: the first input's)");
+  sub->add_option("--variety", args->variety, "Output variety (default: the first input's)");
+  AddSignFlags(sub, *flags);
+  SetAction(sub, action, [&ctx, args, flags, kind] {
+    return BuildAndSend(ctx, *flags, [&] { return BuildTransform(*args, kind); });
+  });
+}
+
+void AddShipReceive(CLI::App& app, Context& ctx, Action& action) {
+  auto ship_args = std::make_shared<LotArgs>();
+  auto ship_flags = std::make_shared<SignFlags>();
+  CLI::App* ship = app.add_subcommand("ship", "Ship LOT to a receiver (current custodian)");
+  ship->add_option("LOT", ship_args->lot, "Lot key 01/{gtin14}/10/{lot}")->required();
+  ship->add_option("--to", ship_args->to,
+                   "Receiver: keystore name, 64-hex public key, or on-chain name")
+      ->required();
+  ship->add_option("--carrier", ship_args->carrier, "Carrier participant (same forms as --to)");
+  AddSignFlags(ship, *ship_flags);
+  SetAction(ship, action, [&ctx, ship_args, ship_flags] {
+    return BuildAndSend(ctx, *ship_flags, [&] { return BuildShip(ctx, *ship_args); });
+  });
+
+  auto recv_args = std::make_shared<LotArgs>();
+  auto recv_flags = std::make_shared<SignFlags>();
+  CLI::App* recv = app.add_subcommand("receive", "Receive shipped LOT (the named receiver)");
+  recv->add_option("LOT", recv_args->lot, "Lot key 01/{gtin14}/10/{lot}")->required();
+  AddSignFlags(recv, *recv_flags);
+  SetAction(recv, action, [&ctx, recv_args, recv_flags] {
+    return BuildAndSend(ctx, *recv_flags, [&] { return BuildReceive(*recv_args); });
+  });
+}
+
+}  // namespace
+
+void AddSignCommands(CLI::App& app, Context& ctx, Action& action) {
+  AddRegister(app, ctx, action);
+  AddHarvest(app, ctx, action);
+  AddTransform(app, ctx, action, "pack", v1::TRANSFORM_KIND_PACK,
+               "Pack input lots into output lots (Transform kind PACK; packer with custody)");
+  AddTransform(app, ctx, action, "transform", v1::TRANSFORM_KIND_TRANSFORM,
+               "Transform input lots into output lots (Transform kind TRANSFORM; processor)");
+  AddShipReceive(app, ctx, action);
+}
+
+}  // namespace agritrace::wallet

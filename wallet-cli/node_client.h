@@ -1,0 +1,53 @@
+// A client for one node's agritrace.v1.Ledger service.
+//
+// Every call returns chain::Status values: node rejections keep their reason code (from the
+// "agritrace-reason" trailing metadata, else the "REASON: " prefix of the message); transport
+// failures become UNAVAILABLE and deadlines TIMEOUT. gRPC stays inside node_client.cc.
+// Not thread-safe (the CLI makes one call at a time).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "agritrace/v1/ledger.pb.h"
+#include "chain/status.h"
+
+namespace agritrace::wallet {
+
+class NodeClient {
+ public:
+  // `address` is HOST:PORT; `timeout_ms` bounds each call (SubmitRecord with
+  // wait_for_commit gets a little longer so the node can answer its own timeout first).
+  NodeClient(std::string address, uint32_t timeout_ms);
+  ~NodeClient();
+  NodeClient(const NodeClient&) = delete;
+  NodeClient& operator=(const NodeClient&) = delete;
+
+  const std::string& address() const { return address_; }
+
+  chain::Result<v1::SubmitRecordResponse> SubmitRecord(const v1::Envelope& envelope,
+                                                       bool wait_for_commit);
+  chain::Result<v1::GetRecordResponse> GetRecord(const std::string& record_id);
+  chain::Result<v1::GetLotResponse> GetLot(const std::string& lot);
+  chain::Result<v1::GetLotHistoryResponse> GetLotHistory(const std::string& lot);
+  chain::Result<v1::GetBlockResponse> GetBlock(uint64_t height);
+  chain::Result<v1::Participant> GetParticipantByName(const std::string& name);
+  chain::Result<v1::Participant> GetParticipantByKey(const std::string& pubkey);
+  chain::Result<v1::StatusResponse> Status();
+
+ private:
+  struct Impl;
+  std::string address_;
+  uint32_t timeout_ms_;
+  std::unique_ptr<Impl> impl_;  // created on the first call
+  Impl& impl();
+};
+
+// Converts a gRPC outcome into a Status (exposed for tests). `reason_metadata` is the value of
+// the "agritrace-reason" trailing metadata, empty when absent; `grpc_code` is a grpc::StatusCode.
+chain::Status StatusFromGrpc(int grpc_code, const std::string& message,
+                             const std::string& reason_metadata, const std::string& address,
+                             uint32_t timeout_ms);
+
+}  // namespace agritrace::wallet
