@@ -70,16 +70,18 @@ cli record show "$WORK/b2.json" | grep -q harvest || fail "record show does not 
 cli submit "$WORK/b2.json"
 expect_reject REPLAY cli submit "$WORK/b2.json"
 
-# A forged signature: flip one byte of the signature in a signed file.
+# A forged signature: flip one byte of the signature in a signed file (and fix up the id, as a
+# forger would, so the node itself must catch it).
 cli --key farmer harvest 01/06901234567892/10/B3 --commodity rice --quantity 30kg \
   --field "Plot 9" --out "$WORK/b3.json"
 python3 - "$WORK/b3.json" <<'PY'
-import json, sys
+import hashlib, json, sys
 path = sys.argv[1]
 d = json.load(open(path))
 sig = bytearray.fromhex(d["signature"])
 sig[10] ^= 0x01
 d["signature"] = sig.hex()
+d["id"] = hashlib.sha256(bytes.fromhex(d["body"] + d["signer"]) + bytes(sig)).hexdigest()
 json.dump(d, open(path, "w"))
 PY
 expect_reject BAD_SIGNATURE cli submit "$WORK/b3.json"
