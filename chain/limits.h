@@ -24,6 +24,13 @@ inline constexpr size_t kMaxTransformInputs = 64;
 inline constexpr size_t kMaxTransformOutputs = 256;
 inline constexpr size_t kMaxRolesPerParticipant = 8;
 
+// Sensor readings per SensorReadings/Checkpoint record: a day of 6-minute readings, which
+// keeps a full record (about 40 bytes a reading) far below kMaxRecordBodyBytes.
+inline constexpr size_t kMaxSensorReadings = 240;
+// Plausible sensor values: milli-degrees Celsius and milli-percent relative humidity.
+inline constexpr int32_t kMaxAbsTemperatureMc = 100'000;
+inline constexpr int32_t kMaxHumidityMpct = 100'000;
+
 // Quantities in thousandths of a unit; 10^15 milli-kg is a million tonnes times a thousand.
 inline constexpr int64_t kMaxQuantityMilli = 1'000'000'000'000'000;
 

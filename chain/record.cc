@@ -77,6 +77,14 @@ std::string_view EventName(const v1::RecordBody& body) {
     case v1::RecordBody::kTransform: return "transform";
     case v1::RecordBody::kShip: return "ship";
     case v1::RecordBody::kReceive: return "receive";
+    case v1::RecordBody::kRegisterDevice: return "register_device";
+    case v1::RecordBody::kSensorReadings: return "sensor_readings";
+    case v1::RecordBody::kCheckpoint: return "checkpoint";
+    case v1::RecordBody::kCertify: return "certify";
+    case v1::RecordBody::kRecall: return "recall";
+    case v1::RecordBody::kSell: return "sell";
+    case v1::RecordBody::kRevoke: return "revoke";
+    case v1::RecordBody::kCorrection: return "correction";
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return "none";

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "chain/bytes.h"
+#include "chain/event_json.h"
 #include "chain/genesis.h"
 #include "chain/gs1.h"
 #include "chain/quantity.h"
@@ -227,6 +228,7 @@ json EventToJson(const v1::RecordBody& body) {
     case v1::RecordBody::kShip: return ShipToJson(body.ship());
     case v1::RecordBody::kReceive: return {{"lot", FormatLotKey(body.receive().lot())}};
     case v1::RecordBody::EVENT_NOT_SET: break;
+    default: return ExtraEventToJson(body);  // issue-5 events (event_json.cc)
   }
   return json::object();
 }
@@ -258,7 +260,12 @@ json LotStateToJson(const v1::LotState& lot) {
           {"pending_carrier", KeyOrNull(lot.pending_carrier())},
           {"created_by_record", KeyOrNull(lot.created_by_record())},
           {"created_height", lot.created_height()},
-          {"parents", std::move(parents)}};
+          {"parents", std::move(parents)},
+          {"allowed_range", ConditionRangeToJson(lot.allowed_range())},
+          {"recalled_itself", lot.recalled()},
+          {"recall_reason", lot.recall_reason().empty() ? json(nullptr) : json(lot.recall_reason())},
+          {"breaches", lot.breach_count()},
+          {"sold", lot.sold()}};
 }
 
 json ParticipantToJson(const v1::Participant& participant) {
@@ -269,6 +276,8 @@ json ParticipantToJson(const v1::Participant& participant) {
               {"registered_height", participant.registered_height()}};
   out["location"] = participant.has_location() ? LocationToJson(participant.location())
                                                : json::object();
+  if (!participant.device_owner().empty()) out["device_owner"] = ToHex(participant.device_owner());
+  if (participant.revoked()) out["revoked"] = true;
   return out;
 }
 

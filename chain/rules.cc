@@ -8,24 +8,13 @@
 
 #include "chain/gs1.h"
 #include "chain/quantity.h"
+#include "chain/rules_internal.h"
 
 namespace agritrace::chain {
-namespace {
+namespace rules_internal {
 
 // Hex characters of an unregistered key shown in messages: enough to recognise it.
 constexpr size_t kKeyPrefixHexChars = 16;
-
-// What every event handler works with. Handlers read and write `scratch` only; ApplyRecord
-// merges it into the caller's state once the whole record has passed, so a rejection found
-// half-way (say at the third input lot) leaves nothing behind.
-struct EventEnv {
-  const Record& record;
-  const ApplyContext& ctx;
-  const v1::Participant& signer;
-  StateOverlay& scratch;
-
-  std::string signer_bytes() const { return AsBytes(record.signer); }
-};
 
 bool HasRole(const v1::Participant& participant, v1::Role role) {
   for (int r : participant.roles()) {
@@ -57,7 +46,6 @@ std::string_view RoleWord(v1::Role role) {
   }
 }
 
-// Who a key belongs to, for messages: the participant's name, else the start of its hex.
 std::string Who(const StateReader& state, const std::string& key_bytes) {
   if (auto key = ArrayFromBytes<32>(key_bytes)) {
     if (auto participant = state.GetParticipant(*key)) return participant->name();
@@ -104,7 +92,6 @@ Status RequireNewLot(const StateReader& state, const std::string& lot_key) {
                 "lot " + lot_key + " already exists; give the new lot its own lot code");
 }
 
-// The signer must hold the lot. A receiver acting before recording receipt is told so.
 Status RequireCustody(const EventEnv& env, const std::string& lot_key, const v1::LotState& lot,
                       std::string_view action) {
   if (lot.custodian() == env.signer_bytes()) return Status::Ok();
@@ -178,6 +165,7 @@ Status ApplyHarvest(const EventEnv& env) {
   v1::LotState lot = NewLot(env, harvest.lot(), harvest.quantity(), harvest.net_mass_per_unit());
   lot.set_commodity(harvest.commodity());
   lot.set_variety(harvest.variety());
+  if (harvest.has_allowed_range()) *lot.mutable_allowed_range() = harvest.allowed_range();
   env.scratch.PutLot(lot_key, std::move(lot));
   Touch(env, lot_key);
   return Status::Ok();
@@ -212,6 +200,8 @@ Result<Consumption> CheckInput(const EventEnv& env, const v1::LotAmount& input) 
   c.lot_key = FormatLotKey(input.lot());
   c.lot = *std::move(lot);
   AGRI_RETURN_IF_ERROR(RequireCustody(env, c.lot_key, c.lot, "pack or transform"));
+  AGRI_RETURN_IF_ERROR(RequireNotSold(c.lot_key, c.lot, "packed or transformed"));
+  AGRI_RETURN_IF_ERROR(RequireNotRecalled(env.scratch, c.lot_key, c.lot, "packed or transformed"));
   if (c.lot.status() == v1::LOT_STATUS_IN_TRANSIT) {
     return Reject(Reason::kInTransit, "lot " + c.lot_key + " is in transit to " +
                                           Who(env.scratch, c.lot.pending_receiver()) +
@@ -281,6 +271,11 @@ void CreateOutputs(const EventEnv& env, const std::vector<Consumption>& inputs) 
     v1::LotState lot = NewLot(env, output.lot(), output.quantity(), output.net_mass_per_unit());
     lot.set_commodity(output.commodity().empty() ? first.commodity() : output.commodity());
     lot.set_variety(output.variety().empty() ? first.variety() : output.variety());
+    if (output.has_allowed_range()) {
+      *lot.mutable_allowed_range() = output.allowed_range();
+    } else if (first.has_allowed_range()) {
+      *lot.mutable_allowed_range() = first.allowed_range();
+    }
     for (const Consumption& c : inputs) {
       *lot.add_parents() = c.lot.lot();
       env.scratch.AddLineage(c.lot_key, lot_key, env.record.id);
@@ -324,7 +319,8 @@ Status CheckShippable(const EventEnv& env, const std::string& lot_key, const v1:
                       " has nothing left to ship; all of it was packed or "
                       "transformed");
   }
-  return Status::Ok();
+  AGRI_RETURN_IF_ERROR(RequireNotSold(lot_key, lot, "shipped"));
+  return RequireNotRecalled(env.scratch, lot_key, lot, "shipped");
 }
 
 Status CheckShipParties(const EventEnv& env, const std::string& lot_key, const v1::Ship& ship) {
@@ -333,6 +329,15 @@ Status CheckShipParties(const EventEnv& env, const std::string& lot_key, const v
     return Reject(Reason::kUnknownParticipant, "the receiver of lot " + lot_key + " (" +
                                                    Who(env.scratch, ship.receiver()) +
                                                    ") is not a registered participant");
+  }
+  if (!receiver->device_owner().empty()) {
+    return Reject(Reason::kNotAuthorized, receiver->name() +
+                                              " is a sensor device; lots are shipped to "
+                                              "participants");
+  }
+  if (receiver->revoked()) {
+    return Reject(Reason::kRevoked, "the receiver " + receiver->name() + " of lot " + lot_key +
+                                        " was revoked and can no longer take custody");
   }
   if (ship.receiver() == env.signer_bytes()) {
     return Reject(Reason::kMalformed, "lot " + lot_key + " cannot be shipped to " +
@@ -409,6 +414,22 @@ Status ApplyEvent(const EventEnv& env) {
       return ApplyShip(env);
     case v1::RecordBody::kReceive:
       return ApplyReceive(env);
+    case v1::RecordBody::kRegisterDevice:
+      return ApplyRegisterDevice(env);
+    case v1::RecordBody::kSensorReadings:
+      return ApplySensorReadings(env);
+    case v1::RecordBody::kCheckpoint:
+      return ApplyCheckpoint(env);
+    case v1::RecordBody::kCertify:
+      return ApplyCertify(env);
+    case v1::RecordBody::kRecall:
+      return ApplyRecall(env);
+    case v1::RecordBody::kSell:
+      return ApplySell(env);
+    case v1::RecordBody::kRevoke:
+      return ApplyRevoke(env);
+    case v1::RecordBody::kCorrection:
+      return ApplyCorrection(env);
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -431,13 +452,16 @@ Status CheckSignerAndReplay(const Record& record, const StateReader& state,
   if (state.HasRecord(record.id)) {
     return Reject(Reason::kReplay, "this exact record is already on the chain");
   }
-  return Status::Ok();
+  return RequireNotRevoked(state, *signer);
 }
 
-}  // namespace
+}  // namespace rules_internal
 
 Status ApplyRecord(const Record& record, const ChainParams& params, const ApplyContext& ctx,
                    StateOverlay& state) {
+  using rules_internal::ApplyEvent;
+  using rules_internal::CheckSignerAndReplay;
+  using rules_internal::EventEnv;
   AGRI_RETURN_IF_ERROR(CheckRecordStateless(record, params, ctx.block_time_ms));
   std::optional<v1::Participant> signer;
   AGRI_RETURN_IF_ERROR(CheckSignerAndReplay(record, state, signer));
@@ -446,6 +470,7 @@ Status ApplyRecord(const Record& record, const ChainParams& params, const ApplyC
   AGRI_RETURN_IF_ERROR(ApplyEvent(env));
   scratch.AddNonce(record.signer, record.body.nonce());
   scratch.AddRecord(record.id, ctx.height, ctx.index);
+  scratch.AddRecordSigner(record.id, record.signer);
   scratch.MergeInto(state);
   return Status::Ok();
 }

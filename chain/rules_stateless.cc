@@ -132,6 +132,23 @@ Status CheckLotAmount(const v1::Quantity& quantity, const v1::Quantity& net_mass
   return Status::Ok();
 }
 
+Status CheckRange(const v1::ConditionRange& range, std::string_view what) {
+  bool bad = (range.has_min_temperature_mc() && range.has_max_temperature_mc() &&
+              range.min_temperature_mc() > range.max_temperature_mc()) ||
+             (range.has_min_humidity_mpct() && range.has_max_humidity_mpct() &&
+              range.min_humidity_mpct() > range.max_humidity_mpct());
+  for (int32_t t : {range.min_temperature_mc(), range.max_temperature_mc()}) {
+    bad = bad || t < -kMaxAbsTemperatureMc || t > kMaxAbsTemperatureMc;
+  }
+  for (int32_t h : {range.min_humidity_mpct(), range.max_humidity_mpct()}) {
+    bad = bad || h < 0 || h > kMaxHumidityMpct;
+  }
+  if (!bad) return Status::Ok();
+  return Reject(Reason::kMalformed, "the allowed range of " + std::string(what) +
+                                        " is invalid: minimum above maximum, or outside "
+                                        "-100..100 C / 0..100 %");
+}
+
 Status CheckName(const std::string& name) {
   bool ok = !name.empty() && name.size() <= kMaxParticipantNameChars;
   for (char c : name) {
@@ -184,6 +201,7 @@ Status CheckHarvest(const v1::Harvest& harvest) {
                   "the harvest of lot " + lot_key + " must name its commodity (e.g. tomatoes)");
   }
   AGRI_RETURN_IF_ERROR(CheckLotAmount(harvest.quantity(), harvest.net_mass_per_unit(), lot_key));
+  AGRI_RETURN_IF_ERROR(CheckRange(harvest.allowed_range(), "lot " + lot_key));
   return CheckLocation(harvest.location(), "harvest location");
 }
 
@@ -237,6 +255,7 @@ Status CheckTransformOutputs(const v1::Transform& transform) {
                     "output lot " + key + " is listed twice; give each output its own lot code");
     }
     AGRI_RETURN_IF_ERROR(CheckLotAmount(output.quantity(), output.net_mass_per_unit(), key));
+    AGRI_RETURN_IF_ERROR(CheckRange(output.allowed_range(), "lot " + key));
   }
   return Status::Ok();
 }
@@ -252,6 +271,105 @@ Status CheckShip(const v1::Ship& ship) {
                                           " must be a 32-byte participant key, or left out");
   }
   return Status::Ok();
+}
+
+Status CheckReadings(const google::protobuf::RepeatedPtrField<v1::SensorReading>& readings,
+                     bool required) {
+  if (required && readings.empty()) {
+    return Reject(Reason::kMalformed, "sensor readings need at least one reading");
+  }
+  if (static_cast<size_t>(readings.size()) > kMaxSensorReadings) {
+    return Reject(Reason::kTooLarge, "the record has " + std::to_string(readings.size()) +
+                                         " readings; the limit is " +
+                                         std::to_string(kMaxSensorReadings));
+  }
+  for (const v1::SensorReading& r : readings) {
+    if (r.time_ms() <= 0) return Reject(Reason::kMalformed, "every reading needs its time");
+    if (!r.has_temperature_mc() && !r.has_humidity_mpct() && !r.has_location()) {
+      return Reject(Reason::kMalformed, "a reading needs a temperature, humidity or position");
+    }
+    if (r.has_temperature_mc() && (r.temperature_mc() < -kMaxAbsTemperatureMc ||
+                                   r.temperature_mc() > kMaxAbsTemperatureMc)) {
+      return Reject(Reason::kMalformed, "a temperature reading is outside -100..100 C");
+    }
+    if (r.has_humidity_mpct() && (r.humidity_mpct() < 0 || r.humidity_mpct() > kMaxHumidityMpct)) {
+      return Reject(Reason::kMalformed, "a humidity reading is outside 0..100 %");
+    }
+    AGRI_RETURN_IF_ERROR(CheckLocation(r.location(), "reading location"));
+  }
+  return Status::Ok();
+}
+
+Status CheckCertify(const v1::Certify& c) {
+  AGRI_RETURN_IF_ERROR(ValidateLotKey(c.lot()));
+  AGRI_RETURN_IF_ERROR(CheckText(c.standard(), "standard"));
+  AGRI_RETURN_IF_ERROR(CheckText(c.certificate_id(), "certificate id"));
+  if (c.standard().empty()) {
+    return Reject(Reason::kMalformed, "a certificate must name its standard");
+  }
+  if (c.outcome() != v1::CERT_OUTCOME_PASS && c.outcome() != v1::CERT_OUTCOME_FAIL) {
+    return Reject(Reason::kMalformed, "a certificate's result must be pass or fail");
+  }
+  if (!c.document_sha256().empty() && c.document_sha256().size() != 32) {
+    return Reject(Reason::kMalformed, "the document hash must be a 32-byte SHA-256");
+  }
+  if (c.valid_from_ms() != 0 && c.valid_until_ms() != 0 && c.valid_until_ms() < c.valid_from_ms()) {
+    return Reject(Reason::kMalformed, "the certificate expires before it becomes valid");
+  }
+  return Status::Ok();
+}
+
+Status CheckReasonText(const std::string& reason, std::string_view what) {
+  AGRI_RETURN_IF_ERROR(CheckText(reason, "reason"));
+  if (!reason.empty()) return Status::Ok();
+  return Reject(Reason::kMalformed, "a " + std::string(what) + " must give its reason");
+}
+
+Status CheckCorrection(const v1::Correction& c) {
+  AGRI_RETURN_IF_ERROR(CheckReasonText(c.reason(), "correction"));
+  if (c.record_id().size() != 32) {
+    return Reject(Reason::kMalformed, "the corrected record id must be 32 bytes");
+  }
+  if (!c.corrective_record_id().empty() && c.corrective_record_id().size() != 32) {
+    return Reject(Reason::kMalformed, "the corrective record id must be 32 bytes, or left out");
+  }
+  if (c.corrective_record_id() == c.record_id()) {
+    return Reject(Reason::kMalformed, "a record cannot be its own correction");
+  }
+  return c.has_lot() ? ValidateLotKey(c.lot()) : Status::Ok();
+}
+
+Status CheckExtraEvent(const v1::RecordBody& body) {
+  switch (body.event_case()) {
+    case v1::RecordBody::kRegisterDevice:
+      AGRI_RETURN_IF_ERROR(CheckPubKey(body.register_device().pubkey(), "device key"));
+      return CheckName(body.register_device().name());
+    case v1::RecordBody::kSensorReadings:
+      AGRI_RETURN_IF_ERROR(ValidateLotKey(body.sensor_readings().lot()));
+      return CheckReadings(body.sensor_readings().readings(), true);
+    case v1::RecordBody::kCheckpoint:
+      AGRI_RETURN_IF_ERROR(ValidateLotKey(body.checkpoint().lot()));
+      if (!v1::CheckpointStep_IsValid(body.checkpoint().step())) {
+        return Reject(Reason::kMalformed, "unknown checkpoint step");
+      }
+      AGRI_RETURN_IF_ERROR(CheckLocation(body.checkpoint().location(), "checkpoint location"));
+      return CheckReadings(body.checkpoint().readings(), false);
+    case v1::RecordBody::kCertify:
+      return CheckCertify(body.certify());
+    case v1::RecordBody::kRecall:
+      AGRI_RETURN_IF_ERROR(ValidateLotKey(body.recall().lot()));
+      return CheckReasonText(body.recall().reason(), "recall");
+    case v1::RecordBody::kSell:
+      return ValidateLotKey(body.sell().lot());
+    case v1::RecordBody::kRevoke:
+      AGRI_RETURN_IF_ERROR(CheckText(body.revoke().reason(), "reason"));
+      return CheckPubKey(body.revoke().pubkey(), "key to revoke");
+    case v1::RecordBody::kCorrection:
+      return CheckCorrection(body.correction());
+    default:
+      break;
+  }
+  return Reject(Reason::kMalformed, "the record carries no event (or one this node does not know)");
 }
 
 Status CheckEvent(const v1::RecordBody& body) {
@@ -270,6 +388,8 @@ Status CheckEvent(const v1::RecordBody& body) {
       return ValidateLotKey(body.receive().lot());
     case v1::RecordBody::EVENT_NOT_SET:
       break;
+    default:
+      return CheckExtraEvent(body);
   }
   return Reject(Reason::kMalformed, "the record carries no event (or one this node does not know)");
 }

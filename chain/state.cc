@@ -27,6 +27,15 @@ bool StateOverlay::HasRecord(const Hash256& record_id) const {
   return base_ && base_->HasRecord(record_id);
 }
 
+std::optional<PubKey> StateOverlay::GetRecordSigner(const Hash256& record_id) const {
+  if (auto it = record_signers_.find(record_id); it != record_signers_.end()) return it->second;
+  return base_ ? base_->GetRecordSigner(record_id) : std::nullopt;
+}
+
+void StateOverlay::AddRecordSigner(const Hash256& record_id, const PubKey& signer) {
+  record_signers_[record_id] = signer;
+}
+
 void StateOverlay::PutLot(const std::string& lot_key, v1::LotState lot) {
   lots_[lot_key] = std::move(lot);
 }
@@ -57,6 +66,7 @@ void StateOverlay::MergeInto(StateOverlay& parent) {
   for (auto& [name, key] : names_) parent.names_[name] = key;
   parent.nonces_.insert(nonces_.begin(), nonces_.end());
   for (auto& [id, location] : records_) parent.records_[id] = location;
+  for (auto& [id, signer] : record_signers_) parent.record_signers_[id] = signer;
   for (auto& change : history_) parent.history_.push_back(std::move(change));
   for (auto& edge : lineage_) parent.lineage_.push_back(std::move(edge));
   lots_.clear();
@@ -64,6 +74,7 @@ void StateOverlay::MergeInto(StateOverlay& parent) {
   names_.clear();
   nonces_.clear();
   records_.clear();
+  record_signers_.clear();
   history_.clear();
   lineage_.clear();
 }

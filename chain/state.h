@@ -29,6 +29,12 @@ class StateReader {
   virtual bool HasNonce(const PubKey& signer, uint64_t nonce) const = 0;
   // True when a record with this id has been applied.
   virtual bool HasRecord(const Hash256& record_id) const = 0;
+  // Who signed an applied record (corrections may come only from the original signer);
+  // nullopt when unknown. The default keeps readers that do not need it small.
+  virtual std::optional<PubKey> GetRecordSigner(const Hash256& record_id) const {
+    (void)record_id;
+    return std::nullopt;
+  }
 };
 
 // One entry of a lot's history: the record that touched it and where that record lives.
@@ -49,11 +55,14 @@ class StateOverlay : public StateReader {
   std::optional<PubKey> FindParticipantByName(const std::string& name) const override;
   bool HasNonce(const PubKey& signer, uint64_t nonce) const override;
   bool HasRecord(const Hash256& record_id) const override;
+  std::optional<PubKey> GetRecordSigner(const Hash256& record_id) const override;
 
   void PutLot(const std::string& lot_key, v1::LotState lot);
   void PutParticipant(v1::Participant participant);
   void AddNonce(const PubKey& signer, uint64_t nonce);
   void AddRecord(const Hash256& record_id, uint64_t height, uint32_t index);
+  // Remembered for GetRecordSigner within the block being built; the store keeps envelopes.
+  void AddRecordSigner(const Hash256& record_id, const PubKey& signer);
   void AddHistory(HistoryChange change);
   // Lineage edge: `child_key` was made from `parent_key` by `record_id`.
   void AddLineage(const std::string& parent_key, const std::string& child_key,
@@ -82,6 +91,7 @@ class StateOverlay : public StateReader {
   std::map<std::string, PubKey> names_;
   std::set<std::pair<PubKey, uint64_t>> nonces_;
   std::map<Hash256, std::pair<uint64_t, uint32_t>> records_;
+  std::map<Hash256, PubKey> record_signers_;
   std::vector<HistoryChange> history_;
   std::vector<LineageEdge> lineage_;
 };

@@ -31,6 +31,8 @@ constexpr std::array kReasons = {
     ReasonEntry{Reason::kNotInTransit, "NOT_IN_TRANSIT"},
     ReasonEntry{Reason::kUnknownParticipant, "UNKNOWN_PARTICIPANT"},
     ReasonEntry{Reason::kAlreadyRegistered, "ALREADY_REGISTERED"},
+    ReasonEntry{Reason::kRevoked, "REVOKED"},
+    ReasonEntry{Reason::kUnknownRecord, "UNKNOWN_RECORD"},
     ReasonEntry{Reason::kMempoolFull, "MEMPOOL_FULL"},
     ReasonEntry{Reason::kNotFound, "NOT_FOUND"},
     ReasonEntry{Reason::kIoError, "IO_ERROR"},

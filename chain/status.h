@@ -34,6 +34,8 @@ enum class Reason {
   kNotInTransit,        // receiving a lot that was not shipped
   kUnknownParticipant,  // a named receiver/carrier/participant is not registered
   kAlreadyRegistered,   // a public key or participant name is taken
+  kRevoked,             // the signer, device or named party was revoked by an admin
+  kUnknownRecord,       // a record id named by a correction is not on the chain
   kMempoolFull,
   // Operational failures.
   kNotFound,

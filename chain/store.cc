@@ -255,6 +255,12 @@ bool ChainStore::HasRecord(const Hash256& record_id) const {
   return impl_->GetOrFail(kRecords, AsBytes(record_id)).has_value();
 }
 
+std::optional<PubKey> ChainStore::GetRecordSigner(const Hash256& record_id) const {
+  Result<StoredRecord> record = GetRecord(record_id);
+  if (!record.ok()) return std::nullopt;
+  return ArrayFromBytes<32>(record->envelope.signer());
+}
+
 ChainTip ChainStore::Tip() const {
   Result<ChainTip> tip = impl_->ReadTip();
   if (!tip.ok()) FailStop(tip.status().ToString());
@@ -391,6 +397,29 @@ std::vector<std::string> ChainStore::GetChildren(const std::string& lot_key) con
   std::vector<std::string> out;
   for (auto& [child, id] : impl_->Scan(kLineage, ChildrenPrefix(lot_key))) out.push_back(child);
   return out;
+}
+
+namespace {
+std::vector<ChainStore::LineageLink> ToLinks(
+    const std::vector<std::pair<std::string, std::string>>& rows) {
+  std::vector<ChainStore::LineageLink> out;
+  out.reserve(rows.size());
+  for (const auto& [lot_key, id] : rows) {
+    ChainStore::LineageLink link;
+    link.lot_key = lot_key;
+    if (auto hash = ArrayFromBytes<32>(id)) link.record_id = *hash;
+    out.push_back(std::move(link));
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<ChainStore::LineageLink> ChainStore::GetParentLinks(const std::string& lot_key) const {
+  return ToLinks(impl_->Scan(kLineage, ParentsPrefix(lot_key)));
+}
+
+std::vector<ChainStore::LineageLink> ChainStore::GetChildLinks(const std::string& lot_key) const {
+  return ToLinks(impl_->Scan(kLineage, ChildrenPrefix(lot_key)));
 }
 
 Result<MerkleProof> ChainStore::GetRecordProof(const Hash256& record_id) const {

@@ -49,6 +49,7 @@ class ChainStore : public StateReader {
   std::optional<PubKey> FindParticipantByName(const std::string& name) const override;
   bool HasNonce(const PubKey& signer, uint64_t nonce) const override;
   bool HasRecord(const Hash256& record_id) const override;
+  std::optional<PubKey> GetRecordSigner(const Hash256& record_id) const override;
 
   // Atomically (one synced WriteBatch) stores the certified block at tip + 1 and every change
   // in `changes`. Fails without writing if the height is not tip + 1.
@@ -62,6 +63,13 @@ class ChainStore : public StateReader {
   // Lineage edges of a lot: lots it was made from / lots made from it.
   std::vector<std::string> GetParents(const std::string& lot_key) const;
   std::vector<std::string> GetChildren(const std::string& lot_key) const;
+  // The same edges with the record that made the child (for lineage traces). One prefix scan.
+  struct LineageLink {
+    std::string lot_key;
+    Hash256 record_id{};
+  };
+  std::vector<LineageLink> GetParentLinks(const std::string& lot_key) const;
+  std::vector<LineageLink> GetChildLinks(const std::string& lot_key) const;
   // Inclusion proof of a committed record in its block.
   Result<MerkleProof> GetRecordProof(const Hash256& record_id) const;
 

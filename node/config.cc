@@ -16,6 +16,10 @@ constexpr const char* kKnownKeys[] = {
     "node.data_dir",       "grpc.addr",             "grpc.max_message_bytes",
     "grpc.submit_wait_default_ms", "grpc.submit_wait_max_ms", "http.addr",
     "mempool.max_records", "mempool.max_bytes",     "log.level",
+    "http.base_url",       "http.threads",          "http.max_request_bytes",
+    "http.read_timeout_ms", "http.write_timeout_ms",
+    "peer.network",        "peer.ban_seconds",      "consensus.propose_timeout_ms",
+    "consensus.vote_timeout_ms", "consensus.timeout_delta_ms",
 };
 
 chain::Status CheckKnownKeys(const toml::table& root) {
@@ -68,8 +72,18 @@ chain::Result<NodeConfig> LoadConfig(const std::string& path) {
   Read(root, "grpc", "submit_wait_default_ms", config.submit_wait_default_ms);
   Read(root, "grpc", "submit_wait_max_ms", config.submit_wait_max_ms);
   Read(root, "http", "addr", config.http_addr);
+  Read(root, "http", "base_url", config.http_base_url);
+  Read(root, "http", "threads", config.http_threads);
+  Read(root, "http", "max_request_bytes", config.http_max_request_bytes);
+  Read(root, "http", "read_timeout_ms", config.http_read_timeout_ms);
+  Read(root, "http", "write_timeout_ms", config.http_write_timeout_ms);
   Read(root, "mempool", "max_records", config.mempool_max_records);
   Read(root, "mempool", "max_bytes", config.mempool_max_bytes);
+  Read(root, "peer", "network", config.peer_network_file);
+  Read(root, "peer", "ban_seconds", config.peer_ban_seconds);
+  Read(root, "consensus", "propose_timeout_ms", config.consensus_propose_timeout_ms);
+  Read(root, "consensus", "vote_timeout_ms", config.consensus_vote_timeout_ms);
+  Read(root, "consensus", "timeout_delta_ms", config.consensus_timeout_delta_ms);
   Read(root, "log", "level", config.log_level);
   return config;
 }
@@ -89,10 +103,22 @@ std::string ConfigToToml(const NodeConfig& c) {
       << "submit_wait_default_ms = " << c.submit_wait_default_ms << "\n"
       << "submit_wait_max_ms = " << c.submit_wait_max_ms << "\n\n"
       << "[http]\n"
-      << "addr = \"" << c.http_addr << "\"\n\n"
+      << "addr = \"" << c.http_addr << "\"\n"
+      << "base_url = \"" << c.http_base_url << "\"   # QR codes and links; empty: http://addr\n"
+      << "threads = " << c.http_threads << "\n"
+      << "max_request_bytes = " << c.http_max_request_bytes << "\n"
+      << "read_timeout_ms = " << c.http_read_timeout_ms << "\n"
+      << "write_timeout_ms = " << c.http_write_timeout_ms << "\n\n"
       << "[mempool]\n"
       << "max_records = " << c.mempool_max_records << "\n"
       << "max_bytes = " << c.mempool_max_bytes << "\n\n"
+      << "[peer]\n"
+      << "network = \"" << c.peer_network_file << "\"   # observers + peer addresses; empty: genesis only\n"
+      << "ban_seconds = " << c.peer_ban_seconds << "\n\n"
+      << "[consensus]\n"
+      << "propose_timeout_ms = " << c.consensus_propose_timeout_ms << "\n"
+      << "vote_timeout_ms = " << c.consensus_vote_timeout_ms << "\n"
+      << "timeout_delta_ms = " << c.consensus_timeout_delta_ms << "\n\n"
       << "[log]\n"
       << "level = \"" << c.log_level << "\"   # trace, debug, info, warn, error\n";
   return out.str();

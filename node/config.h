@@ -24,9 +24,28 @@ struct NodeConfig {
   uint32_t submit_wait_max_ms = 120'000;
   // [http]
   std::string http_addr = "127.0.0.1:7480";
+  // Prefix of the GS1 Digital Link URIs the node prints (QR codes, page links); empty means
+  // "http://" + http_addr. Behind a load balancer: the public https://host.
+  std::string http_base_url;
+  // Worker threads serving HTTP; a page scan costs a few store reads, so a handful suffice.
+  uint32_t http_threads = 8;
+  // Largest request (headers + body) accepted; the gateway only serves GETs.
+  uint64_t http_max_request_bytes = 64 * 1024;
+  // A slow client is cut off after these, so it cannot hold a worker thread.
+  uint32_t http_read_timeout_ms = 5'000;
+  uint32_t http_write_timeout_ms = 10'000;
   // [mempool] Bounded so a flood cannot exhaust memory; beyond it submits get MEMPOOL_FULL.
   uint32_t mempool_max_records = 50'000;
   uint64_t mempool_max_bytes = 64ull * 1024 * 1024;
+  // [peer] The network file (observers and peer addresses); empty: genesis validators only.
+  std::string peer_network_file;
+  // How long a peer that sent invalid data is refused.
+  uint32_t peer_ban_seconds = 60;
+  // [consensus] Round timeouts (local policy; see chain::ConsensusTimeouts). Shorter ones
+  // recover faster from a dead proposer on a LAN; longer ones suit slow links.
+  uint32_t consensus_propose_timeout_ms = 3000;
+  uint32_t consensus_vote_timeout_ms = 1000;
+  uint32_t consensus_timeout_delta_ms = 500;
   // [log]
   std::string log_level = "info";
 

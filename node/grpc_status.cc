@@ -14,12 +14,14 @@ grpc::StatusCode GrpcCodeFor(Reason reason) {
     case Reason::kStaleTimestamp: return grpc::StatusCode::INVALID_ARGUMENT;
     case Reason::kUnknownSigner:
     case Reason::kNotAuthorized:
+    case Reason::kRevoked:
     case Reason::kBadPassword: return grpc::StatusCode::PERMISSION_DENIED;
     case Reason::kReplay:
     case Reason::kLotExists:
     case Reason::kAlreadyRegistered: return grpc::StatusCode::ALREADY_EXISTS;
     case Reason::kUnknownLot:
     case Reason::kUnknownParticipant:
+    case Reason::kUnknownRecord:
     case Reason::kNotFound: return grpc::StatusCode::NOT_FOUND;
     case Reason::kNotCustodian:
     case Reason::kInsufficientQuantity:

@@ -61,6 +61,17 @@ chain::Result<v1::Participant> MakeSample(const SampleParticipant& sample, chain
 
 }  // namespace
 
+chain::Status AddSampleParticipants(const std::string& keystore_dir, const InitOptions& options,
+                                    chain::Genesis* genesis) {
+  chain::Keystore keystore(keystore_dir);
+  for (const auto& sample : SampleParticipants()) {
+    auto participant = MakeSample(sample, keystore, options);
+    if (!participant.ok()) return participant.status();
+    genesis->participants.push_back(std::move(*participant));
+  }
+  return chain::Status::Ok();
+}
+
 chain::Status InitDevNetwork(const InitOptions& options) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::absolute(options.dir);
@@ -88,12 +99,7 @@ chain::Status InitDevNetwork(const InitOptions& options) {
       chain::EncryptKey(node_key, options.name, options.password, {options.scrypt_n, 8, 1}), true));
   genesis.validators.push_back({options.name, node_key.public_key(), options.grpc_addr});
 
-  chain::Keystore keystore((dir / "keystore").string());
-  for (const auto& sample : SampleParticipants()) {
-    auto participant = MakeSample(sample, keystore, options);
-    if (!participant.ok()) return participant.status();
-    genesis.participants.push_back(std::move(*participant));
-  }
+  AGRI_RETURN_IF_ERROR(AddSampleParticipants((dir / "keystore").string(), options, &genesis));
   AGRI_RETURN_IF_ERROR(chain::WriteFileAtomic((dir / "genesis.json").string(),
                                               chain::GenesisToJson(genesis), false));
   NodeConfig config;

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "chain/genesis.h"
 #include "chain/status.h"
 
 namespace agritrace::node {
@@ -21,5 +22,10 @@ struct InitOptions {
 
 // Refuses (ALREADY_REGISTERED) to overwrite an existing genesis in `dir`.
 chain::Status InitDevNetwork(const InitOptions& options);
+
+// Creates the sample participants' keys in `keystore_dir` (encrypted with options.password)
+// and adds them to `genesis` (shared with node/init_network.cc).
+chain::Status AddSampleParticipants(const std::string& keystore_dir, const InitOptions& options,
+                                    chain::Genesis* genesis);
 
 }  // namespace agritrace::node

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "chain/gs1.h"
+#include "chain/trace.h"
 #include "node/grpc_status.h"
 #include "node/version.h"
 
@@ -138,6 +139,17 @@ grpc::Status LedgerService::Status(grpc::ServerContext*, const v1::StatusRequest
   response->set_node_pubkey(chain::AsBytes(node_->node_pubkey()));
   response->set_validator(node_->is_validator());
   response->set_version(kVersion);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::Trace(grpc::ServerContext* context, const v1::TraceRequest* request,
+                                  v1::TraceResponse* response) {
+  auto key = ParseLotKeyText(request->lot());
+  if (!key.ok()) return ToGrpcStatus(key.status(), context);
+  auto trace = chain::TraceLineage(node_->store(), *key, request->direction(),
+                                   request->max_depth());
+  if (!trace.ok()) return ToGrpcStatus(trace.status(), context);
+  *response = std::move(trace).value();
   return grpc::Status::OK;
 }
 

@@ -28,6 +28,8 @@ class LedgerService final : public v1::Ledger::Service {
                               v1::GetParticipantResponse* response) override;
   grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
                       v1::StatusResponse* response) override;
+  grpc::Status Trace(grpc::ServerContext* context, const v1::TraceRequest* request,
+                     v1::TraceResponse* response) override;
 
  private:
   Node* node_;  // not owned; outlives the service

@@ -12,6 +12,7 @@
 #include "chain/keystore.h"
 #include "node/config.h"
 #include "node/init.h"
+#include "node/init_network.h"
 #include "node/server.h"
 #include "node/version.h"
 
@@ -64,6 +65,22 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--http-addr", init.http_addr, "HTTP listen address")->capture_default_str();
   init_cmd->add_option("--scrypt-n", init.scrypt_n, "scrypt cost for the written keys")
       ->capture_default_str();
+  // Multi-node network (see node/init_network.h): one directory per node plus shared files.
+  agritrace::node::NetworkInitOptions multi;
+  auto* validators_opt = init_cmd->add_option(
+      "--validators", multi.validators, "write N validators (+ observers), one directory each");
+  auto* observers_opt = init_cmd->add_option("--observers", multi.observers,
+                                             "observer nodes (with --validators; default 0)");
+  init_cmd->add_option("--base-port", multi.base_port,
+                       "multi-node: gRPC on base+i, HTTP on base+80+i")->capture_default_str();
+  init_cmd->add_option("--grpc-addrs", multi.grpc_addrs, "multi-node: one gRPC address per node")
+      ->delimiter(',');
+  init_cmd->add_option("--http-addrs", multi.http_addrs, "multi-node: one HTTP address per node")
+      ->delimiter(',');
+  init_cmd->add_option("--propose-timeout-ms", multi.consensus_defaults.consensus_propose_timeout_ms,
+                       "multi-node: consensus propose timeout written to node.toml");
+  init_cmd->add_option("--vote-timeout-ms", multi.consensus_defaults.consensus_vote_timeout_ms,
+                       "multi-node: consensus vote timeout written to node.toml");
 
   std::string dir, config_path;
   agritrace::node::NodeConfig flags;
@@ -72,15 +89,36 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--config", config_path, "config file (default DIR/node.toml)");
   auto* grpc_opt = run_cmd->add_option("--grpc-addr", flags.grpc_addr, "gRPC listen address");
   auto* http_opt = run_cmd->add_option("--http-addr", flags.http_addr, "HTTP listen address");
+  auto* base_url_opt = run_cmd->add_option("--http-base-url", flags.http_base_url,
+                                           "prefix of Digital Link URIs (QR codes, links)");
   auto* data_opt = run_cmd->add_option("--data-dir", flags.data_dir, "RocksDB directory");
   auto* genesis_opt = run_cmd->add_option("--genesis", flags.genesis_file, "genesis file");
   auto* key_opt = run_cmd->add_option("--key-file", flags.key_file, "encrypted node key file");
   auto* log_opt = run_cmd->add_option("--log-level", flags.log_level, "trace|debug|info|warn|error");
   auto* mempool_opt = run_cmd->add_option("--mempool-max-records", flags.mempool_max_records,
                                           "records the mempool holds at most");
+  auto* network_opt = run_cmd->add_option("--network", flags.peer_network_file,
+                                          "network file listing observers and peer addresses");
+  auto* ban_opt = run_cmd->add_option("--ban-seconds", flags.peer_ban_seconds,
+                                      "how long a misbehaving peer is refused");
 
   CLI11_PARSE(app, argc, argv);
 
+  if (*init_cmd && (*validators_opt || *observers_opt)) {
+    multi.base = init;
+    multi.base.password = ResolvePassword(password_file);
+    if (!*observers_opt) multi.observers = 0;
+    auto nodes = agritrace::node::InitMultiNetwork(multi);
+    if (!nodes.ok()) return Fail(nodes.status());
+    std::cout << "initialised a network of " << multi.validators << " validators and "
+              << multi.observers << " observers in " << init.dir << "\n";
+    for (const auto& node : *nodes) {
+      std::cout << "  " << node.name << "  grpc " << node.grpc_addr << "  http " << node.http_addr
+                << "  run: agritrace-node run --dir " << node.dir << "\n";
+    }
+    std::cout << "  keystore: " << init.dir << "/keystore\n";
+    return 0;
+  }
   if (*init_cmd) {
     init.password = ResolvePassword(password_file);
     Status status = agritrace::node::InitDevNetwork(init);
@@ -102,11 +140,14 @@ int main(int argc, char** argv) {
   if (!config.ok()) return Fail(config.status());
   if (*grpc_opt) config->grpc_addr = flags.grpc_addr;
   if (*http_opt) config->http_addr = flags.http_addr;
+  if (*base_url_opt) config->http_base_url = flags.http_base_url;
   if (*data_opt) config->data_dir = flags.data_dir;
   if (*genesis_opt) config->genesis_file = flags.genesis_file;
   if (*key_opt) config->key_file = flags.key_file;
   if (*log_opt) config->log_level = flags.log_level;
   if (*mempool_opt) config->mempool_max_records = flags.mempool_max_records;
+  if (*network_opt) config->peer_network_file = flags.peer_network_file;
+  if (*ban_opt) config->peer_ban_seconds = flags.peer_ban_seconds;
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   Status status = agritrace::node::RunNode(*config, ResolvePassword(password_file));
   if (!status.ok()) return Fail(status);

@@ -8,6 +8,8 @@
 #include "chain/keystore.h"
 #include "chain/file_util.h"
 #include "chain/limits.h"
+#include "node/network_runtime.h"
+#include "node/peer_limits.h"
 
 namespace agritrace::node {
 
@@ -26,14 +28,6 @@ chain::Result<chain::PrivateKey> LoadNodeKey(const NodeConfig& config, const std
   return chain::DecryptKey(*file, password);
 }
 
-int64_t HeaderTimeMs(const chain::ChainStore& store, uint64_t height) {
-  if (height == 0) return 0;
-  auto block = store.GetBlock(height);
-  v1::BlockHeader header;
-  if (!block.ok() || !header.ParseFromString(block->header())) return 0;
-  return header.time_ms();
-}
-
 }  // namespace
 
 chain::Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
@@ -42,15 +36,16 @@ chain::Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
   if (!genesis.ok()) return genesis.status();
   auto key = LoadNodeKey(config, password);
   if (!key.ok()) return key.status();
-  if (!genesis->validator_set().Contains(key->public_key())) {
-    return Reject(Reason::kNotAuthorized,
-                  "this node's key " + chain::ToHex(key->public_key()) +
-                      " is not a validator in the genesis file");
-  }
+  // A key outside the validator set runs an observer; peers admit it only if the network
+  // file lists it.
   auto store = chain::ChainStore::Open(config.Resolve(config.data_dir), *genesis);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<Node>(
+  std::unique_ptr<Node> node(
       new Node(config, std::move(*genesis), std::move(*key), std::move(*store)));
+  auto runtime = NetworkRuntime::Create(node.get());
+  if (!runtime.ok()) return runtime.status();
+  node->runtime_ = std::move(*runtime);
+  return node;
 }
 
 Node::Node(NodeConfig config, chain::Genesis genesis, chain::PrivateKey key,
@@ -60,22 +55,19 @@ Node::Node(NodeConfig config, chain::Genesis genesis, chain::PrivateKey key,
       key_(std::move(key)),
       store_(std::move(store)),
       mempool_(store_.get(), genesis_.params,
-               MempoolLimits{config_.mempool_max_records, config_.mempool_max_bytes}) {
-  last_block_time_ms_ = HeaderTimeMs(*store_, store_->Tip().height);
-}
+               MempoolLimits{config_.mempool_max_records, config_.mempool_max_bytes}),
+      verified_(kMaxVerifiedRecords) {}
 
 Node::~Node() { Stop(); }
 
-void Node::Start() { producer_ = std::thread([this] { ProducerLoop(); }); }
+void Node::Start() { runtime_->Start(); }
 
 void Node::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
+  if (runtime_) runtime_->Stop();
   cv_.notify_all();
-  if (producer_.joinable()) producer_.join();
 }
+
+grpc::Service* Node::peer_service() { return runtime_->peer_service(); }
 
 int64_t Node::NowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -96,14 +88,17 @@ chain::Result<chain::Hash256> Node::Submit(const v1::Envelope& envelope) {
   if (store_->HasRecord(record->id)) {
     return Reject(Reason::kReplay, "this signed record is already on the chain");
   }
-  AGRI_RETURN_IF_ERROR(chain::VerifyRecordSignature(*record));
+  // Verified once per node: the result is reused when the record comes back in a block.
+  AGRI_RETURN_IF_ERROR(verified_.Verify(*record));
   chain::Hash256 id = record->id;
+  v1::Envelope envelope_copy = record->envelope;
   {
     std::lock_guard lock(mu_);
     AGRI_RETURN_IF_ERROR(mempool_.Add(std::move(*record), NowMs(), store_->Tip().height + 1));
     rejected_.erase(id);
   }
   cv_.notify_all();
+  if (runtime_) runtime_->OnRecordAdmitted(envelope_copy);  // gossip; wake consensus
   return id;
 }
 
@@ -136,75 +131,15 @@ void Node::RememberRejection(const chain::Hash256& id, const Status& status) {
   }
 }
 
-void Node::ProducerLoop() {
-  const auto delay = std::chrono::milliseconds(genesis_.block_delay_ms);
-  const size_t max_records = std::min<size_t>(genesis_.max_block_records, chain::kMaxBlockRecords);
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    cv_.wait(lock, [&] { return stopping_ || !mempool_.empty(); });
-    if (stopping_) break;
-    // A block closes a short delay after its first record, or as soon as it is full.
-    auto close_at = std::chrono::system_clock::time_point(
-                        std::chrono::milliseconds(mempool_.oldest_arrival_ms())) + delay;
-    cv_.wait_until(lock, close_at, [&] { return stopping_ || mempool_.size() >= max_records; });
-    if (stopping_) break;
-    std::vector<chain::Record> batch = mempool_.Front(max_records, chain::kMaxBlockBytes / 2);
-    lock.unlock();
-    ProduceBlock(batch);
-    lock.lock();
-  }
+std::vector<chain::Record> Node::PendingRecords(size_t max_records, size_t max_bytes) const {
+  std::lock_guard lock(mu_);
+  return mempool_.Front(max_records, max_bytes);
 }
 
-void Node::ProduceBlock(const std::vector<chain::Record>& batch) {
-  const chain::ChainTip tip = store_->Tip();
-  const uint64_t height = tip.height + 1;
-  int64_t time_ms;
-  {
-    std::lock_guard lock(mu_);
-    time_ms = std::max(NowMs(), last_block_time_ms_ + 1);  // block times strictly increase
-  }
-  chain::StateOverlay changes(store_.get());
-  std::vector<v1::Envelope> included;
-  std::set<chain::Hash256> done;
-  std::vector<std::pair<chain::Hash256, Status>> rejections;
-  for (const auto& record : batch) {
-    chain::ApplyContext ctx{height, static_cast<uint32_t>(included.size()), time_ms};
-    Status status = chain::ApplyRecord(record, genesis_.params, ctx, changes);
-    done.insert(record.id);
-    if (status.ok()) {
-      included.push_back(record.envelope);
-    } else {
-      rejections.emplace_back(record.id, status);
-    }
-  }
-  bool committed = false;
-  if (!included.empty()) {
-    v1::Block block = chain::MakeBlock(genesis_.chain_id, height, tip.hash, time_ms,
-                                       key_.public_key(), included);
-    auto decoded = chain::DecodeBlock(block, genesis_.chain_id);
-    if (!decoded.ok()) {
-      spdlog::critical("built an invalid block at height {}: {}", height, decoded.status().ToString());
-      std::abort();  // a block we built must decode: a broken invariant, not bad input
-    }
-    v1::CommitCertificate* cert = decoded->block.mutable_certificate();
-    cert->set_height(height);
-    cert->set_round(0);
-    cert->set_block_hash(chain::AsBytes(decoded->hash));
-    *cert->add_signatures() = chain::SignPrecommit(key_, genesis_.chain_id, height, 0, decoded->hash);
-    Status stored = store_->CommitBlock(*decoded, changes);
-    if (!stored.ok()) {
-      spdlog::error("cannot store block {}: {}; records stay pending", height, stored.ToString());
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));  // back off before retrying
-      return;
-    }
-    committed = true;
-    spdlog::info("committed block {} with {} records ({} rejected) hash {}", height,
-                 included.size(), rejections.size(), chain::ToHex(decoded->hash).substr(0, 16));
-  }
+void Node::AfterCommit(const std::set<chain::Hash256>& record_ids, int64_t block_time_ms) {
+  metrics_.OnBlockCommitted(record_ids.size(), NowMs() - block_time_ms);  // metrics hook
   std::lock_guard lock(mu_);
-  if (committed) last_block_time_ms_ = time_ms;
-  for (const auto& [id, status] : rejections) RememberRejection(id, status);
-  for (const auto& [id, status] : mempool_.Rebase(done, NowMs(), store_->Tip().height + 1)) {
+  for (const auto& [id, status] : mempool_.Rebase(record_ids, NowMs(), store_->Tip().height + 1)) {
     RememberRejection(id, status);
   }
   cv_.notify_all();

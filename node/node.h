@@ -1,12 +1,14 @@
-// Node: one validator's chain, mempool and block production.
+// Node: one node's chain, mempool and network runtime.
 //
-// Owns the ChainStore, the Mempool and the block-producer thread. With one validator the
-// producer closes a block a short delay after its first pending record (or when full) and
-// certifies it with its own precommit: a quorum of one. No empty blocks.
+// Owns the ChainStore, the Mempool and the NetworkRuntime (node/network_runtime.h: peers,
+// block sync and the consensus driver, which commits blocks through its BlockApplier). A
+// validator's key is in genesis; any other key makes an observer, which follows the chain,
+// verifies it and forwards submitted records to the validators by gossip. With one validator
+// the same consensus code commits with a quorum of one. No empty blocks.
 //
 // Thread-safety: Submit, WaitForOutcome and the accessors may be called from any thread.
-// `mu_` guards the mempool, the recent-rejection list and `last_block_time_ms_`; the store is
-// read without it (RocksDB reads are thread-safe) and written only by the producer thread.
+// `mu_` guards the mempool and the recent-rejection list; the store is read without it
+// (RocksDB reads are thread-safe) and written only through the BlockApplier.
 #pragma once
 
 #include <chrono>
@@ -16,15 +18,25 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "chain/genesis.h"
 #include "chain/keys.h"
 #include "chain/store.h"
 #include "node/config.h"
 #include "node/mempool.h"
+#include "node/node_metrics.h"
+#include "node/verified_records.h"
+
+namespace grpc {
+class Service;
+}
 
 namespace agritrace::node {
+
+class NetworkRuntime;
 
 // The outcome of a submitted record.
 struct RecordOutcome {
@@ -39,9 +51,9 @@ class Node {
                                                    const std::string& password);
   ~Node();
 
-  // Starts the block producer.
+  // Starts consensus, sync and the peer dialers (serve peer_service() first).
   void Start();
-  // Stops the producer and waits for it; pending records stay unsubmitted (clients resubmit).
+  // Stops them and waits; pending records stay uncommitted (clients resubmit).
   void Stop();
 
   // Decodes, checks and queues a record; returns its id. Verifies the signature once, here.
@@ -55,16 +67,27 @@ class Node {
   const chain::ChainStore& store() const { return *store_; }
   const NodeConfig& config() const { return config_; }
   chain::PubKey node_pubkey() const { return key_.public_key(); }
-  bool is_validator() const { return true; }
+  bool is_validator() const { return genesis_.validator_set().Contains(key_.public_key()); }
   size_t mempool_size() const;
+  // Counters for /metrics (HTTP gateway); the block committer reports each commit here.
+  NodeMetrics& metrics() { return metrics_; }
+
+  // --- For the network runtime (node/network_runtime.h).
+  // The agritrace.v1.Peer service, to register with the gRPC server before it starts.
+  grpc::Service* peer_service();
+  NetworkRuntime& runtime() { return *runtime_; }
+  const chain::PrivateKey& key() const { return key_; }
+  chain::ChainStore* mutable_store() { return store_.get(); }
+  VerifiedRecords& verified_records() { return verified_; }
+  // Up to `max_records` pending records from the front of the mempool (for a proposal).
+  std::vector<chain::Record> PendingRecords(size_t max_records, size_t max_bytes) const;
+  // After a block is committed (by consensus or sync): drops its records from the mempool,
+  // re-checks the rest against the new state and wakes the waiting submitters.
+  void AfterCommit(const std::set<chain::Hash256>& record_ids, int64_t block_time_ms);
 
  private:
   Node(NodeConfig config, chain::Genesis genesis, chain::PrivateKey key,
        std::unique_ptr<chain::ChainStore> store);
-  void ProducerLoop();
-  // Builds, certifies and commits one block from `batch`; returns the ids done (committed or
-  // rejected) and the rejections.
-  void ProduceBlock(const std::vector<chain::Record>& batch);
   void RememberRejection(const chain::Hash256& id, const chain::Status& status);
   int64_t NowMs() const;
 
@@ -78,9 +101,9 @@ class Node {
   Mempool mempool_;                       // GUARDED_BY(mu_)
   std::map<chain::Hash256, chain::Status> rejected_;  // GUARDED_BY(mu_); recent, bounded
   std::deque<chain::Hash256> rejected_order_;         // GUARDED_BY(mu_)
-  int64_t last_block_time_ms_ = 0;                    // GUARDED_BY(mu_)
-  bool stopping_ = false;                             // GUARDED_BY(mu_)
-  std::thread producer_;
+  VerifiedRecords verified_;  // thread-safe on its own
+  std::unique_ptr<NetworkRuntime> runtime_;
+  NodeMetrics metrics_;  // thread-safe on its own
 };
 
 }  // namespace agritrace::node

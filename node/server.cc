@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "chain/bytes.h"
+#include "node/http_gateway.h"
 #include "node/ledger_service.h"
 #include "node/node.h"
 #include "node/version.h"
@@ -54,17 +55,30 @@ chain::Status RunNode(const NodeConfig& config, const std::string& password) {
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.grpc_max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(config.grpc_max_message_bytes));
   builder.RegisterService(&service);
+  builder.RegisterService((*node)->peer_service());  // agritrace.v1.Peer: gossip and sync
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     return Reject(Reason::kUnavailable, "cannot listen on " + config.grpc_addr);
   }
   (*node)->Start();
+  // HTTP gateway (product page, proof bundles, /metrics); an empty http.addr turns it off.
+  // A port clash disables only the gateway: the node's duty to the chain comes first (several
+  // dev nodes on one host share the default http.addr unless each is given its own).
+  std::unique_ptr<HttpGateway> http;
+  if (!config.http_addr.empty()) {
+    http = std::make_unique<HttpGateway>(node->get(), config);
+    if (chain::Status started = http->Start(); !started.ok()) {
+      spdlog::error("HTTP gateway disabled: {}", started.ToString());
+      http.reset();
+    }
+  }
   spdlog::info("validator {} serving agritrace.v1.Ledger on {}", config.name, config.grpc_addr);
 
   int signal_number = WaitForStopSignal(stop_signals);
   spdlog::info("signal {}: shutting down", signal_number);
   // Waiting SubmitRecord calls get a deadline so Shutdown does not hang on them.
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  if (http) http->Stop();
   (*node)->Stop();
   spdlog::info("stopped at height {}", (*node)->store().Tip().height);
   return chain::Status::Ok();

@@ -35,10 +35,12 @@ R1=01/06901234567809/10/R1
 
 step "The farmer registers the harvest of paddy rice from Plot 7"
 run --key farmer harvest $B1 --commodity rice --variety "Wuchang Daohuaxiang No.2" \
-  --quantity 1000kg --field "Plot 7" --location 45.12,127.45
+  --quantity 1000kg --field "Plot 7" --location 45.12,127.45 --temp-range 0..4
 
 step "The farmer ships it to the packing house, by the cold-chain carrier"
 run --key farmer ship $B1 --to packer --carrier carrier
+step "On the road the truck's sensor reads 7.5 C, above the lot's 0-4 C: a cold-chain breach"
+run --key carrier checkpoint $B1 --location "Harbin depot" --step arriving --temperature 7.5
 run --key packer receive $B1
 
 step "The packer mills and packs 600 kg into 120 retail bags of 5 kg"
@@ -53,6 +55,15 @@ step "The bags go to the retailer, who acknowledges receipt"
 run --key packer ship $R1 --to retailer --carrier carrier
 run --key retailer receive $R1
 
+step "An inspector certifies the bags; then the regulator recalls the paddy lot B1"
+run --key inspector certify $R1 --standard "GB/T 19630 organic" --result pass
+run --key regulator recall $B1 --reason "Cadmium above limit in a B1 sample"
+step "The recall reaches the bags made from B1: the retailer cannot sell them"
+if run --key retailer sell $R1; then
+  echo "unexpected: a recalled lot was sold" >&2; exit 1
+fi
+run trace $R1 --backward
+
 step "Anyone can read the lot and its history"
 run lot $R1
 run history $R1
@@ -60,6 +71,13 @@ run lot $B1
 
 step "Done"
 run status
+
+step "The shopper scans the bag: a GS1 Digital Link QR code, verified offline"
+PAGE_URL=http://127.0.0.1:$HTTP_PORT/$R1
+run qr $R1 --base-url "http://127.0.0.1:$HTTP_PORT"
+run qr $R1 --base-url "http://127.0.0.1:$HTTP_PORT" --png "$ROOT/build/qr-R1.png"  # kept after exit
+echo "Page: $PAGE_URL  (open it in a browser: it verifies every step itself)"
+run verify "$PAGE_URL" --genesis "$NET/genesis.json"
 if [[ $KEEP_RUNNING == 1 ]]; then
   cat <<INFO
 

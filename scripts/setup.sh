@@ -12,6 +12,8 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libtomlplusplus-dev
   libcpp-httplib-dev libqrencode-dev libpng-dev
   python3 procps
+  python3-jsonschema  # EPCIS 2.0 schema validation in tests/integration/events_test.sh
+  curl chromium zbar-tools
 )
 
 missing=()

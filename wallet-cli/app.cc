@@ -7,6 +7,7 @@
 
 #include "wallet-cli/cli_context.h"
 #include "wallet-cli/commands.h"
+#include "wallet-cli/commands_events.h"
 #include "wallet-cli/output.h"
 
 namespace agritrace::wallet {
@@ -78,6 +79,8 @@ int RunCli(int argc, char** argv, std::ostream& out_stream, std::ostream& err_st
   AddSignCommands(app, ctx, action);
   AddRecordCommands(app, ctx, action);
   AddQueryCommands(app, ctx, action);
+  AddEventCommands(app, ctx, action);
+  AddConsumerCommands(app, ctx, action);
   app.footer("");  // the top-level help already lists the global options
 
   try {

@@ -26,6 +26,8 @@ void AddKeyCommands(CLI::App& app, Context& ctx, Action& action);
 void AddSignCommands(CLI::App& app, Context& ctx, Action& action);
 void AddRecordCommands(CLI::App& app, Context& ctx, Action& action);
 void AddQueryCommands(CLI::App& app, Context& ctx, Action& action);
+// `qr` and `verify` (commands_consumer.cc).
+void AddConsumerCommands(CLI::App& app, Context& ctx, Action& action);
 
 // Registers `callback` on `sub` so that choosing it stores `run` into `action`.
 template <typename Run>
@@ -59,6 +61,8 @@ struct HarvestArgs {
   std::string location;       // LAT,LON
   std::string gln;
   std::string harvest_time;   // ISO 8601; default now
+  std::string temp_range;     // allowed range "MIN..MAX" degrees C (sensor breaches)
+  std::string humidity_range; // allowed range "MIN..MAX" percent
 };
 chain::Result<v1::RecordBody> BuildHarvest(const HarvestArgs& args, int64_t now_ms);
 
@@ -68,6 +72,8 @@ struct TransformArgs {
   std::string net_mass;
   std::string commodity;
   std::string variety;
+  std::string temp_range;      // allowed range of every output, "MIN..MAX" degrees C
+  std::string humidity_range;  // percent
 };
 chain::Result<v1::RecordBody> BuildTransform(const TransformArgs& args, v1::TransformKind kind);
 

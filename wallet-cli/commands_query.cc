@@ -8,6 +8,7 @@
 #include "chain/record.h"
 #include "chain/record_json.h"
 #include "wallet-cli/commands.h"
+#include "wallet-cli/commands_events.h"
 #include "wallet-cli/wallet.h"
 
 namespace agritrace::wallet {
@@ -48,6 +49,7 @@ void PrintLot(Context& ctx, const v1::LotState& lot) {
   json j = chain::LotStateToJson(lot);
   AddNameIfKnown(ctx, j, "owner_name", lot.owner());
   AddNameIfKnown(ctx, j, "custodian_name", lot.custodian());
+  AddLotEventStatus(ctx, chain::FormatLotKey(lot.lot()), j);  // recalled (with ancestors)
   if (ctx.out().json()) return ctx.out().Json(j);
   Fields fields = {{"lot", j["lot"]},
                    {"gtin", j["gtin"]},
@@ -69,6 +71,11 @@ void PrintLot(Context& ctx, const v1::LotState& lot) {
   fields.emplace_back("created by record", OrDash(j["created_by_record"]));
   fields.emplace_back("created in block", std::to_string(lot.created_height()));
   fields.emplace_back("parents", JoinStrings(j["parents"], ", "));
+  fields.emplace_back("recalled", j["recalled"].get<bool>()
+                                      ? "YES (" + JoinStrings(j["recalled_lots"], ", ") + ")"
+                                      : "no");
+  fields.emplace_back("sensor breaches", std::to_string(lot.breach_count()));
+  if (lot.sold()) fields.emplace_back("sold", "yes");
   ctx.out().Print(fields);
 }
 

@@ -10,6 +10,7 @@
 #include "wallet-cli/wallet.h"
 
 #include "wallet-cli/commands.h"
+#include "wallet-cli/commands_events.h"
 
 namespace agritrace::wallet {
 namespace {
@@ -118,6 +119,9 @@ chain::Result<v1::RecordBody> BuildHarvest(const HarvestArgs& args, int64_t now_
   auto location = ParseLocation(args.gln, args.location);
   if (!location.ok()) return location.status();
   if (location->ByteSizeLong() > 0) *h.mutable_location() = *location;
+  auto range = ParseConditionRange(args.temp_range, args.humidity_range);
+  if (!range.ok()) return range.status();
+  if (range->ByteSizeLong() > 0) *h.mutable_allowed_range() = *range;
   return body;
 }
 
@@ -154,6 +158,9 @@ chain::Result<v1::RecordBody> BuildTransform(const TransformArgs& args, v1::Tran
     }
     out.set_commodity(args.commodity);
     out.set_variety(args.variety);
+    auto range = ParseConditionRange(args.temp_range, args.humidity_range);
+    if (!range.ok()) return range.status();
+    if (range->ByteSizeLong() > 0) *out.mutable_allowed_range() = *range;
   }
   return body;
 }
@@ -258,6 +265,8 @@ void AddHarvest(CLI::App& app, Context& ctx, Action& action) {
   sub->add_option("--location", args->location, "Field LAT,LON in decimal degrees");
   sub->add_option("--gln", args->gln, "GS1 GLN of the field (13 digits)");
   sub->add_option("--harvest-time", args->harvest_time, "Harvest time, ISO 8601 (default now)");
+  sub->add_option("--temp-range", args->temp_range, "Allowed temperature MIN..MAX in C, e.g. 0..4");
+  sub->add_option("--humidity-range", args->humidity_range, "Allowed humidity MIN..MAX in %");
   AddSignFlags(sub, *flags);
   SetAction(sub, action, [&ctx, args, flags] {
     // The harvest time defaults to the record's own time (--time, else now).
@@ -284,6 +293,9 @@ void AddTransform(CLI::App& app, Context& ctx, Action& action, const std::string
                   "Net mass per unit for every count-unit output, e.g. 5kg");
   sub->add_option("--commodity", args->commodity, "Output commodity (default: the first input's)");
   sub->add_option("--variety", args->variety, "Output variety (default: the first input's)");
+  sub->add_option("--temp-range", args->temp_range,
+                  "Allowed temperature of the outputs MIN..MAX in C (default: the first input's)");
+  sub->add_option("--humidity-range", args->humidity_range, "Allowed humidity MIN..MAX in %");
   AddSignFlags(sub, *flags);
   SetAction(sub, action, [&ctx, args, flags, kind] {
     return BuildAndSend(ctx, *flags, [&] { return BuildTransform(*args, kind); });

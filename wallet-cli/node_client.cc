@@ -193,4 +193,11 @@ chain::Result<v1::StatusResponse> NodeClient::Status() {
       [&](grpc::ClientContext* c, auto* r) { return stub->Status(c, request, r); });
 }
 
+chain::Result<v1::TraceResponse> NodeClient::Trace(const v1::TraceRequest& request) {
+  auto* stub = impl().stub.get();
+  return Invoke<v1::TraceResponse>(
+      address_, timeout_ms_, timeout_ms_,
+      [&](grpc::ClientContext* c, auto* r) { return stub->Trace(c, request, r); });
+}
+
 }  // namespace agritrace::wallet

@@ -35,6 +35,7 @@ class NodeClient {
   chain::Result<v1::Participant> GetParticipantByName(const std::string& name);
   chain::Result<v1::Participant> GetParticipantByKey(const std::string& pubkey);
   chain::Result<v1::StatusResponse> Status();
+  chain::Result<v1::TraceResponse> Trace(const v1::TraceRequest& request);
 
  private:
   struct Impl;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "chain/bytes.h"
+#include "chain/event_json.h"
 #include "chain/file_util.h"
 #include "chain/genesis.h"
 #include "chain/gs1.h"
@@ -215,6 +216,7 @@ std::string RecordSubject(const v1::RecordBody& body) {
       return lots;
     }
     case v1::RecordBody::EVENT_NOT_SET: break;
+    default: return chain::ExtraEventSubject(body);  // issue-5 events
   }
   return "";
 }

@@ -1,0 +1,139 @@
+#include "bench/load_workload.h"
+
+#include <chrono>
+
+#include "chain/gs1.h"
+#include "chain/record.h"
+
+namespace agritrace::bench {
+namespace {
+
+// Valid GTIN-14s (check digits verified by the rules).
+constexpr const char* kPaddyGtin = "06901234567892";
+constexpr const char* kRetailGtin = "06901234567809";
+// Every journey harvests 1000 kg and packs 600 kg into 120 bags of 5 kg.
+constexpr int64_t kHarvestMilliKg = 1'000'000;
+constexpr int64_t kPackMilliKg = 600'000;
+constexpr int64_t kBagsMilli = 120'000;
+constexpr int64_t kBagMilliKg = 5'000;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+uint64_t RandomNonce() {
+  uint64_t nonce;
+  chain::RandomBytes(reinterpret_cast<uint8_t*>(&nonce), sizeof(nonce));
+  return nonce;
+}
+
+v1::RecordBody NewBody(const std::string& chain_id) {
+  v1::RecordBody body;
+  body.set_chain_id(chain_id);
+  body.set_timestamp_ms(NowMs());
+  body.set_nonce(RandomNonce());
+  return body;
+}
+
+void SetLot(v1::LotKey* key, const char* gtin, const std::string& lot) {
+  key->set_gtin(gtin);
+  key->set_lot(lot);
+}
+
+void SetQuantity(v1::Quantity* q, int64_t milli, const char* unit) {
+  q->set_milli(milli);
+  q->set_unit(unit);
+}
+
+std::vector<v1::Envelope> Journey(const WorkloadOptions& o, size_t j, const Signer& farmer,
+                                  const Signer& packer, const Signer& retailer) {
+  const std::string paddy = "H" + o.run_id + std::to_string(j);
+  const std::string bags = "R" + o.run_id + std::to_string(j);
+  std::vector<v1::Envelope> records;
+
+  v1::RecordBody harvest = NewBody(o.chain_id);
+  v1::Harvest* h = harvest.mutable_harvest();
+  SetLot(h->mutable_lot(), kPaddyGtin, paddy);
+  h->set_commodity("rice");
+  h->set_variety("Wuchang Daohuaxiang No.2");
+  SetQuantity(h->mutable_quantity(), kHarvestMilliKg, "kg");
+  h->set_harvest_time_ms(harvest.timestamp_ms());
+  h->set_field("Plot " + std::to_string(j % 100));
+  records.push_back(chain::SignRecord(harvest, farmer.key));
+
+  auto ship = [&](const Signer& from, const Signer& to, const char* gtin, const std::string& lot) {
+    v1::RecordBody body = NewBody(o.chain_id);
+    SetLot(body.mutable_ship()->mutable_lot(), gtin, lot);
+    body.mutable_ship()->set_receiver(chain::AsBytes(to.key.public_key()));
+    records.push_back(chain::SignRecord(body, from.key));
+    v1::RecordBody receive = NewBody(o.chain_id);
+    SetLot(receive.mutable_receive()->mutable_lot(), gtin, lot);
+    records.push_back(chain::SignRecord(receive, to.key));
+  };
+  ship(farmer, packer, kPaddyGtin, paddy);
+
+  v1::RecordBody pack = NewBody(o.chain_id);
+  v1::Transform* t = pack.mutable_transform();
+  t->set_kind(v1::TRANSFORM_KIND_PACK);
+  v1::LotAmount* in = t->add_inputs();
+  SetLot(in->mutable_lot(), kPaddyGtin, paddy);
+  SetQuantity(in->mutable_quantity(), kPackMilliKg, "kg");
+  v1::LotOutput* out = t->add_outputs();
+  SetLot(out->mutable_lot(), kRetailGtin, bags);
+  SetQuantity(out->mutable_quantity(), kBagsMilli, "pcs");
+  SetQuantity(out->mutable_net_mass_per_unit(), kBagMilliKg, "kg");
+  records.push_back(chain::SignRecord(pack, packer.key));
+
+  ship(packer, retailer, kRetailGtin, bags);
+  return records;
+}
+
+Signer MakeSigner(const WorkloadOptions& o, const char* kind, size_t i, v1::Role role) {
+  return Signer{"bench-" + o.run_id + "-" + kind + "-" + std::to_string(i),
+                chain::PrivateKey::Generate(), role};
+}
+
+}  // namespace
+
+size_t Workload::record_count() const {
+  size_t n = 0;
+  for (const auto& journey : journeys) n += journey.size();
+  return n;
+}
+
+Workload BuildWorkload(const WorkloadOptions& o) {
+  Workload w;
+  for (size_t i = 0; i < o.farmers; ++i) w.signers.push_back(MakeSigner(o, "farmer", i, v1::ROLE_FARMER));
+  for (size_t i = 0; i < o.packers; ++i) w.signers.push_back(MakeSigner(o, "packer", i, v1::ROLE_PACKER));
+  for (size_t i = 0; i < o.retailers; ++i) {
+    w.signers.push_back(MakeSigner(o, "retailer", i, v1::ROLE_RETAILER));
+  }
+  w.journeys.reserve(o.journeys);
+  for (size_t j = 0; j < o.journeys; ++j) {
+    const Signer& farmer = w.signers[j % o.farmers];
+    const Signer& packer = w.signers[o.farmers + j % o.packers];
+    const Signer& retailer = w.signers[o.farmers + o.packers + j % o.retailers];
+    w.journeys.push_back(Journey(o, j, farmer, packer, retailer));
+  }
+  return w;
+}
+
+std::vector<v1::Envelope> RegistrationRecords(const Workload& workload,
+                                              const chain::PrivateKey& admin,
+                                              const std::string& chain_id) {
+  std::vector<v1::Envelope> records;
+  for (const Signer& signer : workload.signers) {
+    v1::RecordBody body = NewBody(chain_id);
+    v1::RegisterParticipant* r = body.mutable_register_participant();
+    r->set_pubkey(chain::AsBytes(signer.key.public_key()));
+    r->set_name(signer.name);
+    r->add_roles(signer.role);
+    r->set_organization("Load generator");
+    records.push_back(chain::SignRecord(body, admin));
+  }
+  return records;
+}
+
+}  // namespace agritrace::bench

@@ -1,0 +1,70 @@
+// BlockApplier: the one place where blocks become committed chain state.
+//
+// Every block that enters the store passes here, whether consensus decided it or block sync
+// fetched it: its shape, its place on the chain (height, previous hash, time), its commit
+// certificate against the genesis validator set, and every record (signature, through the
+// VerifiedRecords cache, and every rule through chain::ApplyRecord) are checked before
+// ChainStore::CommitBlock writes it in one synced batch. It also builds proposals and judges
+// proposed blocks, with the same rules.
+//
+// Thread-safety: all methods may be called from any thread; `commit_mu_` serializes commits
+// (ChainStore requires one committer) and makes check-then-commit atomic.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "chain/genesis.h"
+#include "chain/store.h"
+#include "node/verified_records.h"
+
+namespace agritrace::node {
+
+struct CommittedBlock {
+  uint64_t height = 0;
+  chain::Hash256 hash{};
+  int64_t time_ms = 0;
+  std::set<chain::Hash256> record_ids;
+};
+
+class BlockApplier {
+ public:
+  // All pointers must outlive the applier.
+  BlockApplier(const chain::Genesis* genesis, chain::ChainStore* store, VerifiedRecords* verified);
+
+  // Called after every commit, outside the commit lock, in commit order.
+  void SetCommitListener(std::function<void(const CommittedBlock&)> listener) {
+    listener_ = std::move(listener);
+  }
+
+  // A block for `height` from `candidates` (in order), skipping any that no longer apply.
+  v1::Block Build(uint64_t height, int64_t now_ms, const chain::PubKey& proposer,
+                  const std::vector<chain::Record>& candidates) const;
+  // Whether an uncertified block is a valid next block at `height` (records and place).
+  chain::Status Validate(uint64_t height, const v1::Block& block) const;
+
+  // Verifies a certified block and commits it at tip + 1. Returns true when committed, false
+  // when the very same block is already stored. Fails (and commits nothing) when the block is
+  // invalid, does not extend the tip, or conflicts with a stored block (a fork: reason
+  // NOT_AUTHORIZED, logged loudly, as only more than f faulty validators can cause it).
+  chain::Result<bool> CommitCertified(const v1::Block& block);
+
+ private:
+  struct Checked {
+    chain::DecodedBlock decoded;
+    std::unique_ptr<chain::StateOverlay> changes;
+  };
+  // Decodes `block`, checks it extends the current tip, verifies and applies every record.
+  chain::Result<Checked> Check(uint64_t height, const v1::Block& block) const;
+  int64_t BlockTimeMs(uint64_t height) const;
+
+  const chain::Genesis* genesis_;
+  chain::ChainStore* store_;
+  VerifiedRecords* verified_;
+  std::function<void(const CommittedBlock&)> listener_;
+  std::mutex commit_mu_;
+};
+
+}  // namespace agritrace::node

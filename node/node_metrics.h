@@ -1,0 +1,50 @@
+// Counters a node exposes on /metrics (Prometheus text format), kept apart from the block
+// producer / consensus driver so that the hook there is one call.
+//
+// Thread-safety: every method may be called from any thread (atomics, and one mutex for the
+// per-route HTTP counters).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+namespace agritrace::node {
+
+class NodeMetrics {
+ public:
+  // Upper bounds (seconds) of the commit latency histogram buckets: a single validator
+  // commits in tens of milliseconds; a BFT round across hosts takes up to a few seconds.
+  static constexpr std::array<double, 10> kLatencyBucketsSeconds = {0.005, 0.01, 0.025, 0.05, 0.1,
+                                                                    0.25,  0.5,  1,     2.5,  10};
+
+  // One committed block of `records` records, `latency_ms` after it was closed (the time to
+  // agree on it and write it durably).
+  void OnBlockCommitted(uint64_t records, int64_t latency_ms);
+  // One HTTP response on `route` (a fixed label such as "page" or "api_lot").
+  void OnHttpRequest(const std::string& route, int status);
+
+  // Node-wide gauges are read by the caller at scrape time and passed in.
+  struct Gauges {
+    uint64_t height = 0;
+    uint64_t mempool_size = 0;
+    uint64_t peers = 0;
+  };
+  std::string RenderPrometheus(const Gauges& gauges) const;
+
+  uint64_t records_committed() const { return records_committed_.load(); }
+
+ private:
+  std::atomic<uint64_t> records_committed_{0};
+  std::atomic<uint64_t> blocks_committed_{0};
+  std::array<std::atomic<uint64_t>, kLatencyBucketsSeconds.size()> latency_buckets_{};
+  std::atomic<uint64_t> latency_sum_ms_{0};
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, int>, uint64_t> http_requests_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace agritrace::node

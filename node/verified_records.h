@@ -1,0 +1,39 @@
+// Record ids whose BIP-340 signature this node has already verified.
+//
+// A record id is SHA-256 over the exact body, signer and signature bytes, so an id seen here
+// stands for byte-identical envelopes: a record verified when it arrived by gossip or submit
+// needs no second verification when it arrives again inside a proposal, a commit or a sync
+// batch. Bounded (oldest forgotten first); forgetting only costs a re-verification.
+//
+// Thread-safe (one internal mutex).
+#pragma once
+
+#include <deque>
+#include <mutex>
+#include <set>
+
+#include "chain/record.h"
+
+namespace agritrace::node {
+
+class VerifiedRecords {
+ public:
+  explicit VerifiedRecords(size_t capacity) : capacity_(capacity) {}
+
+  // Verifies the record's signature unless already known good; remembers success.
+  chain::Status Verify(const chain::Record& record);
+  bool Contains(const chain::Hash256& id) const;
+  // Number of signature verifications actually run (for tests and metrics).
+  uint64_t verifications() const;
+
+ private:
+  void Remember(const chain::Hash256& id);
+
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::set<chain::Hash256> ids_;       // GUARDED_BY(mu_)
+  std::deque<chain::Hash256> order_;   // GUARDED_BY(mu_)
+  uint64_t verifications_ = 0;         // GUARDED_BY(mu_)
+};
+
+}  // namespace agritrace::node

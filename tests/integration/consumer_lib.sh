@@ -1,0 +1,51 @@
+# Shared by the consumer tests (sourced): a real node with its HTTP gateway on free loopback
+# ports, taken through the farm-to-shelf journey by the real CLI.
+# Needs BIN set; defines WORK, NET, HTTP, B1, R1, fail, cli, start_consumer_node, run_journey.
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$HERE/../../scripts/lib.sh"
+
+WORK=$(mktemp -d /tmp/agritrace-consumer.XXXXXX)
+NET=$WORK/net
+GRPC_PORT=$(free_port)
+HTTP_PORT=$(free_port)
+HTTP=http://127.0.0.1:$HTTP_PORT
+export AGRITRACE_PASSWORD=it-secret
+export AGRITRACE_NODE=127.0.0.1:$GRPC_PORT
+export AGRITRACE_KEYSTORE=$NET/keystore
+NODE_PID=""
+EXTRA_PIDS=()
+consumer_cleanup() {
+  for pid in "${EXTRA_PIDS[@]}"; do stop_pid "$pid"; done
+  [[ -n $NODE_PID ]] && stop_pid "$NODE_PID"
+  rm -rf "$WORK"
+}
+trap consumer_cleanup EXIT
+
+B1=01/06901234567892/10/B1
+R1=01/06901234567809/10/R1
+
+fail() { echo "FAIL: $*" >&2; [[ -f $WORK/node.log ]] && tail -20 "$WORK/node.log" >&2; exit 1; }
+cli() { "$BIN/agritrace" "$@"; }
+
+start_consumer_node() {
+  "$BIN/agritrace-node" init --dir "$NET" --grpc-addr "$AGRITRACE_NODE" \
+    --http-addr "127.0.0.1:$HTTP_PORT" --scrypt-n 1024 >/dev/null
+  "$BIN/agritrace-node" run --dir "$NET" >>"$WORK/node.log" 2>&1 &
+  NODE_PID=$!
+  wait_for_node "$BIN/agritrace" "$AGRITRACE_NODE" || fail "node did not start"
+  for ((i = 0; i < 100; i++)); do
+    curl -fsS "$HTTP/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  fail "the HTTP gateway did not come up on $HTTP"
+}
+
+run_journey() {
+  cli --key farmer harvest $B1 --commodity rice --variety Wuchang --quantity 1000kg \
+    --field "Plot 7" --location 45.12,127.45 >/dev/null
+  cli --key farmer ship $B1 --to packer --carrier carrier >/dev/null
+  cli --key packer receive $B1 >/dev/null
+  cli --key packer pack --from $B1:600kg --to $R1:120pcs --net-mass 5kg >/dev/null
+  cli --key packer ship $R1 --to retailer --carrier carrier >/dev/null
+  cli --key retailer receive $R1 >/dev/null
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""A man in the middle for the browser test: forwards every GET to the node and, when the
+response is the proof bundle JSON, flips one bit of the first record's signature on the way.
+
+Usage: tamper_proxy.py LISTEN_PORT UPSTREAM_BASE_URL
+"""
+import http.server
+import json
+import sys
+import urllib.error
+import urllib.request
+
+UPSTREAM = sys.argv[2].rstrip("/")
+
+
+class Proxy(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        headers = {k: v for k, v in self.headers.items() if k.lower() in ("accept", "accept-language")}
+        request = urllib.request.Request(UPSTREAM + self.path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status, body, ctype = response.status, response.read(), response.headers["Content-Type"]
+        except urllib.error.HTTPError as e:
+            status, body, ctype = e.code, e.read(), e.headers["Content-Type"]
+        if ctype and ctype.startswith("application/json") and b'"format"' in body:
+            bundle = json.loads(body)
+            sig = bytearray.fromhex(bundle["records"][0]["envelope"]["signature"])
+            sig[10] ^= 1
+            bundle["records"][0]["envelope"]["signature"] = sig.hex()
+            body = json.dumps(bundle).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype or "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Proxy).serve_forever()

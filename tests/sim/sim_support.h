@@ -1,0 +1,95 @@
+// Test doubles shared by the consensus unit tests and the simulator: an in-memory safety
+// store that survives simulated crashes, and a fake application whose blocks are
+// deterministic (empty record lists, header time = proposal time) on top of its committed
+// chain. Header-only so that unit tests need no extra library.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chain/block.h"
+#include "chain/consensus.h"
+#include "chain/hash.h"
+#include "chain/keys.h"
+
+namespace agritrace::sim {
+
+using chain::Hash256;
+using chain::PubKey;
+using chain::Status;
+
+inline constexpr char kSimChainId[] = "agritrace-sim-1";
+
+// Validator i's key, the same in every run.
+inline chain::PrivateKey DeterministicKey(int i) {
+  return *chain::PrivateKey::FromBytes(
+      chain::AsBytes(chain::Sha256("agritrace-sim validator " + std::to_string(i))));
+}
+
+// A map standing in for the synced RocksDB safety state. The simulator keeps it across a
+// node's crash, as a disk would. `fail` makes every Put fail (fault injection).
+class MemorySafetyStore : public chain::SafetyStore {
+ public:
+  Status Put(const std::string& key, const std::string& value) override {
+    if (fail) return chain::Reject(chain::Reason::kIoError, "injected write failure");
+    values_[key] = value;
+    ++puts;
+    return Status::Ok();
+  }
+  std::optional<std::string> Get(const std::string& key) const override {
+    auto it = values_.find(key);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+  }
+  bool fail = false;
+  int puts = 0;
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+// The committed chain of one node plus the application rules the fake enforces: a block is
+// valid when it extends the tip at the right height, and (to model an application that
+// rejects some proposals) its time is not marked invalid.
+class FakeApplication : public chain::Application {
+ public:
+  v1::Block ProposeBlock(uint64_t height, int64_t now_ms, const PubKey& proposer) override {
+    ++proposals_made;
+    return chain::MakeBlock(kSimChainId, height, tip(), now_ms, proposer, {});
+  }
+  Status ValidateBlock(uint64_t height, const v1::Block& block) override {
+    ++validations;
+    v1::BlockHeader header;
+    if (!header.ParseFromString(block.header())) {
+      return chain::Reject(chain::Reason::kMalformed, "header");
+    }
+    if (header.height() != height || height != hashes.size() + 1) {
+      return chain::Reject(chain::Reason::kMalformed, "wrong height");
+    }
+    if (header.prev_hash() != chain::AsBytes(tip())) {
+      return chain::Reject(chain::Reason::kMalformed, "does not extend the tip");
+    }
+    if (reject_all) return chain::Reject(chain::Reason::kMalformed, "application says no");
+    return Status::Ok();
+  }
+  bool HasPendingRecords() override { return pending; }
+
+  // The driver applies a committed block.
+  void Apply(const v1::Block& block, const Hash256& hash) {
+    blocks.push_back(block);
+    hashes.push_back(hash);
+  }
+  Hash256 tip() const { return hashes.empty() ? Hash256{} : hashes.back(); }
+  uint64_t committed_height() const { return hashes.size(); }
+
+  bool pending = true;
+  bool reject_all = false;
+  int proposals_made = 0;
+  int validations = 0;
+  std::vector<v1::Block> blocks;  // committed, with certificates
+  std::vector<Hash256> hashes;
+};
+
+}  // namespace agritrace::sim

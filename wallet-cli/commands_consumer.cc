@@ -1,0 +1,219 @@
+// Consumer commands: `qr` (a GS1 Digital Link QR code for a lot) and `verify` (check a proof
+// bundle, fetched over HTTP or read from a file, against a genesis file, offline).
+#include <httplib.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "chain/bundle.h"
+#include "chain/file_util.h"
+#include "chain/gs1.h"
+#include "chain/record.h"
+#include "chain/record_json.h"
+#include "wallet-cli/commands.h"
+#include "wallet-cli/qr_code.h"
+
+namespace agritrace::wallet {
+namespace {
+
+using chain::Reason;
+using chain::Reject;
+using nlohmann::json;
+
+constexpr const char* kDefaultBaseUrl = "http://127.0.0.1:7480";
+// Fetching a bundle: connection and read deadlines for a phone-grade network.
+constexpr time_t kFetchConnectTimeoutSeconds = 10;
+constexpr time_t kFetchReadTimeoutSeconds = 60;
+
+struct QrArgs {
+  std::string lot;
+  std::string base_url;
+  std::string serial;
+  std::string png;
+  std::string svg;
+};
+
+std::string BaseUrl(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("AGRITRACE_BASE_URL"); env && *env) return env;
+  return kDefaultBaseUrl;
+}
+
+chain::Status RunQr(Context& ctx, const QrArgs& args) {
+  auto key = chain::ParseLotKey(args.lot);
+  if (!key.ok()) return key.status();
+  if (!args.serial.empty() && !chain::ValidateLotCode(args.serial).ok()) {
+    return Reject(Reason::kBadGs1Key, "a serial number (AI 21) is 1-20 characters of GS1 set 82");
+  }
+  const std::string uri =
+      DigitalLinkUri(BaseUrl(args.base_url), key->gtin(), key->lot(), args.serial);
+  auto qr = EncodeQr(uri);
+  if (!qr.ok()) return qr.status();
+  if (!args.png.empty()) AGRI_RETURN_IF_ERROR(WriteQrPng(*qr, args.png));
+  if (!args.svg.empty()) AGRI_RETURN_IF_ERROR(chain::WriteFileAtomic(args.svg, QrSvg(*qr), false));
+  if (ctx.out().json()) {
+    ctx.out().Json({{"uri", uri}, {"modules", qr->size}, {"png", args.png}, {"svg", args.svg}});
+    return chain::Status::Ok();
+  }
+  if (args.png.empty() && args.svg.empty()) ctx.out().out() << QrTerminal(*qr);
+  ctx.out().Line(uri);
+  if (!args.png.empty()) ctx.out().Line("PNG: " + args.png);
+  if (!args.svg.empty()) ctx.out().Line("SVG: " + args.svg);
+  return chain::Status::Ok();
+}
+
+// GET `url` with Accept: application/json, at most kMaxBundleBytes.
+chain::Result<std::string> Fetch(const std::string& url) {
+  const size_t scheme_end = url.find("://");
+  const size_t path_start = url.find('/', scheme_end + 3);
+  const std::string origin = url.substr(0, path_start);
+  const std::string path = path_start == std::string::npos ? "/" : url.substr(path_start);
+  httplib::Client client(origin);
+  client.set_connection_timeout(kFetchConnectTimeoutSeconds);
+  client.set_read_timeout(kFetchReadTimeoutSeconds);
+  client.set_follow_location(true);
+  std::string body;
+  bool too_large = false;
+  auto res =
+      client.Get(path, {{"Accept", "application/json"}}, [&](const char* data, size_t length) {
+        if (body.size() + length > chain::kMaxBundleBytes) {
+          too_large = true;
+          return false;
+        }
+        body.append(data, length);
+        return true;
+      });
+  if (too_large) return Reject(Reason::kTooLarge, "the bundle at " + url + " is too large");
+  if (!res) {
+    return Reject(Reason::kUnavailable,
+                  "cannot fetch " + url + ": " + httplib::to_string(res.error()));
+  }
+  if (res->status != 200) {
+    json j = json::parse(body, nullptr, false);
+    std::string why = j.is_object() && j.contains("error") ? j["error"].value("message", "")
+                                                           : "HTTP " + std::to_string(res->status);
+    return Reject(res->status == 404 ? Reason::kUnknownLot : Reason::kUnavailable,
+                  url + ": " + why);
+  }
+  return body;
+}
+
+chain::Result<std::string> ReadSource(const std::string& source) {
+  if (source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0) return Fetch(source);
+  return chain::ReadFile(source, chain::kMaxBundleBytes);
+}
+
+std::string NameOf(const v1::ProofBundle& bundle, const chain::Genesis& genesis,
+                   const std::string& pubkey) {
+  const v1::Participant* found = nullptr;
+  for (const auto& p : bundle.participants())
+    if (p.pubkey() == pubkey) found = &p;
+  for (const auto& p : genesis.participants)
+    if (p.pubkey() == pubkey) found = &p;
+  if (!found) return chain::ToHex(pubkey).substr(0, 16);
+  return found->organization().empty() ? found->name()
+                                       : found->name() + " (" + found->organization() + ")";
+}
+
+std::string Summary(const v1::ProofBundle& bundle, const chain::Genesis& genesis,
+                    const v1::RecordBody& body) {
+  json e = chain::EventToJson(body);
+  std::string text = std::string(chain::EventName(body));
+  if (e.contains("lot")) text += " " + e["lot"].get<std::string>();
+  if (body.has_harvest()) {
+    text += ": " + body.harvest().commodity() + " " + e["quantity"].get<std::string>() +
+            (body.harvest().field().empty() ? "" : ", " + body.harvest().field());
+  } else if (body.has_transform()) {
+    text = std::string(chain::TransformKindName(body.transform().kind()));
+    for (const auto& in : e["inputs"]) {
+      text += " " + in["quantity"].get<std::string>() + " of " + in["lot"].get<std::string>();
+    }
+    for (const auto& out : e["outputs"]) {
+      text += " -> " + out["lot"].get<std::string>() + " " + out["quantity"].get<std::string>();
+    }
+  } else if (body.has_ship()) {
+    text += " to " + NameOf(bundle, genesis, body.ship().receiver());
+  }
+  return text;
+}
+
+void PrintJourney(Context& ctx, const v1::ProofBundle& bundle, const chain::Genesis& genesis,
+                  const chain::BundleVerdict& verdict) {
+  ctx.out().Line("journey of " + bundle.lot() + " (chain " + bundle.chain_id() + ")");
+  for (int i = 0; i < bundle.records_size(); ++i) {
+    auto record = chain::DecodeRecord(bundle.records(i).envelope());
+    const bool ok = verdict.records[i].verified;
+    std::string line = std::string(ok ? "  ok   " : "  FAIL ");
+    if (record.ok()) {
+      line += chain::FormatIsoTime(record->body.timestamp_ms()) + "  " +
+              Summary(bundle, genesis, record->body) + "  by " +
+              NameOf(bundle, genesis, record->envelope.signer());
+    } else {
+      line += "record " + std::to_string(i) + " (undecodable)";
+    }
+    ctx.out().Line(line + "  [block " + std::to_string(bundle.records(i).height()) + "]");
+  }
+}
+
+chain::Status RunVerify(Context& ctx, const std::string& source, const std::string& genesis_path) {
+  auto genesis = chain::LoadGenesis(genesis_path);
+  if (!genesis.ok()) return genesis.status();
+  auto bytes = ReadSource(source);
+  if (!bytes.ok()) return bytes.status();
+  auto bundle = chain::ParseBundle(*bytes);
+  if (!bundle.ok()) return bundle.status();
+  chain::BundleVerdict verdict = chain::VerifyProofBundle(*bundle, *genesis);
+  if (ctx.out().json()) {
+    json records = json::array();
+    for (const auto& r : verdict.records) {
+      records.push_back({{"label", r.label}, {"verified", r.verified}, {"problems", r.problems}});
+    }
+    ctx.out().Json({{"ok", verdict.ok()},
+                    {"lot", bundle->lot()},
+                    {"records", records},
+                    {"failures", verdict.failures}});
+  } else {
+    PrintJourney(ctx, *bundle, *genesis, verdict);
+    for (const std::string& failure : verdict.failures) ctx.out().Line("FAILED: " + failure);
+  }
+  if (!verdict.ok()) {
+    return Reject(Reason::kBadSignature,
+                  "the proof bundle of " + bundle->lot() +
+                      " does not verify: " + std::to_string(verdict.failures.size()) +
+                      " problem(s); the first: " + verdict.failures.front());
+  }
+  if (!ctx.out().json()) {
+    ctx.out().Line("OK: " + std::to_string(bundle->records_size()) + " records in " +
+                   std::to_string(bundle->blocks_size()) +
+                   " certified blocks verified against genesis " + chain::ToHex(genesis->hash));
+  }
+  return chain::Status::Ok();
+}
+
+}  // namespace
+
+void AddConsumerCommands(CLI::App& app, Context& ctx, Action& action) {
+  auto qr = std::make_shared<QrArgs>();
+  CLI::App* qr_cmd = app.add_subcommand(
+      "qr", "GS1 Digital Link QR code of a lot: PNG, SVG, or drawn in the terminal");
+  qr_cmd->add_option("LOT", qr->lot, "01/{gtin14}/10/{lot}")->required();
+  qr_cmd->add_option("--base-url", qr->base_url,
+                     "URI prefix, e.g. https://trace.example.com (env AGRITRACE_BASE_URL, "
+                     "default http://127.0.0.1:7480)");
+  qr_cmd->add_option("--serial", qr->serial, "serial number (GS1 AI 21) of one item");
+  qr_cmd->add_option("--png", qr->png, "write a PNG to FILE");
+  qr_cmd->add_option("--svg", qr->svg, "write an SVG to FILE");
+  SetAction(qr_cmd, action, [&ctx, qr] { return RunQr(ctx, *qr); });
+
+  auto source = std::make_shared<std::string>();
+  auto genesis = std::make_shared<std::string>();
+  CLI::App* verify = app.add_subcommand(
+      "verify", "Verify a lot's proof bundle (URL or file) offline against a genesis file");
+  verify->add_option("SOURCE", *source, "page URL (…/01/{gtin}/10/{lot}) or bundle file")
+      ->required();
+  verify->add_option("--genesis", *genesis, "the network's genesis.json")->required();
+  SetAction(verify, action, [&ctx, source, genesis] { return RunVerify(ctx, *source, *genesis); });
+}
+
+}  // namespace agritrace::wallet

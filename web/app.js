@@ -1,0 +1,174 @@
+// The product page: fetches the proof bundle from the same address (Accept: application/json),
+// verifies it in the browser (verify.js) and shows the journey as a timeline, in English or
+// Simplified Chinese. Exposes the outcome as <body data-verification="ok|failed|pending">.
+(function () {
+  'use strict';
+  const config = JSON.parse(document.getElementById('agritrace-config').textContent);
+  const T = {
+    en: {
+      checking: 'Checking the proofs…', ok: 'Verified: every step below is signed by who did it and certified by the chain’s validators.',
+      failed: 'Warning: this journey could not be verified. Do not rely on it.', unreachable: 'The journey could not be loaded.',
+      verified: '✓ verified', not_verified: '✗ not verified', recall: 'RECALLED', recall_ancestor: 'RECALL: an ingredient of this product was recalled',
+      how: 'How this was checked', chain: 'Chain', genesis: 'Genesis', validators: 'Validators', block: 'block',
+      harvest: 'Harvested', pack: 'Packed', transform: 'Processed', ship: 'Shipped', receive: 'Received', checkpoint: 'Checkpoint',
+      sensor_readings: 'Cold-chain readings', certify: 'Certificate', recall_ev: 'Recall', sell: 'On sale', register_participant: 'Participant registered',
+      farm: 'Farm', field: 'Field', date: 'Date', quantity: 'Quantity', commodity: 'Product', variety: 'Variety', by: 'By', to: 'To',
+      carrier: 'Carrier', from: 'From', into: 'Into', where: 'Where', lot: 'Lot', standard: 'Standard', outcome: 'Outcome',
+      reason: 'Reason', readings: 'Readings', breach: 'Out of the allowed range', event: 'Event', pass: 'pass', fail: 'fail',
+      explain: 'Your browser checked each step’s digital signature (BIP-340), its inclusion in a block (Merkle proof) and each block’s certificate by the validators below. Only this chain’s validator keys are trusted.',
+    },
+    zh: {
+      checking: '正在验证…', ok: '已验证：以下每一步都由操作方签名，并经区块链验证节点认证。',
+      failed: '警告：此溯源信息未通过验证，请勿信任。', unreachable: '无法加载溯源信息。',
+      verified: '✓ 已验证', not_verified: '✗ 未验证', recall: '已召回', recall_ancestor: '召回：本产品的原料批次已被召回',
+      how: '验证方式', chain: '链', genesis: '创世哈希', validators: '验证节点', block: '区块',
+      harvest: '采收', pack: '包装', transform: '加工', ship: '发运', receive: '收货', checkpoint: '运输节点',
+      sensor_readings: '冷链记录', certify: '认证', recall_ev: '召回', sell: '上架销售', register_participant: '参与方登记',
+      farm: '农场', field: '地块', date: '日期', quantity: '数量', commodity: '产品', variety: '品种', by: '操作方', to: '收货方',
+      carrier: '承运方', from: '原料', into: '产出', where: '地点', lot: '批次', standard: '标准', outcome: '结果',
+      reason: '原因', readings: '读数', breach: '超出允许范围', event: '事件', pass: '合格', fail: '不合格',
+      explain: '您的浏览器已逐一核验每个步骤的数字签名（BIP-340）、其在区块中的包含证明（默克尔证明），以及下列验证节点对每个区块的认证。只信任本链的验证节点公钥。',
+    },
+  };
+  let lang = localStorage.getItem('agritrace-lang') || config.lang || 'en';
+  let state = { result: null, bundle: null, error: null };
+  const t = (k) => (T[lang] && T[lang][k]) || T.en[k] || k;
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    for (const c of children) if (c !== null && c !== undefined) e.append(c);
+    return e;
+  }
+  function names() {
+    const m = new Map();
+    for (const p of (state.bundle && state.bundle.participants) || []) m.set(p.pubkey, p);
+    for (const p of config.genesis_participants || []) m.set(p.pubkey, p);  // vouched by genesis
+    return m;
+  }
+  function who(pubkey) {
+    const p = names().get(pubkey);
+    if (!p) return pubkey ? pubkey.slice(0, 12) + '…' : '';
+    return p.organization ? p.organization + (p.name && p.name !== p.organization ? ' (' + p.name + ')' : '') : p.name;
+  }
+  function when(ms) {
+    if (!ms) return '';
+    return new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  }
+  function place(loc) {
+    if (!loc) return '';
+    const parts = [loc.name, loc.gln ? 'GLN ' + loc.gln : ''];
+    if (loc.lat !== null && loc.lon !== null) parts.push(loc.lat.toFixed(4) + ', ' + loc.lon.toFixed(4));
+    return parts.filter(Boolean).join(' · ');
+  }
+  function fields(pairs) {
+    const dl = el('dl', { class: 'ev-body' });
+    for (const [k, v] of pairs) if (v) dl.append(el('dt', {}, t(k)), el('dd', {}, v));
+    return dl;
+  }
+  function outOfRange(r, range) {
+    if (!range || r.temperature === null) return false;
+    return (range.minT !== undefined && r.temperature * 1000 < range.minT) || (range.maxT !== undefined && r.temperature * 1000 > range.maxT);
+  }
+  function readingsText(readings, range) {
+    return readings.map((r) => (r.temperature !== null ? r.temperature + ' °C' : '') + (r.humidity !== null ? ' ' + r.humidity + '%' : '') +
+      (outOfRange(r, range) ? ' ⚠ ' + t('breach') : '')).join('; ');
+  }
+  function rangeOf(lot) {
+    const l = state.result.lots.get(lot);
+    if (!l || !l.record) return null;
+    const e = l.record.event;
+    if (l.record.type === 'harvest') return e.range;
+    const o = (e.outputs || []).find((x) => x.lot === lot);
+    return o ? o.range : null;
+  }
+  // [title key, time, fields, breach?] for one decoded record.
+  function describe(r) {
+    const e = r.event;
+    switch (r.type) {
+      case 'harvest': return ['harvest', e.harvest_time_ms || r.time_ms, [['farm', who(r.signer)], ['field', e.field], ['where', place(e.location)],
+        ['commodity', e.commodity], ['variety', e.variety], ['quantity', e.quantity], ['date', when(e.harvest_time_ms)], ['lot', e.lot]]];
+      case 'transform': return [e.kind, r.time_ms, [['by', who(r.signer)], ['from', e.inputs.map((i) => i.quantity + ' ' + i.lot).join(', ')],
+        ['into', e.outputs.map((o) => o.quantity + (o.net_mass_per_unit ? ' × ' + o.net_mass_per_unit : '') + ' ' + o.lot).join(', ')]]];
+      case 'ship': return ['ship', r.time_ms, [['by', who(r.signer)], ['to', who(e.receiver)], ['carrier', e.carrier ? who(e.carrier) : ''], ['lot', e.lot]]];
+      case 'receive': return ['receive', r.time_ms, [['by', who(r.signer)], ['lot', e.lot]]];
+      case 'checkpoint': return ['checkpoint', e.time_ms || r.time_ms, [['by', who(r.signer)], ['where', place(e.location)], ['event', e.step],
+        ['readings', readingsText(e.readings, rangeOf(e.lot))]], e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
+      case 'sensor_readings': return ['sensor_readings', r.time_ms, [['by', who(r.signer)], ['readings', readingsText(e.readings, rangeOf(e.lot))], ['lot', e.lot]],
+        e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
+      case 'certify': return ['certify', r.time_ms, [['by', who(r.signer)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
+      case 'recall': return ['recall_ev', r.time_ms, [['by', who(r.signer)], ['reason', e.reason], ['lot', e.lot]], true];
+      case 'sell': return ['sell', r.time_ms, [['by', who(r.signer)], ['lot', e.lot]]];
+      default: return [r.type, r.time_ms, [['by', who(r.signer)], ...Object.entries(e || {}).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, v])]];
+    }
+  }
+  function eventItem(r) {
+    const [title, time, pairs, breach] = describe(r);
+    const li = el('li', { class: (r.verified ? 'verified' : 'unverified') + (breach ? ' breach' : ''), 'data-type': r.type, 'data-verified': String(!!r.verified) },
+      el('div', { class: 'ev-head' }, el('span', { class: 'ev-title' }, t(title)), el('span', { class: 'ev-time' }, when(time))),
+      fields(pairs),
+      el('span', { class: 'badge ' + (r.verified ? 'ok' : 'bad') }, r.verified ? t('verified') : t('not_verified')));
+    if (!r.verified) li.append(el('ul', { class: 'problems' }, ...r.problems.map((p) => el('li', {}, p))));
+    return li;
+  }
+  function productName() {
+    const l = state.result.lots.get(config.lot);
+    if (!l) return config.lot;
+    let lot = l, guard = 0;
+    while (lot && lot.record && guard++ < 64) {
+      const e = lot.record.event;
+      const info = lot.record.type === 'harvest' ? e : (e.outputs || []).find((o) => o.commodity) || null;
+      if (info && info.commodity) return info.commodity + (info.variety ? ' · ' + info.variety : '');
+      lot = state.result.lots.get(lot.parents[0]);
+    }
+    return config.lot;
+  }
+  function renderSummary() {
+    const s = document.getElementById('summary');
+    const status = state.error ? 'failed' : state.result ? (state.result.ok ? 'ok' : 'failed') : 'pending';
+    s.className = 'summary ' + status;
+    s.replaceChildren(el('span', { class: 'mark' }, status === 'ok' ? '✓' : status === 'failed' ? '✗' : '…'),
+      el('span', { id: 'summary-text' }, state.error ? t('unreachable') + ' ' + state.error : t(status === 'ok' ? 'ok' : status === 'failed' ? 'failed' : 'checking')));
+    if (state.result && !state.result.ok) s.append(el('ul', { id: 'failures' }, ...state.result.failures.slice(0, 20).map((f) => el('li', {}, f))));
+    document.body.setAttribute('data-verification', status);
+  }
+  function renderRecall() {
+    const box = document.getElementById('recall');
+    const recalls = state.result.records.filter((r) => r.type === 'recall' && state.result.ancestry.has(r.event.lot));
+    box.hidden = recalls.length === 0;
+    if (!recalls.length) return;
+    const own = recalls.some((r) => r.event.lot === config.lot);
+    box.textContent = (own ? t('recall') : t('recall_ancestor')) + ': ' + recalls.map((r) => r.event.reason).filter(Boolean).join('; ');
+  }
+  function renderChain() {
+    const d = document.getElementById('chain-details');
+    document.getElementById('chain-title').textContent = t('how');
+    d.replaceChildren(el('p', {}, t('explain')),
+      el('p', {}, t('chain') + ': ', el('code', {}, config.chain_id)),
+      el('p', {}, t('genesis') + ': ', el('code', {}, config.genesis_hash)),
+      el('p', {}, t('validators') + ': ', ...config.validators.map((v) => el('code', { title: v.pubkey }, v.name + ' ' + v.pubkey.slice(0, 16) + '… '))));
+  }
+  function render() {
+    document.body.setAttribute('data-lang', lang);
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    renderSummary();
+    renderChain();
+    if (!state.result) return;
+    document.getElementById('product-name').textContent = productName();
+    document.getElementById('product-lot').textContent = config.lot + (config.serial ? ' · 21/' + config.serial : '');
+    renderRecall();
+    document.getElementById('timeline').replaceChildren(...state.result.records.map(eventItem));
+  }
+  for (const b of document.querySelectorAll('[data-set-lang]')) {
+    b.addEventListener('click', () => { lang = b.getAttribute('data-set-lang'); localStorage.setItem('agritrace-lang', lang); render(); });
+  }
+  render();
+  fetch(config.bundle_path, { headers: { Accept: 'application/json' }, cache: 'no-store' })
+    .then((res) => { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
+    .then((bundle) => {
+      state.bundle = bundle;
+      state.result = window.AgriVerify.verifyBundle(bundle, { chain_id: config.chain_id, genesis_hash: config.genesis_hash, validators: config.validators.map((v) => v.pubkey) });
+      render();
+    })
+    .catch((e) => { state.error = e.message; render(); });
+})();

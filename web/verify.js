@@ -1,0 +1,295 @@
+// AgriTrace proof bundle verification, in the browser. Mirrors chain/bundle_verify.cc:
+// every BIP-340 record signature, every Merkle inclusion proof against its block's records
+// root, every block's commit certificate against the validator set from genesis, and the
+// custody story. The record bodies are decoded here from the signed bytes (never from the
+// node's convenience fields), so what the page shows is what was signed.
+// Defines window.AgriVerify. Needs window.AgriNoble (vendor/noble.js).
+(function () {
+  'use strict';
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+
+  // --- bytes
+  function unhex(s) {
+    if (typeof s !== 'string' || s.length % 2 || /[^0-9a-fA-F]/.test(s)) throw new Error('not hex');
+    const out = new Uint8Array(s.length / 2);
+    for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(i * 2, 2), 16);
+    return out;
+  }
+  function hex(b) { return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(''); }
+  function concat(...parts) {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) { out.set(p, at); at += p.length; }
+    return out;
+  }
+  function equal(a, b) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  const sha256 = (b) => window.AgriNoble.sha256(b);
+  const tagHashes = {};
+  function taggedHash(tag, msg) {
+    const t = tagHashes[tag] || (tagHashes[tag] = sha256(enc.encode(tag)));
+    return sha256(concat(t, t, msg));
+  }
+  function schnorr(sig, msg, pub) {
+    try { return sig.length === 64 && pub.length === 32 && window.AgriNoble.schnorrVerify(sig, msg, pub); }
+    catch (e) { return false; }
+  }
+
+  // --- protobuf wire format (just enough to read our messages)
+  function varint(b, p) {
+    let r = 0n, s = 0n;
+    for (;;) {
+      if (p >= b.length) throw new Error('truncated varint');
+      const c = b[p++];
+      r |= BigInt(c & 0x7f) << s;
+      if (!(c & 0x80)) return [r, p];
+      s += 7n;
+      if (s > 63n) throw new Error('varint too long');
+    }
+  }
+  function decode(b) {
+    const f = {};
+    let p = 0;
+    while (p < b.length) {
+      let key, v;
+      [key, p] = varint(b, p);
+      const num = Number(key >> 3n), wt = Number(key & 7n);
+      if (wt === 0) { [v, p] = varint(b, p); }
+      else if (wt === 2) {
+        let len;
+        [len, p] = varint(b, p);
+        if (p + Number(len) > b.length) throw new Error('truncated field');
+        v = b.subarray(p, p + Number(len)); p += Number(len);
+      } else if (wt === 1) { v = b.subarray(p, p + 8); p += 8; }
+      else if (wt === 5) { v = b.subarray(p, p + 4); p += 4; }
+      else throw new Error('bad wire type');
+      (f[num] = f[num] || []).push(v);
+    }
+    return f;
+  }
+  const last = (f, n) => (f[n] ? f[n][f[n].length - 1] : undefined);
+  const str = (f, n) => (last(f, n) ? dec.decode(last(f, n)) : '');
+  const bytes = (f, n) => last(f, n) || new Uint8Array();
+  const u64 = (f, n) => (last(f, n) !== undefined ? last(f, n) : 0n);
+  const i64 = (f, n) => Number(BigInt.asIntN(64, u64(f, n)));
+  const num = (f, n) => Number(u64(f, n));
+  const sint = (f, n) => { const v = last(f, n); return v === undefined ? undefined : Number((v >> 1n) ^ -(v & 1n)); };
+  const msg = (f, n) => (last(f, n) ? decode(last(f, n)) : null);
+  const msgs = (f, n) => (f[n] || []).map(decode);
+
+  // --- our messages
+  const lotKey = (m) => (m ? '01/' + str(m, 1) + '/10/' + str(m, 2) : '');
+  function quantity(m) {
+    if (!m) return '';
+    const milli = i64(m, 1);
+    const whole = Math.trunc(milli / 1000), frac = Math.abs(milli % 1000);
+    return whole + (frac ? '.' + String(frac).padStart(3, '0').replace(/0+$/, '') : '') + str(m, 2);
+  }
+  function location(m) {
+    if (!m) return null;
+    const lat = sint(m, 2), lon = sint(m, 3);
+    return { gln: str(m, 1), name: str(m, 4), lat: lat === undefined ? null : lat / 1e6, lon: lon === undefined ? null : lon / 1e6 };
+  }
+  function range(m) {
+    if (!m) return null;
+    return { minT: sint(m, 1), maxT: sint(m, 2), minH: sint(m, 3), maxH: sint(m, 4) };
+  }
+  function reading(m) {
+    const t = sint(m, 2), h = sint(m, 3);
+    return { time_ms: i64(m, 1), temperature: t === undefined ? null : t / 1000, humidity: h === undefined ? null : h / 1000, location: location(msg(m, 4)) };
+  }
+  const EVENTS = {
+    10: ['register_participant', (m) => ({ pubkey: hex(bytes(m, 1)), name: str(m, 2), organization: str(m, 4) })],
+    11: ['harvest', (m) => ({ lot: lotKey(msg(m, 1)), commodity: str(m, 2), variety: str(m, 3), quantity: quantity(msg(m, 4)),
+      net_mass_per_unit: quantity(msg(m, 5)), harvest_time_ms: i64(m, 6), field: str(m, 7), location: location(msg(m, 8)), range: range(msg(m, 9)) })],
+    12: ['transform', (m) => ({ kind: num(m, 1) === 1 ? 'pack' : 'transform',
+      inputs: msgs(m, 2).map((a) => ({ lot: lotKey(msg(a, 1)), quantity: quantity(msg(a, 2)) })),
+      outputs: msgs(m, 3).map((o) => ({ lot: lotKey(msg(o, 1)), quantity: quantity(msg(o, 2)), net_mass_per_unit: quantity(msg(o, 3)),
+        commodity: str(o, 4), variety: str(o, 5), range: range(msg(o, 6)) })) })],
+    13: ['ship', (m) => ({ lot: lotKey(msg(m, 1)), receiver: hex(bytes(m, 2)), carrier: hex(bytes(m, 3)) })],
+    14: ['receive', (m) => ({ lot: lotKey(msg(m, 1)) })],
+    15: ['register_device', (m) => ({ pubkey: hex(bytes(m, 1)), name: str(m, 2) })],
+    16: ['sensor_readings', (m) => ({ lot: lotKey(msg(m, 1)), readings: msgs(m, 2).map(reading) })],
+    17: ['checkpoint', (m) => ({ lot: lotKey(msg(m, 1)), location: location(msg(m, 2)), time_ms: i64(m, 3),
+      step: ['storing', 'departing', 'arriving', 'storing'][num(m, 4)] || 'storing', readings: msgs(m, 5).map(reading) })],
+    18: ['certify', (m) => ({ lot: lotKey(msg(m, 1)), standard: str(m, 2), outcome: ['unspecified', 'pass', 'fail'][num(m, 3)] || 'unspecified',
+      valid_from_ms: i64(m, 4), valid_until_ms: i64(m, 5), document_sha256: hex(bytes(m, 6)), certificate_id: str(m, 7) })],
+    19: ['recall', (m) => ({ lot: lotKey(msg(m, 1)), reason: str(m, 2) })],
+    20: ['sell', (m) => ({ lot: lotKey(msg(m, 1)) })],
+  };
+  // RecordBody: 1 chain_id, 2 timestamp_ms, 3 nonce, 10.. the event (a oneof).
+  function decodeBody(body) {
+    const f = decode(body);
+    const out = { chain_id: str(f, 1), time_ms: i64(f, 2), type: 'unknown', event: {} };
+    for (const n of Object.keys(f).map(Number).filter((n) => n >= 10)) {
+      const known = EVENTS[n];
+      out.type = known ? known[0] : 'event_' + n;
+      out.event = known ? known[1](decode(last(f, n))) : {};
+    }
+    return out;
+  }
+  function decodeHeader(b) {
+    const f = decode(b);
+    return { chain_id: str(f, 1), height: num(f, 2), time_ms: i64(f, 4), records_root: bytes(f, 6), record_count: num(f, 7) };
+  }
+
+  // --- proofs
+  function merkleVerify(id, index, leafCount, path, root) {
+    if (index >= leafCount) return false;
+    let fn = index, sn = leafCount - 1;
+    let r = sha256(concat(Uint8Array.of(0), id));
+    for (const sib of path) {
+      if (sn === 0) return false;
+      if ((fn & 1) || fn === sn) {
+        r = sha256(concat(Uint8Array.of(1), sib, r));
+        while (!(fn & 1) && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+      } else {
+        r = sha256(concat(Uint8Array.of(1), r, sib));
+      }
+      fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
+    }
+    return sn === 0 && equal(r, root);
+  }
+  function voteHash(chainId, height, round, blockHash) {
+    const id = enc.encode(chainId);
+    const b = new Uint8Array(1 + id.length + 8 + 4 + 1 + 32);
+    const v = new DataView(b.buffer);
+    b[0] = id.length; b.set(id, 1);
+    v.setBigUint64(1 + id.length, BigInt(height));
+    v.setUint32(9 + id.length, round);
+    b[13 + id.length] = 2;  // precommit
+    b.set(blockHash, 14 + id.length);
+    return taggedHash('agritrace/vote/v1', b);
+  }
+  // null when the certificate holds, else why not.
+  function certificateProblem(cert, chainId, height, blockHash, validators) {
+    if (!cert || Number(cert.height) !== height) return 'the certificate is for another height';
+    if (cert.block_hash !== hex(blockHash)) return 'the certificate is for another block';
+    const message = voteHash(chainId, height, Number(cert.round) || 0, blockHash);
+    const seen = new Set();
+    for (const s of cert.signatures || []) {
+      if (!validators.includes(s.validator)) return 'signed by ' + String(s.validator).slice(0, 16) + '…, not a validator of this chain';
+      if (seen.has(s.validator)) return 'validator ' + s.validator.slice(0, 16) + '… is counted twice';
+      if (!schnorr(unhex(s.signature), message, unhex(s.validator))) return 'the signature of validator ' + s.validator.slice(0, 16) + '… does not match';
+      seen.add(s.validator);
+    }
+    const quorum = Math.floor(validators.length * 2 / 3) + 1;
+    return seen.size >= quorum ? null : 'only ' + seen.size + ' of the ' + quorum + ' signatures a quorum needs';
+  }
+
+  function checkBlocks(bundle, config, out) {
+    const blocks = new Map();
+    for (const b of bundle.blocks || []) {
+      let header;
+      try { header = unhex(b.header); } catch (e) { out.failures.push('a block header is not hex'); continue; }
+      let h;
+      try { h = decodeHeader(header); } catch (e) { out.failures.push('a block header does not decode'); continue; }
+      let problem = null;
+      if (h.chain_id !== config.chain_id) problem = 'the header is for chain "' + h.chain_id + '"';
+      else problem = certificateProblem(b.certificate, config.chain_id, h.height, taggedHash('agritrace/block/v1', header), config.validators);
+      if (problem) out.failures.push('block ' + h.height + ': ' + problem);
+      blocks.set(h.height, { header: h, ok: !problem });
+    }
+    return blocks;
+  }
+
+  function checkRecord(r, blocks, config) {
+    const problems = [];
+    const body = unhex(r.envelope.body), signer = unhex(r.envelope.signer), signature = unhex(r.envelope.signature);
+    const rec = { problems, signer: r.envelope.signer, height: Number(r.height), index: Number(r.index) };
+    Object.assign(rec, decodeBody(body));
+    if (rec.chain_id !== config.chain_id) problems.push('signed for another chain');
+    if (!schnorr(signature, taggedHash('agritrace/record/v1', body), signer)) problems.push('the signature does not match the record');
+    const id = sha256(concat(body, signer, signature));
+    rec.id = hex(id);
+    const block = blocks.get(rec.height);
+    if (!block) problems.push('its block ' + rec.height + ' is not in the bundle');
+    else {
+      if (!block.ok) problems.push('its block ' + rec.height + ' is not certified');
+      const path = (r.proof || []).map(unhex);
+      if (Number(r.leaf_count) !== block.header.record_count) problems.push('the Merkle proof has the wrong leaf count');
+      else if (!merkleVerify(id, rec.index, Number(r.leaf_count), path, block.header.records_root)) problems.push('the Merkle proof does not place it in block ' + rec.height);
+    }
+    return rec;
+  }
+
+  // The custody story, as chain/bundle_verify.cc tells it.
+  function checkCustody(records, lot) {
+    const lots = new Map();
+    const held = (r, key, what) => {
+      const l = lots.get(key);
+      if (!l) { r.problems.push(what + ' lot ' + key + ', which no record in the bundle created'); return null; }
+      if (l.transit) { r.problems.push(what + ' lot ' + key + ' while it is in transit'); return null; }
+      if (l.custodian !== r.signer) { r.problems.push(what + ' lot ' + key + ' without holding it'); return null; }
+      return l;
+    };
+    const create = (r, key, parents) => {
+      if (lots.has(key)) r.problems.push('creates lot ' + key + ' a second time');
+      else lots.set(key, { custodian: r.signer, transit: false, receiver: '', parents, record: r });
+    };
+    for (const r of records) {
+      const e = r.event;
+      if (r.type === 'harvest') create(r, e.lot, []);
+      else if (r.type === 'transform') {
+        for (const i of e.inputs) if (lots.has(i.lot)) held(r, i.lot, 'transforms');
+        for (const o of e.outputs) create(r, o.lot, e.inputs.map((i) => i.lot));
+      } else if (r.type === 'ship') {
+        const l = held(r, e.lot, 'ships');
+        if (l) { l.transit = true; l.receiver = e.receiver; }
+      } else if (r.type === 'receive') {
+        const l = lots.get(e.lot);
+        if (!l || !l.transit) r.problems.push('receives lot ' + e.lot + ' that no earlier record shipped');
+        else if (l.receiver !== r.signer) r.problems.push('receives lot ' + e.lot + ' that was shipped to someone else');
+        else { l.custodian = r.signer; l.transit = false; }
+      }
+    }
+    const failures = [], seen = new Set(), todo = [lot];
+    while (todo.length) {
+      const key = todo.pop();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const l = lots.get(key);
+      if (!l) { failures.push('lot ' + key + ': no record in the bundle shows how it was made'); continue; }
+      todo.push(...l.parents);
+    }
+    return { lots, failures, ancestry: seen };
+  }
+
+  // Verifies `bundle` (the JSON form) against `config` ({chain_id, genesis_hash, validators:
+  // [hex]}). Returns {ok, failures, records: [{type, event, verified, problems, ...}], lots}.
+  function verifyBundle(bundle, config) {
+    const out = { ok: false, failures: [], records: [], lots: new Map(), ancestry: new Set() };
+    try {
+      if (bundle.chain_id !== config.chain_id) out.failures.push('the bundle is for another chain');
+      if (bundle.genesis_hash !== config.genesis_hash) out.failures.push('the bundle names another genesis');
+      const blocks = checkBlocks(bundle, config, out);
+      let prev = null;
+      (bundle.records || []).forEach((r, i) => {
+        let rec;
+        try { rec = checkRecord(r, blocks, config); } catch (e) { rec = { problems: ['does not decode: ' + e.message], type: 'unknown', event: {} }; }
+        if (prev && (rec.height < prev.height || (rec.height === prev.height && rec.index <= prev.index))) rec.problems.push('records are not in chain order');
+        prev = rec;
+        rec.n = i;
+        out.records.push(rec);
+      });
+      const story = checkCustody(out.records.filter((r) => r.type !== 'unknown'), bundle.lot);
+      out.lots = story.lots;
+      out.ancestry = story.ancestry;
+      out.failures.push(...story.failures);
+      for (const r of out.records) {
+        r.verified = r.problems.length === 0;
+        for (const p of r.problems) out.failures.push('record ' + r.n + ' (' + r.type + (r.event.lot ? ' of ' + r.event.lot : '') + '): ' + p);
+      }
+    } catch (e) {
+      out.failures.push('the bundle is malformed: ' + e.message);
+    }
+    out.ok = out.failures.length === 0;
+    return out;
+  }
+
+  window.AgriVerify = { verifyBundle, decodeBody, hex, unhex };
+})();
