@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 #include "chain/bytes.h"
 #include "chain/epcis.h"
@@ -112,6 +113,111 @@ std::string PartyName(const std::string& uri) {
   return uri.rfind(kPartyPrefix, 0) == 0 ? uri.substr(std::string(kPartyPrefix).size()) : "";
 }
 
+// sensorElementList -> readings: each element's sensorMetadata.time and its Temperature (CEL)
+// and RelativeHumidity (P1) reports.
+Status SensorReadingsOf(const json& e, const std::string& where, bool required,
+                        google::protobuf::RepeatedPtrField<v1::SensorReading>& readings) {
+  if (!e.contains("sensorElementList")) {
+    return required ? Schema(where, "a sensor_reporting event needs a sensorElementList")
+                    : Status::Ok();
+  }
+  const json& list = e["sensorElementList"];
+  if (!list.is_array() || (required && list.empty())) {
+    return Schema(where, "\"sensorElementList\" must be a non-empty array");
+  }
+  for (const json& element : list) {
+    if (!element.is_object() || !element.contains("sensorMetadata") ||
+        !element["sensorMetadata"].is_object()) {
+      return Schema(where, "a sensor element needs \"sensorMetadata\"");
+    }
+    auto time = Text(element["sensorMetadata"], "time", where + ": sensorMetadata");
+    if (!time.ok()) return time.status();
+    auto ms = ParseIsoTime(*time);
+    if (!ms.ok()) return Schema(where, "sensorMetadata time: " + ms.status().message());
+    if (!element.contains("sensorReport") || !element["sensorReport"].is_array() ||
+        element["sensorReport"].empty()) {
+      return Schema(where, "a sensor element needs a non-empty \"sensorReport\"");
+    }
+    v1::SensorReading reading;
+    reading.set_time_ms(*ms);
+    for (const json& report : element["sensorReport"]) {
+      if (!report.is_object() || !report.contains("value") || !report["value"].is_number()) {
+        return Schema(where, "a sensor report needs a numeric \"value\"");
+      }
+      const std::string type = report.value("type", "");
+      const std::string uom = report.value("uom", "");
+      const double value = report["value"].get<double>();
+      if (!std::isfinite(value) || std::fabs(value) > 1e6) {
+        return Schema(where, "a sensor report value is out of range");
+      }
+      const auto milli = static_cast<int32_t>(std::llround(value * kMilli));
+      if (type == "Temperature" && uom == "CEL") {
+        reading.set_temperature_mc(milli);
+      } else if (type == "RelativeHumidity" && uom == "P1") {
+        reading.set_humidity_mpct(milli);
+      } else {
+        return Schema(where, "sensor report \"" + type + "\" in \"" + uom +
+                                 "\" is not imported (Temperature CEL, RelativeHumidity P1)");
+      }
+    }
+    *readings.Add() = std::move(reading);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> HexDigest(const std::string& hex, const std::string& where) {
+  std::string out;
+  if (hex.size() != 64) return Schema(where, "certificationInfo digest must be 64 hex digits");
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    if (!std::isxdigit(static_cast<unsigned char>(hex[i])) ||
+        !std::isxdigit(static_cast<unsigned char>(hex[i + 1]))) {
+      return Schema(where, "certificationInfo digest must be 64 hex digits");
+    }
+    out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  }
+  return out;
+}
+
+// inspecting + conformant/non_conformant + certificationInfo -> Certify.
+Status CertifyOf(const json& e, const std::string& where, const v1::LotKey& lot,
+                 v1::Certify& c) {
+  *c.mutable_lot() = lot;
+  const std::string disposition = e.value("disposition", "");
+  if (disposition == "conformant") {
+    c.set_outcome(v1::CERT_OUTCOME_PASS);
+  } else if (disposition == "non_conformant") {
+    c.set_outcome(v1::CERT_OUTCOME_FAIL);
+  } else {
+    return Schema(where, "an inspecting event needs disposition conformant or non_conformant");
+  }
+  auto standard = Text(e, "agritrace:standard", where);
+  if (!standard.ok()) return standard.status();
+  c.set_standard(*standard);
+  if (e.contains("certificationInfo")) {
+    if (!e["certificationInfo"].is_string()) {
+      return Schema(where, "\"certificationInfo\" must be a string");
+    }
+    const std::string info = e["certificationInfo"].get<std::string>();
+    constexpr std::string_view kDigest = "ni:///sha-256;";
+    if (info.rfind(kDigest, 0) == 0) {
+      std::string hex = info.substr(kDigest.size());
+      hex = hex.substr(0, hex.find('?'));
+      auto digest = HexDigest(hex, where);
+      if (!digest.ok()) return digest.status();
+      c.set_document_sha256(*digest);
+    }
+    // urn:agritrace:certificate:{record id} names the exporting chain's record: no document.
+  }
+  if (e.contains("agritrace:validUntil")) {
+    auto until = Text(e, "agritrace:validUntil", where);
+    if (!until.ok()) return until.status();
+    auto ms = ParseIsoTime(*until);
+    if (!ms.ok()) return Schema(where, "agritrace:validUntil: " + ms.status().message());
+    c.set_valid_until_ms(*ms);
+  }
+  return Status::Ok();
+}
+
 Status FromObjectEvent(const json& e, const std::string& where, ImportedEvent& out) {
   auto lot = FirstLot(e, "quantityList", where);
   if (!lot.ok()) return lot.status();
@@ -134,8 +240,39 @@ Status FromObjectEvent(const json& e, const std::string& where, ImportedEvent& o
     }
     out.receiver = PartyName(e["destinationList"][0].value("destination", ""));
     if (out.receiver.empty()) return Schema(where, "the destination must be urn:agritrace:party:NAME");
+    if (e.contains("agritrace:carrier")) {
+      if (!e["agritrace:carrier"].is_string()) {
+        return Schema(where, "agritrace:carrier must be a string");
+      }
+      out.carrier = PartyName(e["agritrace:carrier"].get<std::string>());
+      if (out.carrier.empty()) {
+        return Schema(where, "the carrier must be urn:agritrace:party:NAME");
+      }
+    }
   } else if (step == "receiving") {
     *body.mutable_receive()->mutable_lot() = lot->lot();
+  } else if (step == "sensor_reporting") {
+    v1::SensorReadings& r = *body.mutable_sensor_readings();
+    *r.mutable_lot() = lot->lot();
+    AGRI_RETURN_IF_ERROR(SensorReadingsOf(e, where, true, *r.mutable_readings()));
+  } else if (step == "departing" || step == "arriving" || step == "storing") {
+    v1::Checkpoint& c = *body.mutable_checkpoint();
+    *c.mutable_lot() = lot->lot();
+    c.set_step(step == "departing"  ? v1::CHECKPOINT_STEP_DEPARTING
+               : step == "arriving" ? v1::CHECKPOINT_STEP_ARRIVING
+                                    : v1::CHECKPOINT_STEP_STORING);
+    c.set_time_ms(body.timestamp_ms());
+    v1::Location place = LocationOf(e);
+    if (e.contains("agritrace:placeName")) {
+      if (!e["agritrace:placeName"].is_string()) {
+        return Schema(where, "agritrace:placeName must be a string");
+      }
+      place.set_name(e["agritrace:placeName"].get<std::string>());
+    }
+    if (place.ByteSizeLong() > 0) *c.mutable_location() = place;
+    AGRI_RETURN_IF_ERROR(SensorReadingsOf(e, where, false, *c.mutable_readings()));
+  } else if (step == "inspecting") {
+    AGRI_RETURN_IF_ERROR(CertifyOf(e, where, lot->lot(), *body.mutable_certify()));
   } else if (step == "retail_selling") {
     *body.mutable_sell()->mutable_lot() = lot->lot();
   } else if (step == "holding" && e.value("disposition", "") == "recalled") {
@@ -205,10 +342,16 @@ Result<std::vector<ImportedEvent>> EpcisToRecords(const json& document) {
   std::vector<ImportedEvent> out;
   const json& events = document["epcisBody"]["eventList"];
   for (size_t i = 0; i < events.size(); ++i) {
-    if (events[i].contains("errorDeclaration")) continue;  // declarations are not re-applied
-    auto event = FromEvent(events[i], i);
-    if (!event.ok()) return event.status();
-    out.push_back(*std::move(event));
+    try {
+      if (events[i].is_object() && events[i].contains("errorDeclaration")) {
+        continue;  // declarations are not re-applied
+      }
+      auto event = FromEvent(events[i], i);
+      if (!event.ok()) return event.status();
+      out.push_back(*std::move(event));
+    } catch (const json::exception& e) {  // a field of the wrong JSON type
+      return Schema("event " + std::to_string(i), e.what());
+    }
   }
   return out;
 }

@@ -19,6 +19,7 @@ struct ImportedEvent {
   v1::RecordBody body;       // event set; chain id, nonce unset; timestamp = eventTime
   std::string signer;        // party name from agritrace:signer ("" when absent)
   std::string receiver;      // party name (ship), to be resolved to a key by the caller
+  std::string carrier;       // party name (ship with a carrier), resolved like receiver
   std::string event_id;
 };
 

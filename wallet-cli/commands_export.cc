@@ -143,6 +143,11 @@ chain::Status RunImport(Context& ctx, const std::string& path) {
       if (!receiver.ok()) return receiver.status();
       event.body.mutable_ship()->set_receiver(chain::AsBytes(*receiver));
     }
+    if (!event.carrier.empty()) {
+      auto carrier = ctx.ResolveParticipant(event.carrier);
+      if (!carrier.ok()) return carrier.status();
+      event.body.mutable_ship()->set_carrier(chain::AsBytes(*carrier));
+    }
     const bool own_key = !event.signer.empty() && ctx.keystore().Info(event.signer).ok();
     ctx.options().key_name = own_key ? event.signer : default_key;
     SignFlags flags;

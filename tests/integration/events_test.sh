@@ -108,12 +108,22 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); del d['schemaVersio
 if python3 "$HERE/validate_epcis.py" "$WORK/bad.json" >/dev/null; then fail "validator accepted a bad document"; fi
 echo "ok: EPCIS export validates"
 
-# --- EPCIS import round trip: export B9, import on a fresh chain, export again: same events
+# --- EPCIS import round trip: export B9, import on a fresh chain, export again: same events.
+# The journey has every kind the export writes: harvest, sensor readings, ship with a carrier,
+# a checkpoint with a reading, receive, a certificate, ship, receive, a sale and a recall.
 B9=01/06901234567892/10/B9
 cli --key farmer harvest $B9 --commodity rice --variety Wuchang --quantity 80kg --field "Plot 2" \
   --location 45.1,127.4 >/dev/null
-cli --key farmer ship $B9 --to packer >/dev/null
+cli --key farmer sensor $B9 --temperature 2.5 --humidity 80 >/dev/null
+cli --key farmer ship $B9 --to packer --carrier carrier >/dev/null
+cli --key carrier checkpoint $B9 --location "Harbin depot" --step arriving --temperature 3 >/dev/null
 cli --key packer receive $B9 >/dev/null
+cli --key inspector certify $B9 --standard "GB/T 19630 organic" --result pass \
+  --document "$WORK/cert.pdf" >/dev/null
+cli --key packer ship $B9 --to retailer >/dev/null
+cli --key retailer receive $B9 >/dev/null
+cli --key retailer sell $B9 >/dev/null
+cli --key regulator recall $B9 --reason "Cadmium above limit" >/dev/null
 cli export epcis $B9 --out "$WORK/b2.epcis.json" 2>/dev/null
 PORT2=$(free_port)
 "$BIN/agritrace-node" init --dir "$WORK/net2" --grpc-addr 127.0.0.1:$PORT2 --scrypt-n 1024 >/dev/null
@@ -126,15 +136,30 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['epcisBody']['eve
   "$WORK/b2.epcis.json" "$WORK/b2.bad.json"
 expect_reject "schema" cli2 --key farmer import epcis "$WORK/b2.bad.json"
 [[ $(cli2 status --json | json_field '["height"]') == 0 ]] || fail "an invalid import submitted records"
+# A bad sensor report late in the document: refused whole, the valid harvest before it too.
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['epcisBody']['eventList'][1]['sensorElementList'][0]['sensorReport'][0]['uom']='FAH'; json.dump(d, open(sys.argv[2],'w'))" \
+  "$WORK/b2.epcis.json" "$WORK/b2.bad2.json"
+expect_reject "schema" cli2 --key farmer import epcis "$WORK/b2.bad2.json"
+[[ $(cli2 status --json | json_field '["height"]') == 0 ]] || fail "an invalid import submitted records"
 cli2 --key farmer import epcis "$WORK/b2.epcis.json" >/dev/null
 cli2 export epcis $B9 --out "$WORK/b2.again.json" 2>/dev/null
 python3 - "$WORK/b2.epcis.json" "$WORK/b2.again.json" <<'PY' || fail "round trip changed the events"
 import json, sys
-ids = [[e["eventID"] for e in json.load(open(p))["epcisBody"]["eventList"]] for p in sys.argv[1:]]
-assert ids[0] == ids[1] and len(ids[0]) == 3, ids
+docs = [json.load(open(p))["epcisBody"]["eventList"] for p in sys.argv[1:]]
+ids = [[e["eventID"] for e in d] for d in docs]
+assert ids[0] == ids[1] and len(ids[0]) == 10, ids
+steps = [e["bizStep"] for e in docs[1]]
+for step in ("commissioning", "sensor_reporting", "shipping", "arriving", "receiving",
+             "inspecting", "retail_selling", "holding"):
+    assert step in steps, (step, steps)
+assert any(e.get("disposition") == "recalled" for e in docs[1]), "no recall"
+assert any("sensorElementList" in e for e in docs[1]), "no sensor readings"
+assert any("certificationInfo" in e for e in docs[1]), "no certificate"
 PY
+[[ $(cli2 --json lot $B9 | json_field '["recalled"]') == True ]] || fail "imported B9 is not recalled"
+[[ $(cli2 --json lot $B9 | json_field '["sold"]') == True ]] || fail "imported B9 is not sold"
 stop_pid $NODE2_PID
-echo "ok: EPCIS import round trip (3 events, same event IDs)"
+echo "ok: EPCIS import round trip (10 events incl. sensor, checkpoint, certificate, sale, recall)"
 
 # --- Recall reaches derived lots
 cli --key regulator recall $B1 --reason "Cadmium above limit" >/dev/null
