@@ -5,34 +5,10 @@
 # Usage: events_test.sh BIN_DIR
 set -euo pipefail
 BIN=${1:?usage: events_test.sh BIN_DIR}
-HERE=$(cd "$(dirname "$0")" && pwd)
-source "$HERE/../../scripts/lib.sh"
-
-WORK=$(mktemp -d /tmp/agritrace-ev.XXXXXX)
-NET=$WORK/net
-PORT=$(free_port)
-export AGRITRACE_PASSWORD=it-secret
-export AGRITRACE_NODE=127.0.0.1:$PORT
-export AGRITRACE_KEYSTORE=$NET/keystore
-NODE_PID=""
-cleanup() { [[ -n $NODE_PID ]] && stop_pid "$NODE_PID"; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*" >&2; [[ -f $WORK/node.log ]] && tail -20 "$WORK/node.log" >&2; exit 1; }
-cli() { "$BIN/agritrace" "$@"; }
-expect_reject() {
-  local reason=$1; shift
-  local err
-  if err=$("$@" 2>&1 >/dev/null); then fail "expected $reason from: $*"; fi
-  grep -q "$reason" <<<"$err" || fail "expected $reason from: $* ; got: $err"
-  echo "ok: $reason refused: $*"
-}
-json_field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)"; }
+source "$(cd "$(dirname "$0")" && pwd)/it_lib.sh"
 
 "$BIN/agritrace-node" init --dir "$NET" --grpc-addr "$AGRITRACE_NODE" --scrypt-n 1024 >/dev/null
-"$BIN/agritrace-node" run --dir "$NET" >>"$WORK/node.log" 2>&1 &
-NODE_PID=$!
-wait_for_node "$BIN/agritrace" "$AGRITRACE_NODE" || fail "node did not start"
+start_node
 
 B1=01/06901234567892/10/B1
 B2=01/06901234567892/10/B2
@@ -99,13 +75,13 @@ for cte in Harvesting Shipping Receiving "Initial Packing"; do
 done
 echo "ok: FSMA export ($(($(wc -l <"$WORK/r1.csv") - 1)) rows)"
 cli export epcis $R1 --lineage --out "$WORK/r1.epcis.json"
-python3 "$HERE/validate_epcis.py" "$WORK/r1.epcis.json" || fail "EPCIS export is not valid"
+python3 "$IT_HERE/validate_epcis.py" "$WORK/r1.epcis.json" || fail "EPCIS export is not valid"
 grep -q '"bizStep": "commissioning"' "$WORK/r1.epcis.json" || fail "no harvest event in EPCIS"
 grep -q '"sensorElementList"' "$WORK/r1.epcis.json" || fail "no sensor readings in EPCIS"
 # The validator can fail: a document without schemaVersion is refused.
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); del d['schemaVersion']; json.dump(d, open(sys.argv[2],'w'))" \
   "$WORK/r1.epcis.json" "$WORK/bad.json"
-if python3 "$HERE/validate_epcis.py" "$WORK/bad.json" >/dev/null; then fail "validator accepted a bad document"; fi
+if python3 "$IT_HERE/validate_epcis.py" "$WORK/bad.json" >/dev/null; then fail "validator accepted a bad document"; fi
 echo "ok: EPCIS export validates"
 
 # --- EPCIS import round trip: export B9, import on a fresh chain, export again: same events.
