@@ -9,6 +9,7 @@
 
 #include "bench/load_workload.h"
 #include "chain/block.h"
+#include "chain/bundle.h"
 #include "chain/hash.h"
 #include "chain/merkle.h"
 #include "chain/record.h"
@@ -61,7 +62,7 @@ int64_t NowMs() {
       .count();
 }
 
-// Decode + rules (no signature) for one journey's six records.
+// Decode + rules (no signature) for one journey's records (six plus two sensor readings).
 void BM_ValidateJourney(benchmark::State& state) {
   World world(1);
   std::vector<chain::Record> records;
@@ -142,13 +143,14 @@ void BM_CommitBlock(benchmark::State& state) {
       h->mutable_quantity()->set_milli(1000);
       h->mutable_quantity()->set_unit("kg");
       v1::Envelope e = chain::SignRecord(body, farmer);
-      chain::Status s = chain::ApplyRecord(*chain::DecodeRecord(e), genesis.params,
-                                           {tip.height + 1, static_cast<uint32_t>(i), now}, changes);
+      chain::Status s =
+          chain::ApplyRecord(*chain::DecodeRecord(e), genesis.params,
+                             {tip.height + 1, static_cast<uint32_t>(i), now}, changes);
       if (!s.ok()) state.SkipWithError(s.ToString().c_str());
       envelopes.push_back(std::move(e));
     }
-    v1::Block block = chain::MakeBlock("bench", tip.height + 1, tip.hash, now,
-                                       validator.public_key(), envelopes);
+    v1::Block block =
+        chain::MakeBlock("bench", tip.height + 1, tip.hash, now, validator.public_key(), envelopes);
     auto decoded = chain::DecodeBlock(block, "bench");
     state.ResumeTiming();
     chain::Status s = (*store)->CommitBlock(*decoded, changes);
@@ -159,6 +161,83 @@ void BM_CommitBlock(benchmark::State& state) {
   std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_CommitBlock)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+// A chain holding one journey of `events` records, each in its own certified block: the
+// costliest shape for a proof bundle (one header, certificate and proof per record).
+struct BundleChain {
+  std::string dir = std::filesystem::temp_directory_path() / "agritrace-bench-bundle";
+  chain::Genesis genesis;
+  std::unique_ptr<chain::ChainStore> store;
+  std::string lot;
+
+  explicit BundleChain(size_t events) {
+    WorkloadOptions o;
+    o.chain_id = "bench";
+    o.journeys = 1;
+    o.farmers = o.packers = o.retailers = 1;
+    o.readings_per_journey = events - kFixedJourneyRecords;
+    o.run_id = "b";
+    Workload w = BuildWorkload(o);
+    lot = RetailLotOf(o, 0);
+    chain::PrivateKey validator = chain::PrivateKey::Generate();
+    genesis.chain_id = genesis.params.chain_id = "bench";
+    genesis.validators.push_back({"v", validator.public_key(), "127.0.0.1:1"});
+    for (const Signer& s : w.signers) {
+      v1::Participant p;
+      p.set_pubkey(chain::AsBytes(s.key.public_key()));
+      p.set_name(s.name);
+      p.add_roles(s.role);
+      genesis.participants.push_back(p);
+    }
+    std::filesystem::remove_all(dir);
+    auto opened = chain::ChainStore::Open(dir, genesis);
+    if (!opened.ok()) std::abort();
+    store = std::move(opened).value();
+    for (const v1::Envelope& e : w.journeys.front()) Commit(e, validator);
+  }
+  ~BundleChain() {
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+
+  void Commit(const v1::Envelope& e, const chain::PrivateKey& validator) {
+    const chain::ChainTip tip = store->Tip();
+    const int64_t now = NowMs();
+    chain::StateOverlay changes(store.get());
+    chain::Status s = chain::ApplyRecord(*chain::DecodeRecord(e), genesis.params,
+                                         {tip.height + 1, 0, now}, changes);
+    if (!s.ok()) std::abort();  // the workload is valid by construction
+    v1::Block block =
+        chain::MakeBlock("bench", tip.height + 1, tip.hash, now, validator.public_key(), {e});
+    v1::CommitCertificate* cert = block.mutable_certificate();
+    const chain::Hash256 hash = chain::BlockHash(block.header());
+    cert->set_height(tip.height + 1);
+    cert->set_block_hash(chain::AsBytes(hash));
+    *cert->add_signatures() = chain::SignPrecommit(validator, "bench", tip.height + 1, 0, hash);
+    if (!store->CommitBlock(*chain::DecodeBlock(block, "bench"), changes).ok()) std::abort();
+  }
+};
+
+void BM_BundleBuild(benchmark::State& state) {
+  BundleChain c(state.range(0));
+  for (auto _ : state) {
+    auto bundle = chain::BuildProofBundle(*c.store, c.genesis, c.lot);
+    if (!bundle.ok()) state.SkipWithError(bundle.status().ToString().c_str());
+    benchmark::DoNotOptimize(bundle);
+  }
+}
+BENCHMARK(BM_BundleBuild)->Arg(20)->Arg(50)->Unit(benchmark::kMicrosecond);
+
+void BM_BundleVerify(benchmark::State& state) {
+  BundleChain c(state.range(0));
+  auto bundle = chain::BuildProofBundle(*c.store, c.genesis, c.lot);
+  if (!bundle.ok()) return state.SkipWithError(bundle.status().ToString().c_str());
+  for (auto _ : state) {
+    chain::BundleVerdict verdict = chain::VerifyProofBundle(*bundle, c.genesis);
+    if (!verdict.ok()) state.SkipWithError(verdict.failures.front().c_str());
+  }
+}
+BENCHMARK(BM_BundleVerify)->Arg(20)->Arg(50)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace agritrace::bench

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "chain/hash.h"
+#include "chain/limits.h"
 #include "chain/record.h"
 #include "wallet-cli/node_client.h"
 
@@ -17,9 +18,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPollInterval = std::chrono::milliseconds(5);
 constexpr uint32_t kCallTimeoutMs = 30'000;
-// MEMPOOL_FULL is back-pressure, not failure: retry after a pause, a bounded number of times.
+// MEMPOOL_FULL: pause, then send again; give up after this many calls in a row without progress.
 constexpr int kMaxFullRetries = 2000;
 constexpr auto kFullBackoff = std::chrono::milliseconds(5);
+// Under rate control a batch holds at most this much of a thread's schedule, so the offered
+// load arrives smoothly rather than in bursts of `batch`.
+constexpr double kMaxBatchWindowS = 0.020;
+const std::string kMempoolFull(chain::ReasonName(chain::Reason::kMempoolFull));
 
 std::string IdOf(const v1::Envelope& e) {
   return chain::AsBytes(chain::ComputeRecordId(e.body(), e.signer(), e.signature()));
@@ -29,52 +34,165 @@ struct Shared {
   std::mutex mu;
   std::unordered_map<std::string, Clock::time_point> submitted;  // GUARDED_BY(mu)
   std::map<std::string, size_t> failures;                        // GUARDED_BY(mu)
+  Clock::time_point last_submit;                                 // GUARDED_BY(mu)
   std::atomic<size_t> accepted{0};
-  std::atomic<size_t> sent{0};
+  std::atomic<size_t> outcomes{0};  // accepted + failed journeys
+  std::atomic<size_t> calls{0};
+  std::atomic<size_t> full_retries{0};
   std::atomic<size_t> committed{0};  // records the watcher has seen committed
   std::atomic<bool> submitting_done{false};
   std::atomic<bool> stop_watcher{false};
-  Clock::time_point last_submit;  // GUARDED_BY(mu)
 };
 
-chain::Status SubmitWithRetry(wallet::NodeClient& client, const v1::Envelope& e) {
-  for (int attempt = 0;; ++attempt) {
-    auto r = client.SubmitRecord(e, /*wait_for_commit=*/false);
-    if (r.ok()) return chain::Status::Ok();
-    if (r.status().reason() != chain::Reason::kMempoolFull || attempt >= kMaxFullRetries) {
-      return r.status();
-    }
-    std::this_thread::sleep_for(kFullBackoff);
+// A journey in flight on one submitter thread: `next` is its first record not yet admitted.
+struct Cursor {
+  const std::vector<v1::Envelope>* records;
+  size_t next = 0;
+  bool dead = false;  // a record was rejected; the rest depends on it
+  bool done() const { return dead || next == records->size(); }
+};
+
+// One call: SubmitRecord for a single record (the classic path), SubmitRecords otherwise.
+// Returns one reason per envelope, empty = admitted; a failed call (transport, deadline)
+// gives every envelope its reason.
+std::vector<std::string> Send(wallet::NodeClient& client, bool unary,
+                              const std::vector<v1::Envelope>& batch) {
+  auto reason_of = [](const chain::Status& s) {
+    return std::string(chain::ReasonName(s.reason()));
+  };
+  if (unary) {
+    auto r = client.SubmitRecord(batch.front(), /*wait_for_commit=*/false);
+    return {r.ok() ? "" : reason_of(r.status())};
   }
+  auto r = client.SubmitRecords(batch);
+  if (!r.ok()) return std::vector<std::string>(batch.size(), reason_of(r.status()));
+  if (static_cast<size_t>(r->results_size()) != batch.size()) {
+    return std::vector<std::string>(batch.size(), "BAD_RESPONSE");
+  }
+  std::vector<std::string> reasons;
+  for (const auto& result : r->results()) reasons.push_back(result.reason());
+  return reasons;
 }
 
-void Submitter(size_t index, const std::vector<std::vector<v1::Envelope>>& journeys,
-               const RunOptions& options, Clock::time_point start, Shared& shared) {
-  wallet::NodeClient client(options.nodes[index % options.nodes.size()], kCallTimeoutMs);
-  const double per_thread_rate = options.rate / options.threads;
-  size_t sent_here = 0;
-  for (size_t j = index; j < journeys.size(); j += options.threads) {
-    for (const v1::Envelope& e : journeys[j]) {
-      if (per_thread_rate > 0) {
-        std::this_thread::sleep_until(
-            start + std::chrono::duration_cast<Clock::duration>(
-                        std::chrono::duration<double>(sent_here / per_thread_rate)));
-      }
-      ++sent_here;
-      const auto t = Clock::now();
-      shared.sent++;
-      chain::Status status = SubmitWithRetry(client, e);
-      std::lock_guard lock(shared.mu);
-      shared.last_submit = std::max(shared.last_submit, Clock::now());
-      if (!status.ok()) {
-        shared.failures[std::string(chain::ReasonName(status.reason()))]++;
-        break;  // the rest of this journey depends on this record
-      }
-      shared.submitted[IdOf(e)] = t;
-      shared.accepted++;
+class Submitter {
+ public:
+  Submitter(size_t index, const std::vector<std::vector<v1::Envelope>>& journeys,
+            const RunOptions& options, Clock::time_point start, Shared& shared)
+      : journeys_(journeys),
+        options_(options),
+        start_(start),
+        shared_(shared),
+        client_(options.nodes[index % options.nodes.size()], kCallTimeoutMs),
+        next_journey_(index) {
+    per_thread_rate_ = options.rate / options.threads;
+    max_batch_ = std::min(std::max<size_t>(1, options.batch), chain::kMaxSubmitBatchRecords);
+    if (per_thread_rate_ > 0) {
+      max_batch_ = std::min(max_batch_, std::max<size_t>(1, per_thread_rate_ * kMaxBatchWindowS));
     }
   }
-}
+
+  void Run() {
+    int full_streak = 0;
+    for (;;) {
+      Fill();
+      if (batch_.empty()) return;
+      Pace();
+      const auto t = Clock::now();
+      const std::vector<std::string> reasons = Send(client_, options_.batch <= 1, batch_);
+      shared_.calls++;
+      const size_t admitted = Settle(reasons, t);
+      full_streak = admitted > 0 || deferred_ == 0 ? 0 : full_streak + 1;
+      if (full_streak > kMaxFullRetries) return GiveUp();
+      if (deferred_ > 0) std::this_thread::sleep_for(kFullBackoff);
+    }
+  }
+
+ private:
+  // Builds the next call: the remaining records of journeys in flight, then new journeys.
+  void Fill() {
+    std::erase_if(active_, [](const Cursor& c) { return c.done(); });
+    batch_.clear();
+    parts_.clear();
+    for (size_t i = 0;; ++i) {
+      if (i == active_.size()) {
+        if (next_journey_ >= journeys_.size()) break;
+        active_.push_back(Cursor{&journeys_[next_journey_], 0});
+        next_journey_ += options_.threads;
+        if (active_.back().done()) continue;  // an empty journey (cut to zero records)
+      }
+      Cursor& c = active_[i];
+      const size_t take = std::min(c.records->size() - c.next, max_batch_ - batch_.size());
+      parts_.push_back({i, take});
+      batch_.insert(batch_.end(), c.records->begin() + c.next, c.records->begin() + c.next + take);
+      if (batch_.size() == max_batch_) break;
+    }
+  }
+
+  void Pace() {
+    if (per_thread_rate_ <= 0) return;
+    std::this_thread::sleep_until(start_ +
+                                  std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(sent_ / per_thread_rate_)));
+    sent_ += batch_.size();
+  }
+
+  // Applies one call's outcome to the cursors; returns how many records were admitted.
+  size_t Settle(const std::vector<std::string>& reasons, Clock::time_point t) {
+    std::lock_guard lock(shared_.mu);
+    shared_.last_submit = std::max(shared_.last_submit, Clock::now());
+    size_t admitted = 0, first = 0;
+    deferred_ = 0;
+    for (const auto& [cursor, count] : parts_) {
+      Cursor& c = active_[cursor];
+      for (size_t k = 0; k < count; ++k) {
+        const std::string& reason = reasons[first + k];
+        if (reason.empty()) {
+          shared_.submitted[IdOf(batch_[first + k])] = t;
+          shared_.accepted++;
+          shared_.outcomes++;
+          ++admitted;
+          ++c.next;
+          continue;
+        }
+        if (reason == kMempoolFull) {
+          // This record and the rest of its journey in the batch go again, in order.
+          ++deferred_;
+          shared_.full_retries += count - k;
+        } else {
+          shared_.failures[reason]++;
+          shared_.outcomes++;
+          c.dead = true;
+        }
+        break;
+      }
+      first += count;
+    }
+    return admitted;
+  }
+
+  void GiveUp() {
+    std::lock_guard lock(shared_.mu);
+    for (const Cursor& c : active_) {
+      if (c.done()) continue;
+      shared_.failures[kMempoolFull]++;
+      shared_.outcomes++;
+    }
+  }
+
+  const std::vector<std::vector<v1::Envelope>>& journeys_;
+  const RunOptions& options_;
+  const Clock::time_point start_;
+  Shared& shared_;
+  wallet::NodeClient client_;
+  double per_thread_rate_ = 0;
+  size_t max_batch_ = 1;
+  size_t next_journey_;
+  size_t sent_ = 0;      // records sent, for pacing
+  size_t deferred_ = 0;  // journeys deferred by MEMPOOL_FULL in the last call
+  std::vector<Cursor> active_;
+  std::vector<v1::Envelope> batch_;
+  std::vector<std::pair<size_t, size_t>> parts_;  // (cursor in active_, records) per batch slice
+};
 
 // Follows new blocks on `node` and notes when each record id is first seen committed.
 void Watcher(const std::string& node, uint64_t from_height, Shared& shared,
@@ -105,7 +223,8 @@ double RunReport::Percentile(double p) const {
   return latencies_ms[std::min(i, latencies_ms.size() - 1)];
 }
 
-RunReport RunLoad(const std::vector<std::vector<v1::Envelope>>& journeys, const RunOptions& options) {
+RunReport RunLoad(const std::vector<std::vector<v1::Envelope>>& journeys,
+                  const RunOptions& options) {
   Shared shared;
   std::unordered_map<std::string, Clock::time_point> committed;
   wallet::NodeClient probe(options.nodes.front(), kCallTimeoutMs);
@@ -117,8 +236,7 @@ RunReport RunLoad(const std::vector<std::vector<v1::Envelope>>& journeys, const 
                       std::ref(committed));
   std::vector<std::thread> submitters;
   for (size_t i = 0; i < options.threads; ++i) {
-    submitters.emplace_back(Submitter, i, std::cref(journeys), std::cref(options), start,
-                            std::ref(shared));
+    submitters.emplace_back([&, i] { Submitter(i, journeys, options, start, shared).Run(); });
   }
   for (auto& t : submitters) t.join();
   shared.submitting_done = true;
@@ -131,7 +249,9 @@ RunReport RunLoad(const std::vector<std::vector<v1::Envelope>>& journeys, const 
   watcher.join();
 
   RunReport report;
-  report.submitted = shared.sent;
+  report.submitted = shared.outcomes;
+  report.calls = shared.calls;
+  report.full_retries = shared.full_retries;
   report.failures = shared.failures;
   Clock::time_point last_commit = start;
   for (const auto& [id, t_submit] : shared.submitted) {
@@ -153,18 +273,42 @@ RunReport RunLoad(const std::vector<std::vector<v1::Envelope>>& journeys, const 
 }
 
 size_t SubmitAndWait(const std::string& node, const std::vector<v1::Envelope>& records,
-                     std::map<std::string, size_t>& failures) {
+                     std::map<std::string, size_t>& failures, size_t batch, uint64_t* height) {
+  if (records.empty()) return 0;
   wallet::NodeClient client(node, kCallTimeoutMs);
   size_t failed = 0;
-  for (size_t i = 0; i < records.size(); ++i) {
-    const bool last = i + 1 == records.size();
-    auto r = client.SubmitRecord(records[i], /*wait_for_commit=*/last);
-    if (!r.ok()) {
-      failures[std::string(chain::ReasonName(r.status().reason()))]++;
-      ++failed;
+  auto fail = [&](const std::string& reason) {
+    failures[reason]++;
+    ++failed;
+  };
+  // Everything but the last record without waiting, then the last one waiting for its commit:
+  // the node commits in order, so the rest is on the chain by then.
+  const size_t step = std::clamp<size_t>(batch, 1, chain::kMaxSubmitBatchRecords);
+  for (size_t i = 0; i + 1 < records.size(); i += step) {
+    const size_t end = std::min(i + step, records.size() - 1);
+    std::vector<v1::Envelope> chunk(records.begin() + i, records.begin() + end);
+    for (const std::string& reason : Send(client, step == 1, chunk)) {
+      if (!reason.empty()) fail(reason);
     }
   }
+  auto r = client.SubmitRecord(records.back(), /*wait_for_commit=*/true);
+  if (!r.ok()) fail(std::string(chain::ReasonName(r.status().reason())));
+  if (r.ok() && height) *height = r->height();
   return failed;
+}
+
+bool WaitForHeight(const std::vector<std::string>& nodes, uint64_t height, uint32_t timeout_ms) {
+  const auto give_up = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (const std::string& node : nodes) {
+    wallet::NodeClient client(node, kCallTimeoutMs);
+    for (;;) {
+      auto status = client.Status();
+      if (status.ok() && status->height() >= height) break;
+      if (Clock::now() > give_up) return false;
+      std::this_thread::sleep_for(kPollInterval);
+    }
+  }
+  return true;
 }
 
 double MeasureRawVerifyRate(unsigned threads, double seconds) {

@@ -1,6 +1,8 @@
 #include "bench/load_workload.h"
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "chain/gs1.h"
 #include "chain/record.h"
@@ -16,6 +18,11 @@ constexpr int64_t kHarvestMilliKg = 1'000'000;
 constexpr int64_t kPackMilliKg = 600'000;
 constexpr int64_t kBagsMilli = 120'000;
 constexpr int64_t kBagMilliKg = 5'000;
+// A SensorReadings record carries an hour of 10-minute cold-store readings.
+constexpr int kReadingsPerRecord = 6;
+constexpr int64_t kReadingIntervalMs = 10 * 60 * 1000;
+constexpr int32_t kColdStoreMilliC = 4'000;
+constexpr int32_t kColdStoreHumidityMpct = 65'000;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -47,10 +54,36 @@ void SetQuantity(v1::Quantity* q, int64_t milli, const char* unit) {
   q->set_unit(unit);
 }
 
+std::string PaddyLot(const WorkloadOptions& o, size_t j) {
+  return "H" + o.run_id + std::to_string(j);
+}
+std::string BagsLot(const WorkloadOptions& o, size_t j) {
+  return "R" + o.run_id + std::to_string(j);
+}
+
+v1::Envelope Readings(const WorkloadOptions& o, const Signer& holder, const char* gtin,
+                      const std::string& lot, size_t seq) {
+  v1::RecordBody body = NewBody(o.chain_id);
+  v1::SensorReadings* r = body.mutable_sensor_readings();
+  SetLot(r->mutable_lot(), gtin, lot);
+  const int64_t first_ms =
+      body.timestamp_ms() - (seq + 1) * kReadingsPerRecord * kReadingIntervalMs;
+  for (int i = 0; i < kReadingsPerRecord; ++i) {
+    v1::SensorReading* reading = r->add_readings();
+    reading->set_time_ms(first_ms + i * kReadingIntervalMs);
+    reading->set_temperature_mc(kColdStoreMilliC + 100 * i);
+    reading->set_humidity_mpct(kColdStoreHumidityMpct);
+  }
+  return chain::SignRecord(body, holder.key);
+}
+
 std::vector<v1::Envelope> Journey(const WorkloadOptions& o, size_t j, const Signer& farmer,
                                   const Signer& packer, const Signer& retailer) {
-  const std::string paddy = "H" + o.run_id + std::to_string(j);
-  const std::string bags = "R" + o.run_id + std::to_string(j);
+  const std::string paddy = PaddyLot(o, j);
+  const std::string bags = BagsLot(o, j);
+  // The packer's readings (the first half, rounded up) come before packing, the retailer's
+  // after receiving the bags.
+  const size_t packer_readings = (o.readings_per_journey + 1) / 2;
   std::vector<v1::Envelope> records;
 
   v1::RecordBody harvest = NewBody(o.chain_id);
@@ -73,6 +106,9 @@ std::vector<v1::Envelope> Journey(const WorkloadOptions& o, size_t j, const Sign
     records.push_back(chain::SignRecord(receive, to.key));
   };
   ship(farmer, packer, kPaddyGtin, paddy);
+  for (size_t i = 0; i < packer_readings; ++i) {
+    records.push_back(Readings(o, packer, kPaddyGtin, paddy, i));
+  }
 
   v1::RecordBody pack = NewBody(o.chain_id);
   v1::Transform* t = pack.mutable_transform();
@@ -87,6 +123,9 @@ std::vector<v1::Envelope> Journey(const WorkloadOptions& o, size_t j, const Sign
   records.push_back(chain::SignRecord(pack, packer.key));
 
   ship(packer, retailer, kRetailGtin, bags);
+  for (size_t i = packer_readings; i < o.readings_per_journey; ++i) {
+    records.push_back(Readings(o, retailer, kRetailGtin, bags, i));
+  }
   return records;
 }
 
@@ -103,19 +142,37 @@ size_t Workload::record_count() const {
   return n;
 }
 
-Workload BuildWorkload(const WorkloadOptions& o) {
+std::string RetailLotOf(const WorkloadOptions& o, size_t index) {
+  return std::string("01/") + kRetailGtin + "/10/" + BagsLot(o, index);
+}
+
+Workload BuildWorkload(const WorkloadOptions& o, unsigned threads) {
   Workload w;
-  for (size_t i = 0; i < o.farmers; ++i) w.signers.push_back(MakeSigner(o, "farmer", i, v1::ROLE_FARMER));
-  for (size_t i = 0; i < o.packers; ++i) w.signers.push_back(MakeSigner(o, "packer", i, v1::ROLE_PACKER));
+  for (size_t i = 0; i < o.farmers; ++i)
+    w.signers.push_back(MakeSigner(o, "farmer", i, v1::ROLE_FARMER));
+  for (size_t i = 0; i < o.packers; ++i)
+    w.signers.push_back(MakeSigner(o, "packer", i, v1::ROLE_PACKER));
   for (size_t i = 0; i < o.retailers; ++i) {
     w.signers.push_back(MakeSigner(o, "retailer", i, v1::ROLE_RETAILER));
   }
-  w.journeys.reserve(o.journeys);
-  for (size_t j = 0; j < o.journeys; ++j) {
-    const Signer& farmer = w.signers[j % o.farmers];
-    const Signer& packer = w.signers[o.farmers + j % o.packers];
-    const Signer& retailer = w.signers[o.farmers + o.packers + j % o.retailers];
-    w.journeys.push_back(Journey(o, j, farmer, packer, retailer));
+  const size_t per_journey = kFixedJourneyRecords + o.readings_per_journey;
+  const size_t journeys = o.records > 0 ? (o.records + per_journey - 1) / per_journey : o.journeys;
+  w.journeys.resize(journeys);
+  // Signing is the expensive part: journeys are independent, so split them over threads.
+  auto sign_some = [&](size_t first) {
+    for (size_t j = first; j < journeys; j += std::max(1u, threads)) {
+      const Signer& farmer = w.signers[j % o.farmers];
+      const Signer& packer = w.signers[o.farmers + j % o.packers];
+      const Signer& retailer = w.signers[o.farmers + o.packers + j % o.retailers];
+      w.journeys[j] = Journey(o, j, farmer, packer, retailer);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(sign_some, t);
+  sign_some(0);
+  for (auto& worker : workers) worker.join();
+  if (o.records > 0 && journeys > 0) {
+    w.journeys.back().resize(o.records - (journeys - 1) * per_journey);
   }
   return w;
 }

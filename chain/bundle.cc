@@ -7,6 +7,7 @@
 #include <set>
 
 #include "chain/gs1.h"
+#include "chain/limits.h"
 
 namespace agritrace::chain {
 namespace {
@@ -86,6 +87,42 @@ void CollectParties(const v1::Envelope& envelope, std::set<std::string>& keys) {
   if (!body.ship().carrier().empty()) keys.insert(body.ship().carrier());
 }
 
+// The RotateKey records that link a party's old key to the key that acted later, so the
+// verifier's custody story can follow a lot across a key rotation. Merged into `records` in
+// chain order; the successors join `parties` for their names.
+Status AddRotations(const ChainStore& store, std::set<std::string>& parties,
+                    std::vector<StoredRecord>& records) {
+  std::map<std::pair<uint64_t, uint32_t>, StoredRecord> ordered;
+  for (StoredRecord& record : records) {
+    ordered.emplace(std::make_pair(record.height, record.index), std::move(record));
+  }
+  const std::set<std::string> named = parties;
+  for (const std::string& key : named) {
+    auto pubkey = ArrayFromBytes<32>(key);
+    std::optional<v1::Participant> p = pubkey ? store.GetParticipant(*pubkey) : std::nullopt;
+    for (uint32_t hop = 0; p && !p->rotated_to().empty() && hop < kMaxKeyRotations; ++hop) {
+      auto id = ArrayFromBytes<32>(p->rotation_record());
+      if (!id) break;
+      Result<StoredRecord> rotation = store.GetRecord(*id);
+      if (!rotation.ok()) return rotation.status();
+      parties.insert(p->rotated_to());
+      parties.insert(rotation->envelope.signer());  // the admin, named on the page
+      ordered.emplace(std::make_pair(rotation->height, rotation->index),
+                      std::move(rotation).value());
+      auto next = ArrayFromBytes<32>(p->rotated_to());
+      p = next ? store.GetParticipant(*next) : std::nullopt;
+    }
+  }
+  if (ordered.size() > kMaxBundleRecords) {
+    return Reject(Reason::kTooLarge, "the journey has more than " +
+                                         std::to_string(kMaxBundleRecords) +
+                                         " records; too many for one bundle");
+  }
+  records.clear();
+  for (auto& [place, record] : ordered) records.push_back(std::move(record));
+  return Status::Ok();
+}
+
 void AddParticipants(const ChainStore& store, const std::set<std::string>& keys,
                      v1::ProofBundle& bundle) {
   for (const std::string& key : keys) {
@@ -109,20 +146,21 @@ Result<v1::ProofBundle> BuildProofBundle(const ChainStore& store, const Genesis&
   if (!lots.ok()) return lots.status();
   Result<std::vector<StoredRecord>> records = RecordsOf(store, *lots);
   if (!records.ok()) return records.status();
+  std::set<std::string> parties;
+  for (const StoredRecord& stored : *records) CollectParties(stored.envelope, parties);
+  AGRI_RETURN_IF_ERROR(AddRotations(store, parties, *records));
   v1::ProofBundle bundle;
   bundle.set_version(kBundleVersion);
   bundle.set_chain_id(genesis.chain_id);
   bundle.set_genesis_hash(AsBytes(genesis.hash));
   bundle.set_lot(lot_key);
   bundle.set_serial(serial);
-  std::set<std::string> parties;
   uint64_t last_height = 0;
   for (const StoredRecord& stored : *records) {
     AGRI_RETURN_IF_ERROR(AddRecord(store, stored, bundle));
     // Records are in chain order, so a new height is a block not yet added.
     if (stored.height != last_height) AGRI_RETURN_IF_ERROR(AddBlock(store, stored.height, bundle));
     last_height = stored.height;
-    CollectParties(stored.envelope, parties);
   }
   AddParticipants(store, parties, bundle);
   return bundle;

@@ -190,7 +190,7 @@ class Verifier {
       FailRecord(i, std::string(action) + " lot " + lot + " while it is in transit");
       return nullptr;
     }
-    if (it->second.custodian != r.signer) {
+    if (!SameParty(AsBytes(it->second.custodian), AsBytes(r.signer))) {
       FailRecord(i, "the signer " + ToHex(r.signer).substr(0, 16) + " " + action + " lot " + lot +
                         " without holding it");
       return nullptr;
@@ -222,7 +222,7 @@ class Verifier {
     if (it == lots_.end() || !it->second.in_transit) {
       return FailRecord(i, "receives lot " + lot + " that no earlier record shipped");
     }
-    if (it->second.receiver != AsBytes(r.signer)) {
+    if (!SameParty(it->second.receiver, AsBytes(r.signer))) {
       return FailRecord(i, "receives lot " + lot + " that was shipped to someone else");
     }
     it->second = LotTrack{r.signer, false, "", it->second.parents};
@@ -248,10 +248,27 @@ class Verifier {
         case v1::RecordBody::kReceive:
           ApplyReceive(i, r);
           break;
+        case v1::RecordBody::kRotateKey:
+          // Certified like every record here, so the chain's rules (an admin signed it, the
+          // new key was fresh) held; from now on the new key acts for the old one.
+          successors_[r.body.rotate_key().old_pubkey()] = r.body.rotate_key().new_pubkey();
+          break;
         default:
           break;  // events that move no custody (or that this version does not know)
       }
     }
+  }
+
+  // True when `acting` is `stored` or a key that replaced it through the bundle's rotations.
+  bool SameParty(const std::string& stored, const std::string& acting) const {
+    std::string key = stored;
+    for (size_t hop = 0; hop <= successors_.size(); ++hop) {  // a cycle cannot spin
+      if (key == acting) return true;
+      auto next = successors_.find(key);
+      if (next == successors_.end()) return false;
+      key = next->second;
+    }
+    return false;
   }
 
   // The lot and every ancestor must be created by a record in the bundle, back to harvests.
@@ -294,6 +311,7 @@ class Verifier {
   std::map<uint64_t, VerifiedBlock> blocks_;
   std::vector<std::optional<Record>> decoded_;  // parallel to bundle_.records
   std::map<std::string, LotTrack> lots_;
+  std::map<std::string, std::string> successors_;  // old key -> new key (RotateKey records)
 };
 
 }  // namespace

@@ -106,6 +106,10 @@ json ExtraEventToJson(const v1::RecordBody& body) {
     case v1::RecordBody::kRevoke:
       return {{"pubkey", ToHex(body.revoke().pubkey())}, {"reason", body.revoke().reason()}};
     case v1::RecordBody::kCorrection: return CorrectionToJson(body.correction());
+    case v1::RecordBody::kRotateKey:
+      return {{"old_pubkey", ToHex(body.rotate_key().old_pubkey())},
+              {"new_pubkey", ToHex(body.rotate_key().new_pubkey())},
+              {"reason", body.rotate_key().reason()}};
     default: break;
   }
   return json::object();
@@ -121,6 +125,7 @@ std::string ExtraEventSubject(const v1::RecordBody& body) {
     case v1::RecordBody::kSell: return FormatLotKey(body.sell().lot());
     case v1::RecordBody::kRevoke: return ToHex(body.revoke().pubkey());
     case v1::RecordBody::kCorrection: return ToHex(body.correction().record_id());
+    case v1::RecordBody::kRotateKey: return ToHex(body.rotate_key().old_pubkey());
     default: break;
   }
   return "";

@@ -23,6 +23,10 @@ inline constexpr size_t kGlnDigits = 13;
 inline constexpr size_t kMaxTransformInputs = 64;
 inline constexpr size_t kMaxTransformOutputs = 256;
 inline constexpr size_t kMaxRolesPerParticipant = 8;
+// Keys one participant may have had (RotateKey). The rules follow an old key to its current
+// successor when they compare a stored custodian, receiver or owner with a signer, so this
+// bounds that walk; a participant rotated this often is registered afresh instead.
+inline constexpr uint32_t kMaxKeyRotations = 64;
 
 // Sensor readings per SensorReadings/Checkpoint record: a day of 6-minute readings, which
 // keeps a full record (about 40 bytes a reading) far below kMaxRecordBodyBytes.
@@ -33,6 +37,9 @@ inline constexpr int32_t kMaxHumidityMpct = 100'000;
 
 // Quantities in thousandths of a unit; 10^15 milli-kg is a million tonnes times a thousand.
 inline constexpr int64_t kMaxQuantityMilli = 1'000'000'000'000'000;
+
+// Envelopes in one Ledger.SubmitRecords call; 1000 maximal envelopes are about 16 MiB.
+inline constexpr size_t kMaxSubmitBatchRecords = 1000;
 
 // Blocks.
 inline constexpr size_t kMaxBlockRecords = 10'000;

@@ -85,6 +85,7 @@ std::string_view EventName(const v1::RecordBody& body) {
     case v1::RecordBody::kSell: return "sell";
     case v1::RecordBody::kRevoke: return "revoke";
     case v1::RecordBody::kCorrection: return "correction";
+    case v1::RecordBody::kRotateKey: return "rotate_key";
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return "none";

@@ -278,6 +278,8 @@ json ParticipantToJson(const v1::Participant& participant) {
                                                : json::object();
   if (!participant.device_owner().empty()) out["device_owner"] = ToHex(participant.device_owner());
   if (participant.revoked()) out["revoked"] = true;
+  if (!participant.rotated_to().empty()) out["rotated_to"] = ToHex(participant.rotated_to());
+  if (!participant.rotated_from().empty()) out["rotated_from"] = ToHex(participant.rotated_from());
   return out;
 }
 

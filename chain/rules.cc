@@ -94,8 +94,10 @@ Status RequireNewLot(const StateReader& state, const std::string& lot_key) {
 
 Status RequireCustody(const EventEnv& env, const std::string& lot_key, const v1::LotState& lot,
                       std::string_view action) {
-  if (lot.custodian() == env.signer_bytes()) return Status::Ok();
-  if (lot.status() == v1::LOT_STATUS_IN_TRANSIT && lot.pending_receiver() == env.signer_bytes()) {
+  // SameParty: a participant whose key an admin rotated acts on what its old key held.
+  if (SameParty(env.scratch, lot.custodian(), env.signer_bytes())) return Status::Ok();
+  if (lot.status() == v1::LOT_STATUS_IN_TRANSIT &&
+      SameParty(env.scratch, lot.pending_receiver(), env.signer_bytes())) {
     return Reject(Reason::kNotCustodian, "lot " + lot_key + " is still on its way to " +
                                              env.signer.name() + "; record receiving it before " +
                                              "you " + std::string(action) + " it");
@@ -337,7 +339,10 @@ Status CheckShipParties(const EventEnv& env, const std::string& lot_key, const v
   }
   if (receiver->revoked()) {
     return Reject(Reason::kRevoked, "the receiver " + receiver->name() + " of lot " + lot_key +
-                                        " was revoked and can no longer take custody");
+                                        (receiver->rotated_to().empty()
+                                             ? " was revoked and can no longer take custody"
+                                             : " has a new key; name its new key " +
+                                                   ToHex(receiver->rotated_to())));
   }
   if (ship.receiver() == env.signer_bytes()) {
     return Reject(Reason::kMalformed, "lot " + lot_key + " cannot be shipped to " +
@@ -350,6 +355,13 @@ Status CheckShipParties(const EventEnv& env, const std::string& lot_key, const v
     return Reject(Reason::kUnknownParticipant, "the carrier of lot " + lot_key + " (" +
                                                    Who(env.scratch, ship.carrier()) +
                                                    ") is not a registered participant");
+  }
+  if (carrier->revoked()) {
+    return Reject(Reason::kRevoked, "the carrier " + carrier->name() + " of lot " + lot_key +
+                                        (carrier->rotated_to().empty()
+                                             ? " was revoked and can no longer carry lots"
+                                             : " has a new key; name its new key " +
+                                                   ToHex(carrier->rotated_to())));
   }
   if (!HasRole(*carrier, v1::ROLE_CARRIER)) {
     return Reject(Reason::kNotAuthorized, carrier->name() +
@@ -387,7 +399,7 @@ Status ApplyReceive(const EventEnv& env) {
                                              Who(env.scratch, lot->custodian()) +
                                              "); only a shipped lot can be received");
   }
-  if (lot->pending_receiver() != env.signer_bytes()) {
+  if (!SameParty(env.scratch, lot->pending_receiver(), env.signer_bytes())) {
     return Reject(Reason::kNotAuthorized, "lot " + lot_key + " was shipped to " +
                                               Who(env.scratch, lot->pending_receiver()) +
                                               ", not to " + env.signer.name() +
@@ -430,6 +442,8 @@ Status ApplyEvent(const EventEnv& env) {
       return ApplyRevoke(env);
     case v1::RecordBody::kCorrection:
       return ApplyCorrection(env);
+    case v1::RecordBody::kRotateKey:
+      return ApplyRotateKey(env);
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }

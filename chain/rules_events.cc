@@ -86,12 +86,18 @@ Status RequireNotSold(const std::string& lot_key, const v1::LotState& lot,
 }
 
 Status RequireNotRevoked(const StateReader& state, const v1::Participant& signer) {
+  if (!signer.rotated_to().empty()) {
+    return Reject(Reason::kRevoked, "this key of " + signer.name() +
+                                        " was replaced by an admin (key rotation); sign with the "
+                                        "new key " + ToHex(signer.rotated_to()));
+  }
   if (signer.revoked()) {
     return Reject(Reason::kRevoked, signer.name() + " was revoked by an admin; its records are "
                                                     "no longer accepted");
   }
   if (signer.device_owner().empty()) return Status::Ok();
-  auto owner = ArrayFromBytes<32>(signer.device_owner());
+  // A device acts for its owner's current key: rotating the owner's key keeps its devices.
+  auto owner = ArrayFromBytes<32>(CurrentKey(state, signer.device_owner()));
   std::optional<v1::Participant> participant = owner ? state.GetParticipant(*owner) : std::nullopt;
   if (participant && !participant->revoked()) return Status::Ok();
   return Reject(Reason::kRevoked, "device " + signer.name() +
@@ -127,8 +133,9 @@ Status ApplySensorReadings(const EventEnv& env) {
   if (!lot.ok()) return lot.status();
   const std::string lot_key = FormatLotKey(readings.lot());
   const std::string actor = ActingParty(env);
-  bool carrying = lot->status() == v1::LOT_STATUS_IN_TRANSIT && lot->pending_carrier() == actor;
-  if (lot->custodian() != actor && !carrying) {
+  bool carrying = lot->status() == v1::LOT_STATUS_IN_TRANSIT &&
+                  SameParty(env.scratch, lot->pending_carrier(), actor);
+  if (!SameParty(env.scratch, lot->custodian(), actor) && !carrying) {
     return Reject(Reason::kNotCustodian,
                   "lot " + lot_key + " is held by " + Who(env.scratch, lot->custodian()) +
                       "; only its holder or carrier (or their registered devices) can record "
@@ -152,7 +159,7 @@ Status ApplyCheckpoint(const EventEnv& env) {
   }
   const std::string& holder =
       lot->pending_carrier().empty() ? lot->custodian() : lot->pending_carrier();
-  if (ActingParty(env) != holder) {
+  if (!SameParty(env.scratch, holder, ActingParty(env))) {
     return Reject(Reason::kNotCustodian, "lot " + lot_key + " is being carried by " +
                                              Who(env.scratch, holder) + ", not by " +
                                              env.signer.name() +
@@ -178,7 +185,8 @@ Status ApplyRecall(const EventEnv& env) {
   Result<v1::LotState> lot = LoadLot(env.scratch, recall.lot());
   if (!lot.ok()) return lot.status();
   const std::string lot_key = FormatLotKey(recall.lot());
-  if (!HasRole(env.signer, v1::ROLE_REGULATOR) && lot->owner() != env.signer_bytes()) {
+  if (!HasRole(env.signer, v1::ROLE_REGULATOR) &&
+      !SameParty(env.scratch, lot->owner(), env.signer_bytes())) {
     return Reject(Reason::kNotAuthorized, env.signer.name() + " may not recall lot " + lot_key +
                                               "; only a regulator or the lot's producer (" +
                                               Who(env.scratch, lot->owner()) + ") can");
@@ -242,7 +250,8 @@ Status ApplyCorrection(const EventEnv& env) {
                                               " is not on the chain; check the record id");
   }
   std::optional<PubKey> author = env.scratch.GetRecordSigner(erroneous);
-  if (!HasRole(env.signer, v1::ROLE_ADMIN) && (!author || *author != env.record.signer)) {
+  if (!HasRole(env.signer, v1::ROLE_ADMIN) &&
+      (!author || !SameParty(env.scratch, AsBytes(*author), env.signer_bytes()))) {
     return Reject(Reason::kNotAuthorized, env.signer.name() +
                                               " did not sign record " +
                                               ToHex(correction.record_id()) +

@@ -47,6 +47,17 @@ Status RequireNotSold(const std::string& lot_key, const v1::LotState& lot,
 // REVOKED when the signer (or, for a device, its owner) was revoked.
 Status RequireNotRevoked(const StateReader& state, const v1::Participant& signer);
 
+// Key rotation (rules_rotation.cc). A rotated key points at its successor (Participant.
+// rotated_to); lots, shipments and devices keep naming the old key, and the rules compare
+// stored keys with the acting key through SameParty. Equal keys cost nothing; otherwise the
+// walk reads at most kMaxKeyRotations participants.
+//
+// The key now acting for whoever `key_bytes` named: `key_bytes` itself unless rotated.
+std::string CurrentKey(const StateReader& state, const std::string& key_bytes);
+// True when the two keys are one participant's, across rotations.
+bool SameParty(const StateReader& state, const std::string& stored, const std::string& acting);
+Status ApplyRotateKey(const EventEnv& env);
+
 // Issue-5 event handlers (rules_events.cc).
 Status ApplyRegisterDevice(const EventEnv& env);
 Status ApplySensorReadings(const EventEnv& env);

@@ -366,6 +366,14 @@ Status CheckExtraEvent(const v1::RecordBody& body) {
       return CheckPubKey(body.revoke().pubkey(), "key to revoke");
     case v1::RecordBody::kCorrection:
       return CheckCorrection(body.correction());
+    case v1::RecordBody::kRotateKey:
+      AGRI_RETURN_IF_ERROR(CheckText(body.rotate_key().reason(), "reason"));
+      AGRI_RETURN_IF_ERROR(CheckPubKey(body.rotate_key().old_pubkey(), "key to rotate"));
+      AGRI_RETURN_IF_ERROR(CheckPubKey(body.rotate_key().new_pubkey(), "new key"));
+      if (body.rotate_key().old_pubkey() == body.rotate_key().new_pubkey()) {
+        return Reject(Reason::kMalformed, "a key cannot be rotated to itself; name a new key");
+      }
+      return Status::Ok();
     default:
       break;
   }

@@ -47,6 +47,12 @@ void StateOverlay::PutParticipant(v1::Participant participant) {
   participants_[*key] = std::move(participant);
 }
 
+void StateOverlay::PutRetiredParticipant(v1::Participant participant) {
+  auto key = ArrayFromBytes<32>(participant.pubkey());
+  if (!key) return;
+  participants_[*key] = std::move(participant);
+}
+
 void StateOverlay::AddNonce(const PubKey& signer, uint64_t nonce) { nonces_.insert({signer, nonce}); }
 
 void StateOverlay::AddRecord(const Hash256& record_id, uint64_t height, uint32_t index) {

@@ -59,6 +59,9 @@ class StateOverlay : public StateReader {
 
   void PutLot(const std::string& lot_key, v1::LotState lot);
   void PutParticipant(v1::Participant participant);
+  // Stores a participant without pointing its name at it: a rotated-out key, whose name now
+  // belongs to its successor (PutParticipant of the successor claims it).
+  void PutRetiredParticipant(v1::Participant participant);
   void AddNonce(const PubKey& signer, uint64_t nonce);
   void AddRecord(const Hash256& record_id, uint64_t height, uint32_t index);
   // Remembered for GetRecordSigner within the block being built; the store keeps envelopes.
@@ -74,6 +77,8 @@ class StateOverlay : public StateReader {
   // What the store persists.
   const std::map<std::string, v1::LotState>& lots() const { return lots_; }
   const std::map<PubKey, v1::Participant>& participants() const { return participants_; }
+  // Name -> key entries of the names index to write (a rotated name moves to the new key).
+  const std::map<std::string, PubKey>& names() const { return names_; }
   const std::set<std::pair<PubKey, uint64_t>>& nonces() const { return nonces_; }
   const std::map<Hash256, std::pair<uint64_t, uint32_t>>& records() const { return records_; }
   const std::vector<HistoryChange>& history() const { return history_; }

@@ -11,7 +11,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 
+#include "chain/failpoint.h"
 #include "chain/store_codec.h"
 
 namespace agritrace::chain {
@@ -49,6 +52,10 @@ constexpr size_t kBlockCacheBytes = 64 << 20;
 constexpr size_t kWriteBufferBytes = 64 << 20;
 // Ten bits per key gives about a 1% false-positive rate for point lookups (RocksDB's guide).
 constexpr double kBloomBitsPerKey = 10;
+// Memtable Bloom filter size as a fraction of the write buffer (RocksDB suggests 0.1 or less).
+constexpr double kMemtableBloomRatio = 0.1;
+// Decoded participants kept in memory (a county has thousands; this bounds a hostile chain).
+constexpr size_t kMaxCachedParticipants = 100'000;
 // Two-core machines are the target; compaction must not starve consensus.
 constexpr int kMaxBackgroundJobs = 2;
 
@@ -72,7 +79,13 @@ rocksdb::ColumnFamilyOptions CfOptions(size_t cf, const std::shared_ptr<rocksdb:
   if (Supports(rocksdb::kZSTD)) options.bottommost_compression = rocksdb::kZSTD;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
-  if (IsPointLookup(cf)) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
+  if (IsPointLookup(cf)) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
+    // Most lookups of a new record (its id, its signer's nonce) miss: a Bloom filter over
+    // the memtable answers them without walking the skip list.
+    options.memtable_whole_key_filtering = true;
+    options.memtable_prefix_bloom_size_ratio = kMemtableBloomRatio;
+  }
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
 }
@@ -120,6 +133,13 @@ struct ChainStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // owned; index = Cf
   std::shared_ptr<rocksdb::Cache> cache;
+
+  // Every record's rules look up its signer, so participants are kept decoded in memory.
+  // A reader fills an entry only if no commit happened since it started reading
+  // (`participants_generation`), so a value read before a commit never outlives it.
+  std::mutex participants_mu;
+  std::map<PubKey, v1::Participant> participants;  // GUARDED_BY(participants_mu)
+  uint64_t participants_generation = 0;            // GUARDED_BY(participants_mu)
 
   ~Impl() {
     for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
@@ -230,11 +250,24 @@ std::optional<v1::LotState> ChainStore::GetLot(const std::string& lot_key) const
 }
 
 std::optional<v1::Participant> ChainStore::GetParticipant(const PubKey& pubkey) const {
+  uint64_t generation;
+  {
+    std::lock_guard lock(impl_->participants_mu);
+    if (auto it = impl_->participants.find(pubkey); it != impl_->participants.end()) {
+      return it->second;
+    }
+    generation = impl_->participants_generation;
+  }
   std::optional<std::string> value = impl_->GetOrFail(kParticipants, AsBytes(pubkey));
   if (!value) return std::nullopt;
   v1::Participant participant;
   if (!participant.ParseFromString(*value)) {
     FailStop("the stored participant " + ToHex(pubkey) + " is damaged");
+  }
+  std::lock_guard lock(impl_->participants_mu);
+  if (generation == impl_->participants_generation &&
+      impl_->participants.size() < kMaxCachedParticipants) {
+    impl_->participants.emplace(pubkey, participant);
   }
   return participant;
 }
@@ -321,8 +354,10 @@ Status ChainStore::CommitBlock(const DecodedBlock& block, const StateOverlay& ch
   for (const auto& [key, lot] : changes.lots()) batch.Put(db.cf(kLots), key, Serialize(lot));
   for (const auto& [key, participant] : changes.participants()) {
     batch.Put(db.cf(kParticipants), AsBytes(key), Serialize(participant));
-    batch.Put(db.cf(kNames), participant.name(), AsBytes(key));
   }
+  // From the names map, not the participants: a rotated-out key keeps its name for display
+  // while the name itself now finds its successor.
+  for (const auto& [name, key] : changes.names()) batch.Put(db.cf(kNames), name, AsBytes(key));
   for (const auto& [signer, nonce] : changes.nonces()) {
     batch.Put(db.cf(kNonces), NonceKey(signer, nonce), rocksdb::Slice());
   }
@@ -337,7 +372,13 @@ Status ChainStore::CommitBlock(const DecodedBlock& block, const StateOverlay& ch
               AsBytes(edge.record_id));
   }
   batch.Put(db.cf(kMeta), kTipKey, EncodeTip(height, BlockHash(block.block.header())));
-  return db.Write(batch, "committing block " + std::to_string(height));
+  FailPoint("commit-before-write");
+  Status written = db.Write(batch, "committing block " + std::to_string(height));
+  FailPoint("commit-after-write");
+  std::lock_guard lock(db.participants_mu);
+  ++db.participants_generation;
+  for (const auto& [key, participant] : changes.participants()) db.participants.erase(key);
+  return written;
 }
 
 Result<v1::Block> ChainStore::GetBlock(uint64_t height) const {
@@ -440,7 +481,10 @@ Result<MerkleProof> ChainStore::GetRecordProof(const Hash256& record_id) const {
 Status ChainStore::PutSafetyState(const std::string& key, const std::string& value) {
   rocksdb::WriteBatch batch;
   batch.Put(impl_->cf(kSafety), key, value);
-  return impl_->Write(batch, "saving consensus safety state");
+  FailPoint("safety-before-write");
+  Status written = impl_->Write(batch, "saving consensus safety state");
+  FailPoint("safety-after-write");
+  return written;
 }
 
 std::optional<std::string> ChainStore::GetSafetyState(const std::string& key) const {

@@ -28,19 +28,50 @@ v1::Block BlockApplier::Build(uint64_t height, int64_t now_ms, const chain::PubK
   const chain::ChainTip tip = store_->Tip();
   // Block times strictly increase, whatever the local clock says.
   const int64_t time_ms = std::max(now_ms, BlockTimeMs(tip.height) + 1);
-  chain::StateOverlay changes(store_);
+  auto checked = std::make_shared<Checked>();
+  checked->changes = std::make_unique<chain::StateOverlay>(store_);
+  checked->parent = tip.hash;
   std::vector<v1::Envelope> included;
   for (const auto& record : candidates) {
     chain::ApplyContext ctx{height, static_cast<uint32_t>(included.size()), time_ms};
-    if (chain::ApplyRecord(record, genesis_->params, ctx, changes).ok()) {
+    if (chain::ApplyRecord(record, genesis_->params, ctx, *checked->changes).ok()) {
       included.push_back(record.envelope);
+      checked->decoded.records.push_back(record);
     }
   }
-  return chain::MakeBlock(genesis_->chain_id, height, tip.hash, time_ms, proposer, included);
+  v1::Block block =
+      chain::MakeBlock(genesis_->chain_id, height, tip.hash, time_ms, proposer, included);
+  if (checked->decoded.header.ParseFromString(block.header())) {
+    checked->decoded.hash = chain::BlockHash(block.header());
+    checked->decoded.block = block;
+    Remember(std::move(checked));
+  }
+  return block;
 }
 
-chain::Result<BlockApplier::Checked> BlockApplier::Check(uint64_t height,
-                                                         const v1::Block& block) const {
+void BlockApplier::Remember(std::shared_ptr<Checked> checked) const {
+  std::lock_guard lock(cache_mu_);
+  last_checked_ = std::move(checked);
+}
+
+chain::Result<std::shared_ptr<BlockApplier::Checked>> BlockApplier::Check(
+    uint64_t height, const v1::Block& block) const {
+  const chain::Hash256 hash = chain::BlockHash(block.header());
+  {
+    std::lock_guard lock(cache_mu_);
+    if (last_checked_ && last_checked_->decoded.hash == hash &&
+        last_checked_->decoded.header.height() == height &&
+        last_checked_->parent == store_->Tip().hash) {
+      return last_checked_;
+    }
+  }
+  auto checked = CheckUncached(height, block);
+  if (checked.ok()) Remember(*checked);
+  return checked;
+}
+
+chain::Result<std::shared_ptr<BlockApplier::Checked>> BlockApplier::CheckUncached(
+    uint64_t height, const v1::Block& block) const {
   auto decoded = chain::DecodeBlock(block, genesis_->chain_id);
   if (!decoded.ok()) return decoded.status();
   const chain::ChainTip tip = store_->Tip();
@@ -57,12 +88,13 @@ chain::Result<BlockApplier::Checked> BlockApplier::Check(uint64_t height,
     return Reject(Reason::kMalformed, "block " + std::to_string(height) +
                                           " is not later than its parent");
   }
-  Checked checked{std::move(*decoded), std::make_unique<chain::StateOverlay>(store_)};
-  const auto& records = checked.decoded.records;
+  auto checked = std::make_shared<Checked>(
+      Checked{std::move(*decoded), std::make_unique<chain::StateOverlay>(store_), tip.hash});
+  const auto& records = checked->decoded.records;
+  AGRI_RETURN_IF_ERROR(verified_->VerifyAll(records));
   for (size_t i = 0; i < records.size(); ++i) {
-    AGRI_RETURN_IF_ERROR(verified_->Verify(records[i]));
-    chain::ApplyContext ctx{height, static_cast<uint32_t>(i), checked.decoded.header.time_ms()};
-    Status applied = chain::ApplyRecord(records[i], genesis_->params, ctx, *checked.changes);
+    chain::ApplyContext ctx{height, static_cast<uint32_t>(i), checked->decoded.header.time_ms()};
+    Status applied = chain::ApplyRecord(records[i], genesis_->params, ctx, *checked->changes);
     if (!applied.ok()) {
       return Reject(applied.reason(), "block " + std::to_string(height) + " record " +
                                           std::to_string(i) + ": " + applied.message());
@@ -71,9 +103,18 @@ chain::Result<BlockApplier::Checked> BlockApplier::Check(uint64_t height,
   return checked;
 }
 
-Status BlockApplier::Validate(uint64_t height, const v1::Block& block) const {
+Status BlockApplier::Validate(uint64_t height, const v1::Block& block, int64_t now_ms) const {
   auto checked = Check(height, block);
-  return checked.ok() ? Status::Ok() : checked.status();
+  if (!checked.ok()) return checked.status();
+  // A proposer's clock may run ahead, but not further than a record's may: a block from far
+  // in the future would make every honestly timed record after it STALE_TIMESTAMP. Certified
+  // blocks are not judged by the local clock (a slow clock must not stall a node).
+  const int64_t ahead_ms = (*checked)->decoded.header.time_ms() - now_ms;
+  if (ahead_ms > genesis_->params.max_record_future_ms) {
+    return Reject(Reason::kMalformed, "block " + std::to_string(height) + " is " +
+                                          std::to_string(ahead_ms) + " ms ahead of our clock");
+  }
+  return Status::Ok();
 }
 
 chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {
@@ -92,8 +133,9 @@ chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {
       return Reject(Reason::kNotAuthorized, "certified block " + std::to_string(height) +
                                                 " conflicts with our committed block");
     }
-    auto checked = Check(height, block);
-    if (!checked.ok()) return checked.status();
+    auto result = Check(height, block);
+    if (!result.ok()) return result.status();
+    Checked* checked = result->get();
     AGRI_RETURN_IF_ERROR(chain::VerifyCertificate(block.certificate(), genesis_->chain_id, height,
                                                   checked->decoded.hash,
                                                   genesis_->validator_set()));
@@ -102,7 +144,8 @@ chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {
     committed.height = height;
     committed.hash = checked->decoded.hash;
     committed.time_ms = checked->decoded.header.time_ms();
-    for (const auto& record : checked->decoded.records) committed.record_ids.insert(record.id);
+    for (const auto& record : checked->decoded.records) committed.record_ids.push_back(record.id);
+    Remember(nullptr);  // its overlay is now committed state
   }
   if (listener_) listener_(committed);
   return true;

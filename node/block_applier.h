@@ -12,6 +12,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -26,7 +27,7 @@ struct CommittedBlock {
   uint64_t height = 0;
   chain::Hash256 hash{};
   int64_t time_ms = 0;
-  std::set<chain::Hash256> record_ids;
+  std::vector<chain::Hash256> record_ids;  // in block order
 };
 
 class BlockApplier {
@@ -42,8 +43,9 @@ class BlockApplier {
   // A block for `height` from `candidates` (in order), skipping any that no longer apply.
   v1::Block Build(uint64_t height, int64_t now_ms, const chain::PubKey& proposer,
                   const std::vector<chain::Record>& candidates) const;
-  // Whether an uncertified block is a valid next block at `height` (records and place).
-  chain::Status Validate(uint64_t height, const v1::Block& block) const;
+  // Whether an uncertified block is a valid next block at `height` (records and place), and
+  // its time at most max_record_future_ms ahead of `now_ms`.
+  chain::Status Validate(uint64_t height, const v1::Block& block, int64_t now_ms) const;
 
   // Verifies a certified block and commits it at tip + 1. Returns true when committed, false
   // when the very same block is already stored. Fails (and commits nothing) when the block is
@@ -55,9 +57,16 @@ class BlockApplier {
   struct Checked {
     chain::DecodedBlock decoded;
     std::unique_ptr<chain::StateOverlay> changes;
+    chain::Hash256 parent{};  // the tip it was checked on
   };
   // Decodes `block`, checks it extends the current tip, verifies and applies every record.
-  chain::Result<Checked> Check(uint64_t height, const v1::Block& block) const;
+  // A block built or checked here on the same tip is not checked twice: the last result is
+  // kept (a block hash binds height, parent and the Merkle root over the record ids, and an
+  // unchanged tip means unchanged state, so the outcome would be the same).
+  chain::Result<std::shared_ptr<Checked>> Check(uint64_t height, const v1::Block& block) const;
+  chain::Result<std::shared_ptr<Checked>> CheckUncached(uint64_t height,
+                                                        const v1::Block& block) const;
+  void Remember(std::shared_ptr<Checked> checked) const;
   int64_t BlockTimeMs(uint64_t height) const;
 
   const chain::Genesis* genesis_;
@@ -65,6 +74,8 @@ class BlockApplier {
   VerifiedRecords* verified_;
   std::function<void(const CommittedBlock&)> listener_;
   std::mutex commit_mu_;
+  mutable std::mutex cache_mu_;
+  mutable std::shared_ptr<Checked> last_checked_;  // GUARDED_BY(cache_mu_)
 };
 
 }  // namespace agritrace::node

@@ -229,7 +229,7 @@ v1::Block ConsensusDriver::ProposeBlock(uint64_t height, int64_t now_ms,
 }
 
 Status ConsensusDriver::ValidateBlock(uint64_t height, const v1::Block& block) {
-  return applier_->Validate(height, block);
+  return applier_->Validate(height, block, NowMs());
 }
 
 bool ConsensusDriver::HasPendingRecords() { return node_->mempool_size() > 0; }

@@ -3,10 +3,14 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <mutex>
+
 #include "chain/bundle.h"
 #include "chain/gs1.h"
 #include "chain/record.h"
 #include "chain/record_json.h"
+#include "node/http_guard.h"
 #include "node/http_pages.h"
 #include "node/node.h"
 #include "node/version.h"
@@ -52,9 +56,17 @@ bool WantsJson(const httplib::Request& req) {
          accept.find("text/html") == std::string::npos;
 }
 
+// Proof bundles kept encoded by the gateway (see Impl::bundles); a 20-event bundle is tens of
+// kilobytes, so this bounds the cache to tens of megabytes.
+constexpr size_t kMaxCachedBundles = 1024;
+
+std::string JsonText(const json& body) {
+  return body.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 void SendJson(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(2, ' ', false, json::error_handler_t::replace) + "\n", kJsonType);
+  res.set_content(JsonText(body), kJsonType);
 }
 
 // Route labels for the request counter; fixed strings so the metric's cardinality is bounded.
@@ -70,14 +82,61 @@ std::string RouteOf(const std::string& path) {
   return "other";
 }
 
+GuardedHttpServer::Options GuardOptions(const NodeConfig& config) {
+  GuardedHttpServer::Options options;
+  options.threads = config.http_threads;
+  options.connections_per_address = config.http_max_connections_per_address;
+  options.read_timeout = std::chrono::milliseconds(config.http_read_timeout_ms);
+  options.write_timeout = std::chrono::milliseconds(config.http_write_timeout_ms);
+  options.max_request_bytes = config.http_max_request_bytes;
+  options.requests_per_second = config.http_client_requests_per_second;
+  options.burst_requests = config.http_client_burst_requests;
+  options.limit_loopback = config.http_rate_limit_loopback;
+  return options;
+}
+
 }  // namespace
 
 struct HttpGateway::Impl {
+  Impl(Node* n, const NodeConfig& c) : node(n), config(c), server(GuardOptions(c)) {}
+
   Node* node;
   NodeConfig config;
-  httplib::Server server;
+  // Worker pool, request size and timeouts, per-address connection and rate limits: see
+  // node/http_guard.h.
+  GuardedHttpServer server;
+
+  // Proof bundles as sent, per (format, lot, serial), valid while the tip stays where it was
+  // when the bundle was built: a new block may add to any lot's lineage, and a bundle costs far
+  // more to build and encode than to send. Shoppers scanning one product hit the same entry.
+  struct CachedBundle {
+    uint64_t height;
+    std::string body;
+  };
+  std::mutex bundles_mu;
+  std::map<std::string, CachedBundle> bundles;  // GUARDED_BY(bundles_mu)
 
   const chain::ChainStore& store() const { return node->store(); }
+
+  // The encoded bundle of `key` (JSON, or protobuf when `proto`), from the cache when fresh.
+  chain::Result<std::string> BundleBody(const std::string& key, const std::string& serial,
+                                        bool proto) {
+    const std::string cache_key = (proto ? "p|" : "j|") + key + "|" + serial;
+    const uint64_t height = store().Tip().height;
+    {
+      std::lock_guard lock(bundles_mu);
+      if (auto it = bundles.find(cache_key); it != bundles.end() && it->second.height == height) {
+        return it->second.body;
+      }
+    }
+    auto bundle = chain::BuildProofBundle(store(), node->genesis(), key, serial);
+    if (!bundle.ok()) return bundle.status();
+    std::string body = proto ? bundle->SerializeAsString() : JsonText(chain::BundleToJson(*bundle));
+    std::lock_guard lock(bundles_mu);
+    if (bundles.size() >= kMaxCachedBundles) bundles.clear();  // crude, bounded, rarely hit
+    bundles[cache_key] = CachedBundle{height, body};
+    return body;
+  }
 
   void SendError(const httplib::Request& req, httplib::Response& res, const chain::Status& status,
                  bool as_json) {
@@ -155,10 +214,9 @@ struct HttpGateway::Impl {
     }
     res.set_header("Vary", "Accept, Accept-Language");
     if (json_wanted || proto_wanted) {
-      auto bundle = chain::BuildProofBundle(store(), node->genesis(), *key, serial);
-      if (!bundle.ok()) return SendError(req, res, bundle.status(), true);
-      if (proto_wanted) return res.set_content(bundle->SerializeAsString(), kProtobufType);
-      return SendJson(res, 200, chain::BundleToJson(*bundle));
+      auto body = BundleBody(*key, serial, proto_wanted);
+      if (!body.ok()) return SendError(req, res, body.status(), true);
+      return res.set_content(*body, proto_wanted ? kProtobufType : kJsonType);
     }
     const std::string lang = PreferredLanguage(req.get_header_value("Accept-Language"));
     res.set_content(RenderProductPage(lang, *key, PageConfig(*key, serial, req.path, lang)),
@@ -214,9 +272,9 @@ struct HttpGateway::Impl {
   void HandleBundle(const httplib::Request& req, httplib::Response& res) {
     auto key = ApiLotKey(req);
     if (!key.ok()) return SendError(req, res, key.status(), true);
-    auto bundle = chain::BuildProofBundle(store(), node->genesis(), *key);
-    if (!bundle.ok()) return SendError(req, res, bundle.status(), true);
-    SendJson(res, 200, chain::BundleToJson(*bundle));
+    auto body = BundleBody(*key, "", /*proto=*/false);
+    if (!body.ok()) return SendError(req, res, body.status(), true);
+    res.set_content(*body, kJsonType);
   }
 
   void HandleStatus(httplib::Response& res) {
@@ -268,22 +326,10 @@ struct HttpGateway::Impl {
       node->metrics().OnHttpRequest(RouteOf(req.path), res.status);
     });
   }
-
-  void Limits() {
-    const size_t threads = std::max<uint32_t>(1, config.http_threads);
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    server.set_payload_max_length(config.http_max_request_bytes);
-    server.set_read_timeout(config.http_read_timeout_ms / 1000,
-                            (config.http_read_timeout_ms % 1000) * 1000);
-    server.set_write_timeout(config.http_write_timeout_ms / 1000,
-                             (config.http_write_timeout_ms % 1000) * 1000);
-  }
 };
 
-HttpGateway::HttpGateway(Node* node, const NodeConfig& config) : impl_(std::make_unique<Impl>()) {
-  impl_->node = node;
-  impl_->config = config;
-  impl_->Limits();
+HttpGateway::HttpGateway(Node* node, const NodeConfig& config)
+    : impl_(std::make_unique<Impl>(node, config)) {
   impl_->Routes();
 }
 
@@ -303,6 +349,7 @@ chain::Status HttpGateway::Start() {
   if (!impl_->server.bind_to_port(host, port)) {
     return chain::Reject(Reason::kUnavailable, "cannot listen for HTTP on " + addr);
   }
+  impl_->server.WidenListenBacklog();
   listener_ = std::thread([this] { impl_->server.listen_after_bind(); });
   spdlog::info("HTTP gateway on http://{} (Digital Link base {})", addr, impl_->BaseUrl());
   return chain::Status::Ok();

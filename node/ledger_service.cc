@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "chain/gs1.h"
+#include "chain/limits.h"
 #include "chain/trace.h"
 #include "node/grpc_status.h"
 #include "node/version.h"
@@ -43,6 +44,27 @@ grpc::Status LedgerService::SubmitRecord(grpc::ServerContext* context,
   if (!outcome->committed) return ToGrpcStatus(outcome->status, context);
   response->set_committed(true);
   response->set_height(outcome->height);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::SubmitRecords(grpc::ServerContext* context,
+                                          const v1::SubmitRecordsRequest* request,
+                                          v1::SubmitRecordsResponse* response) {
+  if (static_cast<size_t>(request->envelopes_size()) > chain::kMaxSubmitBatchRecords) {
+    return ToGrpcStatus(Reject(Reason::kTooLarge,
+                               "a batch holds at most " +
+                                   std::to_string(chain::kMaxSubmitBatchRecords) + " records"),
+                        context);
+  }
+  for (auto& result : node_->SubmitBatch(request->envelopes())) {
+    v1::SubmitResult* out = response->add_results();
+    if (result.ok()) {
+      out->set_record_id(chain::AsBytes(*result));
+    } else {
+      out->set_reason(std::string(chain::ReasonName(result.status().reason())));
+      out->set_message(result.status().message());
+    }
+  }
   return grpc::Status::OK;
 }
 

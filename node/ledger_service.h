@@ -15,6 +15,8 @@ class LedgerService final : public v1::Ledger::Service {
 
   grpc::Status SubmitRecord(grpc::ServerContext* context, const v1::SubmitRecordRequest* request,
                             v1::SubmitRecordResponse* response) override;
+  grpc::Status SubmitRecords(grpc::ServerContext* context, const v1::SubmitRecordsRequest* request,
+                             v1::SubmitRecordsResponse* response) override;
   grpc::Status GetRecord(grpc::ServerContext* context, const v1::GetRecordRequest* request,
                          v1::GetRecordResponse* response) override;
   grpc::Status GetLot(grpc::ServerContext* context, const v1::GetLotRequest* request,

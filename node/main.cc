@@ -101,6 +101,11 @@ int main(int argc, char** argv) {
                                           "network file listing observers and peer addresses");
   auto* ban_opt = run_cmd->add_option("--ban-seconds", flags.peer_ban_seconds,
                                       "how long a misbehaving peer is refused");
+  // Any of the three turns [tls] on (the other two must then be set too).
+  auto* tls_ca_opt = run_cmd->add_option("--tls-ca", flags.tls_ca_file, "TLS: network CA (PEM)");
+  auto* tls_cert_opt =
+      run_cmd->add_option("--tls-cert", flags.tls_cert_file, "TLS: this node's certificate");
+  auto* tls_key_opt = run_cmd->add_option("--tls-key", flags.tls_key_file, "TLS: its key (PEM)");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -148,6 +153,10 @@ int main(int argc, char** argv) {
   if (*mempool_opt) config->mempool_max_records = flags.mempool_max_records;
   if (*network_opt) config->peer_network_file = flags.peer_network_file;
   if (*ban_opt) config->peer_ban_seconds = flags.peer_ban_seconds;
+  if (*tls_ca_opt) config->tls_ca_file = flags.tls_ca_file;
+  if (*tls_cert_opt) config->tls_cert_file = flags.tls_cert_file;
+  if (*tls_key_opt) config->tls_key_file = flags.tls_key_file;
+  if (*tls_ca_opt || *tls_cert_opt || *tls_key_opt) config->tls_enabled = true;
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   Status status = agritrace::node::RunNode(*config, ResolvePassword(password_file));
   if (!status.ok()) return Fail(status);

@@ -55,12 +55,45 @@ std::vector<chain::Record> Mempool::Front(size_t max_records, size_t max_bytes) 
   return out;
 }
 
+bool Mempool::IsFront(const std::vector<chain::Hash256>& done) const {
+  if (done.size() > records_.size()) return false;
+  for (size_t i = 0; i < done.size(); ++i) {
+    if (records_[i].record.id != done[i]) return false;
+  }
+  return true;
+}
+
+void Mempool::PopFront(size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    ids_.erase(records_.front().record.id);
+    bytes_ -= RecordBytes(records_.front().record);
+    records_.pop_front();
+  }
+  if (!records_.empty()) oldest_arrival_ms_ = records_.front().arrival_ms;
+  popped_since_recheck_ += count;
+}
+
 std::vector<std::pair<chain::Hash256, Status>> Mempool::Rebase(
+    const std::vector<chain::Hash256>& done, int64_t now_ms, uint64_t next_height) {
+  if (IsFront(done)) {
+    PopFront(done.size());
+    if (records_.empty()) {
+      pending_ = std::make_unique<chain::StateOverlay>(committed_);
+      popped_since_recheck_ = 0;
+      return {};
+    }
+    if (popped_since_recheck_ <= 2 * records_.size()) return {};
+  }
+  return Recheck(std::set<chain::Hash256>(done.begin(), done.end()), now_ms, next_height);
+}
+
+std::vector<std::pair<chain::Hash256, Status>> Mempool::Recheck(
     const std::set<chain::Hash256>& done, int64_t now_ms, uint64_t next_height) {
   std::deque<Entry> remaining;
   remaining.swap(records_);
   ids_.clear();
   bytes_ = 0;
+  popped_since_recheck_ = 0;
   pending_ = std::make_unique<chain::StateOverlay>(committed_);
   std::vector<std::pair<chain::Hash256, Status>> dropped;
   for (auto& entry : remaining) {

@@ -37,11 +37,16 @@ class Mempool {
   // Up to `max_records` records from the front whose sizes sum to at most `max_bytes`.
   std::vector<chain::Record> Front(size_t max_records, size_t max_bytes) const;
 
-  // After a block: drops `done` records (committed or rejected) and re-checks the rest against
-  // the new committed state. Returns the records that no longer apply, with the reason.
-  std::vector<std::pair<chain::Hash256, chain::Status>> Rebase(const std::set<chain::Hash256>& done,
-                                                              int64_t now_ms,
-                                                              uint64_t next_height);
+  // After a block: drops the block's records `done` (in block order) and re-checks the rest
+  // against the new committed state. Returns the records that no longer apply, with the reason.
+  //
+  // When the block is exactly the front of the queue in queue order (a lone validator, or the
+  // proposer that built it from this queue), nothing needs re-checking: the pending state was
+  // computed by applying those same records in that same order, so it is already the new
+  // committed state plus the rest. The front is popped in O(block) and the pending overlay kept;
+  // it is rebuilt in full once it holds more than twice the queue (bounded memory, amortized).
+  std::vector<std::pair<chain::Hash256, chain::Status>> Rebase(
+      const std::vector<chain::Hash256>& done, int64_t now_ms, uint64_t next_height);
 
   bool Contains(const chain::Hash256& id) const { return ids_.count(id) > 0; }
   size_t size() const { return records_.size(); }
@@ -56,6 +61,10 @@ class Mempool {
     int64_t arrival_ms;
   };
   chain::Status Check(const chain::Record& record, int64_t now_ms, uint64_t next_height);
+  bool IsFront(const std::vector<chain::Hash256>& done) const;
+  void PopFront(size_t count);
+  std::vector<std::pair<chain::Hash256, chain::Status>> Recheck(
+      const std::set<chain::Hash256>& done, int64_t now_ms, uint64_t next_height);
 
   const chain::StateReader* committed_;
   chain::ChainParams params_;
@@ -65,6 +74,7 @@ class Mempool {
   size_t bytes_ = 0;
   int64_t oldest_arrival_ms_ = 0;
   std::unique_ptr<chain::StateOverlay> pending_;  // committed + every queued record
+  size_t popped_since_recheck_ = 0;  // records committed from the front since pending_ was built
 };
 
 }  // namespace agritrace::node

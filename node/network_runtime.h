@@ -2,7 +2,8 @@
 // (agritrace.v1.Peer service and dialers), the block applier, block sync and the consensus
 // driver, wires them together and routes peer messages to them:
 //   record -> Node::Submit (then gossiped on by the record listener)
-//   proposal / vote -> ConsensusDriver (relayed once the engine accepts them)
+//   proposal / vote -> ConsensusDriver (relayed once the engine accepts them); one whose
+//                      signer is not a genesis validator is refused here and its sender banned
 //   commit / tip / sync request / sync response -> BlockSync
 // With one validator and no peers the same path runs: the driver's engine has a quorum of one.
 //
@@ -36,17 +37,23 @@ class NetworkRuntime final : public PeerHandler {
   void Start();
   void Stop();
 
-  // A record newly admitted to the mempool: gossip it, and wake the consensus driver.
-  void OnRecordAdmitted(const v1::Envelope& envelope);
+  // Sends records a client submitted to every peer, in batches of kMaxSubmitBatchRecords.
+  void Gossip(const std::vector<const v1::Envelope*>& envelopes);
+  // The mempool grew: wakes the consensus driver.
+  void OnRecordsAvailable();
 
   chain::Status OnPeerMessage(const PeerEntry& from, const v1::PeerMessage& message) override;
   void OnPeerConnected(const PeerEntry& peer) override;
 
  private:
   NetworkRuntime(Node* node, PeerDirectory directory);
-  chain::Status OnPeerRecord(const PeerEntry& from, const v1::Envelope& envelope);
+  chain::Status OnPeerRecords(const PeerEntry& from,
+                              const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes);
+  chain::Status CheckSigner(const PeerEntry& from, const std::string& signer,
+                            const char* what) const;
 
   Node* node_;
+  const chain::ValidatorSet validators_;
   std::unique_ptr<PeerNetwork> network_;
   std::unique_ptr<BlockApplier> applier_;
   std::unique_ptr<BlockSync> sync_;

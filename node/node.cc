@@ -80,7 +80,7 @@ size_t Node::mempool_size() const {
   return mempool_.size();
 }
 
-chain::Result<chain::Hash256> Node::Submit(const v1::Envelope& envelope) {
+chain::Result<chain::Record> Node::Precheck(const v1::Envelope& envelope) {
   auto record = chain::DecodeRecord(envelope);
   if (!record.ok()) return record.status();
   // Cheap stateless checks before the expensive signature check.
@@ -88,18 +88,58 @@ chain::Result<chain::Hash256> Node::Submit(const v1::Envelope& envelope) {
   if (store_->HasRecord(record->id)) {
     return Reject(Reason::kReplay, "this signed record is already on the chain");
   }
-  // Verified once per node: the result is reused when the record comes back in a block.
-  AGRI_RETURN_IF_ERROR(verified_.Verify(*record));
-  chain::Hash256 id = record->id;
-  v1::Envelope envelope_copy = record->envelope;
+  return record;
+}
+
+chain::Result<chain::Hash256> Node::Submit(const v1::Envelope& envelope) {
+  google::protobuf::RepeatedPtrField<v1::Envelope> one;
+  *one.Add() = envelope;
+  return std::move(SubmitBatch(one).front());
+}
+
+std::vector<chain::Result<chain::Hash256>> Node::SubmitBatch(
+    const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes, RecordSource source) {
+  std::vector<chain::Result<chain::Record>> checked;
+  checked.reserve(envelopes.size());
+  for (const v1::Envelope& envelope : envelopes) checked.push_back(Precheck(envelope));
+  // Verified once per node, on all cores: the result is reused when the record comes back
+  // in a block.
+  std::vector<const chain::Record*> to_verify;
+  for (const auto& record : checked) to_verify.push_back(record.ok() ? &*record : nullptr);
+  std::vector<Status> verified = verified_.VerifyEach(to_verify);
+  for (size_t i = 0; i < checked.size(); ++i) {
+    if (!verified[i].ok()) checked[i] = verified[i];
+  }
+
+  std::vector<chain::Result<chain::Hash256>> results;
+  results.reserve(envelopes.size());
+  std::vector<const v1::Envelope*> admitted;
   {
     std::lock_guard lock(mu_);
-    AGRI_RETURN_IF_ERROR(mempool_.Add(std::move(*record), NowMs(), store_->Tip().height + 1));
-    rejected_.erase(id);
+    const int64_t now_ms = NowMs();
+    const uint64_t next_height = store_->Tip().height + 1;
+    for (size_t i = 0; i < checked.size(); ++i) {
+      if (!checked[i].ok()) {
+        results.push_back(checked[i].status());
+        continue;
+      }
+      const chain::Hash256 id = checked[i]->id;
+      Status added = mempool_.Add(std::move(*checked[i]), now_ms, next_height);
+      if (!added.ok()) {
+        results.push_back(added);
+        continue;
+      }
+      rejected_.erase(id);
+      admitted.push_back(&envelopes[i]);
+      results.push_back(id);
+    }
   }
+  if (admitted.empty()) return results;
   cv_.notify_all();
-  if (runtime_) runtime_->OnRecordAdmitted(envelope_copy);  // gossip; wake consensus
-  return id;
+  if (!runtime_) return results;
+  if (source == RecordSource::kClient) runtime_->Gossip(admitted);
+  runtime_->OnRecordsAvailable();  // wakes consensus
+  return results;
 }
 
 chain::Result<RecordOutcome> Node::WaitForOutcome(const chain::Hash256& id,
@@ -136,7 +176,7 @@ std::vector<chain::Record> Node::PendingRecords(size_t max_records, size_t max_b
   return mempool_.Front(max_records, max_bytes);
 }
 
-void Node::AfterCommit(const std::set<chain::Hash256>& record_ids, int64_t block_time_ms) {
+void Node::AfterCommit(const std::vector<chain::Hash256>& record_ids, int64_t block_time_ms) {
   metrics_.OnBlockCommitted(record_ids.size(), NowMs() - block_time_ms);  // metrics hook
   std::lock_guard lock(mu_);
   for (const auto& [id, status] : mempool_.Rebase(record_ids, NowMs(), store_->Tip().height + 1)) {

@@ -38,6 +38,10 @@ namespace agritrace::node {
 
 class NetworkRuntime;
 
+// Where submitted records come from: a node gossips its clients' records to its peers, and
+// does not relay what it got from a peer (validators are a full mesh).
+enum class RecordSource { kClient, kPeer };
+
 // The outcome of a submitted record.
 struct RecordOutcome {
   bool committed = false;
@@ -58,6 +62,11 @@ class Node {
 
   // Decodes, checks and queues a record; returns its id. Verifies the signature once, here.
   chain::Result<chain::Hash256> Submit(const v1::Envelope& envelope);
+  // Submits many records in order under one lock: each is admitted exactly as by Submit, so
+  // a record may depend on an earlier one in the batch. One result per envelope.
+  std::vector<chain::Result<chain::Hash256>> SubmitBatch(
+      const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes,
+      RecordSource source = RecordSource::kClient);
   // Waits until the record is committed or rejected, or `timeout` passes (TIMEOUT).
   // NOT_FOUND when the node has never seen the record.
   chain::Result<RecordOutcome> WaitForOutcome(const chain::Hash256& id,
@@ -83,11 +92,15 @@ class Node {
   std::vector<chain::Record> PendingRecords(size_t max_records, size_t max_bytes) const;
   // After a block is committed (by consensus or sync): drops its records from the mempool,
   // re-checks the rest against the new state and wakes the waiting submitters.
-  void AfterCommit(const std::set<chain::Hash256>& record_ids, int64_t block_time_ms);
+  // `record_ids` in block order.
+  void AfterCommit(const std::vector<chain::Hash256>& record_ids, int64_t block_time_ms);
 
  private:
   Node(NodeConfig config, chain::Genesis genesis, chain::PrivateKey key,
        std::unique_ptr<chain::ChainStore> store);
+  // Decode, stateless checks and replay against the chain: the cheap checks before the
+  // signature.
+  chain::Result<chain::Record> Precheck(const v1::Envelope& envelope);
   void RememberRejection(const chain::Hash256& id, const chain::Status& status);
   int64_t NowMs() const;
 

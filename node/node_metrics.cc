@@ -20,6 +20,16 @@ void NodeMetrics::OnHttpRequest(const std::string& route, int status) {
   ++http_requests_[{route, status}];
 }
 
+void NodeMetrics::OnPeerBanned(std::string_view reason) {
+  std::lock_guard lock(mu_);
+  ++peer_bans_[std::string(reason)];
+}
+
+void NodeMetrics::OnPeerRefused(std::string_view why) {
+  std::lock_guard lock(mu_);
+  ++peer_refusals_[std::string(why)];
+}
+
 std::string NodeMetrics::RenderPrometheus(const Gauges& gauges) const {
   std::ostringstream out;
   out << "# HELP agritrace_height Height of the last committed block.\n"
@@ -53,6 +63,16 @@ std::string NodeMetrics::RenderPrometheus(const Gauges& gauges) const {
   for (const auto& [key, value] : http_requests_) {
     out << "agritrace_http_requests_total{route=\"" << key.first << "\",code=\"" << key.second
         << "\"} " << value << "\n";
+  }
+  out << "# HELP agritrace_peer_bans_total Peers banned for misbehaviour, by reason.\n"
+      << "# TYPE agritrace_peer_bans_total counter\n";
+  for (const auto& [reason, value] : peer_bans_) {
+    out << "agritrace_peer_bans_total{reason=\"" << reason << "\"} " << value << "\n";
+  }
+  out << "# HELP agritrace_peer_refusals_total Peer handshakes refused (banned, not listed).\n"
+      << "# TYPE agritrace_peer_refusals_total counter\n";
+  for (const auto& [why, value] : peer_refusals_) {
+    out << "agritrace_peer_refusals_total{why=\"" << why << "\"} " << value << "\n";
   }
   return out.str();
 }

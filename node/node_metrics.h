@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace agritrace::node {
@@ -27,6 +28,10 @@ class NodeMetrics {
   void OnBlockCommitted(uint64_t records, int64_t latency_ms);
   // One HTTP response on `route` (a fixed label such as "page" or "api_lot").
   void OnHttpRequest(const std::string& route, int status);
+  // A peer banned for misbehaviour; `reason` is its reason code (e.g. "BAD_SIGNATURE").
+  void OnPeerBanned(std::string_view reason);
+  // A peer refused at the handshake; `why` is "banned" or "not_listed".
+  void OnPeerRefused(std::string_view why);
 
   // Node-wide gauges are read by the caller at scrape time and passed in.
   struct Gauges {
@@ -45,6 +50,8 @@ class NodeMetrics {
   std::atomic<uint64_t> latency_sum_ms_{0};
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> http_requests_;  // GUARDED_BY(mu_)
+  std::map<std::string, uint64_t, std::less<>> peer_bans_;         // GUARDED_BY(mu_)
+  std::map<std::string, uint64_t, std::less<>> peer_refusals_;     // GUARDED_BY(mu_)
 };
 
 }  // namespace agritrace::node

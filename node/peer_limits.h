@@ -20,8 +20,13 @@ inline constexpr size_t kMaxPeerSendQueue = 4096;
 inline constexpr size_t kMaxPeerSendQueueBytes = 128 * 1024 * 1024;
 // Messages a peer may send per second on average, with bursts up to kPeerBurstMessages.
 // Generous for honest gossip at hundreds of records per second, small enough to stop a flood.
+// A peer that exceeds it is banned: honest senders pace their own writes to kPeerSendPacing
+// of it (the excess waits in the send queue), so only a peer ignoring the protocol trips it.
 inline constexpr double kPeerMessagesPerSecond = 2000;
 inline constexpr double kPeerBurstMessages = 8000;
+// The fraction of the receive limit an honest sender uses; the rest absorbs network jitter
+// (messages sent apart may arrive together).
+inline constexpr double kPeerSendPacing = 0.9;
 // Sessions at once (inbound + outbound), well above 2 * (validators + observers).
 inline constexpr size_t kMaxPeerSessions = 2 * chain::kMaxValidators + 64;
 // The handshake must finish within this, or the stream is closed.
@@ -49,5 +54,6 @@ static_assert(kMaxPeerMessageBytes >= chain::kMaxBlockBytes,
               "a proposal or a commit carries one whole block");
 static_assert(kDialBackoffMin <= kDialBackoffMax);
 static_assert(kPeerBurstMessages >= kPeerMessagesPerSecond);
+static_assert(kPeerSendPacing > 0 && kPeerSendPacing < 1, "senders stay below the limit");
 
 }  // namespace agritrace::node

@@ -19,6 +19,8 @@ namespace {
 constexpr std::chrono::seconds kHealthySession{10};
 // How often a dialer re-checks whether it is needed while a session is up or the peer banned.
 constexpr std::chrono::milliseconds kDialerIdlePoll{250};
+// Refusals of unlisted keys are logged at most this often (each is counted in the metrics).
+constexpr std::chrono::seconds kUnlistedLogInterval{10};
 
 class ClientStream final : public PeerStream {
  public:
@@ -47,7 +49,8 @@ class ServerStream final : public PeerStream {
   grpc::ServerReaderWriter<v1::PeerMessage, v1::PeerMessage>* rw_;
 };
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
+                                          std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(static_cast<int>(kMaxPeerMessageBytes));
   args.SetMaxSendMessageSize(static_cast<int>(kMaxPeerMessageBytes));
@@ -57,7 +60,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, static_cast<int>(kDialBackoffMin.count()));
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, static_cast<int>(kDialBackoffMin.count()));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(kDialBackoffMax.count()));
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  if (!credentials) credentials = grpc::InsecureChannelCredentials();
+  return grpc::CreateCustomChannel(address, credentials, args);
 }
 
 }  // namespace
@@ -102,17 +106,41 @@ SessionContext PeerNetwork::MakeContext() {
   context.on_open = [this](PeerSession* s) { return OnOpen(s); };
   context.on_message = [this](PeerSession* s, const v1::PeerMessage& m) { return OnMessage(s, m); };
   context.on_close = [this](PeerSession* s) { OnClose(s); };
+  context.on_fault = [this](PeerSession* s, const Status& why) { Ban(s->peer().pubkey, why); };
   return context;
 }
 
 chain::Result<PeerEntry> PeerNetwork::Admit(const chain::PubKey& key) {
   auto entry = directory_.Find(key);
   if (!entry) {
+    Refused(key, chain::ToHex(key), /*banned=*/false);
     return Reject(Reason::kNotAuthorized,
                   "node " + chain::ToHex(key) + " is neither a validator nor a listed observer");
   }
-  if (IsBanned(key)) return Reject(Reason::kNotAuthorized, "peer " + entry->name + " is banned");
+  if (IsBanned(key)) {
+    Refused(key, entry->name, /*banned=*/true);
+    return Reject(Reason::kNotAuthorized, "peer " + entry->name + " is banned");
+  }
   return *entry;
+}
+
+// Logs the first refusal of each ban (later redials are only counted) and unlisted keys at
+// most every kUnlistedLogInterval.
+void PeerNetwork::Refused(const chain::PubKey& key, const std::string& name, bool banned) {
+  if (metrics_) metrics_->OnPeerRefused(banned ? "banned" : "not_listed");
+  std::unique_lock lock(mu_);
+  if (banned) {
+    if (refusals_during_ban_[key]++ > 0) return;
+    auto left = std::chrono::duration_cast<std::chrono::seconds>(banned_until_[key] - Clock::now());
+    lock.unlock();
+    spdlog::warn("refused peer {}: banned for {} more s", name, left.count());
+    return;
+  }
+  const auto now = Clock::now();
+  if (now - last_unlisted_log_ < kUnlistedLogInterval) return;
+  last_unlisted_log_ = now;
+  lock.unlock();
+  spdlog::warn("refused peer {}: neither a validator nor a listed observer", name);
 }
 
 bool PeerNetwork::OnOpen(PeerSession* session) {
@@ -165,7 +193,7 @@ void PeerNetwork::DialLoop(PeerEntry peer) {
       if (!SleepUnlessStopping(kDialerIdlePoll)) return;
       continue;
     }
-    auto stub = v1::Peer::NewStub(MakeChannel(peer.address));
+    auto stub = v1::Peer::NewStub(MakeChannel(peer.address, channel_credentials_));
     auto started = Clock::now();
     Status status;
     {
@@ -200,12 +228,25 @@ bool PeerNetwork::IsBanned(const chain::PubKey& peer) const {
 }
 
 void PeerNetwork::Ban(const chain::PubKey& peer, const std::string& why) {
-  std::lock_guard lock(mu_);
-  banned_until_[peer] = Clock::now() + ban_time_;
-  auto range = sessions_.equal_range(peer);
-  std::string name = directory_.Find(peer) ? directory_.Find(peer)->name : chain::ToHex(peer);
-  spdlog::warn("banning peer {} for {} s: {}", name, ban_time_.count(), why);
-  for (auto it = range.first; it != range.second; ++it) it->second->Close();
+  const size_t colon = why.find(':');
+  if (colon == std::string::npos) return Ban(peer, Status(Reason::kInternal, why));
+  std::string sentence = why.substr(colon + 1);
+  if (!sentence.empty() && sentence.front() == ' ') sentence.erase(0, 1);
+  Ban(peer, Status(chain::ReasonFromName(why.substr(0, colon)), sentence));
+}
+
+void PeerNetwork::Ban(const chain::PubKey& peer, const Status& why) {
+  const auto entry = directory_.Find(peer);
+  const std::string name = entry ? entry->name : chain::ToHex(peer);
+  {
+    std::lock_guard lock(mu_);
+    banned_until_[peer] = Clock::now() + ban_time_;
+    refusals_during_ban_.erase(peer);
+    auto range = sessions_.equal_range(peer);
+    for (auto it = range.first; it != range.second; ++it) it->second->Close();
+  }
+  spdlog::warn("banning peer {} for {} s: {}", name, ban_time_.count(), why.ToString());
+  if (metrics_) metrics_->OnPeerBanned(chain::ReasonName(why.reason()));
 }
 
 void PeerNetwork::Broadcast(const v1::PeerMessage& message, const chain::PubKey* except) {

@@ -15,8 +15,9 @@ PeerSession::PeerSession(SessionContext context, PeerStream* stream, bool outbou
     : context_(std::move(context)),
       stream_(stream),
       outbound_(outbound),
-      tokens_(kPeerBurstMessages),
-      last_refill_(std::chrono::steady_clock::now()) {}
+      receive_limit_(kPeerMessagesPerSecond, kPeerBurstMessages, TokenBucket::Clock::now()),
+      send_pacing_(kPeerMessagesPerSecond * kPeerSendPacing, kPeerBurstMessages * kPeerSendPacing,
+                   TokenBucket::Clock::now()) {}
 
 PeerSession::~PeerSession() {
   Close();
@@ -85,24 +86,21 @@ Status PeerSession::Handshake() {
   return Status::Ok();
 }
 
-bool PeerSession::TakeToken() {
-  auto now = std::chrono::steady_clock::now();
-  double elapsed = std::chrono::duration<double>(now - last_refill_).count();
-  last_refill_ = now;
-  tokens_ = std::min(kPeerBurstMessages, tokens_ + elapsed * kPeerMessagesPerSecond);
-  if (tokens_ < 1) return false;
-  tokens_ -= 1;
-  return true;
+Status PeerSession::Fault(Status status) {
+  if (context_.on_fault) context_.on_fault(this, status);
+  return status;
 }
 
 Status PeerSession::ReadLoop() {
   v1::PeerMessage message;
   while (stream_->Read(&message)) {
-    if (!TakeToken()) {
-      return Reject(Reason::kTooLarge, "peer " + peer_.name + " exceeded its message rate");
+    if (!receive_limit_.TryTake(TokenBucket::Clock::now())) {
+      return Fault(Reject(Reason::kTooLarge, "flood: more than " +
+                                                 std::to_string(int(kPeerMessagesPerSecond)) +
+                                                 " messages per second"));
     }
     if (message.has_hello() || message.has_auth()) {
-      return Reject(Reason::kMalformed, "peer " + peer_.name + " repeated its handshake");
+      return Fault(Reject(Reason::kMalformed, "repeated its handshake"));
     }
     Status status = context_.on_message(this, message);
     if (!status.ok()) return status;
@@ -137,6 +135,12 @@ void PeerSession::WriterLoop() {
   for (;;) {
     cv_.wait(lock, [&] { return closed_ || !queue_.empty(); });
     if (closed_) return;
+    // Pacing: wait for a token (Close() wakes the wait); meanwhile the queue absorbs bursts.
+    if (auto wait = send_pacing_.WaitTime(TokenBucket::Clock::now()); wait.count() > 0) {
+      cv_.wait_for(lock, wait, [&] { return closed_; });
+      continue;
+    }
+    (void)send_pacing_.TryTake(TokenBucket::Clock::now());
     auto message = std::move(queue_.front());
     queue_.pop_front();
     queue_bytes_ -= std::min(queue_bytes_, message->ByteSizeLong());

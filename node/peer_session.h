@@ -4,7 +4,9 @@
 // stream are wrapped in a PeerStream. Run() does the handshake (hello + signed challenge), then
 // reads messages and hands each to the owner's callback until the stream ends, the peer
 // misbehaves or Close() is called. Outgoing messages go through a bounded queue drained by a
-// writer thread, so a slow peer never blocks the caller of Send().
+// writer thread, so a slow peer never blocks the caller of Send(). The reader enforces the
+// per-peer message rate (kPeerMessagesPerSecond); the writer paces our own sends below it
+// (kPeerSendPacing), so an honest peer never trips the other side's limit.
 //
 // Thread-safety: Send() and Close() may be called from any thread; Run() from the one thread
 // that owns the stream. The session lives until Run() returns.
@@ -23,6 +25,7 @@
 #include "chain/keys.h"
 #include "chain/status.h"
 #include "node/peer_directory.h"
+#include "node/token_bucket.h"
 
 namespace agritrace::node {
 
@@ -48,6 +51,9 @@ struct SessionContext {
   std::function<bool(class PeerSession*)> on_open;
   // Called for every message after the handshake; a non-ok status bans the peer.
   std::function<chain::Status(class PeerSession*, const v1::PeerMessage&)> on_message;
+  // Called when the authenticated peer broke the protocol itself (flooded past the rate
+  // limit, repeated its handshake); the session then ends. The owner bans the peer.
+  std::function<void(class PeerSession*, const chain::Status&)> on_fault;
   // Called once when a session that was opened ends.
   std::function<void(class PeerSession*)> on_close;
 };
@@ -72,7 +78,8 @@ class PeerSession {
   chain::Status ReadLoop();
   void WriterLoop();
   void StartHandshakeWatchdog();
-  bool TakeToken();
+  // A protocol violation by the authenticated peer: reported to the owner, ends the session.
+  chain::Status Fault(chain::Status status);
 
   SessionContext context_;
   PeerStream* stream_;  // not owned
@@ -88,9 +95,8 @@ class PeerSession {
   std::thread writer_;
   std::thread watchdog_;
 
-  // Token bucket for the per-peer message rate (reader thread only).
-  double tokens_;
-  std::chrono::steady_clock::time_point last_refill_;
+  TokenBucket receive_limit_;  // reader thread only
+  TokenBucket send_pacing_;    // writer thread only
 };
 
 }  // namespace agritrace::node

@@ -8,9 +8,11 @@
 #include <thread>
 
 #include "chain/bytes.h"
+#include "node/grpc_limits.h"
 #include "node/http_gateway.h"
 #include "node/ledger_service.h"
 #include "node/node.h"
+#include "node/tls.h"
 #include "node/version.h"
 
 namespace agritrace::node {
@@ -51,10 +53,15 @@ chain::Status RunNode(const NodeConfig& config, const std::string& password) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(config.grpc_addr, grpc::InsecureServerCredentials(), &bound_port);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(config.grpc_max_message_bytes));
-  builder.SetMaxSendMessageSize(static_cast<int>(config.grpc_max_message_bytes));
-  builder.RegisterService(&service);
+  auto credentials = ServerCredentials(config);  // mutual TLS when [tls] enabled
+  if (!credentials.ok()) return credentials.status();
+  builder.AddListeningPort(config.grpc_addr, *credentials, &bound_port);
+  AGRI_RETURN_IF_ERROR(CheckGrpcLimits(config));
+  ApplyGrpcLimits(config, builder);  // sizes, keepalive, streams, connection ages, quota
+  // Every Ledger call passes per-client limits first (rate, size, calls in progress).
+  LedgerGuard guard(LedgerGuardOptions(config));
+  std::unique_ptr<grpc::Service> guarded_service = GuardService(&service, &guard);
+  builder.RegisterService(guarded_service.get());
   builder.RegisterService((*node)->peer_service());  // agritrace.v1.Peer: gossip and sync
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {

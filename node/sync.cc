@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "chain/failpoint.h"
 #include "node/peer_limits.h"
 #include "node/peer_network.h"
 
@@ -160,6 +161,7 @@ Status BlockSync::OnSyncResponse(const PeerEntry& from, const v1::SyncResponse& 
     if (in_flight_ && in_flight_->peer == from.pubkey) in_flight_.reset();
   }
   for (const auto& block : response.blocks()) {
+    chain::FailPoint("sync-apply");  // crash tests only (chain/failpoint.h)
     auto applied = Apply(block);
     if (!applied.ok()) {
       return Reject(applied.status().reason(),

@@ -11,6 +11,7 @@
 #include <deque>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "chain/record.h"
 
@@ -22,6 +23,11 @@ class VerifiedRecords {
 
   // Verifies the record's signature unless already known good; remembers success.
   chain::Status Verify(const chain::Record& record);
+  // Verify() for every record, on all cores when many are unknown (a synced block, a proposal
+  // whose records were not gossiped here). Fails with the first bad record in `records` order.
+  chain::Status VerifyAll(const std::vector<chain::Record>& records);
+  // Verify() for each record (nullptr entries skipped, result Ok), in parallel as VerifyAll.
+  std::vector<chain::Status> VerifyEach(const std::vector<const chain::Record*>& records);
   bool Contains(const chain::Hash256& id) const;
   // Number of signature verifications actually run (for tests and metrics).
   uint64_t verifications() const;

@@ -29,7 +29,9 @@ constexpr const char* kGlobalFooter =
     "  --password-file FILE   keystore password file (else env AGRITRACE_PASSWORD, else a\n"
     "                         prompt on a terminal)\n"
     "  --chain-id ID          chain id for offline signing (default: asked from the node)\n"
-    "  --timeout-ms MS        per-call deadline (default 30000)";
+    "  --timeout-ms MS        per-call deadline (default 30000)\n"
+    "  --tls-ca FILE --tls-cert FILE --tls-key FILE\n"
+    "                         mutual TLS to the node (env AGRITRACE_TLS_CA, _CERT, _KEY)";
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& opts) {
   app.add_option("--node", opts.node, "Node address HOST:PORT (env AGRITRACE_NODE)")
@@ -46,6 +48,9 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& opts) {
   app.add_option("--timeout-ms", opts.timeout_ms, "Per-call deadline in milliseconds")
       ->capture_default_str()
       ->check(CLI::Range(uint32_t{1}, kMaxTimeoutMs));
+  app.add_option("--tls-ca", opts.tls_ca, "CA certificate of the node's network (PEM)");
+  app.add_option("--tls-cert", opts.tls_cert, "Client certificate signed by that CA (PEM)");
+  app.add_option("--tls-key", opts.tls_key, "Key of the client certificate (PEM)");
 }
 
 int RunAction(const Action& action, Output& out) {
@@ -91,6 +96,10 @@ int RunCli(int argc, char** argv, std::ostream& out_stream, std::ostream& err_st
   }
   out.set_json(ctx.options().json);
   if (!action) return kExitUsage;  // unreachable: require_subcommand
+  if (chain::Status tls = ctx.LoadTls(); !tls.ok()) {
+    out.Error(tls);
+    return kExitFailure;
+  }
   return RunAction(action, out);
 }
 

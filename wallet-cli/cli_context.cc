@@ -17,6 +17,8 @@ using chain::Reject;
 
 // A password file holds one short line; anything bigger is the wrong file.
 constexpr size_t kMaxPasswordFileBytes = 4096;
+// A CA, certificate or key file; real ones are a few KiB.
+constexpr size_t kMaxPemBytes = 1024 * 1024;
 
 std::string EnvOr(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
@@ -66,7 +68,30 @@ GlobalOptions DefaultGlobalOptions() {
   options.node = EnvOr("AGRITRACE_NODE", kDefaultNode);
   options.keystore_dir = EnvOr("AGRITRACE_KEYSTORE", DefaultKeystoreDir());
   options.key_name = EnvOr("AGRITRACE_KEY", "");
+  options.tls_ca = EnvOr("AGRITRACE_TLS_CA", "");
+  options.tls_cert = EnvOr("AGRITRACE_TLS_CERT", "");
+  options.tls_key = EnvOr("AGRITRACE_TLS_KEY", "");
   return options;
+}
+
+chain::Status Context::LoadTls() {
+  const GlobalOptions& o = options_;
+  if (o.tls_ca.empty() && o.tls_cert.empty() && o.tls_key.empty()) return chain::Status::Ok();
+  if (o.tls_ca.empty() || o.tls_cert.empty() || o.tls_key.empty()) {
+    return chain::Status(chain::Reason::kMalformed,
+                         "TLS needs all of --tls-ca, --tls-cert and --tls-key");
+  }
+  const std::pair<const std::string*, std::string*> files[] = {
+      {&o.tls_ca, &tls_.ca_pem}, {&o.tls_cert, &tls_.cert_pem}, {&o.tls_key, &tls_.key_pem}};
+  for (auto [path, pem] : files) {
+    auto text = chain::ReadFile(*path, kMaxPemBytes);
+    if (!text.ok()) {
+      return chain::Status(text.status().reason(),
+                           "cannot read " + *path + ": " + text.status().message());
+    }
+    *pem = std::move(*text);
+  }
+  return chain::Status::Ok();
 }
 
 chain::Result<std::string> ReadPasswordFile(const std::string& path) {
@@ -116,7 +141,10 @@ chain::Result<chain::PrivateKey> Context::SigningKey() {
 }
 
 NodeClient& Context::node() {
-  if (!node_) node_ = std::make_unique<NodeClient>(options_.node, options_.timeout_ms);
+  if (!node_) {
+    node_ = std::make_unique<NodeClient>(options_.node, options_.timeout_ms);
+    node_->SetTls(tls_);
+  }
   return *node_;
 }
 

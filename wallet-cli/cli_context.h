@@ -32,6 +32,11 @@ struct GlobalOptions {
   std::string password_file;   // else $AGRITRACE_PASSWORD, else a TTY prompt
   std::string chain_id;        // for offline signing; else the node's
   uint32_t timeout_ms = kDefaultTimeoutMs;
+  // TLS to a node with [tls] enabled: the network CA, our certificate and key (PEM files);
+  // defaults $AGRITRACE_TLS_CA, $AGRITRACE_TLS_CERT, $AGRITRACE_TLS_KEY.
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 // Defaults filled from the environment as documented above.
@@ -53,6 +58,9 @@ class Context {
   chain::Result<std::string> Password(bool confirm = false);
   // Decrypts the --key key (NOT_FOUND when no key is named or it is missing).
   chain::Result<chain::PrivateKey> SigningKey();
+  // Reads the --tls-* files (MALFORMED when only some are given or one is unreadable). Call
+  // once before node().
+  chain::Status LoadTls();
   // The node client for --node.
   NodeClient& node();
   // --chain-id when given, else the node's Status.
@@ -70,6 +78,7 @@ class Context {
   Output& out_;
   std::optional<std::string> password_;
   std::unique_ptr<NodeClient> node_;
+  ClientTls tls_;
   std::map<std::string, std::string> names_;  // pubkey bytes -> display name
   bool node_unreachable_ = false;             // stop asking for names once a call failed
 };

@@ -1,5 +1,5 @@
 // Issue-5 signing commands (device, sensor, checkpoint, certify, recall, sell, revoke,
-// correct) and the lineage trace.
+// rotate-key, correct) and the lineage trace.
 #include "wallet-cli/commands_events.h"
 
 #include <cmath>
@@ -351,6 +351,44 @@ void AddRecallSellRevoke(CLI::App& app, Context& ctx, Action& action) {
   });
 }
 
+// --- rotate-key
+
+struct RotateArgs {
+  std::string old_key;
+  std::string new_key;
+  std::string reason;
+};
+
+void AddRotateKey(CLI::App& app, Context& ctx, Action& action) {
+  auto args = std::make_shared<RotateArgs>();
+  auto flags = std::make_shared<SignFlags>();
+  CLI::App* sub = app.add_subcommand(
+      "rotate-key",
+      "Replace a participant's key: the new key keeps its name, roles and everything the old "
+      "key held; the old key is revoked (admin)");
+  sub->add_option("OLD", args->old_key,
+                  "Key to replace: keystore name, 64-hex key or on-chain name")
+      ->required();
+  sub->add_option("--new", args->new_key, "The new key: keystore name or 64-hex public key")
+      ->required();
+  sub->add_option("--reason", args->reason, "Why, e.g. \"laptop stolen\"");
+  AddSignFlags(sub, *flags);
+  SetAction(sub, action, [&ctx, args, flags] {
+    return BuildAndSend(ctx, *flags, [&]() -> chain::Result<v1::RecordBody> {
+      auto old_key = ctx.ResolveParticipant(args->old_key);
+      if (!old_key.ok()) return old_key.status();
+      auto new_key = ctx.ResolveParticipant(args->new_key);
+      if (!new_key.ok()) return new_key.status();
+      v1::RecordBody body;
+      v1::RotateKey& rotate = *body.mutable_rotate_key();
+      rotate.set_old_pubkey(chain::AsBytes(*old_key));
+      rotate.set_new_pubkey(chain::AsBytes(*new_key));
+      rotate.set_reason(args->reason);
+      return body;
+    });
+  });
+}
+
 // --- correct
 
 struct CorrectArgs {
@@ -584,6 +622,7 @@ void AddEventCommands(CLI::App& app, Context& ctx, Action& action) {
   AddCheckpoint(app, ctx, action);
   AddCertify(app, ctx, action);
   AddRecallSellRevoke(app, ctx, action);
+  AddRotateKey(app, ctx, action);
   AddCorrect(app, ctx, action);
   AddTrace(app, ctx, action);
   AddExportCommands(app, ctx, action);

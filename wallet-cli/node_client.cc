@@ -77,7 +77,15 @@ NodeClient::~NodeClient() = default;
 NodeClient::Impl& NodeClient::impl() {
   if (!impl_) {
     impl_ = std::make_unique<Impl>();
-    auto channel = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+    std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+    if (tls_.enabled()) {
+      grpc::SslCredentialsOptions options;
+      options.pem_root_certs = tls_.ca_pem;
+      options.pem_cert_chain = tls_.cert_pem;
+      options.pem_private_key = tls_.key_pem;
+      credentials = grpc::SslCredentials(options);
+    }
+    auto channel = grpc::CreateChannel(address_, credentials);
     impl_->stub = v1::Ledger::NewStub(channel);
   }
   return *impl_;
@@ -117,6 +125,16 @@ chain::Result<v1::SubmitRecordResponse> NodeClient::SubmitRecord(const v1::Envel
                                           [&](grpc::ClientContext* c, auto* r) {
                                             return stub->SubmitRecord(c, request, r);
                                           });
+}
+
+chain::Result<v1::SubmitRecordsResponse> NodeClient::SubmitRecords(
+    const std::vector<v1::Envelope>& envelopes) {
+  v1::SubmitRecordsRequest request;
+  request.mutable_envelopes()->Add(envelopes.begin(), envelopes.end());
+  auto* stub = impl().stub.get();
+  return Invoke<v1::SubmitRecordsResponse>(
+      address_, timeout_ms_, timeout_ms_,
+      [&](grpc::ClientContext* c, auto* r) { return stub->SubmitRecords(c, request, r); });
 }
 
 chain::Result<v1::GetRecordResponse> NodeClient::GetRecord(const std::string& record_id) {

@@ -9,11 +9,22 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "agritrace/v1/ledger.pb.h"
 #include "chain/status.h"
 
 namespace agritrace::wallet {
+
+// TLS for the channel, as PEM text: the CA that signed the node's certificate, and this
+// client's certificate and key (a node with [tls] enabled requires them). All empty:
+// plaintext.
+struct ClientTls {
+  std::string ca_pem;
+  std::string cert_pem;
+  std::string key_pem;
+  bool enabled() const { return !ca_pem.empty() || !cert_pem.empty(); }
+};
 
 class NodeClient {
  public:
@@ -25,9 +36,13 @@ class NodeClient {
   NodeClient& operator=(const NodeClient&) = delete;
 
   const std::string& address() const { return address_; }
+  // Before the first call.
+  void SetTls(ClientTls tls) { tls_ = std::move(tls); }
 
   chain::Result<v1::SubmitRecordResponse> SubmitRecord(const v1::Envelope& envelope,
                                                        bool wait_for_commit);
+  // Admits up to kMaxSubmitBatchRecords envelopes in one call (no wait); one result each.
+  chain::Result<v1::SubmitRecordsResponse> SubmitRecords(const std::vector<v1::Envelope>& envelopes);
   chain::Result<v1::GetRecordResponse> GetRecord(const std::string& record_id);
   chain::Result<v1::GetLotResponse> GetLot(const std::string& lot);
   chain::Result<v1::GetLotHistoryResponse> GetLotHistory(const std::string& lot);
@@ -41,6 +56,7 @@ class NodeClient {
   struct Impl;
   std::string address_;
   uint32_t timeout_ms_;
+  ClientTls tls_;
   std::unique_ptr<Impl> impl_;  // created on the first call
   Impl& impl();
 };

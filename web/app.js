@@ -11,7 +11,7 @@
       verified: '✓ verified', not_verified: '✗ not verified', recall: 'RECALLED', recall_ancestor: 'RECALL: an ingredient of this product was recalled',
       how: 'How this was checked', chain: 'Chain', genesis: 'Genesis', validators: 'Validators', block: 'block',
       harvest: 'Harvested', pack: 'Packed', transform: 'Processed', ship: 'Shipped', receive: 'Received', checkpoint: 'Checkpoint',
-      sensor_readings: 'Cold-chain readings', certify: 'Certificate', recall_ev: 'Recall', sell: 'On sale', register_participant: 'Participant registered',
+      sensor_readings: 'Cold-chain readings', certify: 'Certificate', recall_ev: 'Recall', sell: 'On sale', register_participant: 'Participant registered', rotate_key: 'Key replaced', participant: 'Participant', old_key: 'Old key', new_key: 'New key',
       farm: 'Farm', field: 'Field', date: 'Date', quantity: 'Quantity', commodity: 'Product', variety: 'Variety', by: 'By', to: 'To',
       carrier: 'Carrier', from: 'From', into: 'Into', where: 'Where', lot: 'Lot', standard: 'Standard', outcome: 'Outcome',
       reason: 'Reason', readings: 'Readings', breach: 'Out of the allowed range', event: 'Event', pass: 'pass', fail: 'fail',
@@ -23,7 +23,7 @@
       verified: '✓ 已验证', not_verified: '✗ 未验证', recall: '已召回', recall_ancestor: '召回：本产品的原料批次已被召回',
       how: '验证方式', chain: '链', genesis: '创世哈希', validators: '验证节点', block: '区块',
       harvest: '采收', pack: '包装', transform: '加工', ship: '发运', receive: '收货', checkpoint: '运输节点',
-      sensor_readings: '冷链记录', certify: '认证', recall_ev: '召回', sell: '上架销售', register_participant: '参与方登记',
+      sensor_readings: '冷链记录', certify: '认证', recall_ev: '召回', sell: '上架销售', register_participant: '参与方登记', rotate_key: '密钥更换', participant: '参与方', old_key: '原密钥', new_key: '新密钥',
       farm: '农场', field: '地块', date: '日期', quantity: '数量', commodity: '产品', variety: '品种', by: '操作方', to: '收货方',
       carrier: '承运方', from: '原料', into: '产出', where: '地点', lot: '批次', standard: '标准', outcome: '结果',
       reason: '原因', readings: '读数', breach: '超出允许范围', event: '事件', pass: '合格', fail: '不合格',
@@ -99,6 +99,8 @@
       case 'certify': return ['certify', r.time_ms, [['by', who(r.signer)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
       case 'recall': return ['recall_ev', r.time_ms, [['by', who(r.signer)], ['reason', e.reason], ['lot', e.lot]], true];
       case 'sell': return ['sell', r.time_ms, [['by', who(r.signer)], ['lot', e.lot]]];
+      case 'rotate_key': return ['rotate_key', r.time_ms, [['participant', who(e.new_pubkey)], ['by', who(r.signer)],
+        ['old_key', e.old_pubkey.slice(0, 16) + '…'], ['new_key', e.new_pubkey.slice(0, 16) + '…'], ['reason', e.reason]]];
       default: return [r.type, r.time_ms, [['by', who(r.signer)], ...Object.entries(e || {}).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, v])]];
     }
   }

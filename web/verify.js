@@ -120,6 +120,8 @@
       valid_from_ms: i64(m, 4), valid_until_ms: i64(m, 5), document_sha256: hex(bytes(m, 6)), certificate_id: str(m, 7) })],
     19: ['recall', (m) => ({ lot: lotKey(msg(m, 1)), reason: str(m, 2) })],
     20: ['sell', (m) => ({ lot: lotKey(msg(m, 1)) })],
+    21: ['revoke', (m) => ({ pubkey: hex(bytes(m, 1)), reason: str(m, 2) })],
+    23: ['rotate_key', (m) => ({ old_pubkey: hex(bytes(m, 1)), new_pubkey: hex(bytes(m, 2)), reason: str(m, 3) })],
   };
   // RecordBody: 1 chain_id, 2 timestamp_ms, 3 nonce, 10.. the event (a oneof).
   function decodeBody(body) {
@@ -220,11 +222,19 @@
   // The custody story, as chain/bundle_verify.cc tells it.
   function checkCustody(records, lot) {
     const lots = new Map();
+    // Key rotations (certified like every record here): the new key acts for the old one.
+    const successors = new Map();
+    const sameParty = (stored, acting) => {
+      for (let k = stored, hop = 0; k !== undefined && hop <= successors.size; k = successors.get(k), hop++) {
+        if (k === acting) return true;
+      }
+      return false;
+    };
     const held = (r, key, what) => {
       const l = lots.get(key);
       if (!l) { r.problems.push(what + ' lot ' + key + ', which no record in the bundle created'); return null; }
       if (l.transit) { r.problems.push(what + ' lot ' + key + ' while it is in transit'); return null; }
-      if (l.custodian !== r.signer) { r.problems.push(what + ' lot ' + key + ' without holding it'); return null; }
+      if (!sameParty(l.custodian, r.signer)) { r.problems.push(what + ' lot ' + key + ' without holding it'); return null; }
       return l;
     };
     const create = (r, key, parents) => {
@@ -233,7 +243,8 @@
     };
     for (const r of records) {
       const e = r.event;
-      if (r.type === 'harvest') create(r, e.lot, []);
+      if (r.type === 'rotate_key') successors.set(e.old_pubkey, e.new_pubkey);
+      else if (r.type === 'harvest') create(r, e.lot, []);
       else if (r.type === 'transform') {
         for (const i of e.inputs) if (lots.has(i.lot)) held(r, i.lot, 'transforms');
         for (const o of e.outputs) create(r, o.lot, e.inputs.map((i) => i.lot));
@@ -243,7 +254,7 @@
       } else if (r.type === 'receive') {
         const l = lots.get(e.lot);
         if (!l || !l.transit) r.problems.push('receives lot ' + e.lot + ' that no earlier record shipped');
-        else if (l.receiver !== r.signer) r.problems.push('receives lot ' + e.lot + ' that was shipped to someone else');
+        else if (!sameParty(l.receiver, r.signer)) r.problems.push('receives lot ' + e.lot + ' that was shipped to someone else');
         else { l.custodian = r.signer; l.transit = false; }
       }
     }

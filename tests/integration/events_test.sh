@@ -179,4 +179,19 @@ expect_reject REVOKED cli --key carrier checkpoint $B1 --location "Anywhere"
 expect_reject NOT_AUTHORIZED cli --key farmer revoke packer
 echo "ok: revoke"
 
+# --- Key rotation: the packer's new key receives what was shipped to its old key
+cli key new packer-2027 --scrypt-n 1024 >/dev/null
+NEWPACKER=$(cli --json key show packer-2027 | json_field '["pubkey"]')
+B11=01/06901234567892/10/B11
+cli --key farmer harvest $B11 --commodity rice --quantity 10kg --field P >/dev/null
+cli --key farmer ship $B11 --to packer >/dev/null
+expect_reject NOT_AUTHORIZED cli --key farmer rotate-key packer --new packer-2027
+cli --key admin rotate-key packer --new packer-2027 --reason "phone stolen" >/dev/null
+expect_reject REVOKED cli --key packer receive $B11
+cli --key packer-2027 receive $B11 >/dev/null
+[[ $(cli --json lot $B11 | json_field '["custodian"]') == "$NEWPACKER" ]] ||
+  fail "the new key does not hold $B11"
+expect_reject REVOKED cli --key admin rotate-key packer --new probe1
+echo "ok: key rotation"
+
 echo "PASS: events_test"

@@ -1,7 +1,8 @@
 // agritrace-sim: runs the deterministic consensus simulation over a range of seeds.
 //
 //   agritrace-sim --validators 4 --byzantine 1 --seeds 1..200 [--seed S] [--verbose]
-//                 [--mode silent|equivocating-proposer|double-voter|collude]
+//                 [--mode silent|equivocating-proposer|double-voter|collude|forger|
+//                         bad-certificate|flooder]
 //
 // Prints each failing seed with the violated property and exits 1 if any seed failed; a
 // failing seed replays alone with --seed S (add --verbose for its event trace).
@@ -42,7 +43,9 @@ bool ParseSeeds(const std::string& text, Args& args) {
 
 bool ParseMode(const std::string& text, SimOptions& options) {
   for (ByzantineMode mode : {ByzantineMode::kSilent, ByzantineMode::kEquivocatingProposer,
-                             ByzantineMode::kDoubleVoter, ByzantineMode::kCollude}) {
+                             ByzantineMode::kDoubleVoter, ByzantineMode::kCollude,
+                             ByzantineMode::kForger, ByzantineMode::kBadCertificate,
+                             ByzantineMode::kFlooder}) {
     if (agritrace::sim::ByzantineModeName(mode) == text) {
       options.mode = mode;
       options.fixed_mode = true;
@@ -103,12 +106,14 @@ int main(int argc, char** argv) {
       }
     }
     if (args.first == args.last || args.options.verbose) {
-      std::printf("seed %llu: %s heights %llu..%llu messages %llu end %lld ms trace %s\n",
-                  static_cast<unsigned long long>(seed), result.ok ? "ok" : "FAILED",
-                  static_cast<unsigned long long>(result.min_height),
-                  static_cast<unsigned long long>(result.max_height),
-                  static_cast<unsigned long long>(result.messages),
-                  static_cast<long long>(result.end_ms), result.trace_hash.c_str());
+      std::printf(
+          "seed %llu: %s heights %llu..%llu messages %llu bans %llu end %lld ms trace %s\n",
+          static_cast<unsigned long long>(seed), result.ok ? "ok" : "FAILED",
+          static_cast<unsigned long long>(result.min_height),
+          static_cast<unsigned long long>(result.max_height),
+          static_cast<unsigned long long>(result.messages),
+          static_cast<unsigned long long>(result.bans), static_cast<long long>(result.end_ms),
+          result.trace_hash.c_str());
     }
     std::fflush(stdout);
   }

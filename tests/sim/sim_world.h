@@ -11,6 +11,7 @@
 
 #include "chain/consensus.h"
 #include "chain/hash.h"
+#include "node/token_bucket.h"
 #include "tests/sim/sim_support.h"
 #include "tests/sim/simulator.h"
 
@@ -69,7 +70,16 @@ struct SimNode {
   std::unique_ptr<chain::ConsensusEngine> engine;  // null while crashed
   uint64_t epoch = 0;
   int64_t last_sync_sent_ms = -1'000'000;
+  // The peer policy an honest node applies (as node/ does): a message rate limit per sender,
+  // and senders of invalid messages banned (their messages dropped) until a time.
+  std::map<int, agritrace::node::TokenBucket> limits;
+  std::map<int, int64_t> banned_until_ms;  // lost in a crash, as a node's memory is
+  std::set<int> ever_banned;                // for the end-of-run check
   bool honest() const { return !byzantine.has_value(); }
+  bool Bans(int peer, int64_t now_ms) const {
+    auto it = banned_until_ms.find(peer);
+    return it != banned_until_ms.end() && now_ms < it->second;
+  }
   bool up() const { return engine != nullptr; }
 };
 
@@ -94,7 +104,7 @@ class World {
   // Driving an engine.
   void Drive(SimNode& node, chain::ConsensusOutput output);
   void OnCommit(SimNode& node, const chain::CommitBlock& commit);
-  void ApplySynced(SimNode& node, const SyncResponse& response);
+  void ApplySynced(SimNode& node, int from, const SyncResponse& response);
   void RecordCommit(SimNode& node, uint64_t height, const Hash256& hash, const v1::Block& block);
   void CheckValidity(SimNode& node, const v1::Block& block, const Hash256& hash);
 
@@ -102,6 +112,13 @@ class World {
   void Send(int from, int to, const SimMessage& message);
   void Broadcast(int from, const SimMessage& message);
   void ByzantineBroadcast(SimNode& node, const SimMessage& message);
+  void HostileExtras(SimNode& node, const SimMessage& message);
+  std::vector<v1::Vote> ForgedVotes(SimNode& node, const v1::Vote& vote);
+  v1::Block ForgedCertifiedBlock(SimNode& node, uint64_t height, const Hash256& prev);
+  // Peer policy: rate limit on delivery (false: drop and ban), ban on invalid messages.
+  bool Admit(SimNode& node, int from);
+  void Ban(SimNode& node, int from, const std::string& why);
+  void CheckHostilesBanned();
   v1::Vote ConflictingVote(SimNode& node, const v1::Vote& vote, int side);
 
   // Checks and trace.

@@ -23,6 +23,9 @@ std::string ByzantineModeName(ByzantineMode mode) {
     case ByzantineMode::kEquivocatingProposer: return "equivocating-proposer";
     case ByzantineMode::kDoubleVoter: return "double-voter";
     case ByzantineMode::kCollude: return "collude";
+    case ByzantineMode::kForger: return "forger";
+    case ByzantineMode::kBadCertificate: return "bad-certificate";
+    case ByzantineMode::kFlooder: return "flooder";
   }
   return "unknown";
 }
@@ -121,6 +124,7 @@ SimResult World::Run() {
     if (!faults_active_ && (LivenessReached() || now_ms_ > liveness_deadline_ms_)) break;
     Handle(event);
   }
+  if (result_.ok) CheckHostilesBanned();
   if (result_.ok && !LivenessReached()) {
     Violation("liveness: after faults stopped at " + std::to_string(options_.fault_ms) +
               " ms, honest nodes reached only height " + std::to_string(MinHonestHeight()) +
@@ -167,6 +171,8 @@ void World::Handle(const Event& event) {
 
 void World::Crash(SimNode& node) {
   node.engine.reset();
+  node.banned_until_ms.clear();  // bans and rate limits live in memory
+  node.limits.clear();
   ++node.epoch;
   Trace("crash", node.index, "");
 }

@@ -16,6 +16,11 @@ enum class ByzantineMode {
   kEquivocatingProposer,  // as proposer, sends one block to some validators, another to others
   kDoubleVoter,           // sends conflicting votes to different validators
   kCollude,               // both of the above, split consistently with the other Byzantines
+  // Hostile peers (issue 7): each also votes honestly, so it is banned for what it adds.
+  kForger,          // also sends forged votes (corrupted signature, another validator's name,
+                    // a non-member's key) and malformed ones (truncated key, garbage header)
+  kBadCertificate,  // also sends every node "synced" blocks whose certificates are forged
+  kFlooder,         // sends every message hundreds of times, past the per-peer rate limit
 };
 std::string ByzantineModeName(ByzantineMode mode);
 
@@ -40,6 +45,7 @@ struct SimResult {
   uint64_t max_height = 0;
   uint64_t messages = 0;
   int64_t end_ms = 0;
+  uint64_t bans = 0;  // peers banned by honest nodes (only hostile ones, or it is a violation)
 };
 
 SimResult RunSimulation(uint64_t seed, const SimOptions& options);

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <set>
 
 #include "chain/gs1.h"
 #include "chain/hash.h"
@@ -67,7 +68,8 @@ class BundleTest : public ::testing::Test {
     genesis_.participants = {Member(farmer_, "farmer", v1::ROLE_FARMER),
                              Member(packer_, "packer", v1::ROLE_PACKER),
                              Member(carrier_, "carrier", v1::ROLE_CARRIER),
-                             Member(retailer_, "retailer", v1::ROLE_RETAILER)};
+                             Member(retailer_, "retailer", v1::ROLE_RETAILER),
+                             Member(admin_, "admin", v1::ROLE_ADMIN)};
     genesis_.hash = Sha256("bundle test genesis");
     auto store = ChainStore::Open(dir_, genesis_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -199,6 +201,7 @@ class BundleTest : public ::testing::Test {
   PrivateKey packer_ = PrivateKey::Generate();
   PrivateKey carrier_ = PrivateKey::Generate();
   PrivateKey retailer_ = PrivateKey::Generate();
+  PrivateKey admin_ = PrivateKey::Generate();
   uint64_t nonce_ = 0;
   v1::ProofBundle bundle_;
 };
@@ -362,6 +365,63 @@ TEST_F(BundleTest, CatchesAnotherValidatorSet) {
 TEST_F(BundleTest, CatchesARenamedParticipant) {
   bundle_.mutable_participants(0)->set_name("Honest Farms Ltd");
   EXPECT_TRUE(FailsWith(Verify(bundle_), "the bundle calls it \"Honest Farms Ltd\""));
+}
+
+// Key rotation (RotateKey): B2 is shipped to the packer's old key, received by its new key,
+// which is rotated again before it ships B2 on. The bundle carries both rotation records so
+// the custody story holds; without them it does not.
+class BundleRotationTest : public BundleTest {
+ protected:
+  v1::Envelope Rotate(const PrivateKey& from, const PrivateKey& to) {
+    return Sign(admin_, [&](v1::RecordBody& b) {
+      b.mutable_rotate_key()->set_old_pubkey(AsBytes(from.public_key()));
+      b.mutable_rotate_key()->set_new_pubkey(AsBytes(to.public_key()));
+      b.mutable_rotate_key()->set_reason("key lost");
+    });
+  }
+  void RotatedJourney() {
+    Commit({Sign(farmer_, [](v1::RecordBody& b) {
+      v1::Harvest* h = b.mutable_harvest();
+      *h->mutable_lot() = Lot(kGtinBulk, "B2");
+      h->set_commodity("rice");
+      *h->mutable_quantity() = Qty("10kg");
+      h->set_field("Plot 9");
+    })});
+    Commit({Ship(farmer_, "B2", kGtinBulk, packer_)});
+    Commit({Rotate(packer_, packer2_)});
+    Commit({Receive(packer2_, "B2", kGtinBulk)});
+    Commit({Rotate(packer2_, packer3_)});
+    Commit({Ship(packer3_, "B2", kGtinBulk, retailer_)});
+    Commit({Receive(retailer_, "B2", kGtinBulk)});
+    auto bundle = BuildProofBundle(*store_, genesis_, kB2);
+    ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+    bundle_ = std::move(bundle).value();
+  }
+  const std::string kB2 = "01/06901234567892/10/B2";
+  PrivateKey packer2_ = PrivateKey::Generate();
+  PrivateKey packer3_ = PrivateKey::Generate();
+};
+
+TEST_F(BundleRotationTest, CarriesTheRotationsAndVerifiesAcrossThem) {
+  RotatedJourney();
+  EXPECT_EQ(bundle_.records_size(), 7);  // harvest, ship, rotate, receive, rotate, ship, receive
+  RecordOf(v1::RecordBody::kRotateKey, 1);
+  BundleVerdict verdict = Verify(bundle_);
+  EXPECT_THAT(verdict.failures, IsEmpty());
+  std::set<std::string> names;
+  for (const v1::Participant& p : bundle_.participants()) names.insert(p.pubkey());
+  EXPECT_EQ(names.count(AsBytes(packer3_.public_key())), 1u);
+  EXPECT_EQ(names.count(AsBytes(admin_.public_key())), 1u);
+}
+
+TEST_F(BundleRotationTest, CatchesAnOmittedRotation) {
+  RotatedJourney();
+  bundle_.mutable_records()->DeleteSubrange(RecordOf(v1::RecordBody::kRotateKey, 1), 1);
+  BundleVerdict verdict = Verify(bundle_);
+  EXPECT_TRUE(FailsWith(verdict, "ships lot " + kB2 + " without holding it"));
+  bundle_.mutable_records()->DeleteSubrange(RecordOf(v1::RecordBody::kRotateKey), 1);
+  EXPECT_TRUE(
+      FailsWith(Verify(bundle_), "receives lot " + kB2 + " that was shipped to someone else"));
 }
 
 }  // namespace

@@ -262,5 +262,38 @@ TEST_F(BlockApplierTest, RejectsAConflictingBlockAtACommittedHeight) {
   EXPECT_EQ(applier_->CommitCertified(other).status().reason(), Reason::kNotAuthorized);
 }
 
+TEST_F(BlockApplierTest, RefusesAProposalTimedFurtherAheadThanARecordMayBe) {
+  const int64_t now_ms = 1000;  // Certified() stamps the block at 1000
+  const int64_t limit = genesis_.params.max_record_future_ms;
+  v1::Block block = Certified(0);
+  EXPECT_TRUE(applier_->Validate(1, block, now_ms).ok());
+  EXPECT_TRUE(applier_->Validate(1, block, now_ms - limit).ok());
+  EXPECT_EQ(applier_->Validate(1, block, now_ms - limit - 1).reason(), Reason::kMalformed);
+  // Certified, the same block commits whatever our clock says.
+  EXPECT_TRUE(applier_->CommitCertified(Certified(3)).ok());
+}
+
+// Build remembers what it applied, so Validate and CommitCertified of that very block reuse it;
+// a block that differs in any header byte is checked afresh.
+TEST_F(BlockApplierTest, ABlockItBuiltValidatesAndCommits) {
+  v1::Block built = applier_->Build(1, 2000, keys_[0].public_key(), {});
+  ASSERT_TRUE(applier_->Validate(1, built, 2000).ok());
+  v1::Block other = applier_->Build(1, 3000, keys_[0].public_key(), {});
+  EXPECT_NE(chain::BlockHash(other.header()), chain::BlockHash(built.header()));
+  EXPECT_EQ(applier_->Validate(2, built, 2000).reason(), Reason::kNotFound);
+  chain::Hash256 hash = chain::BlockHash(built.header());
+  for (int i = 0; i < 3; ++i) {
+    *built.mutable_certificate()->add_signatures() = chain::SignPrecommit(keys_[i], kChain, 1, 0, hash);
+  }
+  built.mutable_certificate()->set_height(1);
+  built.mutable_certificate()->set_block_hash(chain::AsBytes(hash));
+  auto committed = applier_->CommitCertified(built);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  EXPECT_EQ(store_->Tip().height, 1u);
+  EXPECT_EQ(store_->Tip().hash, hash);
+  // The tip moved: the remembered check no longer applies to a block on the old parent.
+  EXPECT_FALSE(applier_->Validate(1, other, 3000).ok());
+}
+
 }  // namespace
 }  // namespace agritrace::node

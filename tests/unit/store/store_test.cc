@@ -310,6 +310,32 @@ TEST_F(StoreTest, ParticipantsRegisteredInABlockPersist) {
   EXPECT_TRUE(store_->GetParticipant(farmer_.public_key()).has_value());
 }
 
+// A key rotation stores two participants with one name; the names index must follow the
+// successor whatever the order of the keys (the overlay's names map, not the participants).
+TEST_F(StoreTest, RotatedNameFindsTheSuccessorKeyAfterReopen) {
+  for (int i = 0; i < 8; ++i) {  // random keys: both orders of old and new key occur
+    PrivateKey old_key = PrivateKey::Generate(), new_key = PrivateKey::Generate();
+    const std::string name = "grower-" + std::to_string(i);
+    ASSERT_TRUE(Commit({Harvest("N" + std::to_string(i))},
+                       [&](const DecodedBlock&, StateOverlay& changes) {
+                         v1::Participant p;
+                         p.set_pubkey(AsBytes(new_key.public_key()));
+                         p.set_name(name);
+                         v1::Participant retired = p;
+                         retired.set_pubkey(AsBytes(old_key.public_key()));
+                         retired.set_revoked(true);
+                         retired.set_rotated_to(p.pubkey());
+                         changes.PutRetiredParticipant(retired);
+                         changes.PutParticipant(p);
+                       })
+                    .ok());
+    Reopen();
+    EXPECT_EQ(store_->FindParticipantByName(name), new_key.public_key());
+    ASSERT_TRUE(store_->GetParticipant(old_key.public_key()).has_value());
+    EXPECT_EQ(store_->GetParticipant(old_key.public_key())->name(), name);
+  }
+}
+
 TEST_F(StoreTest, RecordProofsVerifyAgainstHeaderRoot) {
   ASSERT_TRUE(CommitHarvests({"P1", "P2", "P3", "P4", "P5"}).ok());
   Reopen();

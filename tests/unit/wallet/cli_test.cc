@@ -94,6 +94,30 @@ TEST_F(CliTest, OfflineHarvestThenRecordShow) {
   EXPECT_EQ(j["signature_valid"], true);
 }
 
+TEST_F(CliTest, OfflineRotateKeyNamesTheOldAndTheNewKey) {
+  const chain::PrivateKey fresh = chain::PrivateKey::Generate();
+  ASSERT_TRUE(
+      chain::Keystore(dir_.File("ks")).Save("farmer-2027", fresh, "secret", {1024, 8, 1}).ok());
+  const std::string old_hex = chain::ToHex(chain::PrivateKey::Generate().public_key());
+  std::vector<std::string> args = {"rotate-key", old_hex, "--new", "farmer-2027", "--reason",
+                                   "laptop stolen", "--out", dir_.File("r.json"), "--chain-id",
+                                   "offline-1", "--node", "127.0.0.1:1"};
+  for (auto& g : Globals()) args.push_back(g);
+  CliResult signed_run = RunAgritrace(args);
+  ASSERT_EQ(signed_run.code, 0) << signed_run.err;
+
+  CliResult show = RunAgritrace({"--json", "record", "show", dir_.File("r.json")});
+  ASSERT_EQ(show.code, 0) << show.err;
+  auto j = nlohmann::json::parse(show.out);
+  EXPECT_EQ(j["event"]["type"], "rotate_key");
+  EXPECT_EQ(j["event"]["event"]["old_pubkey"], old_hex);
+  EXPECT_EQ(j["event"]["event"]["new_pubkey"], chain::ToHex(fresh.public_key()));
+  EXPECT_EQ(j["event"]["event"]["reason"], "laptop stolen");
+  EXPECT_EQ(j["signature_valid"], true);
+
+  EXPECT_EQ(RunAgritrace({"rotate-key", old_hex}).code, 2);  // --new is required
+}
+
 TEST_F(CliTest, PasswordProblemsFailBeforeSigning) {
   std::vector<std::string> args = {"harvest", "01/06901234567892/10/B1", "--commodity", "rice",
                                    "--quantity", "1kg", "--out", dir_.File("x.json"),
