@@ -55,28 +55,33 @@ std::vector<chain::Record> Mempool::Front(size_t max_records, size_t max_bytes) 
   return out;
 }
 
-bool Mempool::IsFront(const std::vector<chain::Hash256>& done) const {
-  if (done.size() > records_.size()) return false;
-  for (size_t i = 0; i < done.size(); ++i) {
-    if (records_[i].record.id != done[i]) return false;
+bool Mempool::HoldsAll(const std::vector<chain::Hash256>& done) const {
+  for (const auto& id : done) {
+    if (!ids_.count(id)) return false;
   }
   return true;
 }
 
-void Mempool::PopFront(size_t count) {
-  for (size_t i = 0; i < count; ++i) {
-    ids_.erase(records_.front().record.id);
-    bytes_ -= RecordBytes(records_.front().record);
-    records_.pop_front();
+void Mempool::Remove(const std::set<chain::Hash256>& done) {
+  std::deque<Entry> kept;
+  for (auto& entry : records_) {
+    if (done.count(entry.record.id)) {
+      ids_.erase(entry.record.id);
+      bytes_ -= RecordBytes(entry.record);
+    } else {
+      kept.push_back(std::move(entry));
+    }
   }
+  records_.swap(kept);
   if (!records_.empty()) oldest_arrival_ms_ = records_.front().arrival_ms;
-  popped_since_recheck_ += count;
+  popped_since_recheck_ += done.size();
 }
 
 std::vector<std::pair<chain::Hash256, Status>> Mempool::Rebase(
     const std::vector<chain::Hash256>& done, int64_t now_ms, uint64_t next_height) {
-  if (IsFront(done)) {
-    PopFront(done.size());
+  const std::set<chain::Hash256> done_set(done.begin(), done.end());
+  if (HoldsAll(done)) {
+    Remove(done_set);
     if (records_.empty()) {
       pending_ = std::make_unique<chain::StateOverlay>(committed_);
       popped_since_recheck_ = 0;
@@ -84,7 +89,7 @@ std::vector<std::pair<chain::Hash256, Status>> Mempool::Rebase(
     }
     if (popped_since_recheck_ <= 2 * records_.size()) return {};
   }
-  return Recheck(std::set<chain::Hash256>(done.begin(), done.end()), now_ms, next_height);
+  return Recheck(done_set, now_ms, next_height);
 }
 
 std::vector<std::pair<chain::Hash256, Status>> Mempool::Recheck(

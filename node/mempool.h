@@ -40,11 +40,14 @@ class Mempool {
   // After a block: drops the block's records `done` (in block order) and re-checks the rest
   // against the new committed state. Returns the records that no longer apply, with the reason.
   //
-  // When the block is exactly the front of the queue in queue order (a lone validator, or the
-  // proposer that built it from this queue), nothing needs re-checking: the pending state was
-  // computed by applying those same records in that same order, so it is already the new
-  // committed state plus the rest. The front is popped in O(block) and the pending overlay kept;
-  // it is rebuilt in full once it holds more than twice the queue (bounded memory, amortized).
+  // When every record of the block was queued here (the usual case: gossip reaches every
+  // validator before the block), nothing is re-checked: the pending state already holds the
+  // effect of those records, and applying the same records in the proposer's order instead of
+  // ours (an order that was valid too) leaves what the rules read, such as quantities, custody
+  // and replay guards, the same. The rest is re-checked in full once more records than twice
+  // the queue have been committed since the last full check, which bounds both the overlay's
+  // memory and any drift. The mempool only filters admission; blocks are always built and
+  // validated from committed state, so a drift can delay a record, never admit a bad block.
   std::vector<std::pair<chain::Hash256, chain::Status>> Rebase(
       const std::vector<chain::Hash256>& done, int64_t now_ms, uint64_t next_height);
 
@@ -61,8 +64,8 @@ class Mempool {
     int64_t arrival_ms;
   };
   chain::Status Check(const chain::Record& record, int64_t now_ms, uint64_t next_height);
-  bool IsFront(const std::vector<chain::Hash256>& done) const;
-  void PopFront(size_t count);
+  bool HoldsAll(const std::vector<chain::Hash256>& done) const;
+  void Remove(const std::set<chain::Hash256>& done);
   std::vector<std::pair<chain::Hash256, chain::Status>> Recheck(
       const std::set<chain::Hash256>& done, int64_t now_ms, uint64_t next_height);
 
