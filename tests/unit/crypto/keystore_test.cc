@@ -337,8 +337,10 @@ TEST_F(KeystoreTest, RefusesDuplicateNameAndKeepsTheOriginal) {
 TEST_F(KeystoreTest, RefusesBadNames) {
   Keystore keystore(root_.string());
   PrivateKey key = PrivateKey::Generate();
-  for (const std::string name :
-       {"", "../evil", "a/b", "with space", "semi;colon", "ü", std::string(65, 'a').c_str()}) {
+  // Strings, not pointers: a c_str() of a temporary would dangle inside the list (ASan).
+  const std::vector<std::string> names = {"",           "../evil", "a/b", "with space",
+                                          "semi;colon", "ü",       std::string(65, 'a')};
+  for (const std::string& name : names) {
     EXPECT_EQ(keystore.Save(name, key, kPassword, kFast).reason(), Reason::kMalformed) << name;
     EXPECT_EQ(keystore.Load(name, kPassword).status().reason(), Reason::kMalformed) << name;
   }
