@@ -70,7 +70,7 @@ Status AddRecord(const ChainStore& store, const StoredRecord& stored, v1::ProofB
 }
 
 Status AddBlock(const ChainStore& store, uint64_t height, v1::ProofBundle& bundle) {
-  Result<v1::Block> block = store.GetBlock(height);
+  Result<v1::Block> block = store.GetBlockHead(height);
   if (!block.ok()) return block.status();
   v1::BundleBlock* out = bundle.add_blocks();
   out->set_header(block->header());

@@ -381,7 +381,12 @@ Status ChainStore::CommitBlock(const DecodedBlock& block, const StateOverlay& ch
   return written;
 }
 
-Result<v1::Block> ChainStore::GetBlock(uint64_t height) const {
+Result<v1::Block> ChainStore::GetBlockHead(uint64_t height) const {
+  std::vector<Hash256> ids;
+  return ReadStoredBlock(height, &ids);
+}
+
+Result<v1::Block> ChainStore::ReadStoredBlock(uint64_t height, std::vector<Hash256>* ids) const {
   Result<std::optional<std::string>> value = impl_->Get(kBlocks, HeightKey(height));
   if (!value.ok()) return value.status();
   if (!value->has_value()) {
@@ -389,15 +394,21 @@ Result<v1::Block> ChainStore::GetBlock(uint64_t height) const {
                                          " (the tip is " + std::to_string(Tip().height) + ")");
   }
   v1::Block block;
-  std::vector<Hash256> ids;
-  if (!DecodeStoredBlock(**value, &block, &ids)) {
+  if (!DecodeStoredBlock(**value, &block, ids)) {
     return Corrupt("block " + std::to_string(height) + " is damaged");
   }
+  return block;
+}
+
+Result<v1::Block> ChainStore::GetBlock(uint64_t height) const {
+  std::vector<Hash256> ids;
+  Result<v1::Block> block = ReadStoredBlock(height, &ids);
+  if (!block.ok()) return block;
   for (const Hash256& id : ids) {
     Result<StoredRecord> record = GetRecord(id);
     if (!record.ok())
       return Corrupt("block " + std::to_string(height) + " lost record " + ToHex(id));
-    *block.add_records() = std::move(record->envelope);
+    *block->add_records() = std::move(record->envelope);
   }
   return block;
 }
@@ -466,12 +477,10 @@ std::vector<ChainStore::LineageLink> ChainStore::GetChildLinks(const std::string
 Result<MerkleProof> ChainStore::GetRecordProof(const Hash256& record_id) const {
   Result<StoredRecord> record = GetRecord(record_id);
   if (!record.ok()) return record.status();
-  Result<std::optional<std::string>> value = impl_->Get(kBlocks, HeightKey(record->height));
-  if (!value.ok()) return value.status();
-  v1::Block block;
   std::vector<Hash256> ids;
-  if (!value->has_value() || !DecodeStoredBlock(**value, &block, &ids) ||
-      record->index >= ids.size() || ids[record->index] != record_id) {
+  Result<v1::Block> block = ReadStoredBlock(record->height, &ids);
+  if (!block.ok() && block.status().reason() != Reason::kNotFound) return block.status();
+  if (!block.ok() || record->index >= ids.size() || ids[record->index] != record_id) {
     return Corrupt("block " + std::to_string(record->height) + " does not hold record " +
                    ToHex(record_id) + " where the index says");
   }

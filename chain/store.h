@@ -57,6 +57,9 @@ class ChainStore : public StateReader {
 
   ChainTip Tip() const;
   Result<v1::Block> GetBlock(uint64_t height) const;
+  // The block at `height` without its records: header and certificate. Cheap (one read),
+  // where GetBlock reads every record.
+  Result<v1::Block> GetBlockHead(uint64_t height) const;
   Result<StoredRecord> GetRecord(const Hash256& record_id) const;
   // Every record that touched the lot, in chain order.
   Result<std::vector<StoredRecord>> GetLotHistory(const std::string& lot_key) const;
@@ -80,6 +83,8 @@ class ChainStore : public StateReader {
  private:
   struct Impl;
   explicit ChainStore(std::unique_ptr<Impl> impl);
+  // The stored block at `height` (header, certificate) and its record ids.
+  Result<v1::Block> ReadStoredBlock(uint64_t height, std::vector<Hash256>* ids) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -17,7 +17,7 @@ BlockApplier::BlockApplier(const chain::Genesis* genesis, chain::ChainStore* sto
 
 int64_t BlockApplier::BlockTimeMs(uint64_t height) const {
   if (height == 0) return genesis_->genesis_time_ms;
-  auto block = store_->GetBlock(height);
+  auto block = store_->GetBlockHead(height);
   v1::BlockHeader header;
   if (!block.ok() || !header.ParseFromString(block->header())) return 0;
   return header.time_ms();
@@ -117,6 +117,15 @@ Status BlockApplier::Validate(uint64_t height, const v1::Block& block, int64_t n
   return Status::Ok();
 }
 
+void BlockApplier::PreVerify(const v1::Block& block, const std::atomic<bool>& stop) const {
+  auto decoded = chain::DecodeBlock(block, genesis_->chain_id);
+  if (!decoded.ok()) return;
+  for (const auto& record : decoded->records) {
+    if (stop) return;
+    if (!verified_->Verify(record).ok()) return;
+  }
+}
+
 chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {
   CommittedBlock committed;
   {
@@ -127,7 +136,7 @@ chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {
     }
     const uint64_t height = header.height();
     if (height >= 1 && height <= store_->Tip().height) {
-      auto stored = store_->GetBlock(height);
+      auto stored = store_->GetBlockHead(height);
       if (stored.ok() && stored->header() == block.header()) return false;
       spdlog::critical("FORK: a certified block {} differs from ours; refusing it", height);
       return Reject(Reason::kNotAuthorized, "certified block " + std::to_string(height) +

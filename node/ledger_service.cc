@@ -79,7 +79,7 @@ grpc::Status LedgerService::GetRecord(grpc::ServerContext* context,
   response->set_record_id(chain::AsBytes(record->id));
   response->set_height(record->height);
   response->set_index(record->index);
-  if (auto block = node_->store().GetBlock(record->height); block.ok()) {
+  if (auto block = node_->store().GetBlockHead(record->height); block.ok()) {
     response->set_block_hash(chain::AsBytes(chain::BlockHash(block->header())));
   }
   return grpc::Status::OK;

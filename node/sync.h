@@ -5,6 +5,8 @@
 // without us (SyncNeeded), one request at a time asks a peer that is ahead for the next
 // kSyncBatchBlocks blocks; each block that comes back goes through BlockApplier, which checks
 // its certificate against the genesis validator set and every record before committing it.
+// While a batch is applied, the next range is already requested and the signatures of the
+// batch's later blocks are checked on a helper thread.
 // A peer that sends an invalid block is banned; an unanswered request is retried, with
 // another peer if one is ahead.
 //
@@ -63,6 +65,8 @@ class BlockSync {
   };
   void Loop();
   void MaybeRequest();
+  void RequestLocked(const chain::PubKey& peer, uint64_t from_height);  // REQUIRES(mu_)
+  chain::Status ApplyBatch(const PeerEntry& from, const v1::SyncResponse& response);
   // Applies a certified block at tip + 1; Ok(false) when it is not (yet) the next block.
   chain::Result<bool> Apply(const v1::Block& block);
   v1::PeerMessage TipMessage() const;
@@ -77,6 +81,7 @@ class BlockSync {
   std::map<chain::PubKey, uint64_t> peer_tips_;  // GUARDED_BY(mu_)
   uint64_t wanted_height_ = 0;                   // GUARDED_BY(mu_)
   std::optional<InFlight> in_flight_;            // GUARDED_BY(mu_)
+  int applying_ = 0;                             // GUARDED_BY(mu_); batches being applied
   size_t next_peer_ = 0;                         // GUARDED_BY(mu_); rotates the source
   bool stopping_ = false;                        // GUARDED_BY(mu_)
   std::thread thread_;
