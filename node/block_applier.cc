@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "chain/limits.h"
 #include "chain/rules.h"
 
@@ -117,13 +120,13 @@ Status BlockApplier::Validate(uint64_t height, const v1::Block& block, int64_t n
   return Status::Ok();
 }
 
-void BlockApplier::PreVerify(const v1::Block& block, const std::atomic<bool>& stop) const {
+void BlockApplier::PreVerify(const v1::Block& block) const {
   auto decoded = chain::DecodeBlock(block, genesis_->chain_id);
   if (!decoded.ok()) return;
-  for (const auto& record : decoded->records) {
-    if (stop) return;
-    if (!verified_->Verify(record).ok()) return;
-  }
+  std::vector<const chain::Record*> records;
+  for (const auto& record : decoded->records) records.push_back(&record);
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  verified_->VerifyEach(records, std::max(1u, cores - 1));
 }
 
 chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {

@@ -11,7 +11,6 @@
 // (ChainStore requires one committer) and makes check-then-commit atomic.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -53,11 +52,11 @@ class BlockApplier {
   // invalid, does not extend the tip, or conflicts with a stored block (a fork: reason
   // NOT_AUTHORIZED, logged loudly, as only more than f faulty validators can cause it).
   chain::Result<bool> CommitCertified(const v1::Block& block);
-  // Checks the signatures of a block's records ahead of its CommitCertified, on the calling
-  // thread alone, so that a syncing node verifies the next blocks while it applies earlier
-  // ones. Only fills the VerifiedRecords cache: a block that does not decode or a bad signature
-  // is left for CommitCertified to report. `stop` is polled between records.
-  void PreVerify(const v1::Block& block, const std::atomic<bool>& stop) const;
+  // Checks the signatures of a block's records ahead of its CommitCertified, leaving one core
+  // free, so that a syncing node verifies the next blocks while it applies earlier ones. Only
+  // fills the VerifiedRecords cache: a block that does not decode or a bad signature is left
+  // for CommitCertified to report.
+  void PreVerify(const v1::Block& block) const;
 
  private:
   struct Checked {

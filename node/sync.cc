@@ -198,7 +198,7 @@ Status BlockSync::ApplyBatch(const PeerEntry& from, const v1::SyncResponse& resp
   if (response.blocks_size() > 1) {
     ahead = std::thread([&] {
       for (int i = 1; i < response.blocks_size() && !stop; ++i) {
-        applier_->PreVerify(response.blocks(i), stop);
+        applier_->PreVerify(response.blocks(i));
       }
     });
   }

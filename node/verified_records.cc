@@ -22,13 +22,14 @@ chain::Status VerifiedRecords::VerifyAll(const std::vector<chain::Record>& recor
 }
 
 std::vector<chain::Status> VerifiedRecords::VerifyEach(
-    const std::vector<const chain::Record*>& records) {
+    const std::vector<const chain::Record*>& records, unsigned max_threads) {
   std::vector<size_t> unknown;
   for (size_t i = 0; i < records.size(); ++i) {
     if (records[i] && !Contains(records[i]->id)) unknown.push_back(i);
   }
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const unsigned threads = std::min<unsigned>(
-      {std::max(1u, std::thread::hardware_concurrency()), kMaxVerifyThreads,
+      {max_threads > 0 ? max_threads : cores, kMaxVerifyThreads,
        static_cast<unsigned>(unknown.size() / kMinParallelVerifications + 1)});
   std::vector<chain::Status> results(records.size());
   std::atomic<size_t> next{0};

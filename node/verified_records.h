@@ -26,8 +26,10 @@ class VerifiedRecords {
   // Verify() for every record, on all cores when many are unknown (a synced block, a proposal
   // whose records were not gossiped here). Fails with the first bad record in `records` order.
   chain::Status VerifyAll(const std::vector<chain::Record>& records);
-  // Verify() for each record (nullptr entries skipped, result Ok), in parallel as VerifyAll.
-  std::vector<chain::Status> VerifyEach(const std::vector<const chain::Record*>& records);
+  // Verify() for each record (nullptr entries skipped, result Ok), in parallel as VerifyAll,
+  // on at most `max_threads` threads counting the caller's (0: one per core).
+  std::vector<chain::Status> VerifyEach(const std::vector<const chain::Record*>& records,
+                                        unsigned max_threads = 0);
   bool Contains(const chain::Hash256& id) const;
   // Number of signature verifications actually run (for tests and metrics).
   uint64_t verifications() const;
