@@ -56,6 +56,7 @@ NetworkRuntime::NetworkRuntime(Node* node, PeerDirectory directory)
   applier_ = std::make_unique<BlockApplier>(&node->genesis(), node->mutable_store(),
                                             &node->verified_records());
   sync_ = std::make_unique<BlockSync>(&node->store(), applier_.get(), network_.get());
+  sync_->SetMetrics(&node->metrics());
   driver_ = std::make_unique<ConsensusDriver>(node, applier_.get(), network_.get(),
                                               TimeoutsFrom(config), node->genesis().block_delay_ms);
   applier_->SetCommitListener([this](const CommittedBlock& block) {

@@ -64,6 +64,15 @@ std::string NodeMetrics::RenderPrometheus(const Gauges& gauges) const {
     out << "agritrace_http_requests_total{route=\"" << key.first << "\",code=\"" << key.second
         << "\"} " << value << "\n";
   }
+  out << "# HELP agritrace_sync_blocks_served_total Blocks sent to peers catching up.\n"
+      << "# TYPE agritrace_sync_blocks_served_total counter\n"
+      << "agritrace_sync_blocks_served_total " << sync_blocks_served_.load() << "\n"
+      << "# HELP agritrace_sync_blocks_received_total Blocks received by block sync, by outcome.\n"
+      << "# TYPE agritrace_sync_blocks_received_total counter\n"
+      << "agritrace_sync_blocks_received_total{outcome=\"committed\"} " << sync_applied_.load()
+      << "\n"
+      << "agritrace_sync_blocks_received_total{outcome=\"skipped\"} " << sync_skipped_.load()
+      << "\n";
   out << "# HELP agritrace_peer_bans_total Peers banned for misbehaviour, by reason.\n"
       << "# TYPE agritrace_peer_bans_total counter\n";
   for (const auto& [reason, value] : peer_bans_) {

@@ -32,6 +32,10 @@ class NodeMetrics {
   void OnPeerBanned(std::string_view reason);
   // A peer refused at the handshake; `why` is "banned" or "not_listed".
   void OnPeerRefused(std::string_view why);
+  // Block sync: blocks sent to peers that asked, and blocks received, by whether they were
+  // committed or skipped (already stored, or not the next block).
+  void OnSyncBlocksServed(uint64_t blocks) { sync_blocks_served_ += blocks; }
+  void OnSyncBlockReceived(bool committed) { ++(committed ? sync_applied_ : sync_skipped_); }
 
   // Node-wide gauges are read by the caller at scrape time and passed in.
   struct Gauges {
@@ -48,6 +52,9 @@ class NodeMetrics {
   std::atomic<uint64_t> blocks_committed_{0};
   std::array<std::atomic<uint64_t>, kLatencyBucketsSeconds.size()> latency_buckets_{};
   std::atomic<uint64_t> latency_sum_ms_{0};
+  std::atomic<uint64_t> sync_blocks_served_{0};
+  std::atomic<uint64_t> sync_applied_{0};
+  std::atomic<uint64_t> sync_skipped_{0};
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> http_requests_;  // GUARDED_BY(mu_)
   std::map<std::string, uint64_t, std::less<>> peer_bans_;         // GUARDED_BY(mu_)

@@ -143,6 +143,7 @@ Status BlockSync::OnSyncRequest(const PeerEntry& from, const v1::SyncRequest& re
     if (response->blocks_size() > 0 && bytes > kMaxSyncResponseBytes) break;
     *response->add_blocks() = std::move(*block);
   }
+  if (metrics_) metrics_->OnSyncBlocksServed(response->blocks_size());
   network_->SendTo(from.pubkey, message);
   return Status::Ok();
 }
@@ -206,6 +207,7 @@ Status BlockSync::ApplyBatch(const PeerEntry& from, const v1::SyncResponse& resp
   for (const auto& block : response.blocks()) {
     chain::FailPoint("sync-apply");  // crash tests only (chain/failpoint.h)
     auto applied = Apply(block);
+    if (applied.ok() && metrics_) metrics_->OnSyncBlockReceived(*applied);
     if (!applied.ok()) {
       status = Reject(applied.status().reason(),
                       "sync from " + from.name + ": " + applied.status().message());

@@ -25,6 +25,7 @@
 #include "agritrace/v1/peer.pb.h"
 #include "chain/store.h"
 #include "node/block_applier.h"
+#include "node/node_metrics.h"
 #include "node/peer_directory.h"
 
 namespace agritrace::node {
@@ -38,6 +39,7 @@ class BlockSync {
   ~BlockSync();
 
   // Called after each block this sync committed (the consensus driver's OnSyncedCommit).
+  void SetMetrics(NodeMetrics* metrics) { metrics_ = metrics; }
   void SetSyncedListener(std::function<void(uint64_t, const chain::Hash256&)> listener) {
     synced_listener_ = std::move(listener);
   }
@@ -74,6 +76,7 @@ class BlockSync {
   const chain::ChainStore* store_;
   BlockApplier* applier_;
   PeerNetwork* network_;
+  NodeMetrics* metrics_ = nullptr;  // optional, not owned
   std::function<void(uint64_t, const chain::Hash256&)> synced_listener_;
 
   mutable std::mutex mu_;
