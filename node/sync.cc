@@ -171,7 +171,9 @@ Status BlockSync::OnSyncResponse(const PeerEntry& from, const v1::SyncResponse& 
     tip = std::max(tip, response.tip_height());
     if (in_flight_ && in_flight_->peer == from.pubkey) in_flight_.reset();
     // Ask for the range after this batch now, so the peer reads and sends it while we apply.
-    if (has_last && tip > last.height() && !in_flight_) RequestLocked(from.pubkey, last.height() + 1);
+    if (has_last && tip > last.height() && !in_flight_) {
+      RequestLocked(from.pubkey, last.height() + 1);
+    }
     ++applying_;
   }
   const uint64_t before = store_->Tip().height;

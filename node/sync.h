@@ -38,8 +38,9 @@ class BlockSync {
   BlockSync(const chain::ChainStore* store, BlockApplier* applier, PeerNetwork* network);
   ~BlockSync();
 
-  // Called after each block this sync committed (the consensus driver's OnSyncedCommit).
+  // Counts blocks served and received (optional; must outlive the sync).
   void SetMetrics(NodeMetrics* metrics) { metrics_ = metrics; }
+  // Called after each block this sync committed (the consensus driver's OnSyncedCommit).
   void SetSyncedListener(std::function<void(uint64_t, const chain::Hash256&)> listener) {
     synced_listener_ = std::move(listener);
   }

@@ -26,7 +26,8 @@ field() {  # field NODE KEY: from devnet.json
 }
 status() {  # status NODE KEY
   "$BIN/agritrace" --node "$(field "$1" grpc)" --json status 2>/dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null || echo -1
+    python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2" 2>/dev/null ||
+    echo -1
 }
 metric() {  # metric NODE NAME{LABELS}: its value on the node's /metrics, 0 when absent
   python3 - "http://$(field "$1" http)/metrics" "$2" <<'PY'
@@ -51,7 +52,8 @@ for ((i = 0; i < 600; i++)); do
   (($(status observer-1 height) >= target)) && break
   sleep 0.1
 done
-(($(status observer-1 height) == target)) || fail "the observer did not reach height $target in 60 s"
+(($(status observer-1 height) == target)) ||
+  fail "the observer did not reach height $target in 60 s"
 [[ $(status observer-1 tip_hash) == $(status validator-1 tip_hash) ]] ||
   fail "the observer's tip differs from the validator's"
 echo "ok: the observer caught up $RECORDS records to height $target with the same tip hash"
