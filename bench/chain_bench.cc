@@ -8,13 +8,14 @@
 #include <vector>
 
 #include "bench/load_workload.h"
-#include "chain/block.h"
-#include "chain/bundle.h"
-#include "chain/hash.h"
-#include "chain/merkle.h"
-#include "chain/record.h"
-#include "chain/rules.h"
-#include "chain/store.h"
+#include "chain/model/block.h"
+#include "chain/bundle/bundle.h"
+#include "chain/query/bundle_builder.h"
+#include "chain/base/hash.h"
+#include "chain/model/merkle.h"
+#include "chain/model/record.h"
+#include "chain/rules/rules.h"
+#include "chain/store/store.h"
 
 namespace agritrace::bench {
 namespace {

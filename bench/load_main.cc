@@ -20,10 +20,11 @@
 
 #include "bench/load_runner.h"
 #include "bench/load_workload.h"
-#include "chain/genesis.h"
-#include "chain/keystore.h"
-#include "chain/limits.h"
-#include "node/config.h"
+#include "chain/io/genesis_file.h"
+#include "chain/model/genesis.h"
+#include "chain/keystore/keystore.h"
+#include "chain/base/limits.h"
+#include "node/common/config.h"
 
 namespace {
 

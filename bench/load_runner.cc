@@ -7,9 +7,9 @@
 #include <thread>
 #include <unordered_map>
 
-#include "chain/hash.h"
-#include "chain/limits.h"
-#include "chain/record.h"
+#include "chain/base/hash.h"
+#include "chain/base/limits.h"
+#include "chain/model/record.h"
 #include "wallet-cli/node_client.h"
 
 namespace agritrace::bench {

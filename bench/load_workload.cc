@@ -4,8 +4,8 @@
 #include <chrono>
 #include <thread>
 
-#include "chain/gs1.h"
-#include "chain/record.h"
+#include "chain/model/gs1.h"
+#include "chain/model/record.h"
 
 namespace agritrace::bench {
 namespace {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "agritrace/v1/records.pb.h"
-#include "chain/keys.h"
+#include "chain/base/keys.h"
 
 namespace agritrace::bench {
 

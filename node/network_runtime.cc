@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "node/node.h"
-#include "node/peer_limits.h"
-#include "node/tls.h"
+#include "node/common/peer_limits.h"
+#include "node/p2p/tls.h"
 
 namespace agritrace::node {
 
@@ -60,7 +60,7 @@ NetworkRuntime::NetworkRuntime(Node* node, PeerDirectory directory)
   driver_ = std::make_unique<ConsensusDriver>(node, applier_.get(), network_.get(),
                                               TimeoutsFrom(config), node->genesis().block_delay_ms);
   applier_->SetCommitListener([this](const CommittedBlock& block) {
-    node_->AfterCommit(block.record_ids, block.time_ms);
+    node_->AfterCommit(block);
     spdlog::info("committed block {} with {} records hash {}", block.height,
                  block.record_ids.size(), chain::ToHex(block.hash).substr(0, 16));
   });

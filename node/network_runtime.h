@@ -13,11 +13,11 @@
 
 #include <memory>
 
-#include "chain/status.h"
-#include "node/block_applier.h"
-#include "node/consensus_driver.h"
-#include "node/peer_network.h"
-#include "node/sync.h"
+#include "chain/base/status.h"
+#include "node/replication/block_applier.h"
+#include "node/replication/consensus_driver.h"
+#include "node/p2p/peer_network.h"
+#include "node/replication/sync.h"
 
 namespace agritrace::node {
 

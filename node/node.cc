@@ -5,11 +5,12 @@
 #include <algorithm>
 #include <set>
 
-#include "chain/keystore.h"
-#include "chain/file_util.h"
-#include "chain/limits.h"
+#include "chain/keystore/keystore.h"
+#include "chain/io/file_util.h"
+#include "chain/io/genesis_file.h"
+#include "chain/base/limits.h"
 #include "node/network_runtime.h"
-#include "node/peer_limits.h"
+#include "node/common/peer_limits.h"
 
 namespace agritrace::node {
 
@@ -171,13 +172,18 @@ void Node::RememberRejection(const chain::Hash256& id, const Status& status) {
   }
 }
 
+size_t Node::connected_peers() const {
+  return runtime_ ? runtime_->network().connected_peers() : 0;
+}
+
 std::vector<chain::Record> Node::PendingRecords(size_t max_records, size_t max_bytes) const {
   std::lock_guard lock(mu_);
   return mempool_.Front(max_records, max_bytes);
 }
 
-void Node::AfterCommit(const std::vector<chain::Hash256>& record_ids, int64_t block_time_ms) {
-  metrics_.OnBlockCommitted(record_ids.size(), NowMs() - block_time_ms);  // metrics hook
+void Node::AfterCommit(const CommittedBlock& block) {
+  const std::vector<chain::Hash256>& record_ids = block.record_ids;
+  metrics_.OnBlockCommitted(record_ids.size(), block.proposal_to_commit_ms);  // metrics hook
   std::lock_guard lock(mu_);
   for (const auto& [id, status] : mempool_.Rebase(record_ids, NowMs(), store_->Tip().height + 1)) {
     RememberRejection(id, status);

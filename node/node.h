@@ -22,13 +22,14 @@
 #include <thread>
 #include <vector>
 
-#include "chain/genesis.h"
-#include "chain/keys.h"
-#include "chain/store.h"
-#include "node/config.h"
-#include "node/mempool.h"
-#include "node/node_metrics.h"
-#include "node/verified_records.h"
+#include "chain/model/genesis.h"
+#include "chain/base/keys.h"
+#include "chain/store/store.h"
+#include "node/common/config.h"
+#include "node/mempool/mempool.h"
+#include "node/common/node_metrics.h"
+#include "node/mempool/verified_records.h"
+#include "node/replication/consensus_driver.h"
 
 namespace grpc {
 class Service;
@@ -49,11 +50,11 @@ struct RecordOutcome {
   chain::Status status;   // the rejection, when rejected after admission
 };
 
-class Node {
+class Node final : public DriverHost {
  public:
   static chain::Result<std::unique_ptr<Node>> Open(const NodeConfig& config,
                                                    const std::string& password);
-  ~Node();
+  ~Node() override;
 
   // Starts consensus, sync and the peer dialers (serve peer_service() first).
   void Start();
@@ -72,12 +73,14 @@ class Node {
   chain::Result<RecordOutcome> WaitForOutcome(const chain::Hash256& id,
                                               std::chrono::milliseconds timeout);
 
-  const chain::Genesis& genesis() const { return genesis_; }
-  const chain::ChainStore& store() const { return *store_; }
+  const chain::Genesis& genesis() const override { return genesis_; }
+  const chain::ChainStore& store() const override { return *store_; }
   const NodeConfig& config() const { return config_; }
   chain::PubKey node_pubkey() const { return key_.public_key(); }
-  bool is_validator() const { return genesis_.validator_set().Contains(key_.public_key()); }
-  size_t mempool_size() const;
+  bool is_validator() const override { return genesis_.validator_set().Contains(key_.public_key()); }
+  size_t mempool_size() const override;
+  // Peers with an authenticated session now (validators and observers, either direction).
+  size_t connected_peers() const;
   // Counters for /metrics (HTTP gateway); the block committer reports each commit here.
   NodeMetrics& metrics() { return metrics_; }
 
@@ -85,15 +88,15 @@ class Node {
   // The agritrace.v1.Peer service, to register with the gRPC server before it starts.
   grpc::Service* peer_service();
   NetworkRuntime& runtime() { return *runtime_; }
-  const chain::PrivateKey& key() const { return key_; }
-  chain::ChainStore* mutable_store() { return store_.get(); }
+  const chain::PrivateKey& key() const override { return key_; }
+  chain::ChainStore* mutable_store() override { return store_.get(); }
   VerifiedRecords& verified_records() { return verified_; }
   // Up to `max_records` pending records from the front of the mempool (for a proposal).
-  std::vector<chain::Record> PendingRecords(size_t max_records, size_t max_bytes) const;
+  std::vector<chain::Record> PendingRecords(size_t max_records, size_t max_bytes) const override;
   // After a block is committed (by consensus or sync): drops its records from the mempool,
   // re-checks the rest against the new state and wakes the waiting submitters.
   // `record_ids` in block order.
-  void AfterCommit(const std::vector<chain::Hash256>& record_ids, int64_t block_time_ms);
+  void AfterCommit(const CommittedBlock& block);
 
  private:
   Node(NodeConfig config, chain::Genesis genesis, chain::PrivateKey key,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds, and runs every test through ctest.
+# Checks the layer graph (scripts/check-deps), installs dependencies, builds, and runs every
+# test through ctest.
 # Usage: scripts/test.sh [--sanitize]
 #
 # --sanitize builds with AddressSanitizer + UndefinedBehaviorSanitizer (and LeakSanitizer) in
@@ -10,7 +11,9 @@
 # report fails the run, after ctest, with the report printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh "$@"
+scripts/setup.sh "$@"  # installs python3 too, which the checker needs
+# The layer graph (docs/architecture.md): a forbidden include edge fails the run.
+scripts/check-deps
 if [[ "${1:-}" != "--sanitize" ]]; then
   cd build
   exec ctest --output-on-failure -j "$(nproc)"

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "chain/file_util.h"
+#include "chain/io/file_util.h"
 
 namespace agritrace::wallet {
 namespace {

@@ -11,9 +11,9 @@
 #include <optional>
 #include <string>
 
-#include "chain/keys.h"
-#include "chain/keystore.h"
-#include "chain/status.h"
+#include "chain/base/keys.h"
+#include "chain/keystore/keystore.h"
+#include "chain/base/status.h"
 #include "wallet-cli/node_client.h"
 #include "wallet-cli/output.h"
 #include "wallet-cli/participants.h"

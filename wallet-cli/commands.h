@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "agritrace/v1/records.pb.h"
-#include "chain/record.h"
-#include "chain/status.h"
+#include "chain/model/record.h"
+#include "chain/base/status.h"
 #include "wallet-cli/cli_context.h"
 #include "wallet-cli/output.h"
 

@@ -6,11 +6,12 @@
 #include <iostream>
 #include <memory>
 
-#include "chain/bundle.h"
-#include "chain/file_util.h"
-#include "chain/gs1.h"
-#include "chain/record.h"
-#include "chain/record_json.h"
+#include "chain/bundle/bundle.h"
+#include "chain/io/file_util.h"
+#include "chain/io/genesis_file.h"
+#include "chain/model/gs1.h"
+#include "chain/model/record.h"
+#include "chain/export/record_json.h"
 #include "wallet-cli/commands.h"
 #include "wallet-cli/qr_code.h"
 

@@ -6,14 +6,14 @@
 #include <memory>
 #include <sstream>
 
-#include "chain/bytes.h"
-#include "chain/event_json.h"
-#include "chain/file_util.h"
-#include "chain/gs1.h"
-#include "chain/hash.h"
-#include "chain/limits.h"
-#include "chain/quantity.h"
-#include "chain/record_json.h"
+#include "chain/base/bytes.h"
+#include "chain/export/event_json.h"
+#include "chain/io/file_util.h"
+#include "chain/model/gs1.h"
+#include "chain/base/hash.h"
+#include "chain/base/limits.h"
+#include "chain/model/quantity.h"
+#include "chain/export/record_json.h"
 #include "wallet-cli/wallet.h"
 
 namespace agritrace::wallet {

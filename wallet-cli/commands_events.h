@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agritrace/v1/records.pb.h"
-#include "chain/status.h"
+#include "chain/base/status.h"
 #include "wallet-cli/commands.h"
 
 namespace agritrace::wallet {

@@ -4,13 +4,13 @@
 #include <memory>
 #include <set>
 
-#include "chain/bytes.h"
-#include "chain/epcis.h"
-#include "chain/epcis_import.h"
-#include "chain/file_util.h"
-#include "chain/fsma.h"
-#include "chain/gs1.h"
-#include "chain/record_json.h"
+#include "chain/base/bytes.h"
+#include "chain/export/epcis.h"
+#include "chain/export/epcis_import.h"
+#include "chain/io/file_util.h"
+#include "chain/export/fsma.h"
+#include "chain/model/gs1.h"
+#include "chain/export/record_json.h"
 #include "wallet-cli/commands_events.h"
 
 namespace agritrace::wallet {

@@ -3,8 +3,8 @@
 #include <memory>
 #include <optional>
 
-#include "chain/bytes.h"
-#include "chain/file_util.h"
+#include "chain/base/bytes.h"
+#include "chain/io/file_util.h"
 #include "wallet-cli/commands.h"
 
 namespace agritrace::wallet {

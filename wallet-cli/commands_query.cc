@@ -2,11 +2,11 @@
 #include <memory>
 
 #include "agritrace/v1/records.pb.h"
-#include "chain/bytes.h"
-#include "chain/gs1.h"
-#include "chain/hash.h"
-#include "chain/record.h"
-#include "chain/record_json.h"
+#include "chain/base/bytes.h"
+#include "chain/model/gs1.h"
+#include "chain/base/hash.h"
+#include "chain/model/record.h"
+#include "chain/export/record_json.h"
 #include "wallet-cli/commands.h"
 #include "wallet-cli/commands_events.h"
 #include "wallet-cli/wallet.h"

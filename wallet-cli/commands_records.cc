@@ -1,8 +1,8 @@
 // `agritrace submit FILE...`, `record show FILE`, `record get ID`.
 #include <memory>
 
-#include "chain/bytes.h"
-#include "chain/record_json.h"
+#include "chain/base/bytes.h"
+#include "chain/export/record_json.h"
 #include "wallet-cli/commands.h"
 #include "wallet-cli/wallet.h"
 

@@ -1,12 +1,12 @@
 // Signing commands: register, harvest, pack, transform, ship, receive.
 #include <memory>
 
-#include "chain/bytes.h"
-#include "chain/gs1.h"
-#include "chain/keys.h"
-#include "chain/limits.h"
-#include "chain/quantity.h"
-#include "chain/record_json.h"
+#include "chain/base/bytes.h"
+#include "chain/model/gs1.h"
+#include "chain/base/keys.h"
+#include "chain/base/limits.h"
+#include "chain/model/quantity.h"
+#include "chain/export/record_json.h"
 #include "wallet-cli/wallet.h"
 
 #include "wallet-cli/commands.h"

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "agritrace/v1/ledger.pb.h"
-#include "chain/status.h"
+#include "chain/base/status.h"
 
 namespace agritrace::wallet {
 

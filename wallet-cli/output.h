@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chain/status.h"
+#include "chain/base/status.h"
 
 namespace agritrace::wallet {
 

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "agritrace/v1/records.pb.h"
-#include "chain/bytes.h"
-#include "chain/keystore.h"
-#include "chain/status.h"
+#include "chain/base/bytes.h"
+#include "chain/keystore/keystore.h"
+#include "chain/base/status.h"
 
 namespace agritrace::wallet {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "chain/status.h"
+#include "chain/base/status.h"
 
 namespace agritrace::wallet {
 

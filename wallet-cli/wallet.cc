@@ -4,13 +4,13 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "chain/bytes.h"
-#include "chain/event_json.h"
-#include "chain/file_util.h"
-#include "chain/genesis.h"
-#include "chain/gs1.h"
-#include "chain/quantity.h"
-#include "chain/record_json.h"
+#include "chain/base/bytes.h"
+#include "chain/export/event_json.h"
+#include "chain/io/file_util.h"
+#include "chain/model/genesis.h"
+#include "chain/model/gs1.h"
+#include "chain/model/quantity.h"
+#include "chain/export/record_json.h"
 #include "wallet-cli/output.h"
 
 namespace agritrace::wallet {

@@ -15,9 +15,9 @@
 #include <nlohmann/json.hpp>
 
 #include "agritrace/v1/records.pb.h"
-#include "chain/keys.h"
-#include "chain/record.h"
-#include "chain/status.h"
+#include "chain/base/keys.h"
+#include "chain/model/record.h"
+#include "chain/base/status.h"
 
 namespace agritrace::wallet {
 

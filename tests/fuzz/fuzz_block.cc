@@ -3,8 +3,8 @@
 // four-validator genesis, checks every record's signature, and applies the records in order to
 // the genesis state (what a block applier does, signatures aside, so the fuzzer reaches the
 // stateful rules with sequences of records).
-#include "chain/block.h"
-#include "chain/rules.h"
+#include "chain/model/block.h"
+#include "chain/rules/rules.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

@@ -2,7 +2,7 @@
 // starts with '{', else binary protobuf; chain::ParseBundle decides). Verifies it against the
 // fixed genesis, and checks that the JSON form of whatever parsed reads back to the same
 // bundle.
-#include "chain/bundle.h"
+#include "chain/bundle/bundle.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

@@ -1,8 +1,8 @@
 // Fuzz target: a commit certificate on its own (it travels inside blocks and proof bundles).
 // Verified for the block hash it names (or a fixed one) against the four-validator genesis set,
 // a one-validator set and an empty set.
-#include "chain/block.h"
-#include "chain/hash.h"
+#include "chain/model/block.h"
+#include "chain/base/hash.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

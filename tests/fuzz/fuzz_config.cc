@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "node/config.h"
+#include "node/common/config.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

@@ -1,7 +1,7 @@
 // Fuzz target: consensus messages from a peer. The first byte picks the kind (even: vote,
 // odd: proposal); the rest is the serialized message, verified against the four-validator
 // genesis set.
-#include "chain/consensus_messages.h"
+#include "chain/consensus/messages.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

@@ -1,8 +1,8 @@
 // Fuzz target: an EPCIS 2.0 JSON document to import (`agritrace import epcis`), e.g. from a
 // partner's system. Whatever it holds, the import yields either records or one MALFORMED
 // status, and every record it yields names exactly one event.
-#include "chain/epcis_import.h"
-#include "chain/record.h"
+#include "chain/export/epcis_import.h"
+#include "chain/model/record.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <cstdio>
 
-#include "chain/bytes.h"
-#include "chain/hash.h"
+#include "chain/base/bytes.h"
+#include "chain/base/hash.h"
 
 namespace agritrace::fuzz {
 namespace {

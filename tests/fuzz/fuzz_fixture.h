@@ -17,9 +17,9 @@
 #include <string>
 #include <string_view>
 
-#include "chain/genesis.h"
-#include "chain/keys.h"
-#include "chain/state.h"
+#include "chain/model/genesis.h"
+#include "chain/base/keys.h"
+#include "chain/model/state.h"
 
 // An invariant the target checks beyond "does not crash": aborts, so libFuzzer keeps the input
 // and the replay test fails.

@@ -1,6 +1,6 @@
 // Fuzz target: a genesis file (JSON), as an operator receives it from the network's founders.
 // Whatever parses must render (GenesisToJson) to text that parses to the same network.
-#include "chain/genesis.h"
+#include "chain/model/genesis.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

@@ -1,7 +1,7 @@
 // Fuzz target: GS1 keys as people type, scan and link them: lot keys "01/{gtin}/10/{lot}" with
 // or without a Digital Link host prefix, GTINs, lot codes, GLNs. A parsed lot key must format
 // and parse back to itself.
-#include "chain/gs1.h"
+#include "chain/model/gs1.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

@@ -11,9 +11,9 @@
 
 #include <regex>
 
-#include "chain/gs1.h"
-#include "node/http_pages.h"
-#include "node/web_assets.h"
+#include "chain/model/gs1.h"
+#include "node/http/http_pages.h"
+#include "node/http/web_assets.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

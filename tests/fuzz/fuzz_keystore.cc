@@ -4,7 +4,7 @@
 // derive are only parsed, so the fuzzer spends its time on parsing rather than on scrypt.
 #include <nlohmann/json.hpp>
 
-#include "chain/keystore.h"
+#include "chain/keystore/keystore.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

@@ -4,12 +4,12 @@
 // verification, block decoding and certificates (commit announces and sync responses).
 // What needs a running node (mempool, sync bookkeeping) is left to the integration tests.
 #include "agritrace/v1/peer.pb.h"
-#include "chain/block.h"
-#include "chain/consensus_messages.h"
-#include "chain/hash.h"
-#include "chain/rules.h"
-#include "node/peer_handshake.h"
-#include "node/peer_limits.h"
+#include "chain/model/block.h"
+#include "chain/consensus/messages.h"
+#include "chain/base/hash.h"
+#include "chain/rules/rules.h"
+#include "node/p2p/peer_handshake.h"
+#include "node/common/peer_limits.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

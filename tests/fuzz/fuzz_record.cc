@@ -4,9 +4,9 @@
 // must hold up on any decoded record), and renders it as JSON.
 #include <limits>
 
-#include "chain/record.h"
-#include "chain/record_json.h"
-#include "chain/rules.h"
+#include "chain/model/record.h"
+#include "chain/export/record_json.h"
+#include "chain/rules/rules.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

@@ -6,8 +6,8 @@
 //   3: an ISO 8601 time          -> ParseIsoTime, which must round-trip through FormatIsoTime
 //   4: a quantity ("1000kg")     -> ParseQuantity, which must round-trip through FormatQuantity
 // Every JSON produced must also serialize (dump) without throwing.
-#include "chain/quantity.h"
-#include "chain/record_json.h"
+#include "chain/model/quantity.h"
+#include "chain/export/record_json.h"
 #include "tests/fuzz/fuzz_fixture.h"
 
 using namespace agritrace;

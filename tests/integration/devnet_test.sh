@@ -70,9 +70,10 @@ same_tip() {  # wait until every node named has the height of the first
 }
 
 "$DEVNET" up "$NET" --validators 4 --observers 1 >/dev/null
-while read -r name grpc; do ADDR[$name]=$grpc; done < <(python3 -c '
+declare -A HTTP
+while read -r name grpc http; do ADDR[$name]=$grpc; HTTP[$name]=$http; done < <(python3 -c '
 import json, sys
-for n in json.load(open(sys.argv[1]))["nodes"]: print(n["name"], n["grpc"])' "$NET/devnet.json")
+for n in json.load(open(sys.argv[1]))["nodes"]: print(n["name"], n["grpc"], n["http"])' "$NET/devnet.json")
 python3 - "$NET/devnet.json" <<'PY' || fail "devnet.json lacks a field"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -98,6 +99,15 @@ for node in $ALL; do
   done
 done
 agree $ALL
+
+# --- /metrics counts connected peers: a validator has the 3 other validators and the observer.
+for ((i = 0; i < 300; i++)); do
+  peers=$(curl -sf "http://${HTTP[validator-1]}/metrics" | sed -n 's/^agritrace_peers //p')
+  [[ $peers == 4 ]] && break
+  sleep 0.1
+done
+[[ $peers == 4 ]] || fail "validator-1 reports agritrace_peers '$peers', want 4"
+echo "ok: agritrace_peers 4"
 
 # --- kill -9 one validator: the others keep committing; restarted, it catches up and agrees.
 "$DEVNET" kill "$NET" validator-4

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <string>
 
-#include "chain/hash.h"
+#include "chain/base/hash.h"
 #include "tests/sim/simulator.h"
 
 namespace {

@@ -2,7 +2,7 @@
 // chain/consensus.h), the network, Byzantine behaviour, and the agreement/validity checks.
 #include <algorithm>
 
-#include "chain/consensus_messages.h"
+#include "chain/consensus/messages.h"
 #include "tests/sim/sim_world.h"
 
 namespace agritrace::sim {

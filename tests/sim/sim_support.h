@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "chain/block.h"
-#include "chain/consensus.h"
-#include "chain/hash.h"
-#include "chain/keys.h"
+#include "chain/model/block.h"
+#include "chain/consensus/engine.h"
+#include "chain/base/hash.h"
+#include "chain/base/keys.h"
 
 namespace agritrace::sim {
 

@@ -9,9 +9,9 @@
 #include <variant>
 #include <vector>
 
-#include "chain/consensus.h"
-#include "chain/hash.h"
-#include "node/token_bucket.h"
+#include "chain/consensus/engine.h"
+#include "chain/base/hash.h"
+#include "node/common/token_bucket.h"
 #include "tests/sim/sim_support.h"
 #include "tests/sim/simulator.h"
 

@@ -35,13 +35,14 @@
 #include <thread>
 
 #include "agritrace/v1/peer.pb.h"
-#include "chain/block.h"
-#include "chain/consensus_messages.h"
-#include "chain/file_util.h"
-#include "chain/genesis.h"
-#include "chain/keystore.h"
-#include "node/peer_handshake.h"
-#include "node/peer_limits.h"
+#include "chain/model/block.h"
+#include "chain/consensus/messages.h"
+#include "chain/io/file_util.h"
+#include "chain/io/genesis_file.h"
+#include "chain/model/genesis.h"
+#include "chain/keystore/keystore.h"
+#include "node/p2p/peer_handshake.h"
+#include "node/common/peer_limits.h"
 
 namespace {
 

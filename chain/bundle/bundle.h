@@ -1,0 +1,60 @@
+// Proof bundles: a lot's journey with the proofs that let anyone holding the genesis file check
+// it without trusting the node that served it (SPEC section 7).
+//
+// chain/query/bundle_builder.h gathers a bundle from a node's store.
+// VerifyProofBundle checks all of it against the genesis alone and names every failure.
+// BundleToJson/BundleFromJson are the JSON form (bytes as lower-case hex).
+//
+// Pure functions; safe from any thread.
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "agritrace/v1/bundle.pb.h"
+#include "chain/model/genesis.h"
+#include "chain/base/status.h"
+
+namespace agritrace::chain {
+
+inline constexpr uint32_t kBundleVersion = 1;
+// Bounds on what one bundle may hold, so a deep or wide lineage cannot make a node build (or
+// a phone verify) an unbounded document. A retail lot typically has a handful of ancestors
+// and a few dozen records.
+inline constexpr size_t kMaxBundleLots = 512;
+inline constexpr size_t kMaxBundleRecords = 10'000;
+inline constexpr size_t kMaxBundleBlocks = kMaxBundleRecords;
+inline constexpr size_t kMaxBundleParticipants = 1'000;
+// Largest bundle (either form) a verifier reads.
+inline constexpr size_t kMaxBundleBytes = 64 * 1024 * 1024;
+static_assert(kMaxBundleBlocks <= kMaxBundleRecords, "every block in a bundle holds a record");
+
+// The outcome for one record of a bundle.
+struct RecordVerdict {
+  std::string label;      // "record 3 (ship of 01/.../10/B1, block 4 #0)"
+  bool verified = false;  // signature, proof and its block's certificate all hold
+  std::vector<std::string> problems;
+};
+
+struct BundleVerdict {
+  std::vector<RecordVerdict> records;  // parallel to bundle.records
+  std::vector<std::string> failures;   // every failure, each naming its subject
+  bool ok() const { return failures.empty(); }
+};
+
+// Checks every block (header chain id, certificate by the genesis validator set), every record
+// (signature, Merkle proof against its block's records root with leaf_count equal to the
+// header's record_count, chain order), and the custody story (a receive follows a ship to
+// that receiver, a shipper or transformer holds the lot, every ancestor traces back to its
+// harvest). Never stops at the first failure.
+BundleVerdict VerifyProofBundle(const v1::ProofBundle& bundle, const Genesis& genesis);
+
+nlohmann::json BundleToJson(const v1::ProofBundle& bundle);
+// MALFORMED naming the field on a bad shape or bad hex.
+Result<v1::ProofBundle> BundleFromJson(const nlohmann::json& json);
+// Either form: JSON when the text starts with '{' (after whitespace), else binary protobuf.
+Result<v1::ProofBundle> ParseBundle(const std::string& bytes);
+
+}  // namespace agritrace::chain

@@ -1,0 +1,323 @@
+// Verifying a proof bundle against the genesis file alone.
+//
+// Order of checks: the bundle's identity (chain id, genesis hash), every block (header shape,
+// chain id, certificate), every record (decoding, chain order, signature, Merkle proof), then
+// the story the verified records tell (custody and lineage). Every failure is collected with
+// the subject it concerns, so a tampered bundle is reported precisely.
+#include <map>
+#include <optional>
+#include <set>
+
+#include "chain/model/block.h"
+#include "chain/bundle/bundle.h"
+#include "chain/model/gs1.h"
+#include "chain/model/merkle.h"
+#include "chain/model/record.h"
+
+namespace agritrace::chain {
+namespace {
+
+struct VerifiedBlock {
+  v1::BlockHeader header;
+  bool verified = false;
+};
+
+// Where a lot stands in the story told so far.
+struct LotTrack {
+  PubKey custodian{};
+  bool in_transit = false;
+  std::string receiver;              // key bytes while in transit
+  std::vector<std::string> parents;  // inputs of the transform that made it
+};
+
+std::string PrimaryLot(const v1::RecordBody& body) {
+  switch (body.event_case()) {
+    case v1::RecordBody::kHarvest:
+      return FormatLotKey(body.harvest().lot());
+    case v1::RecordBody::kShip:
+      return FormatLotKey(body.ship().lot());
+    case v1::RecordBody::kReceive:
+      return FormatLotKey(body.receive().lot());
+    case v1::RecordBody::kTransform:
+      if (body.transform().outputs_size() > 0) {
+        return FormatLotKey(body.transform().outputs(0).lot());
+      }
+      return "";
+    default:
+      return "";
+  }
+}
+
+class Verifier {
+ public:
+  Verifier(const v1::ProofBundle& bundle, const Genesis& genesis)
+      : bundle_(bundle), genesis_(genesis), set_(genesis.validator_set()) {}
+
+  BundleVerdict Run() {
+    verdict_.records.resize(bundle_.records_size());
+    CheckIdentity();
+    CheckBlocks();
+    CheckRecords();
+    CheckCustody();
+    CheckLineage();
+    CheckParticipants();
+    for (RecordVerdict& record : verdict_.records) record.verified = record.problems.empty();
+    return std::move(verdict_);
+  }
+
+ private:
+  void Fail(std::string what) { verdict_.failures.push_back(std::move(what)); }
+  void FailRecord(size_t i, const std::string& problem) {
+    verdict_.records[i].problems.push_back(problem);
+    Fail(verdict_.records[i].label + ": " + problem);
+  }
+
+  void CheckIdentity() {
+    if (bundle_.chain_id() != genesis_.chain_id) {
+      Fail("the bundle is for chain \"" + bundle_.chain_id() + "\", the genesis file for \"" +
+           genesis_.chain_id + "\"");
+    }
+    if (bundle_.genesis_hash() != AsBytes(genesis_.hash)) {
+      Fail("the bundle names genesis " + ToHex(bundle_.genesis_hash()) +
+           ", not this genesis file (" + ToHex(genesis_.hash) + ")");
+    }
+  }
+
+  void CheckBlocks() {
+    uint64_t last_height = 0;
+    for (int i = 0; i < bundle_.blocks_size(); ++i) {
+      const v1::BundleBlock& block = bundle_.blocks(i);
+      std::string label = "block #" + std::to_string(i);
+      VerifiedBlock vb;
+      if (!vb.header.ParseFromString(block.header()) || vb.header.height() == 0) {
+        Fail(label + ": the header is not a valid block header");
+        continue;
+      }
+      const uint64_t height = vb.header.height();
+      label = "block " + std::to_string(height);
+      if (height <= last_height) {
+        Fail(label + ": blocks are not in ascending height order");
+        continue;
+      }
+      last_height = height;
+      if (vb.header.chain_id() != genesis_.chain_id) {
+        Fail(label + ": the header is for chain \"" + vb.header.chain_id() + "\"");
+      } else if (vb.header.records_root().size() != 32) {
+        Fail(label + ": the header's records root is not 32 bytes");
+      } else {
+        Status cert = VerifyCertificate(block.certificate(), genesis_.chain_id, height,
+                                        BlockHash(block.header()), set_);
+        if (cert.ok()) {
+          vb.verified = true;
+        } else {
+          Fail(label + ": certificate: " + cert.ToString());
+        }
+      }
+      blocks_.emplace(height, std::move(vb));
+    }
+  }
+
+  void CheckRecords() {
+    std::pair<uint64_t, uint32_t> last{0, 0};
+    for (int i = 0; i < bundle_.records_size(); ++i) {
+      const v1::BundleRecord& br = bundle_.records(i);
+      RecordVerdict& rv = verdict_.records[i];
+      rv.label = "record " + std::to_string(i);
+      Result<Record> record = DecodeRecord(br.envelope());
+      if (!record.ok()) {
+        decoded_.push_back(std::nullopt);
+        FailRecord(i, record.status().ToString());
+        continue;
+      }
+      std::string lot = PrimaryLot(record->body);
+      rv.label += " (" + std::string(EventName(record->body)) + (lot.empty() ? "" : " of " + lot) +
+                  ", block " + std::to_string(br.height()) + " #" + std::to_string(br.index()) +
+                  ")";
+      std::pair<uint64_t, uint32_t> place{br.height(), br.index()};
+      if (i > 0 && place <= last) FailRecord(i, "records are not in chain order");
+      last = place;
+      if (record->body.chain_id() != genesis_.chain_id) {
+        FailRecord(i, "signed for chain \"" + record->body.chain_id() + "\"");
+      }
+      Status sig = VerifyRecordSignature(*record);
+      if (!sig.ok()) FailRecord(i, "signature: " + sig.ToString());
+      CheckProof(i, br, record->id);
+      decoded_.push_back(std::move(record).value());
+    }
+  }
+
+  void CheckProof(size_t i, const v1::BundleRecord& br, const Hash256& id) {
+    auto block = blocks_.find(br.height());
+    if (block == blocks_.end()) {
+      FailRecord(i, "block " + std::to_string(br.height()) + " is not in the bundle");
+      return;
+    }
+    if (!block->second.verified) {
+      FailRecord(i, "its block " + std::to_string(br.height()) + " is not certified");
+    }
+    const v1::BlockHeader& header = block->second.header;
+    if (br.leaf_count() != header.record_count()) {
+      FailRecord(i, "Merkle proof: it claims " + std::to_string(br.leaf_count()) +
+                        " leaves but block " + std::to_string(br.height()) + " holds " +
+                        std::to_string(header.record_count()) + " records");
+      return;
+    }
+    MerkleProof proof;
+    proof.index = br.index();
+    proof.leaf_count = br.leaf_count();
+    for (const std::string& sibling : br.proof()) {
+      auto hash = ArrayFromBytes<32>(sibling);
+      if (!hash) return FailRecord(i, "Merkle proof: a sibling hash is not 32 bytes");
+      proof.path.push_back(*hash);
+    }
+    auto root = ArrayFromBytes<32>(header.records_root());
+    if (!root || !VerifyMerkleProof(id, proof, *root)) {
+      FailRecord(i, "Merkle proof: the record is not included in block " +
+                        std::to_string(br.height()) + " at index " + std::to_string(br.index()));
+    }
+  }
+
+  // --- The story
+
+  LotTrack* Held(size_t i, const std::string& lot, const Record& r, const char* action) {
+    auto it = lots_.find(lot);
+    if (it == lots_.end()) {
+      FailRecord(i,
+                 std::string(action) + " lot " + lot + ", which no record in the bundle created");
+      return nullptr;
+    }
+    if (it->second.in_transit) {
+      FailRecord(i, std::string(action) + " lot " + lot + " while it is in transit");
+      return nullptr;
+    }
+    if (!SameParty(AsBytes(it->second.custodian), AsBytes(r.signer))) {
+      FailRecord(i, "the signer " + ToHex(r.signer).substr(0, 16) + " " + action + " lot " + lot +
+                        " without holding it");
+      return nullptr;
+    }
+    return &it->second;
+  }
+
+  void Create(size_t i, const std::string& lot, const Record& r, std::vector<std::string> parents) {
+    if (lots_.count(lot)) return FailRecord(i, "creates lot " + lot + " a second time");
+    lots_[lot] = LotTrack{r.signer, false, "", std::move(parents)};
+  }
+
+  void ApplyTransform(size_t i, const Record& r) {
+    std::vector<std::string> inputs;
+    for (const v1::LotAmount& input : r.body.transform().inputs()) {
+      const std::string lot = FormatLotKey(input.lot());
+      inputs.push_back(lot);
+      // Inputs outside this lot's lineage (a sibling product's) have no history here.
+      if (lots_.count(lot)) Held(i, lot, r, "transforms");
+    }
+    for (const v1::LotOutput& output : r.body.transform().outputs()) {
+      Create(i, FormatLotKey(output.lot()), r, inputs);
+    }
+  }
+
+  void ApplyReceive(size_t i, const Record& r) {
+    const std::string lot = FormatLotKey(r.body.receive().lot());
+    auto it = lots_.find(lot);
+    if (it == lots_.end() || !it->second.in_transit) {
+      return FailRecord(i, "receives lot " + lot + " that no earlier record shipped");
+    }
+    if (!SameParty(it->second.receiver, AsBytes(r.signer))) {
+      return FailRecord(i, "receives lot " + lot + " that was shipped to someone else");
+    }
+    it->second = LotTrack{r.signer, false, "", it->second.parents};
+  }
+
+  void CheckCustody() {
+    for (size_t i = 0; i < decoded_.size(); ++i) {
+      if (!decoded_[i]) continue;
+      const Record& r = *decoded_[i];
+      switch (r.body.event_case()) {
+        case v1::RecordBody::kHarvest:
+          Create(i, FormatLotKey(r.body.harvest().lot()), r, {});
+          break;
+        case v1::RecordBody::kTransform:
+          ApplyTransform(i, r);
+          break;
+        case v1::RecordBody::kShip:
+          if (LotTrack* lot = Held(i, FormatLotKey(r.body.ship().lot()), r, "ships")) {
+            lot->in_transit = true;
+            lot->receiver = r.body.ship().receiver();
+          }
+          break;
+        case v1::RecordBody::kReceive:
+          ApplyReceive(i, r);
+          break;
+        case v1::RecordBody::kRotateKey:
+          // Certified like every record here, so the chain's rules (an admin signed it, the
+          // new key was fresh) held; from now on the new key acts for the old one.
+          successors_[r.body.rotate_key().old_pubkey()] = r.body.rotate_key().new_pubkey();
+          break;
+        default:
+          break;  // events that move no custody (or that this version does not know)
+      }
+    }
+  }
+
+  // True when `acting` is `stored` or a key that replaced it through the bundle's rotations.
+  bool SameParty(const std::string& stored, const std::string& acting) const {
+    std::string key = stored;
+    for (size_t hop = 0; hop <= successors_.size(); ++hop) {  // a cycle cannot spin
+      if (key == acting) return true;
+      auto next = successors_.find(key);
+      if (next == successors_.end()) return false;
+      key = next->second;
+    }
+    return false;
+  }
+
+  // The lot and every ancestor must be created by a record in the bundle, back to harvests.
+  void CheckLineage() {
+    std::set<std::string> seen;
+    std::vector<std::string> todo = {bundle_.lot()};
+    while (!todo.empty()) {
+      std::string lot = std::move(todo.back());
+      todo.pop_back();
+      if (!seen.insert(lot).second) continue;
+      auto it = lots_.find(lot);
+      if (it == lots_.end()) {
+        Fail("lot " + lot +
+             (lot == bundle_.lot() ? "" : " (an ancestor of " + bundle_.lot() + ")") +
+             ": no record in the bundle shows how it was made");
+        continue;
+      }
+      for (const std::string& parent : it->second.parents) todo.push_back(parent);
+    }
+  }
+
+  // Names are for display, but the genesis file vouches for the participants it lists.
+  void CheckParticipants() {
+    for (const v1::Participant& p : bundle_.participants()) {
+      for (const v1::Participant& g : genesis_.participants) {
+        if (g.pubkey() != p.pubkey()) continue;
+        if (g.name() != p.name() || g.organization() != p.organization()) {
+          Fail("participant " + ToHex(p.pubkey()).substr(0, 16) + ": the bundle calls it \"" +
+               p.name() + "\" (" + p.organization() + "), the genesis file \"" + g.name() + "\" (" +
+               g.organization() + ")");
+        }
+      }
+    }
+  }
+
+  const v1::ProofBundle& bundle_;
+  const Genesis& genesis_;
+  const ValidatorSet set_;
+  BundleVerdict verdict_;
+  std::map<uint64_t, VerifiedBlock> blocks_;
+  std::vector<std::optional<Record>> decoded_;  // parallel to bundle_.records
+  std::map<std::string, LotTrack> lots_;
+  std::map<std::string, std::string> successors_;  // old key -> new key (RotateKey records)
+};
+
+}  // namespace
+
+BundleVerdict VerifyProofBundle(const v1::ProofBundle& bundle, const Genesis& genesis) {
+  return Verifier(bundle, genesis).Run();
+}
+
+}  // namespace agritrace::chain

@@ -1,0 +1,115 @@
+// Internal state of ConsensusEngine, shared by consensus.cc (inputs, persistence) and
+// consensus_rules.cc (the rules of Algorithm 1). Not part of the public API.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <variant>
+#include <vector>
+
+#include "chain/consensus/engine.h"
+#include "chain/consensus/votes.h"
+
+namespace agritrace::chain {
+
+// A proposal accepted for the current height, with its block hash.
+struct ProposalEntry {
+  v1::Proposal proposal;
+  Hash256 hash{};
+};
+
+// A proposer that equivocates may send several blocks for one round; keep a few so that the
+// block a quorum prevoted for is known, and bound the memory it can make us spend.
+inline constexpr size_t kMaxProposalsPerRound = 4;
+// Our votes of earlier rounds kept in the safety state: enough to help validators a few
+// rounds behind, small enough to write at every signature.
+inline constexpr size_t kMaxPersistedEarlierVotes = 16;
+
+struct ConsensusEngine::State {
+  ConsensusConfig config;
+  std::optional<PrivateKey> key;  // set only when this node is a validator
+  Application* app = nullptr;
+  SafetyStore* store = nullptr;
+
+  uint64_t height = 1;
+  uint32_t round = 0;
+  ConsensusStep step = ConsensusStep::kNewHeight;
+  int32_t locked_round = -1;
+  std::optional<v1::Block> locked_block;
+  Hash256 locked_hash{};
+  int32_t valid_round = -1;
+  std::optional<v1::Block> valid_block;
+  Hash256 valid_hash{};
+
+  // Messages of the current height.
+  std::map<uint32_t, std::vector<ProposalEntry>> proposals;  // by round
+  std::map<Hash256, v1::Block> blocks;                       // proposed blocks by hash
+  std::map<Hash256, bool> validity;                          // Application verdicts
+  HeightVotes votes;
+  // Rounds in which a once-only rule already fired (Algorithm 1 "for the first time").
+  std::set<uint32_t> prevote_timeout_rounds;
+  std::set<uint32_t> precommit_timeout_rounds;
+  std::set<uint32_t> polka_rounds;
+
+  // Our signed messages of `round` (what the safety state holds).
+  std::optional<v1::Proposal> my_proposal;
+  std::optional<v1::Vote> my_prevote;
+  std::optional<v1::Vote> my_precommit;
+  // valid_pol and earlier_votes from the safety state, counted at Start.
+  std::vector<v1::Vote> restored_votes;
+
+  // Messages for later heights (only the next one is kept), and who sent any.
+  std::vector<std::variant<v1::Proposal, v1::Vote>> future;
+  std::set<PubKey> future_senders;
+  uint64_t max_future_height = 0;
+  uint64_t sync_requested = 0;  // highest SyncNeeded emitted
+
+  std::vector<Misbehaviour> evidence;
+  // When we last resent our votes of an earlier round to validators still in it.
+  std::map<uint32_t, int64_t> helped_round_ms;
+
+  // The call in progress.
+  ConsensusOutput* out = nullptr;
+  int64_t now_ms = 0;
+
+  // --- consensus.cc
+  size_t Quorum() const { return config.validators.Quorum(); }
+  size_t SkipThreshold() const;  // f + 1
+  bool IsProposer(uint32_t r) const;
+  void Emit(ConsensusAction action) { out->actions.push_back(std::move(action)); }
+  void Schedule(uint32_t r, ConsensusStep kind, int64_t delay_ms);
+  bool Persist();
+  void Restore(const v1::ConsensusSafetyState& saved);
+  void ResetHeight(uint64_t new_height);
+  void RequestSync(uint64_t target);
+  void AcceptVote(const v1::Vote& vote);
+  void AcceptProposal(const v1::Proposal& proposal);
+  void IngestFuture();
+  void HelpLaggingRound(uint32_t lagging_round);
+  // The prevotes for valid_block in valid_round that we hold (its proof of lock).
+  std::vector<v1::Vote> ValidPol() const;
+  // A verified proposal or vote of any height: buffer, hint or process it.
+  template <typename Message>
+  void Route(const Message& message, const std::string& sender);
+
+  // --- consensus_rules.cc
+  void StartRound(uint32_t r);
+  void EnterNewHeight();
+  void Run();
+  void Propose();
+  void EmitProposalWithPol();
+  void SignVote(v1::VoteType type, const VoteValue& value);
+  void Rebroadcast();
+  bool IsValid(const Hash256& hash);
+  bool TryDecide();
+  bool TrySkipRound();
+  bool TryPrevoteOnProposal();
+  bool TryPrevoteTimeout();
+  bool TryLockOnPolka();
+  bool TryPrecommitNil();
+  bool TryPrecommitTimeout();
+  void Commit(const Hash256& hash, uint32_t commit_round);
+};
+
+}  // namespace agritrace::chain

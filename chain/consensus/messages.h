@@ -1,0 +1,65 @@
+// Signing and verifying consensus messages (proposals and votes), and proposer rotation.
+//
+// Proposal signatures: BIP-340 over TaggedHash("agritrace/proposal/v1", ProposalSignBytes),
+// a fixed binary layout (never protobuf):
+//   u8 len(chain_id) || chain_id || be64 height || be32 round || be32 pol_round
+//   || 32-byte block hash
+// where pol_round is the two's-complement 32-bit value (-1, "no proof of lock", is
+// 0xFFFFFFFF) and the block hash is chain::BlockHash(proposal.block.header).
+//
+// Vote signatures: chain::VoteSigningHash (chain/block.h, tag "agritrace/vote/v1"); a nil vote
+// (empty block_hash) signs an all-zero hash. A precommit for a block is therefore exactly a
+// CommitSig of that block's CommitCertificate.
+//
+// Thread-safety: pure functions, safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "agritrace/v1/consensus.pb.h"
+#include "chain/model/block.h"
+#include "chain/base/keys.h"
+#include "chain/base/status.h"
+
+namespace agritrace::chain {
+
+inline constexpr std::string_view kProposalTag = "agritrace/proposal/v1";
+// An all-zero hash is what a nil vote signs; no block header hashes to it in practice.
+inline constexpr Hash256 kNilBlockHash{};
+// Rounds beyond this are rejected as malformed: with timeouts growing per round no honest
+// validator gets near it, and it bounds arithmetic on rounds.
+inline constexpr uint32_t kMaxConsensusRound = 1'000'000;
+
+// The proposer of (height, round): validators[(height + round) % n] in genesis order.
+PubKey ProposerFor(const ValidatorSet& set, uint64_t height, uint32_t round);
+
+std::string ProposalSignBytes(const std::string& chain_id, uint64_t height, uint32_t round,
+                              int32_t pol_round, const Hash256& block_hash);
+Hash256 ProposalSigningHash(const std::string& chain_id, uint64_t height, uint32_t round,
+                            int32_t pol_round, const Hash256& block_hash);
+
+// A signed proposal of `block` (its certificate field is cleared).
+v1::Proposal SignProposal(const PrivateKey& key, const std::string& chain_id, uint64_t height,
+                          uint32_t round, int32_t pol_round, const v1::Block& block);
+// A signed vote; nullopt block_hash is a nil vote.
+v1::Vote SignVote(const PrivateKey& key, const std::string& chain_id, uint64_t height,
+                  uint32_t round, v1::VoteType type, const std::optional<Hash256>& block_hash);
+
+// The block hash a vote is for; nullopt for nil. Requires a vote that passed VerifyVote.
+std::optional<Hash256> VoteBlockHash(const v1::Vote& vote);
+
+// Checks shape, membership and signature of a vote: MALFORMED (sizes, type, round),
+// NOT_AUTHORIZED (not a validator), BAD_SIGNATURE.
+Status VerifyVote(const v1::Vote& vote, const std::string& chain_id, const ValidatorSet& set);
+
+// Checks a proposal: shape (MALFORMED), the block header decodes for this chain at this height
+// (MALFORMED / WRONG_CHAIN), the signer is the proposer of (height, round) (NOT_AUTHORIZED),
+// pol_round is -1 or below round (MALFORMED), the signature (BAD_SIGNATURE), and a fresh block
+// (pol_round -1) names its signer as header proposer (NOT_AUTHORIZED). Does not judge the
+// records: that is Application::ValidateBlock.
+Status VerifyProposal(const v1::Proposal& proposal, const std::string& chain_id,
+                      const ValidatorSet& set);
+
+}  // namespace agritrace::chain

@@ -1,0 +1,231 @@
+#include "chain/export/fsma.h"
+
+#include <map>
+
+#include "chain/base/bytes.h"
+#include "chain/model/gs1.h"
+#include "chain/export/record_json.h"
+
+namespace agritrace::chain {
+namespace {
+
+enum Column {
+  kTlc,
+  kTlcSource,
+  kProduct,
+  kCommodity,
+  kVariety,
+  kQuantity,
+  kUnit,
+  kCte,
+  kDate,
+  kTime,
+  kLocation,
+  kLocationGln,
+  kShipFrom,
+  kShipTo,
+  kPreviousSource,
+  kInputTlcs,
+  kDocType,
+  kDocNumber,
+  kColumnCount,
+};
+
+using Row = std::vector<std::string>;
+
+std::string Escape(const std::string& cell) {
+  if (cell.find_first_of(",\"\n\r") == std::string::npos) return cell;
+  std::string out = "\"";
+  for (char c : cell) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+// "Name, Organisation (GLN ...)" for a party; the key's start when unknown.
+std::string PlaceOf(const ExportData& data, const std::string& pubkey) {
+  const v1::Participant* party = data.Party(pubkey);
+  if (!party) return "key " + ToHex(pubkey).substr(0, 16);
+  std::string out = party->organization().empty() ? party->name() : party->organization();
+  if (!party->location().name().empty()) out += ", " + party->location().name();
+  return out;
+}
+
+std::string GlnOf(const ExportData& data, const std::string& pubkey) {
+  const v1::Participant* party = data.Party(pubkey);
+  return party ? party->location().gln() : "";
+}
+
+// Whole-number quantities print without decimals: "1000", "2.5".
+std::string Amount(const v1::Quantity& q) {
+  std::string text = std::to_string(q.milli() / 1000);
+  if (int64_t frac = q.milli() % 1000; frac != 0) {
+    std::string digits = std::to_string(1000 + (frac < 0 ? -frac : frac)).substr(1);
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    text += "." + digits;
+  }
+  return text;
+}
+
+struct RowContext {
+  const ExportData& data;
+  const ExportRecord& rec;
+};
+
+Row BaseRow(const RowContext& rc, const v1::LotKey& key, const std::string& cte, int64_t time_ms) {
+  Row row(kColumnCount);
+  const std::string lot_key = FormatLotKey(key);
+  const v1::LotState* lot = rc.data.Lot(lot_key);
+  row[kTlc] = TraceabilityLotCode(key);
+  if (lot) {
+    row[kTlcSource] = PlaceOf(rc.data, lot->owner());
+    row[kCommodity] = lot->commodity();
+    row[kVariety] = lot->variety();
+    row[kProduct] = lot->commodity() + (lot->variety().empty() ? "" : " " + lot->variety()) +
+                    " (GTIN " + key.gtin() + ")";
+    row[kQuantity] = Amount(lot->quantity());
+    row[kUnit] = lot->quantity().unit();
+  }
+  row[kCte] = cte;
+  std::string iso = FormatIsoTime(time_ms);
+  row[kDate] = iso.substr(0, 10);
+  row[kTime] = iso.size() > 11 ? iso.substr(11) : "";
+  const std::string signer = AsBytes(rc.rec.record.signer);
+  row[kLocation] = PlaceOf(rc.data, signer);
+  row[kLocationGln] = GlnOf(rc.data, signer);
+  row[kDocType] = "AgriTrace record";
+  row[kDocNumber] = ToHex(rc.rec.record.id);
+  return row;
+}
+
+void HarvestRows(const RowContext& rc, std::vector<Row>& rows) {
+  const v1::Harvest& h = rc.rec.record.body.harvest();
+  Row row = BaseRow(rc, h.lot(), "Harvesting", h.harvest_time_ms());
+  row[kQuantity] = Amount(h.quantity());
+  row[kUnit] = h.quantity().unit();
+  row[kLocation] = h.field() + (h.location().name().empty() ? "" : ", " + h.location().name());
+  row[kLocationGln] = h.location().gln();
+  rows.push_back(std::move(row));
+}
+
+void TransformRows(const RowContext& rc, std::vector<Row>& rows) {
+  const v1::Transform& t = rc.rec.record.body.transform();
+  bool from_harvest = false;
+  std::string inputs;
+  for (const v1::LotAmount& in : t.inputs()) {
+    const v1::LotState* lot = rc.data.Lot(FormatLotKey(in.lot()));
+    from_harvest = from_harvest || (lot && lot->parents().empty());
+    if (!inputs.empty()) inputs += "; ";
+    inputs += TraceabilityLotCode(in.lot());
+    inputs += ' ';
+    inputs += Amount(in.quantity());
+    inputs += ' ';
+    inputs += in.quantity().unit();
+  }
+  const bool initial = t.kind() == v1::TRANSFORM_KIND_PACK && from_harvest;
+  for (const v1::LotOutput& out : t.outputs()) {
+    Row row = BaseRow(rc, out.lot(), initial ? "Initial Packing" : "Transformation",
+                      rc.rec.record.body.timestamp_ms());
+    row[kQuantity] = Amount(out.quantity());
+    row[kUnit] = out.quantity().unit();
+    row[kInputTlcs] = inputs;
+    rows.push_back(std::move(row));
+  }
+}
+
+void ShipRows(const RowContext& rc, std::vector<Row>& rows) {
+  const v1::Ship& s = rc.rec.record.body.ship();
+  Row row = BaseRow(rc, s.lot(), "Shipping", rc.rec.record.body.timestamp_ms());
+  row[kShipFrom] = row[kLocation];
+  row[kShipTo] = PlaceOf(rc.data, s.receiver());
+  rows.push_back(std::move(row));
+}
+
+// The shipment a receipt completes: the latest earlier ship record of the lot.
+const ExportRecord* ShipmentBefore(const ExportData& data, const ExportRecord& receive) {
+  const ExportRecord* found = nullptr;
+  for (const ExportRecord& r : data.records) {
+    if (&r == &receive) break;
+    if (r.record.body.has_ship() &&
+        FormatLotKey(r.record.body.ship().lot()) == FormatLotKey(receive.record.body.receive().lot())) {
+      found = &r;
+    }
+  }
+  return found;
+}
+
+void ReceiveRows(const RowContext& rc, std::vector<Row>& rows) {
+  const v1::Receive& r = rc.rec.record.body.receive();
+  Row row = BaseRow(rc, r.lot(), "Receiving", rc.rec.record.body.timestamp_ms());
+  row[kShipTo] = row[kLocation];
+  if (const ExportRecord* ship = ShipmentBefore(rc.data, rc.rec)) {
+    row[kShipFrom] = PlaceOf(rc.data, AsBytes(ship->record.signer));
+    row[kPreviousSource] = row[kShipFrom];
+  }
+  rows.push_back(std::move(row));
+}
+
+void CoolingRows(const RowContext& rc, std::vector<Row>& rows) {
+  const v1::SensorReadings& s = rc.rec.record.body.sensor_readings();
+  const v1::LotState* lot = rc.data.Lot(FormatLotKey(s.lot()));
+  // Cooling is a farm CTE: readings the harvester records on its own raw lot.
+  if (!lot || !lot->parents().empty() || lot->owner() != AsBytes(rc.rec.record.signer)) return;
+  int64_t when = s.readings().empty() ? rc.rec.record.body.timestamp_ms() : s.readings(0).time_ms();
+  rows.push_back(BaseRow(rc, s.lot(), "Cooling", when));
+}
+
+int64_t RowTime(const Row& row) {
+  auto t = ParseIsoTime(row[kDate] + "T" + (row[kTime].empty() ? "00:00:00Z" : row[kTime]));
+  return t.ok() ? *t : 0;
+}
+
+}  // namespace
+
+const std::vector<std::string>& FsmaColumns() {
+  static const std::vector<std::string> kColumns = {
+      "Traceability Lot Code", "Traceability Lot Code Source", "Product Description",
+      "Commodity", "Variety", "Quantity", "Unit of Measure", "Critical Tracking Event",
+      "Event Date", "Event Time (UTC)", "Location Description", "Location Identifier (GLN)",
+      "Ship From Location", "Ship To Location", "Immediate Previous Source",
+      "Input Traceability Lot Codes", "Reference Document Type", "Reference Document Number"};
+  return kColumns;
+}
+
+std::string TraceabilityLotCode(const v1::LotKey& lot) {
+  return "(01)" + lot.gtin() + "(10)" + lot.lot();
+}
+
+std::string FsmaCsv(const ExportData& data, int64_t from_ms, int64_t to_ms) {
+  std::vector<Row> rows;
+  for (const ExportRecord& rec : data.records) {
+    const RowContext rc{data, rec};
+    switch (rec.record.body.event_case()) {
+      case v1::RecordBody::kHarvest: HarvestRows(rc, rows); break;
+      case v1::RecordBody::kTransform: TransformRows(rc, rows); break;
+      case v1::RecordBody::kShip: ShipRows(rc, rows); break;
+      case v1::RecordBody::kReceive: ReceiveRows(rc, rows); break;
+      case v1::RecordBody::kSensorReadings: CoolingRows(rc, rows); break;
+      default: break;
+    }
+  }
+  std::string out;
+  for (size_t i = 0; i < FsmaColumns().size(); ++i) {
+    if (i) out += ',';
+    out += Escape(FsmaColumns()[i]);
+  }
+  out += "\n";
+  for (const Row& row : rows) {
+    int64_t t = RowTime(row);
+    if ((from_ms != 0 && t < from_ms) || (to_ms != 0 && t > to_ms)) continue;
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) out += ',';
+      out += Escape(row[i]);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace agritrace::chain

@@ -1,0 +1,344 @@
+#include "chain/export/record_json.h"
+
+#include <array>
+#include <cstdio>
+
+#include "chain/base/bytes.h"
+#include "chain/export/event_json.h"
+#include "chain/model/genesis.h"
+#include "chain/model/gs1.h"
+#include "chain/model/quantity.h"
+#include "chain/model/record.h"
+
+namespace agritrace::chain {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kMsPerSecond = 1000;
+constexpr int64_t kSecondsPerDay = 86400;
+constexpr double kMicroDegrees = 1e6;
+
+json QuantityOrNull(const v1::Quantity& q) {
+  if (q.unit().empty() && q.milli() == 0) return nullptr;
+  return FormatQuantity(q);
+}
+
+json KeyOrNull(const std::string& bytes) {
+  if (bytes.empty()) return nullptr;
+  return ToHex(bytes);
+}
+
+void AddLocationIfSet(json& out, const char* key, bool has, const v1::Location& location) {
+  if (!has) return;
+  json rendered = LocationToJson(location);
+  if (!rendered.empty()) out[key] = std::move(rendered);
+}
+
+json RolesToJson(const google::protobuf::RepeatedField<int>& roles) {
+  json out = json::array();
+  for (int role : roles) out.push_back(std::string(RoleName(static_cast<v1::Role>(role))));
+  return out;
+}
+
+json HarvestToJson(const v1::Harvest& h) {
+  json out = {{"lot", FormatLotKey(h.lot())},
+              {"commodity", h.commodity()},
+              {"variety", h.variety()},
+              {"quantity", FormatQuantity(h.quantity())},
+              {"harvest_time", FormatIsoTime(h.harvest_time_ms())},
+              {"harvest_time_ms", h.harvest_time_ms()},
+              {"field", h.field()}};
+  if (h.has_net_mass_per_unit()) out["net_mass_per_unit"] = FormatQuantity(h.net_mass_per_unit());
+  AddLocationIfSet(out, "location", h.has_location(), h.location());
+  return out;
+}
+
+json LotOutputToJson(const v1::LotOutput& o) {
+  json out = {{"lot", FormatLotKey(o.lot())}, {"quantity", FormatQuantity(o.quantity())}};
+  if (o.has_net_mass_per_unit()) out["net_mass_per_unit"] = FormatQuantity(o.net_mass_per_unit());
+  if (!o.commodity().empty()) out["commodity"] = o.commodity();
+  if (!o.variety().empty()) out["variety"] = o.variety();
+  return out;
+}
+
+json TransformToJson(const v1::Transform& t) {
+  json inputs = json::array();
+  for (const auto& in : t.inputs()) {
+    inputs.push_back({{"lot", FormatLotKey(in.lot())}, {"quantity", FormatQuantity(in.quantity())}});
+  }
+  json outputs = json::array();
+  for (const auto& o : t.outputs()) outputs.push_back(LotOutputToJson(o));
+  return {{"kind", std::string(TransformKindName(t.kind()))},
+          {"inputs", std::move(inputs)},
+          {"outputs", std::move(outputs)}};
+}
+
+json ShipToJson(const v1::Ship& s) {
+  json out = {{"lot", FormatLotKey(s.lot())}, {"receiver", ToHex(s.receiver())}};
+  if (!s.carrier().empty()) out["carrier"] = ToHex(s.carrier());
+  return out;
+}
+
+json RegisterToJson(const v1::RegisterParticipant& r) {
+  json out = {{"pubkey", ToHex(r.pubkey())},
+              {"name", r.name()},
+              {"roles", RolesToJson(r.roles())},
+              {"organization", r.organization()}};
+  AddLocationIfSet(out, "location", r.has_location(), r.location());
+  return out;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+struct CivilDate {
+  int64_t year;
+  int month;
+  int day;
+};
+
+CivilDate CivilFromDays(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  return {yoe + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
+
+int DaysInMonth(int64_t year, int month) {
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+// A cursor over the time text; each Read* consumes exactly the digits it needs.
+class TimeScanner {
+ public:
+  explicit TimeScanner(std::string_view text) : text_(text) {}
+  bool Done() const { return pos_ == text_.size(); }
+  char Peek() const { return Done() ? '\0' : text_[pos_]; }
+  bool Accept(char c) {
+    if (Peek() != c) return false;
+    ++pos_;
+    return true;
+  }
+  bool ReadDigits(size_t count, int64_t& out) {
+    out = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const char c = Peek();
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+      ++pos_;
+    }
+    return true;
+  }
+  // Up to three fraction digits as milliseconds; further digits are skipped.
+  bool ReadFractionMs(int64_t& ms) {
+    ms = 0;
+    size_t digits = 0;
+    while (Peek() >= '0' && Peek() <= '9') {
+      if (digits < 3) ms = ms * 10 + (Peek() - '0');
+      ++digits;
+      ++pos_;
+    }
+    for (size_t i = digits; i < 3; ++i) ms *= 10;
+    return digits > 0;
+  }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+Status BadTime(std::string_view text) {
+  std::string message = "'";
+  message.append(text);
+  message.append("' is not an ISO 8601 time; use e.g. 2026-11-28T13:00:00Z or "
+                 "2026-11-28T21:00:00+08:00");
+  return Reject(Reason::kMalformed, std::move(message));
+}
+
+// Parses the optional "Z" / "+HH:MM" / "-HH:MM" suffix into an offset east of UTC.
+bool ReadZone(TimeScanner& scan, int64_t& offset_minutes) {
+  offset_minutes = 0;
+  if (scan.Done() || scan.Accept('Z') || scan.Accept('z')) return scan.Done();
+  int sign = 0;
+  if (scan.Accept('+')) sign = 1;
+  else if (scan.Accept('-')) sign = -1;
+  else return false;
+  int64_t hours = 0, minutes = 0;
+  if (!scan.ReadDigits(2, hours)) return false;
+  scan.Accept(':');
+  if (!scan.ReadDigits(2, minutes) || hours > 23 || minutes > 59) return false;
+  offset_minutes = sign * (hours * 60 + minutes);
+  return scan.Done();
+}
+
+}  // namespace
+
+std::string_view LotStatusName(v1::LotStatus status) {
+  switch (status) {
+    case v1::LOT_STATUS_ACTIVE: return "active";
+    case v1::LOT_STATUS_IN_TRANSIT: return "in_transit";
+    case v1::LOT_STATUS_CONSUMED: return "consumed";
+    default: return "unspecified";
+  }
+}
+
+std::string_view TransformKindName(v1::TransformKind kind) {
+  switch (kind) {
+    case v1::TRANSFORM_KIND_PACK: return "pack";
+    case v1::TRANSFORM_KIND_TRANSFORM: return "transform";
+    default: return "unspecified";
+  }
+}
+
+json LocationToJson(const v1::Location& location) {
+  json out = json::object();
+  if (!location.gln().empty()) out["gln"] = location.gln();
+  if (!location.name().empty()) out["name"] = location.name();
+  if (location.has_lat_e6()) {
+    out["lat"] = location.lat_e6() / kMicroDegrees;
+    out["lat_e6"] = location.lat_e6();
+  }
+  if (location.has_lon_e6()) {
+    out["lon"] = location.lon_e6() / kMicroDegrees;
+    out["lon_e6"] = location.lon_e6();
+  }
+  return out;
+}
+
+json EventToJson(const v1::RecordBody& body) {
+  switch (body.event_case()) {
+    case v1::RecordBody::kRegisterParticipant: return RegisterToJson(body.register_participant());
+    case v1::RecordBody::kHarvest: return HarvestToJson(body.harvest());
+    case v1::RecordBody::kTransform: return TransformToJson(body.transform());
+    case v1::RecordBody::kShip: return ShipToJson(body.ship());
+    case v1::RecordBody::kReceive: return {{"lot", FormatLotKey(body.receive().lot())}};
+    case v1::RecordBody::EVENT_NOT_SET: break;
+    default: return ExtraEventToJson(body);  // issue-5 events (event_json.cc)
+  }
+  return json::object();
+}
+
+json RecordBodyToJson(const v1::RecordBody& body) {
+  return {{"type", std::string(EventName(body))},
+          {"chain_id", body.chain_id()},
+          {"time", FormatIsoTime(body.timestamp_ms())},
+          {"timestamp_ms", body.timestamp_ms()},
+          {"nonce", std::to_string(body.nonce())},
+          {"event", EventToJson(body)}};
+}
+
+json LotStateToJson(const v1::LotState& lot) {
+  json parents = json::array();
+  for (const auto& parent : lot.parents()) parents.push_back(FormatLotKey(parent));
+  return {{"lot", FormatLotKey(lot.lot())},
+          {"gtin", lot.lot().gtin()},
+          {"lot_code", lot.lot().lot()},
+          {"commodity", lot.commodity()},
+          {"variety", lot.variety()},
+          {"quantity", QuantityOrNull(lot.quantity())},
+          {"quantity_left", QuantityOrNull(lot.quantity_left())},
+          {"net_mass_per_unit", QuantityOrNull(lot.net_mass_per_unit())},
+          {"owner", KeyOrNull(lot.owner())},
+          {"custodian", KeyOrNull(lot.custodian())},
+          {"status", std::string(LotStatusName(lot.status()))},
+          {"pending_receiver", KeyOrNull(lot.pending_receiver())},
+          {"pending_carrier", KeyOrNull(lot.pending_carrier())},
+          {"created_by_record", KeyOrNull(lot.created_by_record())},
+          {"created_height", lot.created_height()},
+          {"parents", std::move(parents)},
+          {"allowed_range", ConditionRangeToJson(lot.allowed_range())},
+          {"recalled_itself", lot.recalled()},
+          {"recall_reason", lot.recall_reason().empty() ? json(nullptr) : json(lot.recall_reason())},
+          {"breaches", lot.breach_count()},
+          {"sold", lot.sold()}};
+}
+
+json ParticipantToJson(const v1::Participant& participant) {
+  json out = {{"pubkey", ToHex(participant.pubkey())},
+              {"name", participant.name()},
+              {"roles", RolesToJson(participant.roles())},
+              {"organization", participant.organization()},
+              {"registered_height", participant.registered_height()}};
+  out["location"] = participant.has_location() ? LocationToJson(participant.location())
+                                               : json::object();
+  if (!participant.device_owner().empty()) out["device_owner"] = ToHex(participant.device_owner());
+  if (participant.revoked()) out["revoked"] = true;
+  if (!participant.rotated_to().empty()) out["rotated_to"] = ToHex(participant.rotated_to());
+  if (!participant.rotated_from().empty()) out["rotated_from"] = ToHex(participant.rotated_from());
+  return out;
+}
+
+std::string FormatIsoTime(int64_t unix_ms) {
+  // Floor division so that times before 1970 render correctly too.
+  int64_t seconds = unix_ms / kMsPerSecond;
+  int64_t ms = unix_ms % kMsPerSecond;
+  if (ms < 0) {
+    ms += kMsPerSecond;
+    --seconds;
+  }
+  int64_t days = seconds / kSecondsPerDay;
+  int64_t rem = seconds % kSecondsPerDay;
+  if (rem < 0) {
+    rem += kSecondsPerDay;
+    --days;
+  }
+  const CivilDate date = CivilFromDays(days);
+  char buf[64];
+  const int h = static_cast<int>(rem / 3600), m = static_cast<int>(rem / 60 % 60),
+            s = static_cast<int>(rem % 60);
+  if (ms == 0) {
+    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02dZ",
+                  static_cast<long long>(date.year), date.month, date.day, h, m, s);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                  static_cast<long long>(date.year), date.month, date.day, h, m, s,
+                  static_cast<int>(ms));
+  }
+  return buf;
+}
+
+Result<int64_t> ParseIsoTime(std::string_view text) {
+  TimeScanner scan(text);
+  int64_t year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, ms = 0;
+  if (!scan.ReadDigits(4, year) || !scan.Accept('-') || !scan.ReadDigits(2, month) ||
+      !scan.Accept('-') || !scan.ReadDigits(2, day)) {
+    return BadTime(text);
+  }
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, static_cast<int>(month))) {
+    return BadTime(text);
+  }
+  int64_t offset_minutes = 0;
+  if (!scan.Done()) {
+    if (!(scan.Accept('T') || scan.Accept('t') || scan.Accept(' '))) return BadTime(text);
+    if (!scan.ReadDigits(2, hour) || !scan.Accept(':') || !scan.ReadDigits(2, minute)) {
+      return BadTime(text);
+    }
+    if (scan.Accept(':')) {
+      if (!scan.ReadDigits(2, second)) return BadTime(text);
+      if (scan.Accept('.') && !scan.ReadFractionMs(ms)) return BadTime(text);
+    }
+    // Second 60 is refused: Unix time has no leap seconds.
+    if (hour > 23 || minute > 59 || second > 59) return BadTime(text);
+    if (!ReadZone(scan, offset_minutes)) return BadTime(text);
+  }
+  const int64_t seconds = DaysFromCivil(year, month, day) * kSecondsPerDay + hour * 3600 +
+                          minute * 60 + second - offset_minutes * 60;
+  return seconds * kMsPerSecond + ms;
+}
+
+}  // namespace agritrace::chain

@@ -1,0 +1,54 @@
+// The genesis file: a JSON document that fixes a network. Its SHA-256 over the exact file
+// bytes is the genesis hash, the network's identity (and the prev_hash of block 1).
+//
+// {
+//   "chain_id": "agritrace-dev-1a2b3c",
+//   "genesis_time_ms": 1764331200000,
+//   "validators": [{"name": "coop", "pubkey": "<hex>", "address": "127.0.0.1:7400"}],
+//   "admins": ["<hex>"],
+//   "participants": [{"name": "farmer", "pubkey": "<hex>", "roles": ["farmer"],
+//                     "organization": "...", "gln": "...", "lat": 45.12, "lon": 127.45}],
+//   "params": {"max_record_age_ms": ..., "max_record_future_ms": ...,
+//              "max_block_records": ..., "block_delay_ms": ...}
+// }
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "agritrace/v1/records.pb.h"
+#include "chain/model/block.h"
+#include "chain/model/chain_params.h"
+#include "chain/base/status.h"
+
+namespace agritrace::chain {
+
+struct GenesisValidator {
+  std::string name;
+  PubKey pubkey{};
+  std::string address;  // host:port of its peer endpoint
+};
+
+struct Genesis {
+  std::string chain_id;
+  int64_t genesis_time_ms = 0;
+  std::vector<GenesisValidator> validators;
+  std::vector<v1::Participant> participants;  // admins are participants with ROLE_ADMIN
+  ChainParams params;
+  uint32_t max_block_records = 1000;
+  uint32_t block_delay_ms = 200;  // a block closes this long after its first pending record
+  Hash256 hash{};                 // SHA256 of the file bytes
+
+  ValidatorSet validator_set() const;
+};
+
+// Parses and validates genesis JSON (MALFORMED with the field named on error).
+Result<Genesis> ParseGenesis(const std::string& file_bytes);
+// Renders a genesis as JSON text (what `agritrace-node init` writes).
+std::string GenesisToJson(const Genesis& genesis);
+
+// Role names as written in genesis and on the CLI: "admin", "farmer", "packer", ...
+std::string_view RoleName(v1::Role role);
+v1::Role RoleFromName(std::string_view name);  // ROLE_UNSPECIFIED when unknown
+
+}  // namespace agritrace::chain

@@ -1,0 +1,104 @@
+// The chain state as the rules see it: lots, participants, replay guards, indexes.
+//
+// Rules read state only through StateReader and write only into a StateOverlay; the RocksDB
+// store implements StateReader and persists an overlay's changes with the block that caused
+// them, in one WriteBatch. Not thread-safe: one overlay belongs to one block being built or
+// checked.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "agritrace/v1/records.pb.h"
+#include "chain/base/bytes.h"
+
+namespace agritrace::chain {
+
+class StateReader {
+ public:
+  virtual ~StateReader() = default;
+  // `lot_key` is the text form "01/{gtin}/10/{lot}".
+  virtual std::optional<v1::LotState> GetLot(const std::string& lot_key) const = 0;
+  virtual std::optional<v1::Participant> GetParticipant(const PubKey& pubkey) const = 0;
+  virtual std::optional<PubKey> FindParticipantByName(const std::string& name) const = 0;
+  // True when a record with this (signer, nonce) has been applied.
+  virtual bool HasNonce(const PubKey& signer, uint64_t nonce) const = 0;
+  // True when a record with this id has been applied.
+  virtual bool HasRecord(const Hash256& record_id) const = 0;
+  // Who signed an applied record (corrections may come only from the original signer);
+  // nullopt when unknown. The default keeps readers that do not need it small.
+  virtual std::optional<PubKey> GetRecordSigner(const Hash256& record_id) const {
+    (void)record_id;
+    return std::nullopt;
+  }
+};
+
+// One entry of a lot's history: the record that touched it and where that record lives.
+struct HistoryChange {
+  std::string lot_key;
+  Hash256 record_id{};
+  uint64_t height = 0;
+  uint32_t index = 0;
+};
+
+// Pending changes on top of a base reader. Reads see the pending changes first.
+class StateOverlay : public StateReader {
+ public:
+  explicit StateOverlay(const StateReader* base) : base_(base) {}
+
+  std::optional<v1::LotState> GetLot(const std::string& lot_key) const override;
+  std::optional<v1::Participant> GetParticipant(const PubKey& pubkey) const override;
+  std::optional<PubKey> FindParticipantByName(const std::string& name) const override;
+  bool HasNonce(const PubKey& signer, uint64_t nonce) const override;
+  bool HasRecord(const Hash256& record_id) const override;
+  std::optional<PubKey> GetRecordSigner(const Hash256& record_id) const override;
+
+  void PutLot(const std::string& lot_key, v1::LotState lot);
+  void PutParticipant(v1::Participant participant);
+  // Stores a participant without pointing its name at it: a rotated-out key, whose name now
+  // belongs to its successor (PutParticipant of the successor claims it).
+  void PutRetiredParticipant(v1::Participant participant);
+  void AddNonce(const PubKey& signer, uint64_t nonce);
+  void AddRecord(const Hash256& record_id, uint64_t height, uint32_t index);
+  // Remembered for GetRecordSigner within the block being built; the store keeps envelopes.
+  void AddRecordSigner(const Hash256& record_id, const PubKey& signer);
+  void AddHistory(HistoryChange change);
+  // Lineage edge: `child_key` was made from `parent_key` by `record_id`.
+  void AddLineage(const std::string& parent_key, const std::string& child_key,
+                  const Hash256& record_id);
+
+  // Moves every pending change into `parent` (which must be this overlay's base).
+  void MergeInto(StateOverlay& parent);
+
+  // What the store persists.
+  const std::map<std::string, v1::LotState>& lots() const { return lots_; }
+  const std::map<PubKey, v1::Participant>& participants() const { return participants_; }
+  // Name -> key entries of the names index to write (a rotated name moves to the new key).
+  const std::map<std::string, PubKey>& names() const { return names_; }
+  const std::set<std::pair<PubKey, uint64_t>>& nonces() const { return nonces_; }
+  const std::map<Hash256, std::pair<uint64_t, uint32_t>>& records() const { return records_; }
+  const std::vector<HistoryChange>& history() const { return history_; }
+  struct LineageEdge {
+    std::string parent_key;
+    std::string child_key;
+    Hash256 record_id{};
+  };
+  const std::vector<LineageEdge>& lineage() const { return lineage_; }
+
+ private:
+  const StateReader* base_;  // not owned; may be null (empty base)
+  std::map<std::string, v1::LotState> lots_;
+  std::map<PubKey, v1::Participant> participants_;
+  std::map<std::string, PubKey> names_;
+  std::set<std::pair<PubKey, uint64_t>> nonces_;
+  std::map<Hash256, std::pair<uint64_t, uint32_t>> records_;
+  std::map<Hash256, PubKey> record_signers_;
+  std::vector<HistoryChange> history_;
+  std::vector<LineageEdge> lineage_;
+};
+
+}  // namespace agritrace::chain

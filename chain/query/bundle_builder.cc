@@ -1,0 +1,168 @@
+#include "chain/query/bundle_builder.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "chain/model/gs1.h"
+#include "chain/base/limits.h"
+
+namespace agritrace::chain {
+namespace {
+
+// The lot and every ancestor, breadth first from the lot (lineage edges from the store).
+Result<std::vector<std::string>> LotAndAncestors(const ChainStore& store,
+                                                 const std::string& lot_key) {
+  std::vector<std::string> out;
+  std::set<std::string> seen = {lot_key};
+  std::deque<std::string> queue = {lot_key};
+  while (!queue.empty()) {
+    std::string lot = std::move(queue.front());
+    queue.pop_front();
+    out.push_back(lot);
+    for (std::string& parent : store.GetParents(lot)) {
+      if (!seen.insert(parent).second) continue;
+      if (seen.size() > kMaxBundleLots) {
+        return Reject(Reason::kTooLarge, "lot " + lot_key + " has more than " +
+                                             std::to_string(kMaxBundleLots) +
+                                             " ancestor lots; too many for one bundle");
+      }
+      queue.push_back(std::move(parent));
+    }
+  }
+  return out;
+}
+
+// Every record touching the lots, each once, in chain order.
+Result<std::vector<StoredRecord>> RecordsOf(const ChainStore& store,
+                                            const std::vector<std::string>& lots) {
+  std::map<std::pair<uint64_t, uint32_t>, StoredRecord> ordered;
+  for (const std::string& lot : lots) {
+    Result<std::vector<StoredRecord>> history = store.GetLotHistory(lot);
+    if (!history.ok()) return history.status();
+    for (StoredRecord& record : *history) {
+      ordered.emplace(std::make_pair(record.height, record.index), std::move(record));
+    }
+    if (ordered.size() > kMaxBundleRecords) {
+      return Reject(Reason::kTooLarge, "the journey has more than " +
+                                           std::to_string(kMaxBundleRecords) +
+                                           " records; too many for one bundle");
+    }
+  }
+  std::vector<StoredRecord> out;
+  out.reserve(ordered.size());
+  for (auto& [place, record] : ordered) out.push_back(std::move(record));
+  return out;
+}
+
+Status AddRecord(const ChainStore& store, const StoredRecord& stored, v1::ProofBundle& bundle) {
+  Result<MerkleProof> proof = store.GetRecordProof(stored.id);
+  if (!proof.ok()) return proof.status();
+  v1::BundleRecord* record = bundle.add_records();
+  *record->mutable_envelope() = stored.envelope;
+  record->set_height(stored.height);
+  record->set_index(stored.index);
+  record->set_leaf_count(proof->leaf_count);
+  for (const Hash256& sibling : proof->path) record->add_proof(AsBytes(sibling));
+  return Status::Ok();
+}
+
+Status AddBlock(const ChainStore& store, uint64_t height, v1::ProofBundle& bundle) {
+  Result<v1::Block> block = store.GetBlockHead(height);
+  if (!block.ok()) return block.status();
+  v1::BundleBlock* out = bundle.add_blocks();
+  out->set_header(block->header());
+  *out->mutable_certificate() = block->certificate();
+  return Status::Ok();
+}
+
+// Keys a record names as acting parties: its signer, and a shipment's receiver and carrier.
+void CollectParties(const v1::Envelope& envelope, std::set<std::string>& keys) {
+  keys.insert(envelope.signer());
+  v1::RecordBody body;
+  if (!body.ParseFromString(envelope.body()) || !body.has_ship()) return;
+  keys.insert(body.ship().receiver());
+  if (!body.ship().carrier().empty()) keys.insert(body.ship().carrier());
+}
+
+// The RotateKey records that link a party's old key to the key that acted later, so the
+// verifier's custody story can follow a lot across a key rotation. Merged into `records` in
+// chain order; the successors join `parties` for their names.
+Status AddRotations(const ChainStore& store, std::set<std::string>& parties,
+                    std::vector<StoredRecord>& records) {
+  std::map<std::pair<uint64_t, uint32_t>, StoredRecord> ordered;
+  for (StoredRecord& record : records) {
+    ordered.emplace(std::make_pair(record.height, record.index), std::move(record));
+  }
+  const std::set<std::string> named = parties;
+  for (const std::string& key : named) {
+    auto pubkey = ArrayFromBytes<32>(key);
+    std::optional<v1::Participant> p = pubkey ? store.GetParticipant(*pubkey) : std::nullopt;
+    for (uint32_t hop = 0; p && !p->rotated_to().empty() && hop < kMaxKeyRotations; ++hop) {
+      auto id = ArrayFromBytes<32>(p->rotation_record());
+      if (!id) break;
+      Result<StoredRecord> rotation = store.GetRecord(*id);
+      if (!rotation.ok()) return rotation.status();
+      parties.insert(p->rotated_to());
+      parties.insert(rotation->envelope.signer());  // the admin, named on the page
+      ordered.emplace(std::make_pair(rotation->height, rotation->index),
+                      std::move(rotation).value());
+      auto next = ArrayFromBytes<32>(p->rotated_to());
+      p = next ? store.GetParticipant(*next) : std::nullopt;
+    }
+  }
+  if (ordered.size() > kMaxBundleRecords) {
+    return Reject(Reason::kTooLarge, "the journey has more than " +
+                                         std::to_string(kMaxBundleRecords) +
+                                         " records; too many for one bundle");
+  }
+  records.clear();
+  for (auto& [place, record] : ordered) records.push_back(std::move(record));
+  return Status::Ok();
+}
+
+void AddParticipants(const ChainStore& store, const std::set<std::string>& keys,
+                     v1::ProofBundle& bundle) {
+  for (const std::string& key : keys) {
+    auto pubkey = ArrayFromBytes<32>(key);
+    if (!pubkey) continue;
+    std::optional<v1::Participant> participant = store.GetParticipant(*pubkey);
+    if (participant && bundle.participants_size() < static_cast<int>(kMaxBundleParticipants)) {
+      *bundle.add_participants() = std::move(*participant);
+    }
+  }
+}
+
+}  // namespace
+
+Result<v1::ProofBundle> BuildProofBundle(const ChainStore& store, const Genesis& genesis,
+                                         const std::string& lot_key, const std::string& serial) {
+  if (!store.GetLot(lot_key)) {
+    return Reject(Reason::kUnknownLot, "there is no lot " + lot_key + " on this chain");
+  }
+  Result<std::vector<std::string>> lots = LotAndAncestors(store, lot_key);
+  if (!lots.ok()) return lots.status();
+  Result<std::vector<StoredRecord>> records = RecordsOf(store, *lots);
+  if (!records.ok()) return records.status();
+  std::set<std::string> parties;
+  for (const StoredRecord& stored : *records) CollectParties(stored.envelope, parties);
+  AGRI_RETURN_IF_ERROR(AddRotations(store, parties, *records));
+  v1::ProofBundle bundle;
+  bundle.set_version(kBundleVersion);
+  bundle.set_chain_id(genesis.chain_id);
+  bundle.set_genesis_hash(AsBytes(genesis.hash));
+  bundle.set_lot(lot_key);
+  bundle.set_serial(serial);
+  uint64_t last_height = 0;
+  for (const StoredRecord& stored : *records) {
+    AGRI_RETURN_IF_ERROR(AddRecord(store, stored, bundle));
+    // Records are in chain order, so a new height is a block not yet added.
+    if (stored.height != last_height) AGRI_RETURN_IF_ERROR(AddBlock(store, stored.height, bundle));
+    last_height = stored.height;
+  }
+  AddParticipants(store, parties, bundle);
+  return bundle;
+}
+
+}  // namespace agritrace::chain

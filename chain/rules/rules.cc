@@ -1,0 +1,492 @@
+// ApplyRecord: the stateful rules. Stateless checks live in rules_stateless.cc.
+#include "chain/rules/rules.h"
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chain/model/gs1.h"
+#include "chain/model/quantity.h"
+#include "chain/rules/internal.h"
+
+namespace agritrace::chain {
+namespace rules_internal {
+
+// Hex characters of an unregistered key shown in messages: enough to recognise it.
+constexpr size_t kKeyPrefixHexChars = 16;
+
+bool HasRole(const v1::Participant& participant, v1::Role role) {
+  for (int r : participant.roles()) {
+    if (r == role) return true;
+  }
+  return false;
+}
+
+std::string_view RoleWord(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_ADMIN:
+      return "admin";
+    case v1::ROLE_FARMER:
+      return "farmer";
+    case v1::ROLE_PACKER:
+      return "packer";
+    case v1::ROLE_PROCESSOR:
+      return "processor";
+    case v1::ROLE_CARRIER:
+      return "carrier";
+    case v1::ROLE_RETAILER:
+      return "retailer";
+    case v1::ROLE_INSPECTOR:
+      return "inspector";
+    case v1::ROLE_REGULATOR:
+      return "regulator";
+    default:
+      return "unknown";
+  }
+}
+
+std::string Who(const StateReader& state, const std::string& key_bytes) {
+  if (auto key = ArrayFromBytes<32>(key_bytes)) {
+    if (auto participant = state.GetParticipant(*key)) return participant->name();
+  }
+  return "key " + ToHex(key_bytes).substr(0, kKeyPrefixHexChars) + "...";
+}
+
+// A mass for messages: "600kg" when it is a whole number of grams, else in grams ("0.5g").
+std::string FormatMass(int64_t mg) {
+  v1::Quantity q;
+  if (mg % 1000 == 0) {
+    q.set_milli(mg / 1000);  // thousandths of a kilogram are grams
+    q.set_unit("kg");
+  } else {
+    q.set_milli(mg);  // thousandths of a gram are milligrams
+    q.set_unit("g");
+  }
+  return FormatQuantity(q);
+}
+
+Status RequireRole(const v1::Participant& signer, std::initializer_list<v1::Role> roles,
+                   std::string_view action) {
+  std::string needed;
+  for (v1::Role role : roles) {
+    if (HasRole(signer, role)) return Status::Ok();
+    needed += (needed.empty() ? "" : " or ") + std::string(RoleWord(role));
+  }
+  return Reject(Reason::kNotAuthorized, signer.name() + " may not " + std::string(action) +
+                                            "; that needs the " + needed + " role");
+}
+
+Result<v1::LotState> LoadLot(const StateReader& state, const v1::LotKey& key) {
+  std::optional<v1::LotState> lot = state.GetLot(FormatLotKey(key));
+  if (!lot) {
+    return Reject(Reason::kUnknownLot,
+                  "lot " + FormatLotKey(key) + " is not on the chain; check the GTIN and lot code");
+  }
+  return *std::move(lot);
+}
+
+Status RequireNewLot(const StateReader& state, const std::string& lot_key) {
+  if (!state.GetLot(lot_key)) return Status::Ok();
+  return Reject(Reason::kLotExists,
+                "lot " + lot_key + " already exists; give the new lot its own lot code");
+}
+
+Status RequireCustody(const EventEnv& env, const std::string& lot_key, const v1::LotState& lot,
+                      std::string_view action) {
+  // SameParty: a participant whose key an admin rotated acts on what its old key held.
+  if (SameParty(env.scratch, lot.custodian(), env.signer_bytes())) return Status::Ok();
+  if (lot.status() == v1::LOT_STATUS_IN_TRANSIT &&
+      SameParty(env.scratch, lot.pending_receiver(), env.signer_bytes())) {
+    return Reject(Reason::kNotCustodian, "lot " + lot_key + " is still on its way to " +
+                                             env.signer.name() + "; record receiving it before " +
+                                             "you " + std::string(action) + " it");
+  }
+  return Reject(Reason::kNotCustodian, "lot " + lot_key + " is held by " +
+                                           Who(env.scratch, lot.custodian()) + ", not by " +
+                                           env.signer.name() + "; only its holder can " +
+                                           std::string(action) + " it");
+}
+
+void Touch(const EventEnv& env, const std::string& lot_key) {
+  env.scratch.AddHistory({lot_key, env.record.id, env.ctx.height, env.ctx.index});
+}
+
+// A lot created by this record, owned and held by its signer.
+v1::LotState NewLot(const EventEnv& env, const v1::LotKey& key, const v1::Quantity& quantity,
+                    const v1::Quantity& net_mass_per_unit) {
+  v1::LotState lot;
+  *lot.mutable_lot() = key;
+  *lot.mutable_quantity() = quantity;
+  *lot.mutable_quantity_left() = quantity;
+  // Only count lots have a net mass per unit; for mass lots the field would mean nothing.
+  if (KindOfUnit(quantity.unit()) == UnitKind::kCount) {
+    *lot.mutable_net_mass_per_unit() = net_mass_per_unit;
+  }
+  lot.set_owner(env.signer_bytes());
+  lot.set_custodian(env.signer_bytes());
+  lot.set_status(v1::LOT_STATUS_ACTIVE);
+  lot.set_created_by_record(AsBytes(env.record.id));
+  lot.set_created_height(env.ctx.height);
+  return lot;
+}
+
+// --- RegisterParticipant
+
+Status ApplyRegisterParticipant(const EventEnv& env) {
+  const v1::RegisterParticipant& reg = env.record.body.register_participant();
+  AGRI_RETURN_IF_ERROR(RequireRole(env.signer, {v1::ROLE_ADMIN}, "register participants"));
+  PubKey key = *ArrayFromBytes<32>(reg.pubkey());  // length checked statelessly
+  if (auto existing = env.scratch.GetParticipant(key)) {
+    return Reject(Reason::kAlreadyRegistered,
+                  "this key is already registered as participant " + existing->name());
+  }
+  if (env.scratch.FindParticipantByName(reg.name())) {
+    return Reject(Reason::kAlreadyRegistered, "the name " + reg.name() +
+                                                  " is taken by another participant; choose "
+                                                  "another name");
+  }
+  v1::Participant participant;
+  participant.set_pubkey(reg.pubkey());
+  participant.set_name(reg.name());
+  *participant.mutable_roles() = reg.roles();
+  participant.set_organization(reg.organization());
+  *participant.mutable_location() = reg.location();
+  participant.set_registered_height(env.ctx.height);
+  env.scratch.PutParticipant(std::move(participant));
+  return Status::Ok();
+}
+
+// --- Harvest
+
+Status ApplyHarvest(const EventEnv& env) {
+  const v1::Harvest& harvest = env.record.body.harvest();
+  AGRI_RETURN_IF_ERROR(RequireRole(env.signer, {v1::ROLE_FARMER}, "record a harvest"));
+  const std::string lot_key = FormatLotKey(harvest.lot());
+  AGRI_RETURN_IF_ERROR(RequireNewLot(env.scratch, lot_key));
+  v1::LotState lot = NewLot(env, harvest.lot(), harvest.quantity(), harvest.net_mass_per_unit());
+  lot.set_commodity(harvest.commodity());
+  lot.set_variety(harvest.variety());
+  if (harvest.has_allowed_range()) *lot.mutable_allowed_range() = harvest.allowed_range();
+  env.scratch.PutLot(lot_key, std::move(lot));
+  Touch(env, lot_key);
+  return Status::Ok();
+}
+
+// --- Transform / Pack
+
+// One input lot and what the record takes from it, in the lot's own unit.
+struct Consumption {
+  std::string lot_key;
+  v1::LotState lot;
+  int64_t milli = 0;
+  int64_t mass_mg = 0;
+};
+
+Status CheckAmountLeft(const std::string& lot_key, const v1::LotState& lot, int64_t milli) {
+  if (milli <= lot.quantity_left().milli()) return Status::Ok();
+  v1::Quantity wanted;
+  wanted.set_milli(milli);
+  wanted.set_unit(lot.quantity_left().unit());
+  std::string left = FormatQuantity(lot.quantity_left());
+  if (lot.status() == v1::LOT_STATUS_CONSUMED) left += " (it was used up)";
+  return Reject(
+      Reason::kInsufficientQuantity,
+      "lot " + lot_key + " has " + left + " left; this record consumes " + FormatQuantity(wanted));
+}
+
+Result<Consumption> CheckInput(const EventEnv& env, const v1::LotAmount& input) {
+  Result<v1::LotState> lot = LoadLot(env.scratch, input.lot());
+  if (!lot.ok()) return lot.status();
+  Consumption c;
+  c.lot_key = FormatLotKey(input.lot());
+  c.lot = *std::move(lot);
+  AGRI_RETURN_IF_ERROR(RequireCustody(env, c.lot_key, c.lot, "pack or transform"));
+  AGRI_RETURN_IF_ERROR(RequireNotSold(c.lot_key, c.lot, "packed or transformed"));
+  AGRI_RETURN_IF_ERROR(RequireNotRecalled(env.scratch, c.lot_key, c.lot, "packed or transformed"));
+  if (c.lot.status() == v1::LOT_STATUS_IN_TRANSIT) {
+    return Reject(Reason::kInTransit, "lot " + c.lot_key + " is in transit to " +
+                                          Who(env.scratch, c.lot.pending_receiver()) +
+                                          " and cannot be packed or transformed until received");
+  }
+  const std::string& unit = c.lot.quantity_left().unit();
+  std::optional<int64_t> milli = ConvertMilli(input.quantity(), unit);
+  if (!milli) {
+    return Reject(Reason::kMalformed, "the amount taken from lot " + c.lot_key + " (" +
+                                          FormatQuantity(input.quantity()) +
+                                          ") cannot be converted exactly into " + unit +
+                                          ", the lot's unit; state it in " + unit);
+  }
+  AGRI_RETURN_IF_ERROR(CheckAmountLeft(c.lot_key, c.lot, *milli));
+  c.milli = *milli;
+  v1::Quantity consumed;
+  consumed.set_milli(c.milli);
+  consumed.set_unit(unit);
+  std::optional<int64_t> mass = MassMilligrams(consumed, c.lot.net_mass_per_unit());
+  if (!mass) {
+    return Reject(Reason::kMalformed, "the mass of " + FormatQuantity(consumed) + " of lot " +
+                                          c.lot_key + " cannot be computed");
+  }
+  c.mass_mg = *mass;
+  return c;
+}
+
+Status CheckMassBalance(const std::vector<Consumption>& inputs, const v1::Transform& transform) {
+  int64_t in_mg = 0;
+  int64_t out_mg = 0;
+  for (const Consumption& c : inputs) {
+    if (__builtin_add_overflow(in_mg, c.mass_mg, &in_mg)) {
+      return Reject(Reason::kMalformed,
+                    "the inputs are too heavy in total to be weighed; split "
+                    "the record");
+    }
+  }
+  for (const v1::LotOutput& output : transform.outputs()) {
+    std::optional<int64_t> mass = MassMilligrams(output.quantity(), output.net_mass_per_unit());
+    if (!mass || __builtin_add_overflow(out_mg, *mass, &out_mg)) {
+      return Reject(Reason::kMalformed,
+                    "the outputs are too heavy in total to be weighed; split "
+                    "the record");
+    }
+  }
+  if (out_mg <= in_mg) return Status::Ok();
+  return Reject(Reason::kMassBalance, "the output lots weigh " + FormatMass(out_mg) +
+                                          " but this record consumes only " + FormatMass(in_mg) +
+                                          " of input; mass out can never exceed mass in");
+}
+
+void ConsumeInputs(const EventEnv& env, const std::vector<Consumption>& inputs) {
+  for (const Consumption& c : inputs) {
+    v1::LotState lot = c.lot;
+    int64_t left = lot.quantity_left().milli() - c.milli;
+    lot.mutable_quantity_left()->set_milli(left);
+    if (left == 0) lot.set_status(v1::LOT_STATUS_CONSUMED);
+    env.scratch.PutLot(c.lot_key, std::move(lot));
+    Touch(env, c.lot_key);
+  }
+}
+
+void CreateOutputs(const EventEnv& env, const std::vector<Consumption>& inputs) {
+  const v1::LotState& first = inputs.front().lot;
+  for (const v1::LotOutput& output : env.record.body.transform().outputs()) {
+    const std::string lot_key = FormatLotKey(output.lot());
+    v1::LotState lot = NewLot(env, output.lot(), output.quantity(), output.net_mass_per_unit());
+    lot.set_commodity(output.commodity().empty() ? first.commodity() : output.commodity());
+    lot.set_variety(output.variety().empty() ? first.variety() : output.variety());
+    if (output.has_allowed_range()) {
+      *lot.mutable_allowed_range() = output.allowed_range();
+    } else if (first.has_allowed_range()) {
+      *lot.mutable_allowed_range() = first.allowed_range();
+    }
+    for (const Consumption& c : inputs) {
+      *lot.add_parents() = c.lot.lot();
+      env.scratch.AddLineage(c.lot_key, lot_key, env.record.id);
+    }
+    env.scratch.PutLot(lot_key, std::move(lot));
+    Touch(env, lot_key);
+  }
+}
+
+Status ApplyTransform(const EventEnv& env) {
+  const v1::Transform& transform = env.record.body.transform();
+  AGRI_RETURN_IF_ERROR(
+      RequireRole(env.signer, {v1::ROLE_PACKER, v1::ROLE_PROCESSOR}, "pack or transform lots"));
+  std::vector<Consumption> inputs;
+  for (const v1::LotAmount& input : transform.inputs()) {
+    Result<Consumption> c = CheckInput(env, input);
+    if (!c.ok()) return c.status();
+    inputs.push_back(*std::move(c));
+  }
+  for (const v1::LotOutput& output : transform.outputs()) {
+    AGRI_RETURN_IF_ERROR(RequireNewLot(env.scratch, FormatLotKey(output.lot())));
+  }
+  AGRI_RETURN_IF_ERROR(CheckMassBalance(inputs, transform));
+  ConsumeInputs(env, inputs);
+  CreateOutputs(env, inputs);
+  return Status::Ok();
+}
+
+// --- Ship
+
+Status CheckShippable(const EventEnv& env, const std::string& lot_key, const v1::LotState& lot) {
+  AGRI_RETURN_IF_ERROR(RequireCustody(env, lot_key, lot, "ship"));
+  if (lot.status() == v1::LOT_STATUS_IN_TRANSIT) {
+    return Reject(Reason::kInTransit, "lot " + lot_key + " is already in transit to " +
+                                          Who(env.scratch, lot.pending_receiver()) +
+                                          "; it must be received before it moves again");
+  }
+  if (lot.status() == v1::LOT_STATUS_CONSUMED) {
+    return Reject(Reason::kInsufficientQuantity,
+                  "lot " + lot_key +
+                      " has nothing left to ship; all of it was packed or "
+                      "transformed");
+  }
+  AGRI_RETURN_IF_ERROR(RequireNotSold(lot_key, lot, "shipped"));
+  return RequireNotRecalled(env.scratch, lot_key, lot, "shipped");
+}
+
+Status CheckShipParties(const EventEnv& env, const std::string& lot_key, const v1::Ship& ship) {
+  auto receiver = env.scratch.GetParticipant(*ArrayFromBytes<32>(ship.receiver()));
+  if (!receiver) {
+    return Reject(Reason::kUnknownParticipant, "the receiver of lot " + lot_key + " (" +
+                                                   Who(env.scratch, ship.receiver()) +
+                                                   ") is not a registered participant");
+  }
+  if (!receiver->device_owner().empty()) {
+    return Reject(Reason::kNotAuthorized, receiver->name() +
+                                              " is a sensor device; lots are shipped to "
+                                              "participants");
+  }
+  if (receiver->revoked()) {
+    return Reject(Reason::kRevoked, "the receiver " + receiver->name() + " of lot " + lot_key +
+                                        (receiver->rotated_to().empty()
+                                             ? " was revoked and can no longer take custody"
+                                             : " has a new key; name its new key " +
+                                                   ToHex(receiver->rotated_to())));
+  }
+  if (ship.receiver() == env.signer_bytes()) {
+    return Reject(Reason::kMalformed, "lot " + lot_key + " cannot be shipped to " +
+                                          env.signer.name() +
+                                          ", who already holds it; name another receiver");
+  }
+  if (ship.carrier().empty()) return Status::Ok();
+  auto carrier = env.scratch.GetParticipant(*ArrayFromBytes<32>(ship.carrier()));
+  if (!carrier) {
+    return Reject(Reason::kUnknownParticipant, "the carrier of lot " + lot_key + " (" +
+                                                   Who(env.scratch, ship.carrier()) +
+                                                   ") is not a registered participant");
+  }
+  if (carrier->revoked()) {
+    return Reject(Reason::kRevoked, "the carrier " + carrier->name() + " of lot " + lot_key +
+                                        (carrier->rotated_to().empty()
+                                             ? " was revoked and can no longer carry lots"
+                                             : " has a new key; name its new key " +
+                                                   ToHex(carrier->rotated_to())));
+  }
+  if (!HasRole(*carrier, v1::ROLE_CARRIER)) {
+    return Reject(Reason::kNotAuthorized, carrier->name() +
+                                              " is not registered as a carrier, so it cannot "
+                                              "carry lot " +
+                                              lot_key);
+  }
+  return Status::Ok();
+}
+
+Status ApplyShip(const EventEnv& env) {
+  const v1::Ship& ship = env.record.body.ship();
+  Result<v1::LotState> lot = LoadLot(env.scratch, ship.lot());
+  if (!lot.ok()) return lot.status();
+  const std::string lot_key = FormatLotKey(ship.lot());
+  AGRI_RETURN_IF_ERROR(CheckShippable(env, lot_key, *lot));
+  AGRI_RETURN_IF_ERROR(CheckShipParties(env, lot_key, ship));
+  lot->set_status(v1::LOT_STATUS_IN_TRANSIT);
+  lot->set_pending_receiver(ship.receiver());
+  lot->set_pending_carrier(ship.carrier());
+  env.scratch.PutLot(lot_key, *std::move(lot));
+  Touch(env, lot_key);
+  return Status::Ok();
+}
+
+// --- Receive
+
+Status ApplyReceive(const EventEnv& env) {
+  const v1::Receive& receive = env.record.body.receive();
+  Result<v1::LotState> lot = LoadLot(env.scratch, receive.lot());
+  if (!lot.ok()) return lot.status();
+  const std::string lot_key = FormatLotKey(receive.lot());
+  if (lot->status() != v1::LOT_STATUS_IN_TRANSIT) {
+    return Reject(Reason::kNotInTransit, "lot " + lot_key + " was not shipped (it is held by " +
+                                             Who(env.scratch, lot->custodian()) +
+                                             "); only a shipped lot can be received");
+  }
+  if (!SameParty(env.scratch, lot->pending_receiver(), env.signer_bytes())) {
+    return Reject(Reason::kNotAuthorized, "lot " + lot_key + " was shipped to " +
+                                              Who(env.scratch, lot->pending_receiver()) +
+                                              ", not to " + env.signer.name() +
+                                              "; only the named receiver can receive it");
+  }
+  lot->set_custodian(env.signer_bytes());
+  lot->set_status(v1::LOT_STATUS_ACTIVE);
+  lot->clear_pending_receiver();
+  lot->clear_pending_carrier();
+  env.scratch.PutLot(lot_key, *std::move(lot));
+  Touch(env, lot_key);
+  return Status::Ok();
+}
+
+Status ApplyEvent(const EventEnv& env) {
+  switch (env.record.body.event_case()) {
+    case v1::RecordBody::kRegisterParticipant:
+      return ApplyRegisterParticipant(env);
+    case v1::RecordBody::kHarvest:
+      return ApplyHarvest(env);
+    case v1::RecordBody::kTransform:
+      return ApplyTransform(env);
+    case v1::RecordBody::kShip:
+      return ApplyShip(env);
+    case v1::RecordBody::kReceive:
+      return ApplyReceive(env);
+    case v1::RecordBody::kRegisterDevice:
+      return ApplyRegisterDevice(env);
+    case v1::RecordBody::kSensorReadings:
+      return ApplySensorReadings(env);
+    case v1::RecordBody::kCheckpoint:
+      return ApplyCheckpoint(env);
+    case v1::RecordBody::kCertify:
+      return ApplyCertify(env);
+    case v1::RecordBody::kRecall:
+      return ApplyRecall(env);
+    case v1::RecordBody::kSell:
+      return ApplySell(env);
+    case v1::RecordBody::kRevoke:
+      return ApplyRevoke(env);
+    case v1::RecordBody::kCorrection:
+      return ApplyCorrection(env);
+    case v1::RecordBody::kRotateKey:
+      return ApplyRotateKey(env);
+    case v1::RecordBody::EVENT_NOT_SET:
+      break;
+  }
+  return Reject(Reason::kMalformed, "the record carries no event");
+}
+
+Status CheckSignerAndReplay(const Record& record, const StateReader& state,
+                            std::optional<v1::Participant>& signer) {
+  signer = state.GetParticipant(record.signer);
+  if (!signer) {
+    return Reject(Reason::kUnknownSigner,
+                  "the signing key " + ToHex(record.signer).substr(0, kKeyPrefixHexChars) +
+                      "... is not a registered participant; ask an admin to register it");
+  }
+  if (state.HasNonce(record.signer, record.body.nonce())) {
+    return Reject(Reason::kReplay, signer->name() + " already used nonce " +
+                                       std::to_string(record.body.nonce()) +
+                                       "; this record was already applied or needs a new nonce");
+  }
+  if (state.HasRecord(record.id)) {
+    return Reject(Reason::kReplay, "this exact record is already on the chain");
+  }
+  return RequireNotRevoked(state, *signer);
+}
+
+}  // namespace rules_internal
+
+Status ApplyRecord(const Record& record, const ChainParams& params, const ApplyContext& ctx,
+                   StateOverlay& state) {
+  using rules_internal::ApplyEvent;
+  using rules_internal::CheckSignerAndReplay;
+  using rules_internal::EventEnv;
+  AGRI_RETURN_IF_ERROR(CheckRecordStateless(record, params, ctx.block_time_ms));
+  std::optional<v1::Participant> signer;
+  AGRI_RETURN_IF_ERROR(CheckSignerAndReplay(record, state, signer));
+  StateOverlay scratch(&state);
+  const EventEnv env{record, ctx, *signer, scratch};
+  AGRI_RETURN_IF_ERROR(ApplyEvent(env));
+  scratch.AddNonce(record.signer, record.body.nonce());
+  scratch.AddRecord(record.id, ctx.height, ctx.index);
+  scratch.AddRecordSigner(record.id, record.signer);
+  scratch.MergeInto(state);
+  return Status::Ok();
+}
+
+}  // namespace agritrace::chain

@@ -1,0 +1,418 @@
+// CheckRecordStateless: everything about a record that can be judged without chain state.
+// ApplyRecord (rules.cc) relies on these checks having passed, e.g. that keys are 32 bytes.
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "chain/model/gs1.h"
+#include "chain/base/limits.h"
+#include "chain/model/quantity.h"
+#include "chain/rules/rules.h"
+
+namespace agritrace::chain {
+namespace {
+
+// Participant names are how people refer to each other on the CLI, so they stay short and
+// shell-friendly.
+constexpr size_t kMaxParticipantNameChars = 64;
+// Coordinates are micro-degrees.
+constexpr int64_t kMaxLatE6 = 90'000'000;
+constexpr int64_t kMaxLonE6 = 180'000'000;
+constexpr size_t kPubKeyBytes = 32;
+// Values quoted in messages are cut so a hostile record cannot bloat a rejection sentence.
+constexpr size_t kMaxQuotedChars = 40;
+
+std::string Quoted(std::string_view value) {
+  std::string out = "\"";
+  for (size_t i = 0; i < value.size() && i < kMaxQuotedChars; ++i) {
+    char c = value[i];
+    out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  }
+  if (value.size() > kMaxQuotedChars) out += "...";
+  return out + "\"";
+}
+
+// A span of milliseconds in the largest whole unit, e.g. "7 days", "10 minutes".
+std::string FormatDuration(int64_t ms) {
+  struct Unit {
+    int64_t ms;
+    const char* name;
+  };
+  static constexpr Unit kUnits[] = {
+      {24LL * 3600 * 1000, "day"}, {3600 * 1000, "hour"}, {60 * 1000, "minute"}, {1000, "second"}};
+  for (const Unit& unit : kUnits) {
+    if (ms >= unit.ms) {
+      int64_t n = ms / unit.ms;
+      return std::to_string(n) + " " + unit.name + (n == 1 ? "" : "s");
+    }
+  }
+  return std::to_string(ms) + " ms";
+}
+
+Status CheckText(std::string_view value, std::string_view field) {
+  if (value.size() <= kMaxTextBytes) return Status::Ok();
+  return Reject(Reason::kTooLarge, "the " + std::string(field) + " is " +
+                                       std::to_string(value.size()) + " bytes; the limit is " +
+                                       std::to_string(kMaxTextBytes));
+}
+
+Status CheckTimestamp(int64_t timestamp_ms, const ChainParams& params, int64_t now_ms) {
+  // 128-bit so that a hostile timestamp near the int64 limits cannot overflow the difference.
+  __int128 ahead_ms = static_cast<__int128>(timestamp_ms) - now_ms;
+  if (ahead_ms > params.max_record_future_ms) {
+    return Reject(
+        Reason::kStaleTimestamp,
+        "the record is dated " +
+            FormatDuration(static_cast<int64_t>(std::min<__int128>(ahead_ms, INT64_MAX))) +
+            " in the future (at most " + FormatDuration(params.max_record_future_ms) +
+            " is allowed); check the clock of the device that signed it");
+  }
+  if (-ahead_ms > params.max_record_age_ms) {
+    return Reject(
+        Reason::kStaleTimestamp,
+        "the record was signed " +
+            FormatDuration(static_cast<int64_t>(std::min<__int128>(-ahead_ms, INT64_MAX))) +
+            " ago, more than the " + FormatDuration(params.max_record_age_ms) +
+            " allowed; sign it again with the current time");
+  }
+  return Status::Ok();
+}
+
+Status CheckPubKey(const std::string& bytes, std::string_view what) {
+  auto key = ArrayFromBytes<kPubKeyBytes>(bytes);
+  if (!key) {
+    return Reject(Reason::kMalformed, "the " + std::string(what) +
+                                          " must be a 32-byte public key; " +
+                                          std::to_string(bytes.size()) + " bytes were given");
+  }
+  if (!IsValidPubKey(*key)) {
+    return Reject(Reason::kMalformed,
+                  "the " + std::string(what) + " is not a valid secp256k1 public key");
+  }
+  return Status::Ok();
+}
+
+Status CheckLocation(const v1::Location& location, std::string_view what) {
+  AGRI_RETURN_IF_ERROR(CheckText(location.name(), std::string(what) + " name"));
+  AGRI_RETURN_IF_ERROR(CheckText(location.gln(), std::string(what) + " GLN"));
+  if (!location.gln().empty()) AGRI_RETURN_IF_ERROR(ValidateGln(location.gln()));
+  if (location.has_lat_e6() && (location.lat_e6() < -kMaxLatE6 || location.lat_e6() > kMaxLatE6)) {
+    return Reject(Reason::kMalformed, "the " + std::string(what) + " latitude " +
+                                          std::to_string(location.lat_e6()) +
+                                          " micro-degrees is outside -90..90 degrees");
+  }
+  if (location.has_lon_e6() && (location.lon_e6() < -kMaxLonE6 || location.lon_e6() > kMaxLonE6)) {
+    return Reject(Reason::kMalformed, "the " + std::string(what) + " longitude " +
+                                          std::to_string(location.lon_e6()) +
+                                          " micro-degrees is outside -180..180 degrees");
+  }
+  return Status::Ok();
+}
+
+// A quantity a lot is created with: valid, and with a known mass (count units need the net
+// mass of one item) so that later mass balances can always be computed.
+Status CheckLotAmount(const v1::Quantity& quantity, const v1::Quantity& net_mass_per_unit,
+                      const std::string& lot_key) {
+  if (Status st = ValidateQuantity(quantity); !st.ok()) {
+    return Reject(st.reason(), "lot " + lot_key + ": " + st.message());
+  }
+  if (KindOfUnit(quantity.unit()) == UnitKind::kCount) {
+    if (KindOfUnit(net_mass_per_unit.unit()) != UnitKind::kMass ||
+        !ValidateQuantity(net_mass_per_unit).ok()) {
+      return Reject(Reason::kMalformed, "lot " + lot_key + " is counted in " + quantity.unit() +
+                                            ", so it needs the net mass of one " + quantity.unit() +
+                                            " in g, kg or t (e.g. 5kg)");
+    }
+  }
+  if (!MassMilligrams(quantity, net_mass_per_unit)) {
+    return Reject(Reason::kMalformed, "lot " + lot_key + " is too heavy (" +
+                                          FormatQuantity(quantity) +
+                                          ") for its mass to be computed; split it into lots");
+  }
+  return Status::Ok();
+}
+
+Status CheckRange(const v1::ConditionRange& range, std::string_view what) {
+  bool bad = (range.has_min_temperature_mc() && range.has_max_temperature_mc() &&
+              range.min_temperature_mc() > range.max_temperature_mc()) ||
+             (range.has_min_humidity_mpct() && range.has_max_humidity_mpct() &&
+              range.min_humidity_mpct() > range.max_humidity_mpct());
+  for (int32_t t : {range.min_temperature_mc(), range.max_temperature_mc()}) {
+    bad = bad || t < -kMaxAbsTemperatureMc || t > kMaxAbsTemperatureMc;
+  }
+  for (int32_t h : {range.min_humidity_mpct(), range.max_humidity_mpct()}) {
+    bad = bad || h < 0 || h > kMaxHumidityMpct;
+  }
+  if (!bad) return Status::Ok();
+  return Reject(Reason::kMalformed, "the allowed range of " + std::string(what) +
+                                        " is invalid: minimum above maximum, or outside "
+                                        "-100..100 C / 0..100 %");
+}
+
+Status CheckName(const std::string& name) {
+  bool ok = !name.empty() && name.size() <= kMaxParticipantNameChars;
+  for (char c : name) {
+    bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == '.' || c == '-';
+    ok = ok && allowed;
+  }
+  if (ok) return Status::Ok();
+  return Reject(Reason::kMalformed, "participant name " + Quoted(name) +
+                                        " must be 1 to 64 letters, digits, '_', '.' or '-'");
+}
+
+Status CheckRoles(const v1::RegisterParticipant& reg) {
+  if (reg.roles().empty()) {
+    return Reject(Reason::kMalformed,
+                  "participant " + Quoted(reg.name()) + " needs at least one role (e.g. farmer)");
+  }
+  if (static_cast<size_t>(reg.roles().size()) > kMaxRolesPerParticipant) {
+    return Reject(Reason::kTooLarge, "participant " + Quoted(reg.name()) + " is given " +
+                                         std::to_string(reg.roles().size()) +
+                                         " roles; the limit is " +
+                                         std::to_string(kMaxRolesPerParticipant));
+  }
+  for (int role : reg.roles()) {
+    if (role == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(role)) {
+      return Reject(Reason::kMalformed, "participant " + Quoted(reg.name()) +
+                                            " is given unknown role number " +
+                                            std::to_string(role));
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckRegisterParticipant(const v1::RegisterParticipant& reg) {
+  AGRI_RETURN_IF_ERROR(CheckText(reg.organization(), "organization"));
+  AGRI_RETURN_IF_ERROR(CheckPubKey(reg.pubkey(), "new participant's key"));
+  AGRI_RETURN_IF_ERROR(CheckName(reg.name()));
+  AGRI_RETURN_IF_ERROR(CheckRoles(reg));
+  return CheckLocation(reg.location(), "participant location");
+}
+
+Status CheckHarvest(const v1::Harvest& harvest) {
+  AGRI_RETURN_IF_ERROR(CheckText(harvest.commodity(), "commodity"));
+  AGRI_RETURN_IF_ERROR(CheckText(harvest.variety(), "variety"));
+  AGRI_RETURN_IF_ERROR(CheckText(harvest.field(), "field"));
+  AGRI_RETURN_IF_ERROR(ValidateLotKey(harvest.lot()));
+  const std::string lot_key = FormatLotKey(harvest.lot());
+  if (harvest.commodity().empty()) {
+    return Reject(Reason::kMalformed,
+                  "the harvest of lot " + lot_key + " must name its commodity (e.g. tomatoes)");
+  }
+  AGRI_RETURN_IF_ERROR(CheckLotAmount(harvest.quantity(), harvest.net_mass_per_unit(), lot_key));
+  AGRI_RETURN_IF_ERROR(CheckRange(harvest.allowed_range(), "lot " + lot_key));
+  return CheckLocation(harvest.location(), "harvest location");
+}
+
+Status CheckTransformShape(const v1::Transform& transform) {
+  if (transform.kind() == v1::TRANSFORM_KIND_UNSPECIFIED ||
+      !v1::TransformKind_IsValid(transform.kind())) {
+    return Reject(Reason::kMalformed, "the transform must say whether it is a pack or a transform");
+  }
+  if (transform.inputs().empty() || transform.outputs().empty()) {
+    return Reject(Reason::kMalformed,
+                  "a pack or transform needs at least one input lot and one output lot");
+  }
+  if (static_cast<size_t>(transform.inputs().size()) > kMaxTransformInputs) {
+    return Reject(Reason::kTooLarge, "the record has " + std::to_string(transform.inputs().size()) +
+                                         " input lots; the limit is " +
+                                         std::to_string(kMaxTransformInputs));
+  }
+  if (static_cast<size_t>(transform.outputs().size()) > kMaxTransformOutputs) {
+    return Reject(Reason::kTooLarge,
+                  "the record has " + std::to_string(transform.outputs().size()) +
+                      " output lots; the limit is " + std::to_string(kMaxTransformOutputs));
+  }
+  return Status::Ok();
+}
+
+Status CheckTransformInputs(const v1::Transform& transform) {
+  std::set<std::string> seen;
+  for (const v1::LotAmount& input : transform.inputs()) {
+    AGRI_RETURN_IF_ERROR(ValidateLotKey(input.lot()));
+    std::string key = FormatLotKey(input.lot());
+    if (!seen.insert(key).second) {
+      return Reject(Reason::kMalformed,
+                    "input lot " + key + " is listed twice; state its amount once");
+    }
+    if (Status st = ValidateQuantity(input.quantity()); !st.ok()) {
+      return Reject(st.reason(), "input lot " + key + ": " + st.message());
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckTransformOutputs(const v1::Transform& transform) {
+  std::set<std::string> seen;
+  for (const v1::LotOutput& output : transform.outputs()) {
+    AGRI_RETURN_IF_ERROR(CheckText(output.commodity(), "output commodity"));
+    AGRI_RETURN_IF_ERROR(CheckText(output.variety(), "output variety"));
+    AGRI_RETURN_IF_ERROR(ValidateLotKey(output.lot()));
+    std::string key = FormatLotKey(output.lot());
+    if (!seen.insert(key).second) {
+      return Reject(Reason::kMalformed,
+                    "output lot " + key + " is listed twice; give each output its own lot code");
+    }
+    AGRI_RETURN_IF_ERROR(CheckLotAmount(output.quantity(), output.net_mass_per_unit(), key));
+    AGRI_RETURN_IF_ERROR(CheckRange(output.allowed_range(), "lot " + key));
+  }
+  return Status::Ok();
+}
+
+Status CheckShip(const v1::Ship& ship) {
+  AGRI_RETURN_IF_ERROR(ValidateLotKey(ship.lot()));
+  if (ship.receiver().size() != kPubKeyBytes) {
+    return Reject(Reason::kMalformed, "the receiver of lot " + FormatLotKey(ship.lot()) +
+                                          " must be a 32-byte participant key");
+  }
+  if (!ship.carrier().empty() && ship.carrier().size() != kPubKeyBytes) {
+    return Reject(Reason::kMalformed, "the carrier of lot " + FormatLotKey(ship.lot()) +
+                                          " must be a 32-byte participant key, or left out");
+  }
+  return Status::Ok();
+}
+
+Status CheckReadings(const google::protobuf::RepeatedPtrField<v1::SensorReading>& readings,
+                     bool required) {
+  if (required && readings.empty()) {
+    return Reject(Reason::kMalformed, "sensor readings need at least one reading");
+  }
+  if (static_cast<size_t>(readings.size()) > kMaxSensorReadings) {
+    return Reject(Reason::kTooLarge, "the record has " + std::to_string(readings.size()) +
+                                         " readings; the limit is " +
+                                         std::to_string(kMaxSensorReadings));
+  }
+  for (const v1::SensorReading& r : readings) {
+    if (r.time_ms() <= 0) return Reject(Reason::kMalformed, "every reading needs its time");
+    if (!r.has_temperature_mc() && !r.has_humidity_mpct() && !r.has_location()) {
+      return Reject(Reason::kMalformed, "a reading needs a temperature, humidity or position");
+    }
+    if (r.has_temperature_mc() && (r.temperature_mc() < -kMaxAbsTemperatureMc ||
+                                   r.temperature_mc() > kMaxAbsTemperatureMc)) {
+      return Reject(Reason::kMalformed, "a temperature reading is outside -100..100 C");
+    }
+    if (r.has_humidity_mpct() && (r.humidity_mpct() < 0 || r.humidity_mpct() > kMaxHumidityMpct)) {
+      return Reject(Reason::kMalformed, "a humidity reading is outside 0..100 %");
+    }
+    AGRI_RETURN_IF_ERROR(CheckLocation(r.location(), "reading location"));
+  }
+  return Status::Ok();
+}
+
+Status CheckCertify(const v1::Certify& c) {
+  AGRI_RETURN_IF_ERROR(ValidateLotKey(c.lot()));
+  AGRI_RETURN_IF_ERROR(CheckText(c.standard(), "standard"));
+  AGRI_RETURN_IF_ERROR(CheckText(c.certificate_id(), "certificate id"));
+  if (c.standard().empty()) {
+    return Reject(Reason::kMalformed, "a certificate must name its standard");
+  }
+  if (c.outcome() != v1::CERT_OUTCOME_PASS && c.outcome() != v1::CERT_OUTCOME_FAIL) {
+    return Reject(Reason::kMalformed, "a certificate's result must be pass or fail");
+  }
+  if (!c.document_sha256().empty() && c.document_sha256().size() != 32) {
+    return Reject(Reason::kMalformed, "the document hash must be a 32-byte SHA-256");
+  }
+  if (c.valid_from_ms() != 0 && c.valid_until_ms() != 0 && c.valid_until_ms() < c.valid_from_ms()) {
+    return Reject(Reason::kMalformed, "the certificate expires before it becomes valid");
+  }
+  return Status::Ok();
+}
+
+Status CheckReasonText(const std::string& reason, std::string_view what) {
+  AGRI_RETURN_IF_ERROR(CheckText(reason, "reason"));
+  if (!reason.empty()) return Status::Ok();
+  return Reject(Reason::kMalformed, "a " + std::string(what) + " must give its reason");
+}
+
+Status CheckCorrection(const v1::Correction& c) {
+  AGRI_RETURN_IF_ERROR(CheckReasonText(c.reason(), "correction"));
+  if (c.record_id().size() != 32) {
+    return Reject(Reason::kMalformed, "the corrected record id must be 32 bytes");
+  }
+  if (!c.corrective_record_id().empty() && c.corrective_record_id().size() != 32) {
+    return Reject(Reason::kMalformed, "the corrective record id must be 32 bytes, or left out");
+  }
+  if (c.corrective_record_id() == c.record_id()) {
+    return Reject(Reason::kMalformed, "a record cannot be its own correction");
+  }
+  return c.has_lot() ? ValidateLotKey(c.lot()) : Status::Ok();
+}
+
+Status CheckExtraEvent(const v1::RecordBody& body) {
+  switch (body.event_case()) {
+    case v1::RecordBody::kRegisterDevice:
+      AGRI_RETURN_IF_ERROR(CheckPubKey(body.register_device().pubkey(), "device key"));
+      return CheckName(body.register_device().name());
+    case v1::RecordBody::kSensorReadings:
+      AGRI_RETURN_IF_ERROR(ValidateLotKey(body.sensor_readings().lot()));
+      return CheckReadings(body.sensor_readings().readings(), true);
+    case v1::RecordBody::kCheckpoint:
+      AGRI_RETURN_IF_ERROR(ValidateLotKey(body.checkpoint().lot()));
+      if (!v1::CheckpointStep_IsValid(body.checkpoint().step())) {
+        return Reject(Reason::kMalformed, "unknown checkpoint step");
+      }
+      AGRI_RETURN_IF_ERROR(CheckLocation(body.checkpoint().location(), "checkpoint location"));
+      return CheckReadings(body.checkpoint().readings(), false);
+    case v1::RecordBody::kCertify:
+      return CheckCertify(body.certify());
+    case v1::RecordBody::kRecall:
+      AGRI_RETURN_IF_ERROR(ValidateLotKey(body.recall().lot()));
+      return CheckReasonText(body.recall().reason(), "recall");
+    case v1::RecordBody::kSell:
+      return ValidateLotKey(body.sell().lot());
+    case v1::RecordBody::kRevoke:
+      AGRI_RETURN_IF_ERROR(CheckText(body.revoke().reason(), "reason"));
+      return CheckPubKey(body.revoke().pubkey(), "key to revoke");
+    case v1::RecordBody::kCorrection:
+      return CheckCorrection(body.correction());
+    case v1::RecordBody::kRotateKey:
+      AGRI_RETURN_IF_ERROR(CheckText(body.rotate_key().reason(), "reason"));
+      AGRI_RETURN_IF_ERROR(CheckPubKey(body.rotate_key().old_pubkey(), "key to rotate"));
+      AGRI_RETURN_IF_ERROR(CheckPubKey(body.rotate_key().new_pubkey(), "new key"));
+      if (body.rotate_key().old_pubkey() == body.rotate_key().new_pubkey()) {
+        return Reject(Reason::kMalformed, "a key cannot be rotated to itself; name a new key");
+      }
+      return Status::Ok();
+    default:
+      break;
+  }
+  return Reject(Reason::kMalformed, "the record carries no event (or one this node does not know)");
+}
+
+Status CheckEvent(const v1::RecordBody& body) {
+  switch (body.event_case()) {
+    case v1::RecordBody::kRegisterParticipant:
+      return CheckRegisterParticipant(body.register_participant());
+    case v1::RecordBody::kHarvest:
+      return CheckHarvest(body.harvest());
+    case v1::RecordBody::kTransform:
+      AGRI_RETURN_IF_ERROR(CheckTransformShape(body.transform()));
+      AGRI_RETURN_IF_ERROR(CheckTransformInputs(body.transform()));
+      return CheckTransformOutputs(body.transform());
+    case v1::RecordBody::kShip:
+      return CheckShip(body.ship());
+    case v1::RecordBody::kReceive:
+      return ValidateLotKey(body.receive().lot());
+    case v1::RecordBody::EVENT_NOT_SET:
+      break;
+    default:
+      return CheckExtraEvent(body);
+  }
+  return Reject(Reason::kMalformed, "the record carries no event (or one this node does not know)");
+}
+
+}  // namespace
+
+Status CheckRecordStateless(const Record& record, const ChainParams& params, int64_t now_ms) {
+  const v1::RecordBody& body = record.body;
+  if (body.chain_id() != params.chain_id) {
+    return Reject(Reason::kWrongChain, "the record was signed for chain " +
+                                           Quoted(body.chain_id()) + " but this is chain " +
+                                           Quoted(params.chain_id) + "; sign it for this chain");
+  }
+  AGRI_RETURN_IF_ERROR(CheckTimestamp(body.timestamp_ms(), params, now_ms));
+  return CheckEvent(body);
+}
+
+}  // namespace agritrace::chain

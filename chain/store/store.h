@@ -1,0 +1,91 @@
+// ChainStore: the RocksDB database of one node.
+//
+// Column families: blocks (height -> stored block), records (id -> envelope + location),
+// lots, participants, names, nonces, history (lot + height + index -> id), lineage
+// (parent -> child and child -> parent), meta (tip, genesis hash), safety (consensus signing
+// state). A block and every state change it causes are one synced WriteBatch, so a crash
+// leaves either all of it or none of it.
+//
+// Thread-safety: reads may run concurrently with each other and with CommitBlock (RocksDB
+// guarantees it); CommitBlock calls must be serialized by the caller (one committer).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agritrace/v1/records.pb.h"
+#include "chain/model/block.h"
+#include "chain/model/genesis.h"
+#include "chain/model/merkle.h"
+#include "chain/model/state.h"
+#include "chain/base/status.h"
+
+namespace agritrace::chain {
+
+struct StoredRecord {
+  v1::Envelope envelope;
+  Hash256 id{};
+  uint64_t height = 0;
+  uint32_t index = 0;
+};
+
+struct ChainTip {
+  uint64_t height = 0;  // 0 = only genesis
+  Hash256 hash{};       // genesis hash at height 0
+};
+
+class ChainStore : public StateReader {
+ public:
+  // Opens or creates the database in `dir`. On first open, records the genesis hash and
+  // writes the genesis participants; later opens fail (MALFORMED) if the genesis differs.
+  static Result<std::unique_ptr<ChainStore>> Open(const std::string& dir, const Genesis& genesis);
+  ~ChainStore() override;
+
+  // StateReader over committed state.
+  std::optional<v1::LotState> GetLot(const std::string& lot_key) const override;
+  std::optional<v1::Participant> GetParticipant(const PubKey& pubkey) const override;
+  std::optional<PubKey> FindParticipantByName(const std::string& name) const override;
+  bool HasNonce(const PubKey& signer, uint64_t nonce) const override;
+  bool HasRecord(const Hash256& record_id) const override;
+  std::optional<PubKey> GetRecordSigner(const Hash256& record_id) const override;
+
+  // Atomically (one synced WriteBatch) stores the certified block at tip + 1 and every change
+  // in `changes`. Fails without writing if the height is not tip + 1.
+  Status CommitBlock(const DecodedBlock& block, const StateOverlay& changes);
+
+  ChainTip Tip() const;
+  Result<v1::Block> GetBlock(uint64_t height) const;
+  // The block at `height` without its records: header and certificate. Cheap (one read),
+  // where GetBlock reads every record.
+  Result<v1::Block> GetBlockHead(uint64_t height) const;
+  Result<StoredRecord> GetRecord(const Hash256& record_id) const;
+  // Every record that touched the lot, in chain order.
+  Result<std::vector<StoredRecord>> GetLotHistory(const std::string& lot_key) const;
+  // Lineage edges of a lot: lots it was made from / lots made from it.
+  std::vector<std::string> GetParents(const std::string& lot_key) const;
+  std::vector<std::string> GetChildren(const std::string& lot_key) const;
+  // The same edges with the record that made the child (for lineage traces). One prefix scan.
+  struct LineageLink {
+    std::string lot_key;
+    Hash256 record_id{};
+  };
+  std::vector<LineageLink> GetParentLinks(const std::string& lot_key) const;
+  std::vector<LineageLink> GetChildLinks(const std::string& lot_key) const;
+  // Inclusion proof of a committed record in its block.
+  Result<MerkleProof> GetRecordProof(const Hash256& record_id) const;
+
+  // Small persisted values for consensus safety state (synced writes).
+  Status PutSafetyState(const std::string& key, const std::string& value);
+  std::optional<std::string> GetSafetyState(const std::string& key) const;
+
+ private:
+  struct Impl;
+  explicit ChainStore(std::unique_ptr<Impl> impl);
+  // The stored block at `height` (header, certificate) and its record ids.
+  Result<v1::Block> ReadStoredBlock(uint64_t height, std::vector<Hash256>* ids) const;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace agritrace::chain

@@ -1,0 +1,93 @@
+// Limits on what a client of the gRPC API or the HTTP gateway can make the node spend.
+// Each bounds memory, threads or CPU one client (or many) can take from the others and from
+// block production. Local policy, not protocol. Values operators tune are node.toml keys (see
+// NodeConfig); the rest are named here with the reason for their value.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "chain/base/limits.h"
+#include "node/common/peer_limits.h"
+
+namespace agritrace::node {
+
+// ---- gRPC: one server carries both agritrace.v1.Ledger (clients) and agritrace.v1.Peer
+// (validators and observers). gRPC's message limits are per server, not per service, so:
+
+// The transport limit for received messages must admit a peer's largest message (a proposal
+// or sync batch carries whole blocks); grpc.max_message_bytes may raise it, never lower it.
+inline constexpr size_t kMinGrpcMaxMessageBytes = kMaxPeerMessageBytes;
+// Ledger requests are far smaller: the largest is a SubmitRecords batch of
+// kMaxSubmitBatchRecords envelopes. The Ledger guard refuses anything bigger with
+// RESOURCE_EXHAUSTED before decoding it (it sees the raw bytes first).
+inline constexpr size_t kMaxLedgerRequestBytes =
+    chain::kMaxSubmitBatchRecords * (chain::kMaxEnvelopeBytes + 16) + 64 * 1024;
+// The send limit equals the receive limit: GetBlock answers with a whole block, and the Peer
+// service sends the same blocks it may receive.
+
+// A rate-limit token buys one call plus this many request bytes, so one 16 MiB batch costs
+// as much as 257 small calls: big requests cannot slip through a per-call budget.
+inline constexpr size_t kLedgerBytesPerToken = 64 * 1024;
+// Ledger calls in progress at once, over all clients. Every sync gRPC call holds a thread;
+// this cap (below kGrpcMaxThreads) keeps threads free for peer sessions, so a client flood
+// never starves consensus of its gossip.
+inline constexpr size_t kMaxLedgerCallsInFlight = 256;
+// Ledger calls in progress at once from one client address (waiting submits hold theirs for
+// up to grpc.submit_wait_max_ms). Above the load generator's 32 submitting threads.
+inline constexpr size_t kMaxLedgerCallsInFlightPerClient = 64;
+// Client addresses whose rate-limit state is remembered (least recently seen is forgotten).
+inline constexpr size_t kMaxRateLimitedClients = 10'000;
+// Threads the gRPC server may run: every peer session (a long bidi stream holds one), every
+// admitted Ledger call, and a few pollers. Beyond it gRPC answers RESOURCE_EXHAUSTED itself.
+inline constexpr int kGrpcMaxThreads =
+    static_cast<int>(kMaxPeerSessions + kMaxLedgerCallsInFlight + 32);
+// Concurrent streams on one HTTP/2 connection. A wallet uses one, a peer one, the load
+// generator up to its thread count; more streams queue in the client, they do not fail.
+inline constexpr int kGrpcMaxConcurrentStreams = 100;
+// Keepalive. The server pings a connection idle this long and drops it when the ping is not
+// answered in time: a peer whose host vanished frees its session and thread.
+inline constexpr std::chrono::milliseconds kGrpcKeepaliveTime{60'000};
+inline constexpr std::chrono::milliseconds kGrpcKeepaliveTimeout{20'000};
+// Clients may ping at most this often while no data flows, and never on a connection with no
+// calls; more than kGrpcMaxPingStrikes bad pings and the connection is closed (GOAWAY).
+inline constexpr std::chrono::milliseconds kGrpcMinClientPingInterval{10'000};
+inline constexpr int kGrpcMaxPingStrikes = 2;
+// A connection with no call for this long is closed (a peer always has its stream open).
+inline constexpr std::chrono::milliseconds kGrpcMaxConnectionIdle{5 * 60'000};
+// Connections are recycled after this age (gRPC adds +-10% jitter) ...
+inline constexpr std::chrono::milliseconds kGrpcMaxConnectionAge{60 * 60'000};
+// ... and calls still open on them get this long to finish: longer than any waiting submit
+// (grpc.submit_wait_max_ms, at most kMaxSubmitWaitMs); a peer session simply redials.
+inline constexpr std::chrono::milliseconds kGrpcMaxConnectionAgeGrace{10 * 60'000};
+// The server-side bound on the longest Ledger call (a submit waiting for its commit): the
+// config's grpc.submit_wait_max_ms may not exceed it, whatever the client asks.
+inline constexpr uint32_t kMaxSubmitWaitMs = 5 * 60'000;
+static_assert(std::chrono::milliseconds(kMaxSubmitWaitMs) < kGrpcMaxConnectionAgeGrace);
+static_assert(kMaxLedgerRequestBytes < kMinGrpcMaxMessageBytes);
+static_assert(kMaxLedgerCallsInFlightPerClient <= kMaxLedgerCallsInFlight);
+
+// ---- HTTP gateway (cpp-httplib: one worker thread per connection for its whole life).
+
+// Connections from one address served at once; more are answered 429 at once and closed,
+// so one host cannot hold every worker (a slowloris). Below http.threads by default.
+inline constexpr size_t kDefaultHttpConnectionsPerAddress = 8;
+// Accepted connections waiting for a worker; beyond this they get 503 and are closed, so a
+// connection flood cannot grow the queue (and the open sockets) without bound.
+inline constexpr size_t kMaxHttpQueuedConnections = 256;
+// Connections the kernel queues before the gateway accepts them (cpp-httplib's is 5).
+inline constexpr int kHttpListenBacklog = 512;
+// Requests on one keep-alive connection, and how long an idle one may hold its worker.
+inline constexpr size_t kHttpKeepAliveMaxRequests = 100;
+inline constexpr std::chrono::milliseconds kHttpKeepAliveTimeout{2'000};
+// Request line + headers of one request. cpp-httplib's own compile-time limits (Debian's
+// 0.11 is a prebuilt library: 8 KiB per line, no limit on the number of lines) cannot be
+// changed, so the gateway's socket stream stops reading a request's headers at this size;
+// the client gets 400 and the connection closes. (The body's limit is
+// http.max_request_bytes: 413.)
+inline constexpr size_t kMaxHttpHeaderBytes = 16 * 1024;
+// Addresses whose HTTP rate-limit state is remembered.
+inline constexpr size_t kMaxHttpRateLimitedClients = 10'000;
+
+}  // namespace agritrace::node

@@ -1,0 +1,84 @@
+// Node configuration: one TOML file per node, every option also a command-line flag.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "chain/base/status.h"
+
+namespace agritrace::node {
+
+struct NodeConfig {
+  // [node]
+  std::string dir;                           // base directory; relative paths below resolve here
+  std::string name = "validator";
+  std::string genesis_file = "genesis.json";
+  std::string key_file = "node_key.json";    // encrypted node (validator) key
+  std::string data_dir = "data";             // RocksDB
+  // [grpc]
+  std::string grpc_addr = "127.0.0.1:7400";
+  // Largest gRPC message accepted or sent; a block must fit (see chain::kMaxBlockBytes).
+  uint32_t grpc_max_message_bytes = 40 * 1024 * 1024;
+  // Longest a SubmitRecord may wait for its commit when the client sets no timeout.
+  uint32_t submit_wait_default_ms = 30'000;
+  uint32_t submit_wait_max_ms = 120'000;  // at most kMaxSubmitWaitMs (client_limits.h)
+  // Ledger calls per second one client address may make, and the burst it may save up (a
+  // call costs one token plus one per 64 KiB of request). 0 turns the limit off. Loopback
+  // clients (the operator's own tools, a local proxy) are exempt unless rate_limit_loopback.
+  uint32_t grpc_client_calls_per_second = 1000;
+  uint32_t grpc_client_burst_calls = 2000;
+  bool grpc_rate_limit_loopback = false;
+  // Memory gRPC may use for connections and messages in flight (its ResourceQuota).
+  uint64_t grpc_memory_quota_bytes = 1024ull * 1024 * 1024;
+  // [http]
+  std::string http_addr = "127.0.0.1:7480";
+  // Prefix of the GS1 Digital Link URIs the node prints (QR codes, page links); empty means
+  // "http://" + http_addr. Behind a load balancer: the public https://host.
+  std::string http_base_url;
+  // Worker threads serving HTTP; a page scan costs a few store reads, so a handful suffice.
+  uint32_t http_threads = 32;
+  // Connections served at once from one address; more get 429 (see client_limits.h).
+  uint32_t http_max_connections_per_address = 8;
+  // Requests per second per client address, and the burst; beyond: 429 with Retry-After.
+  // 0 turns it off. Loopback (e.g. a local reverse proxy) is exempt unless rate_limit_loopback.
+  uint32_t http_client_requests_per_second = 20;
+  uint32_t http_client_burst_requests = 100;
+  bool http_rate_limit_loopback = false;
+  // Largest request (headers + body) accepted; the gateway only serves GETs.
+  uint64_t http_max_request_bytes = 64 * 1024;
+  // A request must arrive whole (headers and body) within read_timeout_ms of its first byte,
+  // and its response be written within write_timeout_ms, so a slow client cannot hold a worker.
+  uint32_t http_read_timeout_ms = 5'000;
+  uint32_t http_write_timeout_ms = 10'000;
+  // [mempool] Bounded so a flood cannot exhaust memory; beyond it submits get MEMPOOL_FULL.
+  uint32_t mempool_max_records = 50'000;
+  uint64_t mempool_max_bytes = 64ull * 1024 * 1024;
+  // [peer] The network file (observers and peer addresses); empty: genesis validators only.
+  std::string peer_network_file;
+  // How long a peer that sent invalid data is refused.
+  uint32_t peer_ban_seconds = 60;
+  // [consensus] Round timeouts (local policy; see chain::ConsensusTimeouts). Shorter ones
+  // recover faster from a dead proposer on a LAN; longer ones suit slow links.
+  uint32_t consensus_propose_timeout_ms = 3000;
+  uint32_t consensus_vote_timeout_ms = 1000;
+  uint32_t consensus_timeout_delta_ms = 500;
+  // [tls] Optional mutual TLS on the gRPC port and outgoing peer channels (see node/tls.h):
+  // PEM files of the network CA, this node's certificate (signed by it) and its key. Off by
+  // default: loopback devnets and nodes behind a TLS-terminating proxy need none.
+  bool tls_enabled = false;
+  std::string tls_ca_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // [log]
+  std::string log_level = "info";
+
+  std::string Resolve(const std::string& path) const;  // absolute, or relative to `dir`
+};
+
+// Reads `path` (TOML). Unknown keys are an error so a typo never silently falls back to a
+// default. MALFORMED with the key named.
+chain::Result<NodeConfig> LoadConfig(const std::string& path);
+// The TOML text of `config` (what `agritrace-node init` writes).
+std::string ConfigToToml(const NodeConfig& config);
+
+}  // namespace agritrace::node

@@ -1,0 +1,112 @@
+#include "node/daemon/init.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "chain/io/file_util.h"
+#include "chain/model/genesis.h"
+#include "chain/keystore/keystore.h"
+#include "node/common/config.h"
+
+namespace agritrace::node {
+
+using chain::Reason;
+using chain::Reject;
+
+namespace {
+
+struct SampleParticipant {
+  const char* name;
+  std::vector<v1::Role> roles;
+  const char* organization;
+  const char* place;
+  int32_t lat_e6;
+  int32_t lon_e6;
+};
+
+// The demo's cast: a rice co-operative in Wuchang, Heilongjiang, and its supply chain.
+const std::vector<SampleParticipant>& SampleParticipants() {
+  static const std::vector<SampleParticipant> kSamples = {
+      {"admin", {v1::ROLE_ADMIN}, "Wuchang County Agriculture Bureau", "Wuchang", 44920000, 127150000},
+      {"farmer", {v1::ROLE_FARMER}, "Wuchang Rice Co-operative", "Niujia village", 45120000, 127450000},
+      {"packer", {v1::ROLE_PACKER, v1::ROLE_PROCESSOR}, "Golden Grain Mill & Packing", "Harbin", 45750000, 126630000},
+      {"carrier", {v1::ROLE_CARRIER}, "Longjiang Cold Chain Logistics", "Harbin", 45800000, 126530000},
+      {"retailer", {v1::ROLE_RETAILER}, "Fresh Market Shanghai", "Shanghai", 31230000, 121470000},
+      {"inspector", {v1::ROLE_INSPECTOR}, "Heilongjiang Food Inspection Lab", "Harbin", 45760000, 126650000},
+      {"regulator", {v1::ROLE_REGULATOR}, "County Market Regulation Bureau", "Wuchang", 44920000, 127150000},
+  };
+  return kSamples;
+}
+
+std::string RandomSuffix() {
+  uint8_t bytes[3];
+  chain::RandomBytes(bytes, sizeof(bytes));
+  return chain::ToHex(std::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
+}
+
+chain::Result<v1::Participant> MakeSample(const SampleParticipant& sample, chain::Keystore& keystore,
+                                          const InitOptions& options) {
+  chain::PrivateKey key = chain::PrivateKey::Generate();
+  AGRI_RETURN_IF_ERROR(keystore.Save(sample.name, key, options.password, {options.scrypt_n, 8, 1}));
+  v1::Participant participant;
+  participant.set_pubkey(chain::AsBytes(key.public_key()));
+  participant.set_name(sample.name);
+  for (v1::Role role : sample.roles) participant.add_roles(role);
+  participant.set_organization(sample.organization);
+  participant.mutable_location()->set_name(sample.place);
+  participant.mutable_location()->set_lat_e6(sample.lat_e6);
+  participant.mutable_location()->set_lon_e6(sample.lon_e6);
+  return participant;
+}
+
+}  // namespace
+
+chain::Status AddSampleParticipants(const std::string& keystore_dir, const InitOptions& options,
+                                    chain::Genesis* genesis) {
+  chain::Keystore keystore(keystore_dir);
+  for (const auto& sample : SampleParticipants()) {
+    auto participant = MakeSample(sample, keystore, options);
+    if (!participant.ok()) return participant.status();
+    genesis->participants.push_back(std::move(*participant));
+  }
+  return chain::Status::Ok();
+}
+
+chain::Status InitDevNetwork(const InitOptions& options) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::absolute(options.dir);
+  const uint64_t n = options.scrypt_n;
+  if (n < 2 || n > chain::kMaxScryptN || (n & (n - 1)) != 0) {
+    return Reject(Reason::kMalformed, "--scrypt-n must be a power of two from 2 to " +
+                                          std::to_string(chain::kMaxScryptN));
+  }
+  if (fs::exists(dir / "genesis.json")) {
+    return Reject(Reason::kAlreadyRegistered,
+                  (dir / "genesis.json").string() + " exists; init never overwrites a network");
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Reject(Reason::kIoError, "cannot create " + dir.string() + ": " + ec.message());
+
+  chain::Genesis genesis;
+  genesis.chain_id = options.chain_id.empty() ? "agritrace-dev-" + RandomSuffix() : options.chain_id;
+  genesis.genesis_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch()).count();
+
+  chain::PrivateKey node_key = chain::PrivateKey::Generate();
+  AGRI_RETURN_IF_ERROR(chain::WriteFileAtomic(
+      (dir / "node_key.json").string(),
+      chain::EncryptKey(node_key, options.name, options.password, {options.scrypt_n, 8, 1}), true));
+  genesis.validators.push_back({options.name, node_key.public_key(), options.grpc_addr});
+
+  AGRI_RETURN_IF_ERROR(AddSampleParticipants((dir / "keystore").string(), options, &genesis));
+  AGRI_RETURN_IF_ERROR(chain::WriteFileAtomic((dir / "genesis.json").string(),
+                                              chain::GenesisToJson(genesis), false));
+  NodeConfig config;
+  config.name = options.name;
+  config.grpc_addr = options.grpc_addr;
+  config.http_addr = options.http_addr;
+  return chain::WriteFileAtomic((dir / "node.toml").string(), ConfigToToml(config), false);
+}
+
+}  // namespace agritrace::node

@@ -1,0 +1,164 @@
+// agritrace-node: the AgriTrace validator daemon.
+//   agritrace-node init --dir DIR     write a one-validator dev network
+//   agritrace-node run --dir DIR      run it (flags override node.toml)
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "chain/io/file_util.h"
+#include "chain/keystore/keystore.h"
+#include "node/common/config.h"
+#include "node/daemon/init.h"
+#include "node/daemon/init_network.h"
+#include "node/daemon/server.h"
+#include "node/common/version.h"
+
+namespace {
+
+using agritrace::chain::Status;
+
+// Password for the node key and dev keystore: --password-file, else AGRITRACE_PASSWORD, else
+// the documented dev default.
+std::string ResolvePassword(const std::string& password_file) {
+  if (!password_file.empty()) {
+    auto text = agritrace::chain::ReadFile(password_file, 4096);
+    if (!text.ok()) {
+      std::cerr << "error: " << text.status().ToString() << "\n";
+      std::exit(1);
+    }
+    std::string password = *text;
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+      password.pop_back();
+    }
+    return password;
+  }
+  if (const char* env = std::getenv("AGRITRACE_PASSWORD"); env && *env) return env;
+  spdlog::warn("AGRITRACE_PASSWORD is not set: using the dev default password '{}'",
+               agritrace::chain::kDevPassword);
+  return agritrace::chain::kDevPassword;
+}
+
+int Fail(const Status& status) {
+  std::cerr << "error: " << status.ToString() << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"agritrace-node: the AgriTrace traceability chain node"};
+  app.set_version_flag("--version", agritrace::node::kVersion);
+  app.require_subcommand(1);
+  std::string password_file;
+  app.add_option("--password-file", password_file,
+                 "file holding the key password (else AGRITRACE_PASSWORD, else the dev default)");
+
+  agritrace::node::InitOptions init;
+  auto* init_cmd = app.add_subcommand("init", "write a one-validator development network");
+  init_cmd->add_option("--dir", init.dir, "directory to create")->required();
+  init_cmd->add_option("--chain-id", init.chain_id, "chain id (default agritrace-dev-XXXXXX)");
+  init_cmd->add_option("--name", init.name, "validator name")->capture_default_str();
+  init_cmd->add_option("--grpc-addr", init.grpc_addr, "gRPC listen address")->capture_default_str();
+  init_cmd->add_option("--http-addr", init.http_addr, "HTTP listen address")->capture_default_str();
+  init_cmd->add_option("--scrypt-n", init.scrypt_n, "scrypt cost for the written keys")
+      ->capture_default_str();
+  // Multi-node network (see node/init_network.h): one directory per node plus shared files.
+  agritrace::node::NetworkInitOptions multi;
+  auto* validators_opt = init_cmd->add_option(
+      "--validators", multi.validators, "write N validators (+ observers), one directory each");
+  auto* observers_opt = init_cmd->add_option("--observers", multi.observers,
+                                             "observer nodes (with --validators; default 0)");
+  init_cmd->add_option("--base-port", multi.base_port,
+                       "multi-node: gRPC on base+i, HTTP on base+80+i")->capture_default_str();
+  init_cmd->add_option("--grpc-addrs", multi.grpc_addrs, "multi-node: one gRPC address per node")
+      ->delimiter(',');
+  init_cmd->add_option("--http-addrs", multi.http_addrs, "multi-node: one HTTP address per node")
+      ->delimiter(',');
+  init_cmd->add_option("--propose-timeout-ms", multi.consensus_defaults.consensus_propose_timeout_ms,
+                       "multi-node: consensus propose timeout written to node.toml");
+  init_cmd->add_option("--vote-timeout-ms", multi.consensus_defaults.consensus_vote_timeout_ms,
+                       "multi-node: consensus vote timeout written to node.toml");
+
+  std::string dir, config_path;
+  agritrace::node::NodeConfig flags;
+  auto* run_cmd = app.add_subcommand("run", "run a node");
+  run_cmd->add_option("--dir", dir, "node directory holding node.toml");
+  run_cmd->add_option("--config", config_path, "config file (default DIR/node.toml)");
+  auto* grpc_opt = run_cmd->add_option("--grpc-addr", flags.grpc_addr, "gRPC listen address");
+  auto* http_opt = run_cmd->add_option("--http-addr", flags.http_addr, "HTTP listen address");
+  auto* base_url_opt = run_cmd->add_option("--http-base-url", flags.http_base_url,
+                                           "prefix of Digital Link URIs (QR codes, links)");
+  auto* data_opt = run_cmd->add_option("--data-dir", flags.data_dir, "RocksDB directory");
+  auto* genesis_opt = run_cmd->add_option("--genesis", flags.genesis_file, "genesis file");
+  auto* key_opt = run_cmd->add_option("--key-file", flags.key_file, "encrypted node key file");
+  auto* log_opt = run_cmd->add_option("--log-level", flags.log_level, "trace|debug|info|warn|error");
+  auto* mempool_opt = run_cmd->add_option("--mempool-max-records", flags.mempool_max_records,
+                                          "records the mempool holds at most");
+  auto* network_opt = run_cmd->add_option("--network", flags.peer_network_file,
+                                          "network file listing observers and peer addresses");
+  auto* ban_opt = run_cmd->add_option("--ban-seconds", flags.peer_ban_seconds,
+                                      "how long a misbehaving peer is refused");
+  // Any of the three turns [tls] on (the other two must then be set too).
+  auto* tls_ca_opt = run_cmd->add_option("--tls-ca", flags.tls_ca_file, "TLS: network CA (PEM)");
+  auto* tls_cert_opt =
+      run_cmd->add_option("--tls-cert", flags.tls_cert_file, "TLS: this node's certificate");
+  auto* tls_key_opt = run_cmd->add_option("--tls-key", flags.tls_key_file, "TLS: its key (PEM)");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*init_cmd && (*validators_opt || *observers_opt)) {
+    multi.base = init;
+    multi.base.password = ResolvePassword(password_file);
+    if (!*observers_opt) multi.observers = 0;
+    auto nodes = agritrace::node::InitMultiNetwork(multi);
+    if (!nodes.ok()) return Fail(nodes.status());
+    std::cout << "initialised a network of " << multi.validators << " validators and "
+              << multi.observers << " observers in " << init.dir << "\n";
+    for (const auto& node : *nodes) {
+      std::cout << "  " << node.name << "  grpc " << node.grpc_addr << "  http " << node.http_addr
+                << "  run: agritrace-node run --dir " << node.dir << "\n";
+    }
+    std::cout << "  keystore: " << init.dir << "/keystore\n";
+    return 0;
+  }
+  if (*init_cmd) {
+    init.password = ResolvePassword(password_file);
+    Status status = agritrace::node::InitDevNetwork(init);
+    if (!status.ok()) return Fail(status);
+    std::cout << "initialised a one-validator network in " << init.dir << "\n"
+              << "  genesis:  " << init.dir << "/genesis.json\n"
+              << "  config:   " << init.dir << "/node.toml\n"
+              << "  keystore: " << init.dir << "/keystore (admin farmer packer carrier retailer "
+                 "inspector regulator)\n"
+              << "run it with: agritrace-node run --dir " << init.dir << "\n";
+    return 0;
+  }
+
+  if (config_path.empty()) {
+    if (dir.empty()) return Fail(Status(agritrace::chain::Reason::kMalformed, "run needs --dir or --config"));
+    config_path = (std::filesystem::path(dir) / "node.toml").string();
+  }
+  auto config = agritrace::node::LoadConfig(config_path);
+  if (!config.ok()) return Fail(config.status());
+  if (*grpc_opt) config->grpc_addr = flags.grpc_addr;
+  if (*http_opt) config->http_addr = flags.http_addr;
+  if (*base_url_opt) config->http_base_url = flags.http_base_url;
+  if (*data_opt) config->data_dir = flags.data_dir;
+  if (*genesis_opt) config->genesis_file = flags.genesis_file;
+  if (*key_opt) config->key_file = flags.key_file;
+  if (*log_opt) config->log_level = flags.log_level;
+  if (*mempool_opt) config->mempool_max_records = flags.mempool_max_records;
+  if (*network_opt) config->peer_network_file = flags.peer_network_file;
+  if (*ban_opt) config->peer_ban_seconds = flags.peer_ban_seconds;
+  if (*tls_ca_opt) config->tls_ca_file = flags.tls_ca_file;
+  if (*tls_cert_opt) config->tls_cert_file = flags.tls_cert_file;
+  if (*tls_key_opt) config->tls_key_file = flags.tls_key_file;
+  if (*tls_ca_opt || *tls_cert_opt || *tls_key_opt) config->tls_enabled = true;
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  Status status = agritrace::node::RunNode(*config, ResolvePassword(password_file));
+  if (!status.ok()) return Fail(status);
+  return 0;
+}

@@ -1,0 +1,83 @@
+// Mempool: records accepted by this node and not yet in a block, in arrival order.
+//
+// Every record is checked against the committed state plus all records ahead of it, so a
+// client may submit a harvest and the pack that consumes it back to back without waiting for
+// a block. Bounded by count and bytes (MEMPOOL_FULL beyond).
+//
+// Not thread-safe: the owning Node guards it with its mutex.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "chain/model/record.h"
+#include "chain/rules/rules.h"
+#include "chain/model/state.h"
+
+namespace agritrace::node {
+
+struct MempoolLimits {
+  size_t max_records = 50'000;
+  size_t max_bytes = 64 * 1024 * 1024;
+};
+
+class Mempool {
+ public:
+  // `committed` must outlive the mempool.
+  Mempool(const chain::StateReader* committed, chain::ChainParams params, MempoolLimits limits);
+
+  // Checks a signature-verified record against committed + pending state and queues it.
+  // `next_height` is the height the next block will have.
+  chain::Status Add(chain::Record record, int64_t now_ms, uint64_t next_height);
+
+  // Up to `max_records` records from the front whose sizes sum to at most `max_bytes`.
+  std::vector<chain::Record> Front(size_t max_records, size_t max_bytes) const;
+
+  // After a block: drops the block's records `done` (in block order) and re-checks the rest
+  // against the new committed state. Returns the records that no longer apply, with the reason.
+  //
+  // When every record of the block was queued here (the usual case: gossip reaches every
+  // validator before the block), nothing is re-checked: the pending state already holds the
+  // effect of those records, and applying the same records in the proposer's order instead of
+  // ours (an order that was valid too) leaves what the rules read, such as quantities, custody
+  // and replay guards, the same. The rest is re-checked in full once more records than twice
+  // the queue have been committed since the last full check, which bounds both the overlay's
+  // memory and any drift. The mempool only filters admission; blocks are always built and
+  // validated from committed state, so a drift can delay a record, never admit a bad block.
+  std::vector<std::pair<chain::Hash256, chain::Status>> Rebase(
+      const std::vector<chain::Hash256>& done, int64_t now_ms, uint64_t next_height);
+
+  bool Contains(const chain::Hash256& id) const { return ids_.count(id) > 0; }
+  size_t size() const { return records_.size(); }
+  size_t bytes() const { return bytes_; }
+  bool empty() const { return records_.empty(); }
+  // When the oldest pending record arrived (ms); meaningful only when not empty.
+  int64_t oldest_arrival_ms() const { return oldest_arrival_ms_; }
+
+ private:
+  struct Entry {
+    chain::Record record;
+    int64_t arrival_ms;
+  };
+  chain::Status Check(const chain::Record& record, int64_t now_ms, uint64_t next_height);
+  bool HoldsAll(const std::vector<chain::Hash256>& done) const;
+  void Remove(const std::set<chain::Hash256>& done);
+  std::vector<std::pair<chain::Hash256, chain::Status>> Recheck(
+      const std::set<chain::Hash256>& done, int64_t now_ms, uint64_t next_height);
+
+  const chain::StateReader* committed_;
+  chain::ChainParams params_;
+  MempoolLimits limits_;
+  std::deque<Entry> records_;
+  std::set<chain::Hash256> ids_;
+  size_t bytes_ = 0;
+  int64_t oldest_arrival_ms_ = 0;
+  std::unique_ptr<chain::StateOverlay> pending_;  // committed + every queued record
+  size_t popped_since_recheck_ = 0;  // records committed from the front since pending_ was built
+};
+
+}  // namespace agritrace::node

@@ -1,0 +1,47 @@
+// Record ids whose BIP-340 signature this node has already verified.
+//
+// A record id is SHA-256 over the exact body, signer and signature bytes, so an id seen here
+// stands for byte-identical envelopes: a record verified when it arrived by gossip or submit
+// needs no second verification when it arrives again inside a proposal, a commit or a sync
+// batch. Bounded (oldest forgotten first); forgetting only costs a re-verification.
+//
+// Thread-safe (one internal mutex).
+#pragma once
+
+#include <deque>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "chain/model/record.h"
+
+namespace agritrace::node {
+
+class VerifiedRecords {
+ public:
+  explicit VerifiedRecords(size_t capacity) : capacity_(capacity) {}
+
+  // Verifies the record's signature unless already known good; remembers success.
+  chain::Status Verify(const chain::Record& record);
+  // Verify() for every record, on all cores when many are unknown (a synced block, a proposal
+  // whose records were not gossiped here). Fails with the first bad record in `records` order.
+  chain::Status VerifyAll(const std::vector<chain::Record>& records);
+  // Verify() for each record (nullptr entries skipped, result Ok), in parallel as VerifyAll,
+  // on at most `max_threads` threads counting the caller's (0: one per core).
+  std::vector<chain::Status> VerifyEach(const std::vector<const chain::Record*>& records,
+                                        unsigned max_threads = 0);
+  bool Contains(const chain::Hash256& id) const;
+  // Number of signature verifications actually run (for tests and metrics).
+  uint64_t verifications() const;
+
+ private:
+  void Remember(const chain::Hash256& id);
+
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::set<chain::Hash256> ids_;       // GUARDED_BY(mu_)
+  std::deque<chain::Hash256> order_;   // GUARDED_BY(mu_)
+  uint64_t verifications_ = 0;         // GUARDED_BY(mu_)
+};
+
+}  // namespace agritrace::node

@@ -1,0 +1,286 @@
+#include "node/p2p/peer_network.h"
+
+#include <grpcpp/grpcpp.h>
+#include <spdlog/spdlog.h>
+
+#include "node/common/peer_limits.h"
+
+namespace agritrace::node {
+
+using chain::Reason;
+using chain::Reject;
+using chain::Status;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// A session that stayed up this long was healthy: the next dial starts from the shortest
+// backoff again.
+constexpr std::chrono::seconds kHealthySession{10};
+// How often a dialer re-checks whether it is needed while a session is up or the peer banned.
+constexpr std::chrono::milliseconds kDialerIdlePoll{250};
+// Refusals of unlisted keys are logged at most this often (each is counted in the metrics).
+constexpr std::chrono::seconds kUnlistedLogInterval{10};
+
+class ClientStream final : public PeerStream {
+ public:
+  explicit ClientStream(v1::Peer::Stub* stub) : rw_(stub->Connect(&context_)) {}
+  bool Read(v1::PeerMessage* message) override { return rw_->Read(message); }
+  bool Write(const v1::PeerMessage& message) override { return rw_->Write(message); }
+  void Cancel() override { context_.TryCancel(); }
+  void Finish() { (void)rw_->Finish(); }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReaderWriter<v1::PeerMessage, v1::PeerMessage>> rw_;
+};
+
+class ServerStream final : public PeerStream {
+ public:
+  ServerStream(grpc::ServerContext* context,
+               grpc::ServerReaderWriter<v1::PeerMessage, v1::PeerMessage>* rw)
+      : context_(context), rw_(rw) {}
+  bool Read(v1::PeerMessage* message) override { return rw_->Read(message); }
+  bool Write(const v1::PeerMessage& message) override { return rw_->Write(message); }
+  void Cancel() override { context_->TryCancel(); }
+
+ private:
+  grpc::ServerContext* context_;
+  grpc::ServerReaderWriter<v1::PeerMessage, v1::PeerMessage>* rw_;
+};
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
+                                          std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(static_cast<int>(kMaxPeerMessageBytes));
+  args.SetMaxSendMessageSize(static_cast<int>(kMaxPeerMessageBytes));
+  // Our own backoff decides when to dial; gRPC's (up to two minutes) must not delay it, and a
+  // private subchannel pool keeps one dialer's failures from delaying another.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, static_cast<int>(kDialBackoffMin.count()));
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, static_cast<int>(kDialBackoffMin.count()));
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(kDialBackoffMax.count()));
+  if (!credentials) credentials = grpc::InsecureChannelCredentials();
+  return grpc::CreateCustomChannel(address, credentials, args);
+}
+
+}  // namespace
+
+PeerNetwork::PeerNetwork(const chain::Genesis& genesis, const chain::PrivateKey* key,
+                         std::string our_name, PeerDirectory directory, uint32_t ban_seconds)
+    : chain_id_(genesis.chain_id),
+      genesis_hash_(genesis.hash),
+      key_(key),
+      our_name_(std::move(our_name)),
+      directory_(std::move(directory)),
+      ban_time_(ban_seconds) {}
+
+PeerNetwork::~PeerNetwork() { Stop(); }
+
+void PeerNetwork::Start() {
+  for (const auto& peer : directory_.entries()) {
+    if (peer.pubkey == key_->public_key() || peer.address.empty()) continue;
+    dialers_.emplace_back([this, peer] { DialLoop(peer); });
+  }
+}
+
+void PeerNetwork::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && dialers_.empty()) return;
+    stopping_ = true;
+    for (auto& [key, session] : sessions_) session->Close();
+  }
+  stop_cv_.notify_all();
+  for (auto& dialer : dialers_) dialer.join();
+  dialers_.clear();
+}
+
+SessionContext PeerNetwork::MakeContext() {
+  SessionContext context;
+  context.chain_id = chain_id_;
+  context.genesis_hash = genesis_hash_;
+  context.key = key_;
+  context.our_name = our_name_;
+  context.admit = [this](const chain::PubKey& key) { return Admit(key); };
+  context.on_open = [this](PeerSession* s) { return OnOpen(s); };
+  context.on_message = [this](PeerSession* s, const v1::PeerMessage& m) { return OnMessage(s, m); };
+  context.on_close = [this](PeerSession* s) { OnClose(s); };
+  context.on_fault = [this](PeerSession* s, const Status& why) { Ban(s->peer().pubkey, why); };
+  return context;
+}
+
+chain::Result<PeerEntry> PeerNetwork::Admit(const chain::PubKey& key) {
+  auto entry = directory_.Find(key);
+  if (!entry) {
+    Refused(key, chain::ToHex(key), /*banned=*/false);
+    return Reject(Reason::kNotAuthorized,
+                  "node " + chain::ToHex(key) + " is neither a validator nor a listed observer");
+  }
+  if (IsBanned(key)) {
+    Refused(key, entry->name, /*banned=*/true);
+    return Reject(Reason::kNotAuthorized, "peer " + entry->name + " is banned");
+  }
+  return *entry;
+}
+
+// Logs the first refusal of each ban (later redials are only counted) and unlisted keys at
+// most every kUnlistedLogInterval.
+void PeerNetwork::Refused(const chain::PubKey& key, const std::string& name, bool banned) {
+  if (metrics_) metrics_->OnPeerRefused(banned ? "banned" : "not_listed");
+  std::unique_lock lock(mu_);
+  if (banned) {
+    if (refusals_during_ban_[key]++ > 0) return;
+    auto left = std::chrono::duration_cast<std::chrono::seconds>(banned_until_[key] - Clock::now());
+    lock.unlock();
+    spdlog::warn("refused peer {}: banned for {} more s", name, left.count());
+    return;
+  }
+  const auto now = Clock::now();
+  if (now - last_unlisted_log_ < kUnlistedLogInterval) return;
+  last_unlisted_log_ = now;
+  lock.unlock();
+  spdlog::warn("refused peer {}: neither a validator nor a listed observer", name);
+}
+
+bool PeerNetwork::OnOpen(PeerSession* session) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || sessions_.size() >= kMaxPeerSessions) return false;
+    sessions_.emplace(session->peer().pubkey, session);
+  }
+  spdlog::info("peer {} ({}) connected ({})", session->peer().name,
+               PeerKindName(session->peer().kind), session->outbound() ? "outbound" : "inbound");
+  if (handler_) handler_->OnPeerConnected(session->peer());
+  return true;
+}
+
+void PeerNetwork::OnClose(PeerSession* session) {
+  std::lock_guard lock(mu_);
+  auto range = sessions_.equal_range(session->peer().pubkey);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second == session) {
+      sessions_.erase(it);
+      break;
+    }
+  }
+}
+
+Status PeerNetwork::OnMessage(PeerSession* session, const v1::PeerMessage& message) {
+  if (!handler_) return Status::Ok();
+  Status status = handler_->OnPeerMessage(session->peer(), message);
+  if (!status.ok()) Ban(session->peer().pubkey, status.ToString());
+  return status;
+}
+
+grpc::Status PeerNetwork::Connect(grpc::ServerContext* context,
+                                  grpc::ServerReaderWriter<v1::PeerMessage, v1::PeerMessage>* rw) {
+  ServerStream stream(context, rw);
+  Status status;
+  {
+    PeerSession session(MakeContext(), &stream, /*outbound=*/false);
+    status = session.Run();
+  }
+  if (!status.ok()) spdlog::debug("inbound peer session from {} ended: {}", context->peer(),
+                                  status.ToString());
+  return grpc::Status::OK;
+}
+
+void PeerNetwork::DialLoop(PeerEntry peer) {
+  auto backoff = kDialBackoffMin;
+  while (true) {
+    if (HasSession(peer.pubkey) || IsBanned(peer.pubkey)) {
+      if (!SleepUnlessStopping(kDialerIdlePoll)) return;
+      continue;
+    }
+    auto stub = v1::Peer::NewStub(MakeChannel(peer.address, channel_credentials_));
+    auto started = Clock::now();
+    Status status;
+    {
+      ClientStream stream(stub.get());
+      {
+        PeerSession session(MakeContext(), &stream, /*outbound=*/true);
+        status = session.Run();
+      }
+      stream.Finish();
+    }
+    if (!status.ok()) spdlog::debug("dial {} at {}: {}", peer.name, peer.address, status.ToString());
+    backoff = Clock::now() - started > kHealthySession ? kDialBackoffMin
+                                                       : std::min(backoff * 2, kDialBackoffMax);
+    if (!SleepUnlessStopping(backoff)) return;
+  }
+}
+
+bool PeerNetwork::SleepUnlessStopping(std::chrono::milliseconds duration) {
+  std::unique_lock lock(mu_);
+  return !stop_cv_.wait_for(lock, duration, [&] { return stopping_; });
+}
+
+bool PeerNetwork::HasSession(const chain::PubKey& key) const {
+  std::lock_guard lock(mu_);
+  return sessions_.count(key) > 0;
+}
+
+bool PeerNetwork::IsBanned(const chain::PubKey& peer) const {
+  std::lock_guard lock(mu_);
+  auto it = banned_until_.find(peer);
+  return it != banned_until_.end() && Clock::now() < it->second;
+}
+
+void PeerNetwork::Ban(const chain::PubKey& peer, const std::string& why) {
+  const size_t colon = why.find(':');
+  if (colon == std::string::npos) return Ban(peer, Status(Reason::kInternal, why));
+  std::string sentence = why.substr(colon + 1);
+  if (!sentence.empty() && sentence.front() == ' ') sentence.erase(0, 1);
+  Ban(peer, Status(chain::ReasonFromName(why.substr(0, colon)), sentence));
+}
+
+void PeerNetwork::Ban(const chain::PubKey& peer, const Status& why) {
+  const auto entry = directory_.Find(peer);
+  const std::string name = entry ? entry->name : chain::ToHex(peer);
+  {
+    std::lock_guard lock(mu_);
+    banned_until_[peer] = Clock::now() + ban_time_;
+    refusals_during_ban_.erase(peer);
+    auto range = sessions_.equal_range(peer);
+    for (auto it = range.first; it != range.second; ++it) it->second->Close();
+  }
+  spdlog::warn("banning peer {} for {} s: {}", name, ban_time_.count(), why.ToString());
+  if (metrics_) metrics_->OnPeerBanned(chain::ReasonName(why.reason()));
+}
+
+void PeerNetwork::Broadcast(const v1::PeerMessage& message, const chain::PubKey* except) {
+  auto shared = std::make_shared<const v1::PeerMessage>(message);
+  std::lock_guard lock(mu_);
+  const chain::PubKey* last = nullptr;
+  for (auto& [key, session] : sessions_) {
+    if ((except && key == *except) || (last && *last == key)) continue;  // one copy per peer
+    last = &key;
+    session->Send(shared);
+  }
+}
+
+bool PeerNetwork::SendTo(const chain::PubKey& peer, const v1::PeerMessage& message) {
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(peer);
+  if (it == sessions_.end()) return false;
+  return it->second->Send(std::make_shared<const v1::PeerMessage>(message));
+}
+
+size_t PeerNetwork::connected_peers() const {
+  std::lock_guard lock(mu_);
+  std::set<chain::PubKey> keys;
+  for (const auto& [key, session] : sessions_) keys.insert(key);
+  return keys.size();
+}
+
+std::vector<PeerEntry> PeerNetwork::ConnectedPeers() const {
+  std::lock_guard lock(mu_);
+  std::vector<PeerEntry> out;
+  for (const auto& [key, session] : sessions_) {
+    if (out.empty() || out.back().pubkey != key) out.push_back(session->peer());
+  }
+  return out;
+}
+
+}  // namespace agritrace::node

@@ -1,0 +1,120 @@
+// PeerNetwork: the sessions with other nodes of the network, both directions.
+//
+// It serves agritrace.v1.Peer (inbound streams), dials every other node of the PeerDirectory
+// that has an address (one dialer thread each, reconnecting with exponential backoff while no
+// session with that node is up), admits only listed keys that are not banned, and bans a peer
+// for `ban_seconds` when the handler reports it sent invalid data or the session caught it
+// breaking the protocol (flood, repeated handshake). Bans and refused handshakes are logged
+// and counted in NodeMetrics. Broadcast sends one copy to every connected peer.
+//
+// Thread-safety: all public methods may be called from any thread. `mu_` guards the session
+// table and the ban list; sessions have their own locks.
+#pragma once
+
+#include <grpcpp/security/credentials.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "agritrace/v1/peer.grpc.pb.h"
+#include "chain/model/genesis.h"
+#include "chain/base/keys.h"
+#include "node/common/node_metrics.h"
+#include "node/p2p/peer_directory.h"
+#include "node/p2p/peer_session.h"
+
+namespace grpc {
+class ChannelCredentials;
+}  // namespace grpc
+
+namespace agritrace::node {
+
+// What the network asks of the node: handle a message (non-ok: the peer misbehaved and is
+// banned), and greet a peer that just connected.
+class PeerHandler {
+ public:
+  virtual ~PeerHandler() = default;
+  virtual chain::Status OnPeerMessage(const PeerEntry& from, const v1::PeerMessage& message) = 0;
+  virtual void OnPeerConnected(const PeerEntry& peer) = 0;
+};
+
+class PeerNetwork final : public v1::Peer::Service {
+ public:
+  // `key`, `directory` and `handler` must outlive the network.
+  PeerNetwork(const chain::Genesis& genesis, const chain::PrivateKey* key, std::string our_name,
+              PeerDirectory directory, uint32_t ban_seconds);
+  ~PeerNetwork() override;
+
+  void SetHandler(PeerHandler* handler) { handler_ = handler; }
+  // Counts bans and refusals (optional; must outlive the network). Call before Start().
+  void SetMetrics(NodeMetrics* metrics) { metrics_ = metrics; }
+  // Credentials for outgoing peer channels (mutual TLS); insecure when never set. Call
+  // before Start().
+  void SetChannelCredentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    channel_credentials_ = std::move(credentials);
+  }
+  // Starts the dialers. Call after the gRPC server serving this service is up.
+  void Start();
+  void Stop();
+
+  // gRPC: one inbound stream; runs the session on the calling gRPC thread.
+  grpc::Status Connect(grpc::ServerContext* context,
+                       grpc::ServerReaderWriter<v1::PeerMessage, v1::PeerMessage>* stream) override;
+
+  // One copy to every connected peer except `except` (the one it came from, if any).
+  void Broadcast(const v1::PeerMessage& message, const chain::PubKey* except = nullptr);
+  // To one peer; false when not connected.
+  bool SendTo(const chain::PubKey& peer, const v1::PeerMessage& message);
+  // Disconnects the peer and refuses it for the ban time; `why` names the fault (its reason
+  // code labels the metric).
+  void Ban(const chain::PubKey& peer, const chain::Status& why);
+  // The same with "REASON: sentence" text (Status::ToString()).
+  void Ban(const chain::PubKey& peer, const std::string& why);
+
+  bool IsBanned(const chain::PubKey& peer) const;
+  size_t connected_peers() const;
+  std::vector<PeerEntry> ConnectedPeers() const;
+  const PeerDirectory& directory() const { return directory_; }
+
+ private:
+  SessionContext MakeContext();
+  chain::Result<PeerEntry> Admit(const chain::PubKey& key);
+  void Refused(const chain::PubKey& key, const std::string& name, bool banned);
+  bool OnOpen(PeerSession* session);
+  void OnClose(PeerSession* session);
+  chain::Status OnMessage(PeerSession* session, const v1::PeerMessage& message);
+  void DialLoop(PeerEntry peer);
+  bool HasSession(const chain::PubKey& key) const;
+  bool SleepUnlessStopping(std::chrono::milliseconds duration);
+
+  const std::string chain_id_;
+  const chain::Hash256 genesis_hash_;
+  const chain::PrivateKey* key_;
+  const std::string our_name_;
+  const PeerDirectory directory_;
+  const std::chrono::seconds ban_time_;
+  PeerHandler* handler_ = nullptr;
+  NodeMetrics* metrics_ = nullptr;
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
+
+  mutable std::mutex mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;                                        // GUARDED_BY(mu_)
+  std::multimap<chain::PubKey, PeerSession*> sessions_;          // GUARDED_BY(mu_)
+  std::map<chain::PubKey, std::chrono::steady_clock::time_point> banned_until_;  // GUARDED_BY(mu_)
+  // Refusals logged since the ban began (the first is logged, the rest only counted), and
+  // when an unlisted key's refusal was last logged: a redial loop must not flood the log.
+  std::map<chain::PubKey, uint64_t> refusals_during_ban_;                  // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point last_unlisted_log_{};              // GUARDED_BY(mu_)
+  std::vector<std::thread> dialers_;
+};
+
+}  // namespace agritrace::node

@@ -1,0 +1,190 @@
+#include "node/replication/block_applier.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "chain/base/limits.h"
+#include "chain/rules/rules.h"
+
+namespace agritrace::node {
+
+using chain::Reason;
+using chain::Reject;
+using chain::Status;
+
+BlockApplier::BlockApplier(const chain::Genesis* genesis, chain::ChainStore* store,
+                           VerifiedRecords* verified)
+    : genesis_(genesis), store_(store), verified_(verified) {}
+
+int64_t BlockApplier::BlockTimeMs(uint64_t height) const {
+  if (height == 0) return genesis_->genesis_time_ms;
+  auto block = store_->GetBlockHead(height);
+  v1::BlockHeader header;
+  if (!block.ok() || !header.ParseFromString(block->header())) return 0;
+  return header.time_ms();
+}
+
+v1::Block BlockApplier::Build(uint64_t height, int64_t now_ms, const chain::PubKey& proposer,
+                              const std::vector<chain::Record>& candidates) const {
+  const chain::ChainTip tip = store_->Tip();
+  // Block times strictly increase, whatever the local clock says.
+  const int64_t time_ms = std::max(now_ms, BlockTimeMs(tip.height) + 1);
+  auto checked = std::make_shared<Checked>();
+  checked->changes = std::make_unique<chain::StateOverlay>(store_);
+  checked->parent = tip.hash;
+  std::vector<v1::Envelope> included;
+  for (const auto& record : candidates) {
+    chain::ApplyContext ctx{height, static_cast<uint32_t>(included.size()), time_ms};
+    if (chain::ApplyRecord(record, genesis_->params, ctx, *checked->changes).ok()) {
+      included.push_back(record.envelope);
+      checked->decoded.records.push_back(record);
+    }
+  }
+  v1::Block block =
+      chain::MakeBlock(genesis_->chain_id, height, tip.hash, time_ms, proposer, included);
+  if (checked->decoded.header.ParseFromString(block.header())) {
+    checked->decoded.hash = chain::BlockHash(block.header());
+    checked->decoded.block = block;
+    NoteProposal(checked->decoded.hash);
+    Remember(std::move(checked));
+  }
+  return block;
+}
+
+void BlockApplier::NoteProposal(const chain::Hash256& hash) const {
+  std::lock_guard lock(cache_mu_);
+  for (const auto& [seen, at] : proposals_seen_) {
+    if (seen == hash) return;
+  }
+  if (proposals_seen_.size() >= kMaxTrackedProposals) proposals_seen_.pop_front();
+  proposals_seen_.emplace_back(hash, std::chrono::steady_clock::now());
+}
+
+std::optional<int64_t> BlockApplier::TakeProposalAgeMs(const chain::Hash256& hash) const {
+  std::lock_guard lock(cache_mu_);
+  for (auto it = proposals_seen_.begin(); it != proposals_seen_.end(); ++it) {
+    if (it->first != hash) continue;
+    const auto age = std::chrono::steady_clock::now() - it->second;
+    // Older proposals can no longer commit: the chain moved past them.
+    proposals_seen_.erase(proposals_seen_.begin(), it + 1);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
+  }
+  return std::nullopt;
+}
+
+void BlockApplier::Remember(std::shared_ptr<Checked> checked) const {
+  std::lock_guard lock(cache_mu_);
+  last_checked_ = std::move(checked);
+}
+
+chain::Result<std::shared_ptr<BlockApplier::Checked>> BlockApplier::Check(
+    uint64_t height, const v1::Block& block) const {
+  const chain::Hash256 hash = chain::BlockHash(block.header());
+  {
+    std::lock_guard lock(cache_mu_);
+    if (last_checked_ && last_checked_->decoded.hash == hash &&
+        last_checked_->decoded.header.height() == height &&
+        last_checked_->parent == store_->Tip().hash) {
+      return last_checked_;
+    }
+  }
+  auto checked = CheckUncached(height, block);
+  if (checked.ok()) Remember(*checked);
+  return checked;
+}
+
+chain::Result<std::shared_ptr<BlockApplier::Checked>> BlockApplier::CheckUncached(
+    uint64_t height, const v1::Block& block) const {
+  auto decoded = chain::DecodeBlock(block, genesis_->chain_id);
+  if (!decoded.ok()) return decoded.status();
+  const chain::ChainTip tip = store_->Tip();
+  if (decoded->header.height() != height || height != tip.height + 1) {
+    return Reject(Reason::kNotFound, "block " + std::to_string(decoded->header.height()) +
+                                         " does not extend our tip " + std::to_string(tip.height));
+  }
+  if (decoded->header.prev_hash() != chain::AsBytes(tip.hash)) {
+    return Reject(Reason::kMalformed, "block " + std::to_string(height) +
+                                          " does not build on our block " +
+                                          std::to_string(tip.height));
+  }
+  if (decoded->header.time_ms() <= BlockTimeMs(tip.height)) {
+    return Reject(Reason::kMalformed, "block " + std::to_string(height) +
+                                          " is not later than its parent");
+  }
+  auto checked = std::make_shared<Checked>(
+      Checked{std::move(*decoded), std::make_unique<chain::StateOverlay>(store_), tip.hash});
+  const auto& records = checked->decoded.records;
+  AGRI_RETURN_IF_ERROR(verified_->VerifyAll(records));
+  for (size_t i = 0; i < records.size(); ++i) {
+    chain::ApplyContext ctx{height, static_cast<uint32_t>(i), checked->decoded.header.time_ms()};
+    Status applied = chain::ApplyRecord(records[i], genesis_->params, ctx, *checked->changes);
+    if (!applied.ok()) {
+      return Reject(applied.reason(), "block " + std::to_string(height) + " record " +
+                                          std::to_string(i) + ": " + applied.message());
+    }
+  }
+  return checked;
+}
+
+Status BlockApplier::Validate(uint64_t height, const v1::Block& block, int64_t now_ms) const {
+  auto checked = Check(height, block);
+  if (!checked.ok()) return checked.status();
+  // A proposer's clock may run ahead, but not further than a record's may: a block from far
+  // in the future would make every honestly timed record after it STALE_TIMESTAMP. Certified
+  // blocks are not judged by the local clock (a slow clock must not stall a node).
+  const int64_t ahead_ms = (*checked)->decoded.header.time_ms() - now_ms;
+  if (ahead_ms > genesis_->params.max_record_future_ms) {
+    return Reject(Reason::kMalformed, "block " + std::to_string(height) + " is " +
+                                          std::to_string(ahead_ms) + " ms ahead of our clock");
+  }
+  NoteProposal((*checked)->decoded.hash);
+  return Status::Ok();
+}
+
+void BlockApplier::PreVerify(const v1::Block& block) const {
+  auto decoded = chain::DecodeBlock(block, genesis_->chain_id);
+  if (!decoded.ok()) return;
+  std::vector<const chain::Record*> records;
+  for (const auto& record : decoded->records) records.push_back(&record);
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  verified_->VerifyEach(records, std::max(1u, cores - 1));
+}
+
+chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {
+  CommittedBlock committed;
+  {
+    std::lock_guard lock(commit_mu_);
+    v1::BlockHeader header;
+    if (!header.ParseFromString(block.header())) {
+      return Reject(Reason::kMalformed, "block header does not parse");
+    }
+    const uint64_t height = header.height();
+    if (height >= 1 && height <= store_->Tip().height) {
+      auto stored = store_->GetBlockHead(height);
+      if (stored.ok() && stored->header() == block.header()) return false;
+      spdlog::critical("FORK: a certified block {} differs from ours; refusing it", height);
+      return Reject(Reason::kNotAuthorized, "certified block " + std::to_string(height) +
+                                                " conflicts with our committed block");
+    }
+    auto result = Check(height, block);
+    if (!result.ok()) return result.status();
+    Checked* checked = result->get();
+    AGRI_RETURN_IF_ERROR(chain::VerifyCertificate(block.certificate(), genesis_->chain_id, height,
+                                                  checked->decoded.hash,
+                                                  genesis_->validator_set()));
+    *checked->decoded.block.mutable_certificate() = block.certificate();
+    AGRI_RETURN_IF_ERROR(store_->CommitBlock(checked->decoded, *checked->changes));
+    committed.height = height;
+    committed.hash = checked->decoded.hash;
+    committed.time_ms = checked->decoded.header.time_ms();
+    committed.proposal_to_commit_ms = TakeProposalAgeMs(committed.hash);
+    for (const auto& record : checked->decoded.records) committed.record_ids.push_back(record.id);
+    Remember(nullptr);  // its overlay is now committed state
+  }
+  if (listener_) listener_(committed);
+  return true;
+}
+
+}  // namespace agritrace::node

@@ -1,0 +1,103 @@
+// BlockApplier: the one place where blocks become committed chain state.
+//
+// Every block that enters the store passes here, whether consensus decided it or block sync
+// fetched it: its shape, its place on the chain (height, previous hash, time), its commit
+// certificate against the genesis validator set, and every record (signature, through the
+// VerifiedRecords cache, and every rule through chain::ApplyRecord) are checked before
+// ChainStore::CommitBlock writes it in one synced batch. It also builds proposals and judges
+// proposed blocks, with the same rules.
+//
+// Thread-safety: all methods may be called from any thread; `commit_mu_` serializes commits
+// (ChainStore requires one committer) and makes check-then-commit atomic.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "chain/model/genesis.h"
+#include "chain/store/store.h"
+#include "node/mempool/verified_records.h"
+
+namespace agritrace::node {
+
+struct CommittedBlock {
+  uint64_t height = 0;
+  chain::Hash256 hash{};
+  int64_t time_ms = 0;
+  std::vector<chain::Hash256> record_ids;  // in block order
+  // Time from when this node built the block or first judged it as a proposal to its durable
+  // commit, on this node's steady clock; unset for a block it first saw certified (synced or
+  // announced), whose age says nothing about this node's commit path.
+  std::optional<int64_t> proposal_to_commit_ms;
+};
+
+// Proposals whose first sighting is remembered for CommittedBlock::proposal_to_commit_ms: a
+// few rounds' worth, so a byzantine proposer's stream of blocks cannot grow the map.
+inline constexpr size_t kMaxTrackedProposals = 64;
+
+class BlockApplier {
+ public:
+  // All pointers must outlive the applier.
+  BlockApplier(const chain::Genesis* genesis, chain::ChainStore* store, VerifiedRecords* verified);
+
+  // Called after every commit, outside the commit lock, in commit order.
+  void SetCommitListener(std::function<void(const CommittedBlock&)> listener) {
+    listener_ = std::move(listener);
+  }
+
+  // A block for `height` from `candidates` (in order), skipping any that no longer apply.
+  v1::Block Build(uint64_t height, int64_t now_ms, const chain::PubKey& proposer,
+                  const std::vector<chain::Record>& candidates) const;
+  // Whether an uncertified block is a valid next block at `height` (records and place), and
+  // its time at most max_record_future_ms ahead of `now_ms`.
+  chain::Status Validate(uint64_t height, const v1::Block& block, int64_t now_ms) const;
+
+  // Verifies a certified block and commits it at tip + 1. Returns true when committed, false
+  // when the very same block is already stored. Fails (and commits nothing) when the block is
+  // invalid, does not extend the tip, or conflicts with a stored block (a fork: reason
+  // NOT_AUTHORIZED, logged loudly, as only more than f faulty validators can cause it).
+  chain::Result<bool> CommitCertified(const v1::Block& block);
+  // Checks the signatures of a block's records ahead of its CommitCertified, leaving one core
+  // free, so that a syncing node verifies the next blocks while it applies earlier ones. Only
+  // fills the VerifiedRecords cache: a block that does not decode or a bad signature is left
+  // for CommitCertified to report.
+  void PreVerify(const v1::Block& block) const;
+
+ private:
+  struct Checked {
+    chain::DecodedBlock decoded;
+    std::unique_ptr<chain::StateOverlay> changes;
+    chain::Hash256 parent{};  // the tip it was checked on
+  };
+  // Decodes `block`, checks it extends the current tip, verifies and applies every record.
+  // A block built or checked here on the same tip is not checked twice: the last result is
+  // kept (a block hash binds height, parent and the Merkle root over the record ids, and an
+  // unchanged tip means unchanged state, so the outcome would be the same).
+  chain::Result<std::shared_ptr<Checked>> Check(uint64_t height, const v1::Block& block) const;
+  chain::Result<std::shared_ptr<Checked>> CheckUncached(uint64_t height,
+                                                        const v1::Block& block) const;
+  void Remember(std::shared_ptr<Checked> checked) const;
+  int64_t BlockTimeMs(uint64_t height) const;
+  // Remembers when block `hash` was first built or judged here (kMaxTrackedProposals).
+  void NoteProposal(const chain::Hash256& hash) const;
+  std::optional<int64_t> TakeProposalAgeMs(const chain::Hash256& hash) const;
+
+  const chain::Genesis* genesis_;
+  chain::ChainStore* store_;
+  VerifiedRecords* verified_;
+  std::function<void(const CommittedBlock&)> listener_;
+  std::mutex commit_mu_;
+  mutable std::mutex cache_mu_;
+  mutable std::shared_ptr<Checked> last_checked_;  // GUARDED_BY(cache_mu_)
+  // Block hash -> when first built or judged here, oldest first. GUARDED_BY(cache_mu_).
+  mutable std::deque<std::pair<chain::Hash256, std::chrono::steady_clock::time_point>>
+      proposals_seen_;
+};
+
+}  // namespace agritrace::node

@@ -1,0 +1,178 @@
+#include "node/rpc/ledger_service.h"
+
+#include <algorithm>
+
+#include "chain/model/gs1.h"
+#include "chain/base/limits.h"
+#include "chain/query/trace.h"
+#include "node/rpc/grpc_status.h"
+#include "node/common/version.h"
+
+namespace agritrace::node {
+
+using chain::Reason;
+using chain::Reject;
+
+namespace {
+
+chain::Result<chain::Hash256> ParseRecordId(const std::string& bytes) {
+  auto id = chain::ArrayFromBytes<32>(bytes);
+  if (!id) return Reject(Reason::kMalformed, "a record id is 32 bytes");
+  return *id;
+}
+
+chain::Result<std::string> ParseLotKeyText(const std::string& text) {
+  auto key = chain::ParseLotKey(text);
+  if (!key.ok()) return key.status();
+  return chain::FormatLotKey(*key);
+}
+
+}  // namespace
+
+grpc::Status LedgerService::SubmitRecord(grpc::ServerContext* context,
+                                         const v1::SubmitRecordRequest* request,
+                                         v1::SubmitRecordResponse* response) {
+  auto id = node_->Submit(request->envelope());
+  if (!id.ok()) return ToGrpcStatus(id.status(), context);
+  response->set_record_id(chain::AsBytes(*id));
+  if (!request->wait_for_commit()) return grpc::Status::OK;
+  const NodeConfig& config = node_->config();
+  uint32_t wait_ms = request->timeout_ms() ? request->timeout_ms() : config.submit_wait_default_ms;
+  wait_ms = std::min(wait_ms, config.submit_wait_max_ms);
+  auto outcome = node_->WaitForOutcome(*id, std::chrono::milliseconds(wait_ms));
+  if (!outcome.ok()) return ToGrpcStatus(outcome.status(), context);
+  if (!outcome->committed) return ToGrpcStatus(outcome->status, context);
+  response->set_committed(true);
+  response->set_height(outcome->height);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::SubmitRecords(grpc::ServerContext* context,
+                                          const v1::SubmitRecordsRequest* request,
+                                          v1::SubmitRecordsResponse* response) {
+  if (static_cast<size_t>(request->envelopes_size()) > chain::kMaxSubmitBatchRecords) {
+    return ToGrpcStatus(Reject(Reason::kTooLarge,
+                               "a batch holds at most " +
+                                   std::to_string(chain::kMaxSubmitBatchRecords) + " records"),
+                        context);
+  }
+  for (auto& result : node_->SubmitBatch(request->envelopes())) {
+    v1::SubmitResult* out = response->add_results();
+    if (result.ok()) {
+      out->set_record_id(chain::AsBytes(*result));
+    } else {
+      out->set_reason(std::string(chain::ReasonName(result.status().reason())));
+      out->set_message(result.status().message());
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetRecord(grpc::ServerContext* context,
+                                      const v1::GetRecordRequest* request,
+                                      v1::GetRecordResponse* response) {
+  auto id = ParseRecordId(request->record_id());
+  if (!id.ok()) return ToGrpcStatus(id.status(), context);
+  auto record = node_->store().GetRecord(*id);
+  if (!record.ok()) return ToGrpcStatus(record.status(), context);
+  *response->mutable_envelope() = record->envelope;
+  response->set_record_id(chain::AsBytes(record->id));
+  response->set_height(record->height);
+  response->set_index(record->index);
+  if (auto block = node_->store().GetBlockHead(record->height); block.ok()) {
+    response->set_block_hash(chain::AsBytes(chain::BlockHash(block->header())));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetLot(grpc::ServerContext* context, const v1::GetLotRequest* request,
+                                   v1::GetLotResponse* response) {
+  auto key = ParseLotKeyText(request->lot());
+  if (!key.ok()) return ToGrpcStatus(key.status(), context);
+  auto lot = node_->store().GetLot(*key);
+  if (!lot) return ToGrpcStatus(Reject(Reason::kUnknownLot, "no lot " + *key + " on this chain"), context);
+  *response->mutable_lot() = std::move(*lot);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetLotHistory(grpc::ServerContext* context,
+                                          const v1::GetLotRequest* request,
+                                          v1::GetLotHistoryResponse* response) {
+  auto key = ParseLotKeyText(request->lot());
+  if (!key.ok()) return ToGrpcStatus(key.status(), context);
+  if (!node_->store().GetLot(*key)) {
+    return ToGrpcStatus(Reject(Reason::kUnknownLot, "no lot " + *key + " on this chain"), context);
+  }
+  auto history = node_->store().GetLotHistory(*key);
+  if (!history.ok()) return ToGrpcStatus(history.status(), context);
+  for (auto& stored : *history) {
+    v1::HistoryEntry* entry = response->add_entries();
+    entry->set_record_id(chain::AsBytes(stored.id));
+    entry->set_height(stored.height);
+    entry->set_index(stored.index);
+    *entry->mutable_envelope() = std::move(stored.envelope);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetBlock(grpc::ServerContext* context,
+                                     const v1::GetBlockRequest* request,
+                                     v1::GetBlockResponse* response) {
+  uint64_t height = request->height() ? request->height() : node_->store().Tip().height;
+  if (height == 0) {
+    return ToGrpcStatus(Reject(Reason::kNotFound, "the chain has no blocks yet"), context);
+  }
+  auto block = node_->store().GetBlock(height);
+  if (!block.ok()) return ToGrpcStatus(block.status(), context);
+  response->set_hash(chain::AsBytes(chain::BlockHash(block->header())));
+  *response->mutable_block() = std::move(*block);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetParticipant(grpc::ServerContext* context,
+                                           const v1::GetParticipantRequest* request,
+                                           v1::GetParticipantResponse* response) {
+  std::optional<chain::PubKey> key;
+  if (!request->pubkey().empty()) {
+    key = chain::ArrayFromBytes<32>(request->pubkey());
+  } else {
+    key = node_->store().FindParticipantByName(request->name());
+  }
+  std::optional<v1::Participant> participant;
+  if (key) participant = node_->store().GetParticipant(*key);
+  if (!participant) {
+    std::string who = request->pubkey().empty() ? "'" + request->name() + "'"
+                                                : chain::ToHex(request->pubkey());
+    return ToGrpcStatus(Reject(Reason::kUnknownParticipant, "no participant " + who + " on this chain"),
+                        context);
+  }
+  *response->mutable_participant() = std::move(*participant);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::Status(grpc::ServerContext*, const v1::StatusRequest*,
+                                   v1::StatusResponse* response) {
+  const chain::ChainTip tip = node_->store().Tip();
+  response->set_chain_id(node_->genesis().chain_id);
+  response->set_genesis_hash(chain::AsBytes(node_->genesis().hash));
+  response->set_height(tip.height);
+  response->set_tip_hash(chain::AsBytes(tip.hash));
+  response->set_mempool_size(static_cast<uint32_t>(node_->mempool_size()));
+  response->set_node_pubkey(chain::AsBytes(node_->node_pubkey()));
+  response->set_validator(node_->is_validator());
+  response->set_version(kVersion);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::Trace(grpc::ServerContext* context, const v1::TraceRequest* request,
+                                  v1::TraceResponse* response) {
+  auto key = ParseLotKeyText(request->lot());
+  if (!key.ok()) return ToGrpcStatus(key.status(), context);
+  auto trace = chain::TraceLineage(node_->store(), *key, request->direction(),
+                                   request->max_depth());
+  if (!trace.ok()) return ToGrpcStatus(trace.status(), context);
+  *response = std::move(trace).value();
+  return grpc::Status::OK;
+}
+
+}  // namespace agritrace::node

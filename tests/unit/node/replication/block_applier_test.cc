@@ -1,0 +1,175 @@
+// BlockApplier's checks on certified blocks that consensus and sync rely on (certificate,
+// place on the chain, record signatures).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "chain/base/hash.h"
+#include "node/replication/block_applier.h"
+#include "node/mempool/verified_records.h"
+
+namespace agritrace::node {
+namespace {
+
+using chain::Reason;
+
+constexpr char kChain[] = "agritrace-applier-test";
+
+chain::Genesis TestGenesis(const std::vector<chain::PrivateKey>& validators) {
+  chain::Genesis genesis;
+  genesis.chain_id = kChain;
+  genesis.params.chain_id = kChain;
+  for (size_t i = 0; i < validators.size(); ++i) {
+    genesis.validators.push_back(
+        {"v" + std::to_string(i), validators[i].public_key(), "127.0.0.1:" + std::to_string(i + 1)});
+  }
+  genesis.hash = chain::Sha256("peer test genesis");
+  return genesis;
+}
+
+v1::Envelope TestRecord(const chain::PrivateKey& signer, uint64_t nonce) {
+  v1::RecordBody body;
+  body.set_chain_id(kChain);
+  body.set_timestamp_ms(1'764'331'200'000);
+  body.set_nonce(nonce);
+  body.mutable_harvest()->mutable_lot()->set_gtin("09506000134352");
+  body.mutable_harvest()->mutable_lot()->set_lot("L1");
+  return chain::SignRecord(body, signer);
+}
+
+// BlockApplier over a real store with a 4-validator genesis.
+class BlockApplierTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir_template[] = "/tmp/agritrace-applier-XXXXXX";
+    ASSERT_NE(mkdtemp(dir_template), nullptr);
+    dir_ = dir_template;
+    for (int i = 0; i < 4; ++i) keys_.push_back(chain::PrivateKey::Generate());
+    genesis_ = TestGenesis(keys_);
+    auto store = chain::ChainStore::Open(dir_, genesis_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+    applier_ = std::make_unique<BlockApplier>(&genesis_, store_.get(), &verified_);
+  }
+  void TearDown() override {
+    applier_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // The next block, certified by the first `signers` validators.
+  v1::Block Certified(size_t signers, std::vector<v1::Envelope> records = {}) {
+    chain::ChainTip tip = store_->Tip();
+    v1::Block block = chain::MakeBlock(kChain, tip.height + 1, tip.hash, 1000 + tip.height,
+                                       keys_[0].public_key(), records);
+    chain::Hash256 hash = chain::BlockHash(block.header());
+    auto* cert = block.mutable_certificate();
+    cert->set_height(tip.height + 1);
+    cert->set_block_hash(chain::AsBytes(hash));
+    for (size_t i = 0; i < signers; ++i) {
+      *cert->add_signatures() = chain::SignPrecommit(keys_[i], kChain, tip.height + 1, 0, hash);
+    }
+    return block;
+  }
+
+  std::string dir_;
+  std::vector<chain::PrivateKey> keys_;
+  chain::Genesis genesis_;
+  std::unique_ptr<chain::ChainStore> store_;
+  VerifiedRecords verified_{100};
+  std::unique_ptr<BlockApplier> applier_;
+};
+
+TEST_F(BlockApplierTest, CommitsABlockWithAQuorumCertificateOnce) {
+  v1::Block block = Certified(3);
+  auto committed = applier_->CommitCertified(block);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  EXPECT_TRUE(*committed);
+  EXPECT_EQ(store_->Tip().height, 1u);
+  committed = applier_->CommitCertified(block);  // again, e.g. from a second peer
+  ASSERT_TRUE(committed.ok());
+  EXPECT_FALSE(*committed);
+}
+
+TEST_F(BlockApplierTest, RejectsACertificateOfOnlyTwoThirds) {
+  EXPECT_FALSE(applier_->CommitCertified(Certified(2)).ok());
+  EXPECT_FALSE(applier_->CommitCertified(Certified(0)).ok());
+  EXPECT_EQ(store_->Tip().height, 0u);
+}
+
+TEST_F(BlockApplierTest, RejectsACertificateThatCountsAValidatorTwice) {
+  v1::Block block = Certified(2);
+  *block.mutable_certificate()->add_signatures() = block.certificate().signatures(0);
+  EXPECT_FALSE(applier_->CommitCertified(block).ok());
+  EXPECT_EQ(store_->Tip().height, 0u);
+}
+
+TEST_F(BlockApplierTest, RejectsARecordWithABadSignatureEvenWhenCertified) {
+  v1::Envelope record = TestRecord(chain::PrivateKey::Generate(), 1);
+  std::string signature = record.signature();
+  signature[0] ^= 1;
+  record.set_signature(signature);
+  auto committed = applier_->CommitCertified(Certified(4, {record}));
+  EXPECT_EQ(committed.status().reason(), Reason::kBadSignature);
+  EXPECT_EQ(store_->Tip().height, 0u);
+}
+
+TEST_F(BlockApplierTest, RejectsABlockThatDoesNotBuildOnOurTip) {
+  v1::Block block = Certified(3);
+  ASSERT_TRUE(applier_->CommitCertified(block).ok());
+  // Same height 2 but built on another parent.
+  v1::Block stray = chain::MakeBlock(kChain, 2, chain::Sha256("elsewhere"), 5000,
+                                     keys_[0].public_key(), {});
+  chain::Hash256 hash = chain::BlockHash(stray.header());
+  for (int i = 0; i < 4; ++i) {
+    *stray.mutable_certificate()->add_signatures() = chain::SignPrecommit(keys_[i], kChain, 2, 0, hash);
+  }
+  stray.mutable_certificate()->set_height(2);
+  stray.mutable_certificate()->set_block_hash(chain::AsBytes(hash));
+  EXPECT_EQ(applier_->CommitCertified(stray).status().reason(), Reason::kMalformed);
+  // A block far ahead cannot be placed yet: not the sender's fault.
+  v1::Block ahead = chain::MakeBlock(kChain, 9, chain::Sha256("x"), 5000, keys_[0].public_key(), {});
+  EXPECT_EQ(applier_->CommitCertified(ahead).status().reason(), Reason::kNotFound);
+}
+
+TEST_F(BlockApplierTest, RejectsAConflictingBlockAtACommittedHeight) {
+  ASSERT_TRUE(applier_->CommitCertified(Certified(3)).ok());
+  v1::Block other = chain::MakeBlock(kChain, 1, genesis_.hash, 777, keys_[1].public_key(), {});
+  EXPECT_EQ(applier_->CommitCertified(other).status().reason(), Reason::kNotAuthorized);
+}
+
+TEST_F(BlockApplierTest, RefusesAProposalTimedFurtherAheadThanARecordMayBe) {
+  const int64_t now_ms = 1000;  // Certified() stamps the block at 1000
+  const int64_t limit = genesis_.params.max_record_future_ms;
+  v1::Block block = Certified(0);
+  EXPECT_TRUE(applier_->Validate(1, block, now_ms).ok());
+  EXPECT_TRUE(applier_->Validate(1, block, now_ms - limit).ok());
+  EXPECT_EQ(applier_->Validate(1, block, now_ms - limit - 1).reason(), Reason::kMalformed);
+  // Certified, the same block commits whatever our clock says.
+  EXPECT_TRUE(applier_->CommitCertified(Certified(3)).ok());
+}
+
+// Build remembers what it applied, so Validate and CommitCertified of that very block reuse it;
+// a block that differs in any header byte is checked afresh.
+TEST_F(BlockApplierTest, ABlockItBuiltValidatesAndCommits) {
+  v1::Block built = applier_->Build(1, 2000, keys_[0].public_key(), {});
+  ASSERT_TRUE(applier_->Validate(1, built, 2000).ok());
+  v1::Block other = applier_->Build(1, 3000, keys_[0].public_key(), {});
+  EXPECT_NE(chain::BlockHash(other.header()), chain::BlockHash(built.header()));
+  EXPECT_EQ(applier_->Validate(2, built, 2000).reason(), Reason::kNotFound);
+  chain::Hash256 hash = chain::BlockHash(built.header());
+  for (int i = 0; i < 3; ++i) {
+    *built.mutable_certificate()->add_signatures() = chain::SignPrecommit(keys_[i], kChain, 1, 0, hash);
+  }
+  built.mutable_certificate()->set_height(1);
+  built.mutable_certificate()->set_block_hash(chain::AsBytes(hash));
+  auto committed = applier_->CommitCertified(built);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  EXPECT_EQ(store_->Tip().height, 1u);
+  EXPECT_EQ(store_->Tip().hash, hash);
+  // The tip moved: the remembered check no longer applies to a block on the old parent.
+  EXPECT_FALSE(applier_->Validate(1, other, 3000).ok());
+}
+
+}  // namespace
+}  // namespace agritrace::node
