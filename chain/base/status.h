@@ -10,6 +10,8 @@
 #include <utility>
 #include <variant>
 
+#include "chain/base/check.h"
+
 namespace agritrace::chain {
 
 enum class Reason {
@@ -84,15 +86,22 @@ class [[nodiscard]] Result {
     static const Status kOkStatus;
     return ok() ? kOkStatus : std::get<Status>(value_);
   }
-  T& value() & { return std::get<T>(value_); }
-  const T& value() const& { return std::get<T>(value_); }
-  T&& value() && { return std::get<T>(std::move(value_)); }
+  // The value; asking a failed Result for it is a broken invariant (AGRI_CHECK): test ok() first.
+  T& value() & { return *Checked(std::get_if<T>(&value_)); }
+  const T& value() const& { return *Checked(std::get_if<T>(&value_)); }
+  T&& value() && { return std::move(*Checked(std::get_if<T>(&value_))); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
  private:
+  template <typename P>
+  static P* Checked(P* value) {
+    AGRI_CHECK_MSG(value != nullptr, "the value of a failed Result");
+    return value;
+  }
+
   std::variant<T, Status> value_;
 };
 

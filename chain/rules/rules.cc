@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "chain/base/check.h"
 #include "chain/model/gs1.h"
 #include "chain/model/quantity.h"
 #include "chain/rules/internal.h"
@@ -136,7 +137,7 @@ v1::LotState NewLot(const EventEnv& env, const v1::LotKey& key, const v1::Quanti
 Status ApplyRegisterParticipant(const EventEnv& env) {
   const v1::RegisterParticipant& reg = env.record.body.register_participant();
   AGRI_RETURN_IF_ERROR(RequireRole(env.signer, {v1::ROLE_ADMIN}, "register participants"));
-  PubKey key = *ArrayFromBytes<32>(reg.pubkey());  // length checked statelessly
+  PubKey key = ArrayFromCheckedBytes<32>(reg.pubkey());  // length checked statelessly
   if (auto existing = env.scratch.GetParticipant(key)) {
     return Reject(Reason::kAlreadyRegistered,
                   "this key is already registered as participant " + existing->name());
@@ -267,6 +268,7 @@ void ConsumeInputs(const EventEnv& env, const std::vector<Consumption>& inputs) 
 }
 
 void CreateOutputs(const EventEnv& env, const std::vector<Consumption>& inputs) {
+  AGRI_CHECK(!inputs.empty());  // CheckTransformShape: at least one input lot
   const v1::LotState& first = inputs.front().lot;
   for (const v1::LotOutput& output : env.record.body.transform().outputs()) {
     const std::string lot_key = FormatLotKey(output.lot());
@@ -326,7 +328,7 @@ Status CheckShippable(const EventEnv& env, const std::string& lot_key, const v1:
 }
 
 Status CheckShipParties(const EventEnv& env, const std::string& lot_key, const v1::Ship& ship) {
-  auto receiver = env.scratch.GetParticipant(*ArrayFromBytes<32>(ship.receiver()));
+  auto receiver = env.scratch.GetParticipant(ArrayFromCheckedBytes<32>(ship.receiver()));
   if (!receiver) {
     return Reject(Reason::kUnknownParticipant, "the receiver of lot " + lot_key + " (" +
                                                    Who(env.scratch, ship.receiver()) +
@@ -350,7 +352,7 @@ Status CheckShipParties(const EventEnv& env, const std::string& lot_key, const v
                                           ", who already holds it; name another receiver");
   }
   if (ship.carrier().empty()) return Status::Ok();
-  auto carrier = env.scratch.GetParticipant(*ArrayFromBytes<32>(ship.carrier()));
+  auto carrier = env.scratch.GetParticipant(ArrayFromCheckedBytes<32>(ship.carrier()));
   if (!carrier) {
     return Reject(Reason::kUnknownParticipant, "the carrier of lot " + lot_key + " (" +
                                                    Who(env.scratch, ship.carrier()) +
