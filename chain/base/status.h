@@ -1,7 +1,8 @@
 // Status and Result<T>: errors as values across module boundaries.
 //
-// A Status carries a stable reason code (SPEC section 4) and a sentence a person can act on.
-// Reason codes are part of the protocol: their names never change once released.
+// A Status carries a stable reason code (the Reason enum below; ReasonName gives the code,
+// e.g. "NOT_CUSTODIAN") and a sentence a person can act on. Reason codes are part of the
+// protocol: their names never change once released (README.md, "Participants", lists them).
 #pragma once
 
 #include <optional>
@@ -16,7 +17,7 @@ namespace agritrace::chain {
 
 enum class Reason {
   kOk = 0,
-  // Record and block rejections (SPEC section 4).
+  // Record and block rejections.
   kMalformed,
   kWrongChain,
   kBadSignature,

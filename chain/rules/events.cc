@@ -1,4 +1,4 @@
-// The issue-5 rules: devices, sensor readings, checkpoints, certificates, recalls, sales,
+// The rules for devices, sensor readings, checkpoints, certificates, recalls, sales,
 // revocations and corrections, plus the recall/sold/revoked guards the lot rules share.
 #include <deque>
 #include <set>

@@ -1,4 +1,4 @@
-// ApplyRecord: the stateful rules. Stateless checks live in rules_stateless.cc.
+// ApplyRecord: the stateful rules. Stateless checks live in stateless.cc.
 #include "chain/rules/rules.h"
 
 #include <initializer_list>
@@ -42,9 +42,12 @@ std::string_view RoleWord(v1::Role role) {
       return "inspector";
     case v1::ROLE_REGULATOR:
       return "regulator";
-    default:
-      return "unknown";
+    case v1::ROLE_UNSPECIFIED:
+    case v1::Role_INT_MIN_SENTINEL_DO_NOT_USE_:  // protobuf's range markers
+    case v1::Role_INT_MAX_SENTINEL_DO_NOT_USE_:
+      break;
   }
+  return "unknown";  // also any other number: proto3 enums are open
 }
 
 std::string Who(const StateReader& state, const std::string& key_bytes) {
