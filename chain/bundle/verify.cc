@@ -30,6 +30,7 @@ struct LotTrack {
   std::vector<std::string> parents;  // inputs of the transform that made it
 };
 
+// The lot a custody record moves, for the record's label; "" for the other events.
 std::string PrimaryLot(const v1::RecordBody& body) {
   switch (body.event_case()) {
     case v1::RecordBody::kHarvest:
@@ -43,9 +44,20 @@ std::string PrimaryLot(const v1::RecordBody& body) {
         return FormatLotKey(body.transform().outputs(0).lot());
       }
       return "";
-    default:
-      return "";
+    case v1::RecordBody::kRegisterParticipant:
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kSensorReadings:
+    case v1::RecordBody::kCheckpoint:
+    case v1::RecordBody::kCertify:
+    case v1::RecordBody::kRecall:
+    case v1::RecordBody::kSell:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::EVENT_NOT_SET:
+      break;
   }
+  return "";
 }
 
 class Verifier {
@@ -253,8 +265,17 @@ class Verifier {
           // new key was fresh) held; from now on the new key acts for the old one.
           successors_[r.body.rotate_key().old_pubkey()] = r.body.rotate_key().new_pubkey();
           break;
-        default:
-          break;  // events that move no custody (or that this version does not know)
+        case v1::RecordBody::kRegisterParticipant:  // events that move no custody
+        case v1::RecordBody::kRegisterDevice:
+        case v1::RecordBody::kSensorReadings:
+        case v1::RecordBody::kCheckpoint:
+        case v1::RecordBody::kCertify:
+        case v1::RecordBody::kRecall:
+        case v1::RecordBody::kSell:
+        case v1::RecordBody::kRevoke:
+        case v1::RecordBody::kCorrection:
+        case v1::RecordBody::EVENT_NOT_SET:
+          break;
       }
     }
   }

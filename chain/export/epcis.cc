@@ -201,8 +201,16 @@ json EventFor(const ExportData& data, const ExportRecord& rec) {
     case v1::RecordBody::kRecall: return RecallEvent(data, rec);
     case v1::RecordBody::kSell:
       return Observe(data, rec, body.sell().lot(), "retail_selling", "retail_sold");
-    default: return nullptr;  // registrations, revocations: master data, not events
+    // Not exported: registrations, revocations and key rotations are master data, not
+    // events; a correction points at a record rather than at goods.
+    case v1::RecordBody::kRegisterParticipant:
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::EVENT_NOT_SET: break;
   }
+  return nullptr;
 }
 
 }  // namespace

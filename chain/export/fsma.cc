@@ -207,7 +207,17 @@ std::string FsmaCsv(const ExportData& data, int64_t from_ms, int64_t to_ms) {
       case v1::RecordBody::kShip: ShipRows(rc, rows); break;
       case v1::RecordBody::kReceive: ReceiveRows(rc, rows); break;
       case v1::RecordBody::kSensorReadings: CoolingRows(rc, rows); break;
-      default: break;
+      // No critical tracking event of FSMA 204 for these.
+      case v1::RecordBody::kRegisterParticipant:
+      case v1::RecordBody::kRegisterDevice:
+      case v1::RecordBody::kCheckpoint:
+      case v1::RecordBody::kCertify:
+      case v1::RecordBody::kRecall:
+      case v1::RecordBody::kSell:
+      case v1::RecordBody::kRevoke:
+      case v1::RecordBody::kCorrection:
+      case v1::RecordBody::kRotateKey:
+      case v1::RecordBody::EVENT_NOT_SET: break;
     }
   }
   std::string out;
