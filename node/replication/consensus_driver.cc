@@ -92,8 +92,12 @@ bool ConsensusDriver::FirstRelay(const std::string& signature) {
   return true;
 }
 
-// A rejected peer message bans its sender only for a fault no honest node commits; a failure
-// of our own (the safety state not persisted) is logged and blames no one.
+// A rejected peer message bans its sender only for a fault no honest node commits. A failure
+// of our own is the safety state not made durable: the engine signed nothing in that step, but
+// it has left the step, so this validator would stay silent for the rest of the round (which
+// can stall it when its vote is needed for a quorum), and a store whose sync failed cannot be
+// trusted with the next write either. The node stops; it restarts from its last durable state
+// and signs again from there.
 bool ConsensusDriver::Judge(const Status& status, std::optional<FromPeer> peer) {
   if (status.ok()) {
     if (!peer) return true;
@@ -101,7 +105,12 @@ bool ConsensusDriver::Judge(const Status& status, std::optional<FromPeer> peer) 
     const std::string& signature =
         message.has_proposal() ? message.proposal().signature() : message.vote().signature();
     if (FirstRelay(signature)) transport_->Broadcast(*peer->message, peer->from);  // gossip, once
-  } else if (!peer || IsLocalFailure(status.reason())) {
+  } else if (IsLocalFailure(status.reason())) {
+    spdlog::critical("consensus: {}", status.ToString());
+    halted_ = true;
+    host_->Fatal(status);
+    return false;
+  } else if (!peer) {
     spdlog::error("consensus: {}", status.ToString());
   } else if (IsPeerFault(PeerInput::kConsensusMessage, status.reason())) {
     transport_->Ban(*peer->from, status);

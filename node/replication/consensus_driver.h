@@ -7,9 +7,9 @@
 // Transport (relaying each peer message the engine accepted, once), commit through
 // BlockApplier (then announce the certified block), ask block sync for missing blocks. The
 // engine persists its safety state through this class (BlockStore::PutSafetyState, durable)
-// before it returns any signed message, so nothing signed leaves before it is durable; a
-// failed write means the message is never sent. A decided block that cannot be stored stops
-// the node (ReplicaHost::Fatal).
+// before it returns any signed message, so nothing signed leaves before it is durable. A write
+// that fails, of a decided block or of the safety state, stops the node (ReplicaHost::Fatal):
+// the message is never sent, and the node resumes from its last durable state.
 //
 // A validator's node drives a signing engine; an observer's a follower that only counts votes.
 //

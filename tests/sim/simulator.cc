@@ -22,8 +22,8 @@ constexpr uint32_t kSimBlockDelayMs = 100;
 constexpr int kMaxPartitions = 3, kMaxCrashes = 3;
 // A node that crashed at a write or stopped itself comes back this long after.
 constexpr int64_t kRestartMinMs = 200, kRestartMaxMs = 2000;
-// Storage faults: the chance per write, drawn per seed up to these (percent).
-constexpr int kMaxFsyncFailPercent = 4, kMaxWriteCrashPercent = 2;
+// Storage faults: the chance per write, drawn per seed from 1 up to these (percent).
+constexpr int kMaxFsyncFailPercent = 5, kMaxWriteCrashPercent = 3;
 // The client workload: every 50-500 ms, 1-3 harvests to one honest node that is up.
 constexpr int64_t kSubmitGapMinMs = 50, kSubmitGapMaxMs = 500;
 constexpr int kMaxRecordsPerSubmit = 3;
@@ -121,8 +121,8 @@ void World::ScheduleFaults() {
   delay_min_ms_ = rng_.Uniform(1, 20);
   delay_max_ms_ = delay_min_ms_ + rng_.Uniform(10, 300);
   if (options_.storage_faults) {
-    fsync_fail_ = rng_.Uniform(0, kMaxFsyncFailPercent) / 100.0;
-    write_crash_ = rng_.Uniform(0, kMaxWriteCrashPercent) / 100.0;
+    fsync_fail_ = rng_.Uniform(1, kMaxFsyncFailPercent) / 100.0;
+    write_crash_ = rng_.Uniform(1, kMaxWriteCrashPercent) / 100.0;
   }
   int64_t span = options_.fault_ms;
   int partitions = static_cast<int>(rng_.Uniform(0, kMaxPartitions));
