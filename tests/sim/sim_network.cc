@@ -249,10 +249,10 @@ void World::ByzantineSend(SimNode& node, const node::SharedMessage& message, int
     return;
   }
   if (!double_vote) return plain();
-  for (const SimNode& to : nodes_) {
-    Send(node.index, to.index, Wrap(ConflictingVote(node, message->vote(),
-                                                    to.honest() ? to.side : 0)));
-  }
+  const std::array<node::SharedMessage, 2> by_side = {
+      Wrap(ConflictingVote(node, message->vote(), 0)),
+      Wrap(ConflictingVote(node, message->vote(), 1))};
+  for (const SimNode& to : nodes_) Send(node.index, to.index, by_side[to.honest() ? to.side : 0]);
 }
 
 v1::Vote World::ConflictingVote(SimNode& node, const v1::Vote& vote, int side) {
