@@ -72,6 +72,8 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   void Tick();
   // When Tick() next has work (steady ms); INT64_MAX when nothing is scheduled.
   int64_t NextDeadlineMs() const;
+  // The host was told the node cannot go on (ReplicaHost::Fatal); every input is ignored.
+  bool halted() const { return halted_; }
 
   // chain::Application (inside the calls above).
   v1::Block ProposeBlock(uint64_t height, int64_t now_ms, const chain::PubKey& proposer) override;

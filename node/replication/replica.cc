@@ -41,6 +41,7 @@ void Replica::AfterCommit(const CommittedBlock& block) {
 }
 
 void Replica::OnMessage(const chain::PubKey& from, const SharedMessage& message) {
+  if (halted()) return;
   switch (message->kind_case()) {
     case v1::PeerMessage::kProposal:
       driver_.OnProposal(from, message);
@@ -63,12 +64,12 @@ void Replica::OnMessage(const chain::PubKey& from, const SharedMessage& message)
 }
 
 void Replica::OnRecordsAvailable(int64_t at_steady_ms) {
-  driver_.OnRecordsAvailable(at_steady_ms);
+  if (!halted()) driver_.OnRecordsAvailable(at_steady_ms);
 }
 
 void Replica::Tick() {
-  driver_.Tick();
-  sync_.Tick();
+  if (!halted()) driver_.Tick();
+  if (!halted()) sync_.Tick();
 }
 
 int64_t Replica::NextDeadlineMs() const {

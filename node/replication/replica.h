@@ -84,6 +84,8 @@ class Replica {
   chain::Status CheckSigner(const chain::PubKey& from, const std::string& signer,
                             const char* what) const;
   void AfterCommit(const CommittedBlock& block);
+  // ReplicaHost::Fatal was called: the node does nothing more.
+  bool halted() const { return driver_.halted() || sync_.halted(); }
 
   const chain::ValidatorSet validators_;
   ReplicaHost* host_;

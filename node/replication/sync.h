@@ -68,6 +68,8 @@ class BlockSync {
   void Tick();
   // When Tick() next has work (steady ms).
   int64_t NextDeadlineMs() const { return next_tick_ms_; }
+  // The fatal handler was called; every input is ignored.
+  bool halted() const { return halted_; }
 
   // Any thread: answers a peer's range request from the store.
   void ServeRequest(const chain::PubKey& from, const v1::SyncRequest& request) const;
