@@ -29,7 +29,9 @@ void ThreadBackground::Wait() {
   if (thread_.joinable()) thread_.join();
 }
 
-void ReplicaRunner::Start() { thread_ = std::thread([this] { Loop(); }); }
+void ReplicaRunner::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void ReplicaRunner::Stop() {
   {

@@ -82,10 +82,10 @@ class ReplicaRunner {
   SystemClock clock_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Input> inputs_;               // GUARDED_BY(mu_)
-  size_t queued_block_messages_ = 0;       // GUARDED_BY(mu_)
-  std::optional<int64_t> records_at_ms_;   // GUARDED_BY(mu_); steady, first post pending
-  bool stopping_ = false;                  // GUARDED_BY(mu_)
+  std::deque<Input> inputs_;              // GUARDED_BY(mu_)
+  size_t queued_block_messages_ = 0;      // GUARDED_BY(mu_)
+  std::optional<int64_t> records_at_ms_;  // GUARDED_BY(mu_); steady, first post pending
+  bool stopping_ = false;                 // GUARDED_BY(mu_)
   std::thread thread_;
 };
 

@@ -39,8 +39,8 @@ ConsensusDriver::~ConsensusDriver() = default;
 
 void ConsensusDriver::Start() {
   chain::ConsensusConfig config{genesis_->chain_id, genesis_->validator_set(), timeouts_};
-  engine_ = std::make_unique<chain::ConsensusEngine>(config, key_, store_->Tip().height, this,
-                                                     this);
+  engine_ =
+      std::make_unique<chain::ConsensusEngine>(config, key_, store_->Tip().height, this, this);
   Execute(engine_->Start(clock_->WallMs()));
 }
 
@@ -193,8 +193,7 @@ void ConsensusDriver::Schedule(const chain::ScheduleTimeout& timeout) {
 
 v1::Block ConsensusDriver::ProposeBlock(uint64_t height, int64_t now_ms,
                                         const chain::PubKey& proposer) {
-  const size_t max_records =
-      std::min<size_t>(genesis_->max_block_records, chain::kMaxBlockRecords);
+  const size_t max_records = std::min<size_t>(genesis_->max_block_records, chain::kMaxBlockRecords);
   return applier_->Build(height, now_ms, proposer,
                          host_->PendingRecords(max_records, chain::kMaxBlockBytes / 2));
 }

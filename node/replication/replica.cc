@@ -36,8 +36,8 @@ void Replica::Start() {
 
 void Replica::AfterCommit(const CommittedBlock& block) {
   host_->AfterCommit(block);
-  spdlog::info("committed block {} with {} records hash {}", block.height,
-               block.record_ids.size(), chain::ToHex(block.hash).substr(0, 16));
+  spdlog::info("committed block {} with {} records hash {}", block.height, block.record_ids.size(),
+               chain::ToHex(block.hash).substr(0, 16));
 }
 
 void Replica::OnMessage(const chain::PubKey& from, const SharedMessage& message) {
@@ -79,9 +79,8 @@ int64_t Replica::NextDeadlineMs() const {
 chain::Result<bool> Replica::Receive(const chain::PubKey& from, const v1::PeerMessage& message) {
   switch (message.kind_case()) {
     case v1::PeerMessage::kRecord:
-      AGRI_RETURN_IF_ERROR(ReceiveRecords(
-          from, google::protobuf::RepeatedPtrField<v1::Envelope>(&message.record(),
-                                                                 &message.record() + 1)));
+      AGRI_RETURN_IF_ERROR(ReceiveRecords(from, google::protobuf::RepeatedPtrField<v1::Envelope>(
+                                                    &message.record(), &message.record() + 1)));
       return false;
     case v1::PeerMessage::kRecords:
       AGRI_RETURN_IF_ERROR(ReceiveRecords(from, message.records().envelopes()));
@@ -129,10 +128,9 @@ Status Replica::CheckSigner(const chain::PubKey& from, const std::string& signer
   auto key = chain::ArrayFromBytes<32>(signer);
   if (!key) return chain::Reject(Reason::kMalformed, std::string(what) + " signer is not a key");
   if (!validators_.Contains(*key)) {
-    return chain::Reject(Reason::kNotAuthorized, std::string(what) + " from " +
-                                                     transport_->PeerName(from) +
-                                                     " is signed by a non-validator " +
-                                                     chain::ToHex(*key).substr(0, 16));
+    return chain::Reject(Reason::kNotAuthorized,
+                         std::string(what) + " from " + transport_->PeerName(from) +
+                             " is signed by a non-validator " + chain::ToHex(*key).substr(0, 16));
   }
   return Status::Ok();
 }
@@ -143,7 +141,8 @@ void Replica::Gossip(const std::vector<const v1::Envelope*>& envelopes) {
   for (size_t start = 0; start < envelopes.size(); start += chain::kMaxSubmitBatchRecords) {
     const size_t end = std::min(envelopes.size(), start + chain::kMaxSubmitBatchRecords);
     v1::PeerMessage message;
-    for (size_t i = start; i < end; ++i) *message.mutable_records()->add_envelopes() = *envelopes[i];
+    for (size_t i = start; i < end; ++i)
+      *message.mutable_records()->add_envelopes() = *envelopes[i];
     transport_->Broadcast(Share(std::move(message)));
   }
 }

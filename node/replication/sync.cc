@@ -22,8 +22,8 @@ constexpr int64_t kSyncRequestTimeoutMs = kSyncRequestTimeout.count();
 
 }  // namespace
 
-BlockSync::BlockSync(const chain::BlockStore* store, BlockApplier* applier,
-                     Transport* transport, const Clock* clock, Background* background)
+BlockSync::BlockSync(const chain::BlockStore* store, BlockApplier* applier, Transport* transport,
+                     const Clock* clock, Background* background)
     : store_(store),
       applier_(applier),
       transport_(transport),
@@ -190,9 +190,9 @@ bool BlockSync::ApplyBatch(const chain::PubKey& from, const v1::SyncResponse& re
       if (metrics_) metrics_->OnSyncBlockReceived(*applied);
       continue;
     }
-    go_on = Failed(from, Reject(applied.status().reason(), "sync from " +
-                                                           transport_->PeerName(from) + ": " +
-                                                           applied.status().message()));
+    go_on =
+        Failed(from, Reject(applied.status().reason(), "sync from " + transport_->PeerName(from) +
+                                                           ": " + applied.status().message()));
     break;
   }
   stop = true;

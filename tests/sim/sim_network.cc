@@ -165,7 +165,8 @@ void World::Ban(SimNode& node, int from, const chain::Status& why) {
   node.ever_banned.insert(from);
   node.limits.erase(from);
   ++result_.bans;
-  Trace("ban", node.index, std::to_string(from) + " " + std::string(chain::ReasonName(why.reason())));
+  Trace("ban", node.index,
+        std::to_string(from) + " " + std::string(chain::ReasonName(why.reason())));
   if (nodes_[from].honest()) {
     Violation("ban: honest node " + std::to_string(node.index) + " banned honest node " +
               std::to_string(from) + ": " + why.ToString());
@@ -175,8 +176,8 @@ void World::Ban(SimNode& node, int from, const chain::Status& why) {
 // Honest validators sign only well-formed messages and relay only accepted ones.
 void World::Refused(SimNode& node, int from, const chain::Status& why) {
   if (node.honest() && nodes_[from].honest()) {
-    Violation("validity: node " + std::to_string(node.index) + " refused a message of honest node " +
-              std::to_string(from) + ": " + why.ToString());
+    Violation("validity: node " + std::to_string(node.index) +
+              " refused a message of honest node " + std::to_string(from) + ": " + why.ToString());
   }
 }
 

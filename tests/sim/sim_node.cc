@@ -65,8 +65,8 @@ void SimHost::Submit(const google::protobuf::RepeatedPtrField<v1::Envelope>& env
 std::vector<chain::Status> SimHost::Admit(
     const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes, bool from_client) {
   const int64_t now_ms = world_->clock().WallMs();
-  std::vector<chain::Result<chain::Record>> checked = node::PrepareRecords(
-      envelopes, world_->genesis().params, *node_->store, now_ms, verified_);
+  std::vector<chain::Result<chain::Record>> checked =
+      node::PrepareRecords(envelopes, world_->genesis().params, *node_->store, now_ms, verified_);
   std::vector<chain::Status> results;
   std::vector<const v1::Envelope*> admitted;
   const uint64_t next_height = node_->store->Tip().height + 1;

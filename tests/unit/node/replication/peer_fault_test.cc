@@ -18,10 +18,10 @@ std::vector<Reason> AllReasons() {
   return all;
 }
 
-const std::set<Reason> kGarbage = {Reason::kMalformed, Reason::kBadSignature,
-                                   Reason::kWrongChain, Reason::kTooLarge};
-const std::set<Reason> kOurs = {Reason::kIoError,  Reason::kInternal,    Reason::kUnavailable,
-                                Reason::kTimeout,  Reason::kBadPassword, Reason::kMempoolFull};
+const std::set<Reason> kGarbage = {Reason::kMalformed, Reason::kBadSignature, Reason::kWrongChain,
+                                   Reason::kTooLarge};
+const std::set<Reason> kOurs = {Reason::kIoError, Reason::kInternal,    Reason::kUnavailable,
+                                Reason::kTimeout, Reason::kBadPassword, Reason::kMempoolFull};
 
 TEST(PeerFaultTest, ConsensusMessagesAndRecordsBanOnlyForGarbage) {
   for (Reason reason : AllReasons()) {
@@ -37,8 +37,7 @@ TEST(PeerFaultTest, ConsensusMessagesAndRecordsBanOnlyForGarbage) {
 TEST(PeerFaultTest, CertifiedBlocksBanForAnyFaultButPlacementAndOurOwnFailures) {
   for (Reason reason : AllReasons()) {
     const bool fault = reason != Reason::kOk && reason != Reason::kNotFound && !kOurs.count(reason);
-    EXPECT_EQ(IsPeerFault(PeerInput::kCertifiedBlock, reason), fault)
-        << chain::ReasonName(reason);
+    EXPECT_EQ(IsPeerFault(PeerInput::kCertifiedBlock, reason), fault) << chain::ReasonName(reason);
   }
   EXPECT_TRUE(IsPeerFault(PeerInput::kCertifiedBlock, Reason::kNotAuthorized));  // weak or fork
   EXPECT_TRUE(IsPeerFault(PeerInput::kCertifiedBlock, Reason::kNotCustodian));   // bad records

@@ -157,8 +157,8 @@ class ReplicaTest : public ::testing::Test {
   // Block `height` on our tip, certified by validators 0 .. signers - 1.
   v1::Block Certified(uint64_t height, size_t signers) {
     const chain::ChainTip tip = store_->Tip();
-    v1::Block block = chain::MakeBlock(kChain, height, tip.hash, 1000 + height,
-                                       Key(0).public_key(), {});
+    v1::Block block =
+        chain::MakeBlock(kChain, height, tip.hash, 1000 + height, Key(0).public_key(), {});
     const chain::Hash256 hash = chain::BlockHash(block.header());
     auto* cert = block.mutable_certificate();
     cert->set_height(height);
@@ -257,8 +257,8 @@ TEST_F(ReplicaTest, SyncBansAPeerThatSendsAForgedOrWeakCertificate) {
 TEST_F(ReplicaTest, SyncDoesNotBlameAPeerForABlockWeCannotPlaceYet) {
   Make(4, -1);
   replica_->Start();
-  v1::Block ahead = chain::MakeBlock(kChain, 3, chain::Sha256("elsewhere"), 5000,
-                                     Key(0).public_key(), {});
+  v1::Block ahead =
+      chain::MakeBlock(kChain, 3, chain::Sha256("elsewhere"), 5000, Key(0).public_key(), {});
   Sync(Key(1).public_key(), ahead);
   EXPECT_TRUE(transport_.bans.empty());
   EXPECT_FALSE(host_.fatal);
