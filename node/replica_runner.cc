@@ -42,24 +42,18 @@ void ReplicaRunner::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-namespace {
-
-bool CarriesBlocks(const v1::PeerMessage& message) {
-  return message.has_commit() || message.has_sync_response();
-}
-
-}  // namespace
-
 void ReplicaRunner::Post(const chain::PubKey& from, SharedMessage message) {
   {
     std::lock_guard lock(mu_);
-    const bool blocks = CarriesBlocks(*message);
-    if (inputs_.size() >= kMaxReplicaInputs ||
-        (blocks && queued_block_messages_ >= kMaxQueuedBlockMessages)) {
+    const bool commit = message->has_commit();
+    const bool sync_response = message->has_sync_response();
+    if (inputs_.size() >= kMaxReplicaInputs || (commit && queued_commits_ >= kMaxQueuedCommits) ||
+        (sync_response && queued_sync_responses_ >= kMaxQueuedSyncResponses)) {
       spdlog::warn("replica input queue full; dropping a message");
       return;
     }
-    queued_block_messages_ += blocks;
+    queued_commits_ += commit;
+    queued_sync_responses_ += sync_response;
     inputs_.push_back(Input{from, std::move(message)});
   }
   cv_.notify_all();
@@ -90,7 +84,7 @@ void ReplicaRunner::Loop() {
                      [&] { return stopping_ || !inputs_.empty() || records_at_ms_.has_value(); });
       if (stopping_) return;
       batch.swap(inputs_);
-      queued_block_messages_ = 0;
+      queued_commits_ = queued_sync_responses_ = 0;
       records_at.swap(records_at_ms_);
     }
     if (records_at) replica_->OnRecordsAvailable(*records_at);

@@ -48,10 +48,13 @@ class ThreadBackground final : public Background {
 // tip announcements and block sync recover what is lost), so a flood cannot grow memory
 // without bound.
 inline constexpr size_t kMaxReplicaInputs = 20'000;
-// Of those, messages that carry committed blocks (commit announcements, sync responses, up to
-// kMaxPeerMessageBytes each). Each is normally handled at once; more than this waiting means
-// the thread is busy, and sync asks again.
-inline constexpr size_t kMaxQueuedBlockMessages = 64;
+// Of those, messages that carry whole blocks (up to kMaxPeerMessageBytes each), which the
+// session threads handed over instead of handling them in place: commit announcements (each is
+// normally handled at once; more waiting means the thread is busy, and tips and sync make up
+// for any dropped) and sync responses (one is asked for at a time, plus the next range; more
+// are unsolicited, and sync asks again when one is dropped).
+inline constexpr size_t kMaxQueuedCommits = 64;
+inline constexpr size_t kMaxQueuedSyncResponses = 8;
 // The longest the thread sleeps with nothing due.
 inline constexpr std::chrono::milliseconds kMaxReplicaIdle{1000};
 
@@ -83,7 +86,8 @@ class ReplicaRunner {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Input> inputs_;              // GUARDED_BY(mu_)
-  size_t queued_block_messages_ = 0;      // GUARDED_BY(mu_)
+  size_t queued_commits_ = 0;             // GUARDED_BY(mu_)
+  size_t queued_sync_responses_ = 0;      // GUARDED_BY(mu_)
   std::optional<int64_t> records_at_ms_;  // GUARDED_BY(mu_); steady, first post pending
   bool stopping_ = false;                 // GUARDED_BY(mu_)
   std::thread thread_;

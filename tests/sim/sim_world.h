@@ -249,8 +249,6 @@ class World {
   SimResult result_;
   uint64_t liveness_target_ = 0;
   int64_t liveness_deadline_ms_ = 0;
-
-  friend class SimHost;
 };
 
 }  // namespace agritrace::sim
