@@ -9,8 +9,9 @@
 #include "chain/io/file_util.h"
 #include "chain/io/genesis_file.h"
 #include "chain/base/limits.h"
-#include "node/network_runtime.h"
 #include "node/common/peer_limits.h"
+#include "node/mempool/admission.h"
+#include "node/network_runtime.h"
 
 namespace agritrace::node {
 
@@ -81,17 +82,6 @@ size_t Node::mempool_size() const {
   return mempool_.size();
 }
 
-chain::Result<chain::Record> Node::Precheck(const v1::Envelope& envelope) {
-  auto record = chain::DecodeRecord(envelope);
-  if (!record.ok()) return record.status();
-  // Cheap stateless checks before the expensive signature check.
-  AGRI_RETURN_IF_ERROR(chain::CheckRecordStateless(*record, genesis_.params, NowMs()));
-  if (store_->HasRecord(record->id)) {
-    return Reject(Reason::kReplay, "this signed record is already on the chain");
-  }
-  return record;
-}
-
 chain::Result<chain::Hash256> Node::Submit(const v1::Envelope& envelope) {
   google::protobuf::RepeatedPtrField<v1::Envelope> one;
   *one.Add() = envelope;
@@ -100,17 +90,9 @@ chain::Result<chain::Hash256> Node::Submit(const v1::Envelope& envelope) {
 
 std::vector<chain::Result<chain::Hash256>> Node::SubmitBatch(
     const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes, RecordSource source) {
-  std::vector<chain::Result<chain::Record>> checked;
-  checked.reserve(envelopes.size());
-  for (const v1::Envelope& envelope : envelopes) checked.push_back(Precheck(envelope));
-  // Verified once per node, on all cores: the result is reused when the record comes back
-  // in a block.
-  std::vector<const chain::Record*> to_verify;
-  for (const auto& record : checked) to_verify.push_back(record.ok() ? &*record : nullptr);
-  std::vector<Status> verified = verified_.VerifyEach(to_verify);
-  for (size_t i = 0; i < checked.size(); ++i) {
-    if (!verified[i].ok()) checked[i] = verified[i];
-  }
+  // Outside the lock and on all cores: decode, stateless checks, replay, signatures.
+  std::vector<chain::Result<chain::Record>> checked =
+      PrepareRecords(envelopes, genesis_.params, *store_, NowMs(), verified_);
 
   std::vector<chain::Result<chain::Hash256>> results;
   results.reserve(envelopes.size());
@@ -179,6 +161,20 @@ size_t Node::connected_peers() const {
 std::vector<chain::Record> Node::PendingRecords(size_t max_records, size_t max_bytes) const {
   std::lock_guard lock(mu_);
   return mempool_.Front(max_records, max_bytes);
+}
+
+std::vector<Status> Node::AdmitPeerRecords(
+    const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes) {
+  std::vector<Status> statuses;
+  for (auto& result : SubmitBatch(envelopes, RecordSource::kPeer)) {
+    statuses.push_back(result.ok() ? Status::Ok() : result.status());
+  }
+  return statuses;
+}
+
+void Node::Fatal(const Status& why) {
+  spdlog::critical("stopping the node: {}", why.ToString());
+  std::abort();
 }
 
 void Node::AfterCommit(const CommittedBlock& block) {

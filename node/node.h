@@ -29,7 +29,7 @@
 #include "node/mempool/mempool.h"
 #include "node/common/node_metrics.h"
 #include "node/mempool/verified_records.h"
-#include "node/replication/consensus_driver.h"
+#include "node/replication/replica_host.h"
 
 namespace grpc {
 class Service;
@@ -50,7 +50,7 @@ struct RecordOutcome {
   chain::Status status;   // the rejection, when rejected after admission
 };
 
-class Node final : public DriverHost {
+class Node final : public ReplicaHost {
  public:
   static chain::Result<std::unique_ptr<Node>> Open(const NodeConfig& config,
                                                    const std::string& password);
@@ -73,11 +73,11 @@ class Node final : public DriverHost {
   chain::Result<RecordOutcome> WaitForOutcome(const chain::Hash256& id,
                                               std::chrono::milliseconds timeout);
 
-  const chain::Genesis& genesis() const override { return genesis_; }
-  const chain::ChainStore& store() const override { return *store_; }
+  const chain::Genesis& genesis() const { return genesis_; }
+  const chain::ChainStore& store() const { return *store_; }
   const NodeConfig& config() const { return config_; }
   chain::PubKey node_pubkey() const { return key_.public_key(); }
-  bool is_validator() const override { return genesis_.validator_set().Contains(key_.public_key()); }
+  bool is_validator() const { return genesis_.validator_set().Contains(key_.public_key()); }
   size_t mempool_size() const override;
   // Peers with an authenticated session now (validators and observers, either direction).
   size_t connected_peers() const;
@@ -88,22 +88,25 @@ class Node final : public DriverHost {
   // The agritrace.v1.Peer service, to register with the gRPC server before it starts.
   grpc::Service* peer_service();
   NetworkRuntime& runtime() { return *runtime_; }
-  const chain::PrivateKey& key() const override { return key_; }
-  chain::ChainStore* mutable_store() override { return store_.get(); }
+  const chain::PrivateKey& key() const { return key_; }
+  chain::ChainStore* mutable_store() { return store_.get(); }
   VerifiedRecords& verified_records() { return verified_; }
+
+  // --- ReplicaHost (node/replication/replica_host.h).
   // Up to `max_records` pending records from the front of the mempool (for a proposal).
   std::vector<chain::Record> PendingRecords(size_t max_records, size_t max_bytes) const override;
+  // SubmitBatch from a peer.
+  std::vector<chain::Status> AdmitPeerRecords(
+      const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes) override;
   // After a block is committed (by consensus or sync): drops its records from the mempool,
   // re-checks the rest against the new state and wakes the waiting submitters.
-  // `record_ids` in block order.
-  void AfterCommit(const CommittedBlock& block);
+  void AfterCommit(const CommittedBlock& block) override;
+  // Logs why and aborts the process: it restarts from its tip, as after a crash.
+  [[noreturn]] void Fatal(const chain::Status& why) override;
 
  private:
   Node(NodeConfig config, chain::Genesis genesis, chain::PrivateKey key,
        std::unique_ptr<chain::ChainStore> store);
-  // Decode, stateless checks and replay against the chain: the cheap checks before the
-  // signature.
-  chain::Result<chain::Record> Precheck(const v1::Envelope& envelope);
   void RememberRejection(const chain::Hash256& id, const chain::Status& status);
   int64_t NowMs() const;
 

@@ -31,13 +31,15 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$REPORTS/ubsan
 export LSAN_OPTIONS="suppressions=$ROOT/tests/sanitizer/lsan.supp:print_suppressions=0"
 status=0
 start=$(date +%s)
-# The `sim` label runs 280 seeds of whole simulated networks, which is CPU-bound and several
-# times slower under ASan; the simulator runs below on a shorter seed range instead.
+# The `sim` label runs about 380 seeds of whole simulated networks, which is CPU-bound and
+# several times slower under ASan; the simulator runs below on a shorter seed range instead.
 ctest --output-on-failure -j "$(nproc)" -LE '^sim$' || status=1
 bin/agritrace-sim --validators 4 --byzantine 1 --seeds 1..20 >/dev/null ||
   { echo "sanitize: agritrace-sim --validators 4 --byzantine 1 --seeds 1..20 failed"; status=1; }
 bin/agritrace-sim --validators 7 --byzantine 2 --seeds 1..5 >/dev/null ||
   { echo "sanitize: agritrace-sim --validators 7 --byzantine 2 --seeds 1..5 failed"; status=1; }
+bin/agritrace-sim --validators 4 --byzantine 1 --storage-faults --seeds 1..10 >/dev/null ||
+  { echo "sanitize: agritrace-sim --storage-faults --seeds 1..10 failed"; status=1; }
 reports=("$REPORTS"/*)
 if [[ -e ${reports[0]} ]]; then
   echo "sanitize: ${#reports[@]} sanitizer report(s) in $REPORTS:"

@@ -288,7 +288,7 @@ void ConsensusEngine::State::Route(const Message& message, const std::string& se
 ConsensusOutput ConsensusEngine::OnProposal(const v1::Proposal& proposal, int64_t now_ms) {
   ConsensusOutput out;
   State& s = *state_;
-  out.status = VerifyProposal(proposal, s.config.chain_id, s.config.validators);
+  out.status = VerifyProposal(proposal, s.config.chain_id, s.config.validators, &s.verified);
   if (!out.status.ok()) return out;
   s.out = &out;
   s.now_ms = now_ms;
@@ -300,7 +300,7 @@ ConsensusOutput ConsensusEngine::OnProposal(const v1::Proposal& proposal, int64_
 ConsensusOutput ConsensusEngine::OnVote(const v1::Vote& vote, int64_t now_ms) {
   ConsensusOutput out;
   State& s = *state_;
-  out.status = VerifyVote(vote, s.config.chain_id, s.config.validators);
+  out.status = VerifyVote(vote, s.config.chain_id, s.config.validators, &s.verified);
   if (!out.status.ok()) return out;
   s.out = &out;
   s.now_ms = now_ms;

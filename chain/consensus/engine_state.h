@@ -31,6 +31,8 @@ struct ConsensusEngine::State {
   std::optional<PrivateKey> key;  // set only when this node is a validator
   Application* app = nullptr;
   SafetyStore* store = nullptr;
+  // Gossip brings each message from several peers; each signature is verified once.
+  VerifiedSignatures verified{kMaxVerifiedConsensusSignatures};
 
   uint64_t height = 1;
   uint32_t round = 0;

@@ -1,5 +1,7 @@
 #include "chain/consensus/messages.h"
 
+#include <algorithm>
+
 #include "chain/base/check.h"
 #include "chain/base/hash.h"
 #include "chain/base/limits.h"
@@ -49,7 +51,30 @@ Status CheckProposalShape(const v1::Proposal& proposal) {
   return Status::Ok();
 }
 
+bool CheckSignature(const PubKey& signer, const Hash256& message, std::string_view signature,
+                    VerifiedSignatures* verified) {
+  const Signature sig = ArrayFromCheckedBytes<64>(signature);  // length checked by the shape
+  return verified ? verified->Verify(signer, message, sig) : VerifySchnorr(signer, message, sig);
+}
+
 }  // namespace
+
+bool VerifiedSignatures::Verify(const PubKey& signer, const Hash256& message,
+                                const Signature& signature) {
+  Entry entry;
+  auto at = std::copy(signer.begin(), signer.end(), entry.begin());
+  at = std::copy(message.begin(), message.end(), at);
+  std::copy(signature.begin(), signature.end(), at);
+  if (known_.count(entry)) return true;
+  if (!VerifySchnorr(signer, message, signature)) return false;
+  known_.insert(entry);
+  order_.push_back(entry);
+  if (order_.size() > capacity_) {
+    known_.erase(order_.front());
+    order_.pop_front();
+  }
+  return true;
+}
 
 PubKey ProposerFor(const ValidatorSet& set, uint64_t height, uint32_t round) {
   AGRI_CHECK_MSG(!set.validators.empty(), "genesis names at least one validator");
@@ -110,7 +135,8 @@ std::optional<Hash256> VoteBlockHash(const v1::Vote& vote) {
   return ArrayFromBytes<32>(vote.block_hash());
 }
 
-Status VerifyVote(const v1::Vote& vote, const std::string& chain_id, const ValidatorSet& set) {
+Status VerifyVote(const v1::Vote& vote, const std::string& chain_id, const ValidatorSet& set,
+                  VerifiedSignatures* verified) {
   if (vote.height() == 0) return Reject(Reason::kMalformed, "vote heights start at 1");
   AGRI_RETURN_IF_ERROR(CheckRound(vote.round()));
   if (vote.type() != v1::VOTE_TYPE_PREVOTE && vote.type() != v1::VOTE_TYPE_PRECOMMIT) {
@@ -126,7 +152,7 @@ Status VerifyVote(const v1::Vote& vote, const std::string& chain_id, const Valid
   if (!validator.ok()) return validator.status();
   Hash256 message = VoteSigningHash(chain_id, vote.height(), vote.round(), vote.type(),
                                     VoteBlockHash(vote).value_or(kNilBlockHash));
-  if (!VerifySchnorr(*validator, message, ArrayFromCheckedBytes<64>(vote.signature()))) {
+  if (!CheckSignature(*validator, message, vote.signature(), verified)) {
     return Reject(Reason::kBadSignature, "the vote signature of " + ToHex(*validator) +
                                              " does not match this chain, height, round, type "
                                              "and block");
@@ -135,7 +161,7 @@ Status VerifyVote(const v1::Vote& vote, const std::string& chain_id, const Valid
 }
 
 Status VerifyProposal(const v1::Proposal& proposal, const std::string& chain_id,
-                      const ValidatorSet& set) {
+                      const ValidatorSet& set, VerifiedSignatures* verified) {
   AGRI_RETURN_IF_ERROR(CheckProposalShape(proposal));
   Result<PubKey> proposer = CheckMember(proposal.proposer(), set, "proposer");
   if (!proposer.ok()) return proposer.status();
@@ -154,7 +180,7 @@ Status VerifyProposal(const v1::Proposal& proposal, const std::string& chain_id,
   }
   Hash256 message = ProposalSigningHash(chain_id, proposal.height(), proposal.round(),
                                         proposal.pol_round(), block->hash);
-  if (!VerifySchnorr(*proposer, message, ArrayFromCheckedBytes<64>(proposal.signature()))) {
+  if (!CheckSignature(*proposer, message, proposal.signature(), verified)) {
     return Reject(Reason::kBadSignature, "the proposal signature of " + ToHex(*proposer) +
                                              " does not match this chain, height, round and "
                                              "block");

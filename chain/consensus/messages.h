@@ -11,10 +11,15 @@
 // (empty block_hash) signs an all-zero hash. A precommit for a block is therefore exactly a
 // CommitSig of that block's CommitCertificate.
 //
-// Thread-safety: pure functions, safe from any thread.
+// Thread-safety: pure functions, safe from any thread; a VerifiedSignatures is not (each
+// engine owns one).
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <deque>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -31,6 +36,28 @@ inline constexpr Hash256 kNilBlockHash{};
 // Rounds beyond this are rejected as malformed: with timeouts growing per round no honest
 // validator gets near it, and it bounds arithmetic on rounds.
 inline constexpr uint32_t kMaxConsensusRound = 1'000'000;
+
+// Signatures of consensus messages kept as verified by one engine: a few hundred heights of a
+// large validator set.
+inline constexpr size_t kMaxVerifiedConsensusSignatures = 4096;
+
+// Signatures of proposals and votes that verified, so that the copies of a message gossip
+// brings from several peers (every validator relays what its engine accepts) cost one
+// verification, not one each. An entry binds the signer, the signed message hash and the
+// signature: a hit is exactly the check already made. Bounded, oldest forgotten first
+// (forgetting costs only a second verification).
+class VerifiedSignatures {
+ public:
+  explicit VerifiedSignatures(size_t capacity) : capacity_(capacity) {}
+  // VerifySchnorr, remembered when it succeeds.
+  bool Verify(const PubKey& signer, const Hash256& message, const Signature& signature);
+
+ private:
+  using Entry = std::array<uint8_t, 32 + 32 + 64>;
+  const size_t capacity_;
+  std::set<Entry> known_;
+  std::deque<Entry> order_;
+};
 
 // The proposer of (height, round): validators[(height + round) % n] in genesis order.
 PubKey ProposerFor(const ValidatorSet& set, uint64_t height, uint32_t round);
@@ -51,15 +78,17 @@ v1::Vote SignVote(const PrivateKey& key, const std::string& chain_id, uint64_t h
 std::optional<Hash256> VoteBlockHash(const v1::Vote& vote);
 
 // Checks shape, membership and signature of a vote: MALFORMED (sizes, type, round),
-// NOT_AUTHORIZED (not a validator), BAD_SIGNATURE.
-Status VerifyVote(const v1::Vote& vote, const std::string& chain_id, const ValidatorSet& set);
+// NOT_AUTHORIZED (not a validator), BAD_SIGNATURE. With `verified`, a signature checked
+// before is not checked again.
+Status VerifyVote(const v1::Vote& vote, const std::string& chain_id, const ValidatorSet& set,
+                  VerifiedSignatures* verified = nullptr);
 
 // Checks a proposal: shape (MALFORMED), the block header decodes for this chain at this height
 // (MALFORMED / WRONG_CHAIN), the signer is the proposer of (height, round) (NOT_AUTHORIZED),
 // pol_round is -1 or below round (MALFORMED), the signature (BAD_SIGNATURE), and a fresh block
 // (pol_round -1) names its signer as header proposer (NOT_AUTHORIZED). Does not judge the
-// records: that is Application::ValidateBlock.
+// records: that is Application::ValidateBlock. `verified` as for VerifyVote.
 Status VerifyProposal(const v1::Proposal& proposal, const std::string& chain_id,
-                      const ValidatorSet& set);
+                      const ValidatorSet& set, VerifiedSignatures* verified = nullptr);
 
 }  // namespace agritrace::chain

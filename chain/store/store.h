@@ -17,6 +17,7 @@
 
 #include "agritrace/v1/records.pb.h"
 #include "chain/model/block.h"
+#include "chain/model/block_store.h"
 #include "chain/model/genesis.h"
 #include "chain/model/merkle.h"
 #include "chain/model/state.h"
@@ -31,12 +32,7 @@ struct StoredRecord {
   uint32_t index = 0;
 };
 
-struct ChainTip {
-  uint64_t height = 0;  // 0 = only genesis
-  Hash256 hash{};       // genesis hash at height 0
-};
-
-class ChainStore : public StateReader {
+class ChainStore : public BlockStore {
  public:
   // Opens or creates the database in `dir`. On first open, records the genesis hash and
   // writes the genesis participants; later opens fail (MALFORMED) if the genesis differs.
@@ -51,15 +47,12 @@ class ChainStore : public StateReader {
   bool HasRecord(const Hash256& record_id) const override;
   std::optional<PubKey> GetRecordSigner(const Hash256& record_id) const override;
 
-  // Atomically (one synced WriteBatch) stores the certified block at tip + 1 and every change
-  // in `changes`. Fails without writing if the height is not tip + 1.
-  Status CommitBlock(const DecodedBlock& block, const StateOverlay& changes);
-
-  ChainTip Tip() const;
-  Result<v1::Block> GetBlock(uint64_t height) const;
-  // The block at `height` without its records: header and certificate. Cheap (one read),
-  // where GetBlock reads every record.
-  Result<v1::Block> GetBlockHead(uint64_t height) const;
+  // BlockStore. CommitBlock writes one synced WriteBatch; GetBlockHead is one read, where
+  // GetBlock reads every record.
+  Status CommitBlock(const DecodedBlock& block, const StateOverlay& changes) override;
+  ChainTip Tip() const override;
+  Result<v1::Block> GetBlock(uint64_t height) const override;
+  Result<v1::Block> GetBlockHead(uint64_t height) const override;
   Result<StoredRecord> GetRecord(const Hash256& record_id) const;
   // Every record that touched the lot, in chain order.
   Result<std::vector<StoredRecord>> GetLotHistory(const std::string& lot_key) const;
@@ -77,8 +70,8 @@ class ChainStore : public StateReader {
   Result<MerkleProof> GetRecordProof(const Hash256& record_id) const;
 
   // Small persisted values for consensus safety state (synced writes).
-  Status PutSafetyState(const std::string& key, const std::string& value);
-  std::optional<std::string> GetSafetyState(const std::string& key) const;
+  Status PutSafetyState(const std::string& key, const std::string& value) override;
+  std::optional<std::string> GetSafetyState(const std::string& key) const override;
 
  private:
   struct Impl;

@@ -57,6 +57,11 @@ chain::Status VerifiedRecords::Verify(const chain::Record& record) {
   return chain::Status::Ok();
 }
 
+unsigned VerifiedRecords::AllCoresButOne() {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::max(1u, cores - 1);
+}
+
 bool VerifiedRecords::Contains(const chain::Hash256& id) const {
   std::lock_guard lock(mu_);
   return ids_.count(id) > 0;

@@ -31,6 +31,8 @@ class VerifiedRecords {
   std::vector<chain::Status> VerifyEach(const std::vector<const chain::Record*>& records,
                                         unsigned max_threads = 0);
   bool Contains(const chain::Hash256& id) const;
+  // A thread count for VerifyEach that leaves one core to the caller's other work.
+  static unsigned AllCoresButOne();
   // Number of signature verifications actually run (for tests and metrics).
   uint64_t verifications() const;
 

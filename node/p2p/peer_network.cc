@@ -104,7 +104,9 @@ SessionContext PeerNetwork::MakeContext() {
   context.our_name = our_name_;
   context.admit = [this](const chain::PubKey& key) { return Admit(key); };
   context.on_open = [this](PeerSession* s) { return OnOpen(s); };
-  context.on_message = [this](PeerSession* s, const v1::PeerMessage& m) { return OnMessage(s, m); };
+  context.on_message = [this](PeerSession* s, v1::PeerMessage&& m) {
+    return OnMessage(s, std::move(m));
+  };
   context.on_close = [this](PeerSession* s) { OnClose(s); };
   context.on_fault = [this](PeerSession* s, const Status& why) { Ban(s->peer().pubkey, why); };
   return context;
@@ -166,9 +168,9 @@ void PeerNetwork::OnClose(PeerSession* session) {
   }
 }
 
-Status PeerNetwork::OnMessage(PeerSession* session, const v1::PeerMessage& message) {
+Status PeerNetwork::OnMessage(PeerSession* session, v1::PeerMessage&& message) {
   if (!handler_) return Status::Ok();
-  Status status = handler_->OnPeerMessage(session->peer(), message);
+  Status status = handler_->OnPeerMessage(session->peer(), std::move(message));
   if (!status.ok()) Ban(session->peer().pubkey, status.ToString());
   return status;
 }
@@ -249,8 +251,8 @@ void PeerNetwork::Ban(const chain::PubKey& peer, const Status& why) {
   if (metrics_) metrics_->OnPeerBanned(chain::ReasonName(why.reason()));
 }
 
-void PeerNetwork::Broadcast(const v1::PeerMessage& message, const chain::PubKey* except) {
-  auto shared = std::make_shared<const v1::PeerMessage>(message);
+void PeerNetwork::Broadcast(std::shared_ptr<const v1::PeerMessage> shared,
+                            const chain::PubKey* except) {
   std::lock_guard lock(mu_);
   const chain::PubKey* last = nullptr;
   for (auto& [key, session] : sessions_) {
@@ -260,11 +262,12 @@ void PeerNetwork::Broadcast(const v1::PeerMessage& message, const chain::PubKey*
   }
 }
 
-bool PeerNetwork::SendTo(const chain::PubKey& peer, const v1::PeerMessage& message) {
+bool PeerNetwork::SendTo(const chain::PubKey& peer,
+                         std::shared_ptr<const v1::PeerMessage> message) {
   std::lock_guard lock(mu_);
   auto it = sessions_.find(peer);
   if (it == sessions_.end()) return false;
-  return it->second->Send(std::make_shared<const v1::PeerMessage>(message));
+  return it->second->Send(std::move(message));
 }
 
 size_t PeerNetwork::connected_peers() const {

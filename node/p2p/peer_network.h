@@ -38,11 +38,11 @@ class ChannelCredentials;
 namespace agritrace::node {
 
 // What the network asks of the node: handle a message (non-ok: the peer misbehaved and is
-// banned), and greet a peer that just connected.
+// banned), and greet a peer that just connected. The handler may keep the message (move it).
 class PeerHandler {
  public:
   virtual ~PeerHandler() = default;
-  virtual chain::Status OnPeerMessage(const PeerEntry& from, const v1::PeerMessage& message) = 0;
+  virtual chain::Status OnPeerMessage(const PeerEntry& from, v1::PeerMessage&& message) = 0;
   virtual void OnPeerConnected(const PeerEntry& peer) = 0;
 };
 
@@ -69,10 +69,12 @@ class PeerNetwork final : public v1::Peer::Service {
   grpc::Status Connect(grpc::ServerContext* context,
                        grpc::ServerReaderWriter<v1::PeerMessage, v1::PeerMessage>* stream) override;
 
-  // One copy to every connected peer except `except` (the one it came from, if any).
-  void Broadcast(const v1::PeerMessage& message, const chain::PubKey* except = nullptr);
+  // The same message to every connected peer except `except` (the one it came from, if any);
+  // every session queues the one shared copy.
+  void Broadcast(std::shared_ptr<const v1::PeerMessage> message,
+                 const chain::PubKey* except = nullptr);
   // To one peer; false when not connected.
-  bool SendTo(const chain::PubKey& peer, const v1::PeerMessage& message);
+  bool SendTo(const chain::PubKey& peer, std::shared_ptr<const v1::PeerMessage> message);
   // Disconnects the peer and refuses it for the ban time; `why` names the fault (its reason
   // code labels the metric).
   void Ban(const chain::PubKey& peer, const chain::Status& why);
@@ -90,7 +92,7 @@ class PeerNetwork final : public v1::Peer::Service {
   void Refused(const chain::PubKey& key, const std::string& name, bool banned);
   bool OnOpen(PeerSession* session);
   void OnClose(PeerSession* session);
-  chain::Status OnMessage(PeerSession* session, const v1::PeerMessage& message);
+  chain::Status OnMessage(PeerSession* session, v1::PeerMessage&& message);
   void DialLoop(PeerEntry peer);
   bool HasSession(const chain::PubKey& key) const;
   bool SleepUnlessStopping(std::chrono::milliseconds duration);

@@ -102,7 +102,9 @@ Status PeerSession::ReadLoop() {
     if (message.has_hello() || message.has_auth()) {
       return Fault(Reject(Reason::kMalformed, "repeated its handshake"));
     }
-    Status status = context_.on_message(this, message);
+    // Handed over, not copied: a block-carrying message may be queued for the replica. The
+    // next Read() parses into the moved-from message, which protobuf leaves valid and empty.
+    Status status = context_.on_message(this, std::move(message));
     if (!status.ok()) return status;
   }
   return Status::Ok();

@@ -49,8 +49,9 @@ struct SessionContext {
   std::function<chain::Result<PeerEntry>(const chain::PubKey&)> admit;
   // Called once after the handshake; false refuses the session (e.g. too many sessions).
   std::function<bool(class PeerSession*)> on_open;
-  // Called for every message after the handshake; a non-ok status bans the peer.
-  std::function<chain::Status(class PeerSession*, const v1::PeerMessage&)> on_message;
+  // Called for every message after the handshake (the callee may move the message); a non-ok
+  // status bans the peer.
+  std::function<chain::Status(class PeerSession*, v1::PeerMessage&&)> on_message;
   // Called when the authenticated peer broke the protocol itself (flooded past the rate
   // limit, repeated its handshake); the session then ends. The owner bans the peer.
   std::function<void(class PeerSession*, const chain::Status&)> on_fault;

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "chain/base/limits.h"
 #include "chain/rules/rules.h"
@@ -14,9 +13,9 @@ using chain::Reason;
 using chain::Reject;
 using chain::Status;
 
-BlockApplier::BlockApplier(const chain::Genesis* genesis, chain::ChainStore* store,
-                           VerifiedRecords* verified)
-    : genesis_(genesis), store_(store), verified_(verified) {}
+BlockApplier::BlockApplier(const chain::Genesis* genesis, chain::BlockStore* store,
+                           VerifiedRecords* verified, const Clock* clock)
+    : genesis_(genesis), store_(store), verified_(verified), clock_(clock) {}
 
 int64_t BlockApplier::BlockTimeMs(uint64_t height) const {
   if (height == 0) return genesis_->genesis_time_ms;
@@ -54,41 +53,35 @@ v1::Block BlockApplier::Build(uint64_t height, int64_t now_ms, const chain::PubK
 }
 
 void BlockApplier::NoteProposal(const chain::Hash256& hash) const {
-  std::lock_guard lock(cache_mu_);
   for (const auto& [seen, at] : proposals_seen_) {
     if (seen == hash) return;
   }
   if (proposals_seen_.size() >= kMaxTrackedProposals) proposals_seen_.pop_front();
-  proposals_seen_.emplace_back(hash, std::chrono::steady_clock::now());
+  proposals_seen_.emplace_back(hash, clock_->SteadyMs());
 }
 
 std::optional<int64_t> BlockApplier::TakeProposalAgeMs(const chain::Hash256& hash) const {
-  std::lock_guard lock(cache_mu_);
   for (auto it = proposals_seen_.begin(); it != proposals_seen_.end(); ++it) {
     if (it->first != hash) continue;
-    const auto age = std::chrono::steady_clock::now() - it->second;
+    const int64_t age_ms = clock_->SteadyMs() - it->second;
     // Older proposals can no longer commit: the chain moved past them.
     proposals_seen_.erase(proposals_seen_.begin(), it + 1);
-    return std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
+    return age_ms;
   }
   return std::nullopt;
 }
 
 void BlockApplier::Remember(std::shared_ptr<Checked> checked) const {
-  std::lock_guard lock(cache_mu_);
   last_checked_ = std::move(checked);
 }
 
 chain::Result<std::shared_ptr<BlockApplier::Checked>> BlockApplier::Check(
     uint64_t height, const v1::Block& block) const {
   const chain::Hash256 hash = chain::BlockHash(block.header());
-  {
-    std::lock_guard lock(cache_mu_);
-    if (last_checked_ && last_checked_->decoded.hash == hash &&
-        last_checked_->decoded.header.height() == height &&
-        last_checked_->parent == store_->Tip().hash) {
-      return last_checked_;
-    }
+  if (last_checked_ && last_checked_->decoded.hash == hash &&
+      last_checked_->decoded.header.height() == height &&
+      last_checked_->parent == store_->Tip().hash) {
+    return last_checked_;
   }
   auto checked = CheckUncached(height, block);
   if (checked.ok()) Remember(*checked);
@@ -148,41 +141,37 @@ void BlockApplier::PreVerify(const v1::Block& block) const {
   if (!decoded.ok()) return;
   std::vector<const chain::Record*> records;
   for (const auto& record : decoded->records) records.push_back(&record);
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  verified_->VerifyEach(records, std::max(1u, cores - 1));
+  verified_->VerifyEach(records, VerifiedRecords::AllCoresButOne());
 }
 
 chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {
-  CommittedBlock committed;
-  {
-    std::lock_guard lock(commit_mu_);
-    v1::BlockHeader header;
-    if (!header.ParseFromString(block.header())) {
-      return Reject(Reason::kMalformed, "block header does not parse");
-    }
-    const uint64_t height = header.height();
-    if (height >= 1 && height <= store_->Tip().height) {
-      auto stored = store_->GetBlockHead(height);
-      if (stored.ok() && stored->header() == block.header()) return false;
-      spdlog::critical("FORK: a certified block {} differs from ours; refusing it", height);
-      return Reject(Reason::kNotAuthorized, "certified block " + std::to_string(height) +
-                                                " conflicts with our committed block");
-    }
-    auto result = Check(height, block);
-    if (!result.ok()) return result.status();
-    Checked* checked = result->get();
-    AGRI_RETURN_IF_ERROR(chain::VerifyCertificate(block.certificate(), genesis_->chain_id, height,
-                                                  checked->decoded.hash,
-                                                  genesis_->validator_set()));
-    *checked->decoded.block.mutable_certificate() = block.certificate();
-    AGRI_RETURN_IF_ERROR(store_->CommitBlock(checked->decoded, *checked->changes));
-    committed.height = height;
-    committed.hash = checked->decoded.hash;
-    committed.time_ms = checked->decoded.header.time_ms();
-    committed.proposal_to_commit_ms = TakeProposalAgeMs(committed.hash);
-    for (const auto& record : checked->decoded.records) committed.record_ids.push_back(record.id);
-    Remember(nullptr);  // its overlay is now committed state
+  v1::BlockHeader header;
+  if (!header.ParseFromString(block.header())) {
+    return Reject(Reason::kMalformed, "block header does not parse");
   }
+  const uint64_t height = header.height();
+  if (height >= 1 && height <= store_->Tip().height) {
+    auto stored = store_->GetBlockHead(height);
+    if (stored.ok() && stored->header() == block.header()) return false;
+    spdlog::critical("FORK: a certified block {} differs from ours; refusing it", height);
+    return Reject(Reason::kNotAuthorized, "certified block " + std::to_string(height) +
+                                              " conflicts with our committed block");
+  }
+  auto result = Check(height, block);
+  if (!result.ok()) return result.status();
+  Checked* checked = result->get();
+  AGRI_RETURN_IF_ERROR(chain::VerifyCertificate(block.certificate(), genesis_->chain_id, height,
+                                                checked->decoded.hash,
+                                                genesis_->validator_set()));
+  *checked->decoded.block.mutable_certificate() = block.certificate();
+  AGRI_RETURN_IF_ERROR(store_->CommitBlock(checked->decoded, *checked->changes));
+  CommittedBlock committed;
+  committed.height = height;
+  committed.hash = checked->decoded.hash;
+  committed.time_ms = checked->decoded.header.time_ms();
+  committed.proposal_to_commit_ms = TakeProposalAgeMs(committed.hash);
+  for (const auto& record : checked->decoded.records) committed.record_ids.push_back(record.id);
+  Remember(nullptr);  // its overlay is now committed state
   if (listener_) listener_(committed);
   return true;
 }

@@ -4,25 +4,25 @@
 // fetched it: its shape, its place on the chain (height, previous hash, time), its commit
 // certificate against the genesis validator set, and every record (signature, through the
 // VerifiedRecords cache, and every rule through chain::ApplyRecord) are checked before
-// ChainStore::CommitBlock writes it in one synced batch. It also builds proposals and judges
+// BlockStore::CommitBlock writes it, all or nothing. It also builds proposals and judges
 // proposed blocks, with the same rules.
 //
-// Thread-safety: all methods may be called from any thread; `commit_mu_` serializes commits
-// (ChainStore requires one committer) and makes check-then-commit atomic.
+// Thread-safety: not thread-safe; the replica's thread makes every call (the node's
+// ReplicaRunner, or the simulator), which also makes check-then-commit atomic and keeps one
+// committer, as BlockStore requires. PreVerify alone may run beside it on another thread: it
+// reads only the genesis and fills VerifiedRecords (thread-safe).
 #pragma once
 
-#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <mutex>
-#include <set>
 #include <vector>
 
+#include "chain/model/block_store.h"
 #include "chain/model/genesis.h"
-#include "chain/store/store.h"
 #include "node/mempool/verified_records.h"
+#include "node/replication/clock.h"
 
 namespace agritrace::node {
 
@@ -44,9 +44,10 @@ inline constexpr size_t kMaxTrackedProposals = 64;
 class BlockApplier {
  public:
   // All pointers must outlive the applier.
-  BlockApplier(const chain::Genesis* genesis, chain::ChainStore* store, VerifiedRecords* verified);
+  BlockApplier(const chain::Genesis* genesis, chain::BlockStore* store, VerifiedRecords* verified,
+               const Clock* clock);
 
-  // Called after every commit, outside the commit lock, in commit order.
+  // Called after every commit, in commit order.
   void SetCommitListener(std::function<void(const CommittedBlock&)> listener) {
     listener_ = std::move(listener);
   }
@@ -60,8 +61,9 @@ class BlockApplier {
 
   // Verifies a certified block and commits it at tip + 1. Returns true when committed, false
   // when the very same block is already stored. Fails (and commits nothing) when the block is
-  // invalid, does not extend the tip, or conflicts with a stored block (a fork: reason
-  // NOT_AUTHORIZED, logged loudly, as only more than f faulty validators can cause it).
+  // invalid, does not extend the tip (NOT_FOUND when it is not the next height), conflicts
+  // with a stored block (a fork: reason NOT_AUTHORIZED, logged loudly, as only more than f
+  // faulty validators can cause it), or the store cannot write it (IO_ERROR).
   chain::Result<bool> CommitCertified(const v1::Block& block);
   // Checks the signatures of a block's records ahead of its CommitCertified, leaving one core
   // free, so that a syncing node verifies the next blocks while it applies earlier ones. Only
@@ -89,15 +91,13 @@ class BlockApplier {
   std::optional<int64_t> TakeProposalAgeMs(const chain::Hash256& hash) const;
 
   const chain::Genesis* genesis_;
-  chain::ChainStore* store_;
+  chain::BlockStore* store_;
   VerifiedRecords* verified_;
+  const Clock* clock_;
   std::function<void(const CommittedBlock&)> listener_;
-  std::mutex commit_mu_;
-  mutable std::mutex cache_mu_;
-  mutable std::shared_ptr<Checked> last_checked_;  // GUARDED_BY(cache_mu_)
-  // Block hash -> when first built or judged here, oldest first. GUARDED_BY(cache_mu_).
-  mutable std::deque<std::pair<chain::Hash256, std::chrono::steady_clock::time_point>>
-      proposals_seen_;
+  mutable std::shared_ptr<Checked> last_checked_;
+  // Block hash -> when first built or judged here (steady ms), oldest first.
+  mutable std::deque<std::pair<chain::Hash256, int64_t>> proposals_seen_;
 };
 
 }  // namespace agritrace::node

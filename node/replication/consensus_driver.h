@@ -1,138 +1,125 @@
 // ConsensusDriver: runs chain::ConsensusEngine for this node (see the DRIVER CONTRACT in
-// chain/consensus.h).
+// chain/consensus/engine.h).
 //
-// One thread owns the engine. Inputs (proposals and votes from peers, "records are pending",
-// blocks applied by sync) are queued by any thread; timers run on the steady clock. The
-// engine's actions are carried out in order: broadcast through PeerNetwork, commit through
-// BlockApplier (then announce the certified block), ask BlockSync for missing blocks. The
-// engine persists its safety state through this class (ChainStore::PutSafetyState, synced)
-// before it returns any signed message, so nothing signed leaves before it is durable.
+// A single-threaded state machine with explicit inputs: proposals and votes from peers,
+// "records are pending", blocks applied by sync, and Tick() when NextDeadlineMs() is reached
+// on the steady clock. It carries out the engine's actions in order: broadcast through the
+// Transport (relaying each peer message the engine accepted, once), commit through
+// BlockApplier (then announce the certified block), ask block sync for missing blocks. The
+// engine persists its safety state through this class (BlockStore::PutSafetyState, durable)
+// before it returns any signed message, so nothing signed leaves before it is durable. A write
+// that fails, of a decided block or of the safety state, stops the node (ReplicaHost::Fatal):
+// the message is never sent, and the node resumes from its last durable state.
 //
 // A validator's node drives a signing engine; an observer's a follower that only counts votes.
 //
-// Thread-safety: Post* and Stop may be called from any thread; `mu_` guards the input queue.
-// The engine and the Application/SafetyStore callbacks run only on the driver thread.
+// Thread-safety: not thread-safe. The node calls it from its replica thread
+// (node/replica_runner.h); the simulator from its one thread. The engine and the
+// Application/SafetyStore callbacks run inside these calls.
 #pragma once
 
-#include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <queue>
-#include <thread>
-#include <variant>
+#include <set>
+#include <string>
+#include <vector>
 
-#include "agritrace/v1/peer.pb.h"
 #include "chain/consensus/engine.h"
+#include "chain/model/block_store.h"
 #include "chain/model/genesis.h"
-#include "chain/store/store.h"
 #include "node/replication/block_applier.h"
-#include "node/p2p/peer_directory.h"
+#include "node/replication/clock.h"
+#include "node/replication/replica_host.h"
+#include "node/replication/transport.h"
 
 namespace agritrace::node {
 
-class PeerNetwork;
-
-// What the driver needs of the node it runs in: its chain, its key and its pending records.
-class DriverHost {
- public:
-  virtual ~DriverHost() = default;
-  virtual const chain::Genesis& genesis() const = 0;
-  virtual const chain::PrivateKey& key() const = 0;
-  virtual bool is_validator() const = 0;
-  virtual const chain::ChainStore& store() const = 0;
-  virtual chain::ChainStore* mutable_store() = 0;
-  virtual size_t mempool_size() const = 0;
-  // Up to `max_records` pending records from the front of the mempool (for a proposal).
-  virtual std::vector<chain::Record> PendingRecords(size_t max_records,
-                                                    size_t max_bytes) const = 0;
-};
-
-// Inputs waiting for the driver thread beyond this are dropped (the engine's rebroadcasts
-// and block sync recover what is lost), so a flood cannot grow memory without bound.
-inline constexpr size_t kMaxConsensusInputs = 20'000;
 // Signatures of relayed proposals and votes remembered, so each is relayed once.
 inline constexpr size_t kMaxRelayedMessages = 50'000;
 
 class ConsensusDriver final : public chain::Application, public chain::SafetyStore {
  public:
-  // Everything must outlive the driver. `key` is null for an observer.
-  ConsensusDriver(DriverHost* node, BlockApplier* applier, PeerNetwork* network,
-                  chain::ConsensusTimeouts timeouts, uint32_t block_delay_ms);
+  // Everything must outlive the driver. `key` is the validator's signing key; nullopt (or a
+  // key outside the validator set) makes a follower.
+  ConsensusDriver(const chain::Genesis* genesis, std::optional<chain::PrivateKey> key,
+                  ReplicaHost* host, chain::BlockStore* store, BlockApplier* applier,
+                  Transport* transport, const Clock* clock, chain::ConsensusTimeouts timeouts);
   ~ConsensusDriver() override;
 
   // `request_sync(height)`: fetch committed blocks up to `height` (BlockSync::Want).
   void SetSyncRequester(std::function<void(uint64_t)> request_sync) {
     request_sync_ = std::move(request_sync);
   }
+
+  // Builds the engine on the committed tip and its persisted safety state (a restarted
+  // validator resends exactly what it signed before), and carries out its first actions.
   void Start();
-  void Stop();
 
-  void PostProposal(const PeerEntry& from, const v1::Proposal& proposal);
-  void PostVote(const PeerEntry& from, const v1::Vote& vote);
-  // A record entered the mempool: a block may be started after the block delay.
-  void PostRecordsAvailable();
-  // Block sync applied `height`.
-  void PostSyncedCommit(uint64_t height, const chain::Hash256& hash);
+  // `message` holds a proposal (a vote) from `from`; relayed onwards once if accepted.
+  void OnProposal(const chain::PubKey& from, const SharedMessage& message);
+  void OnVote(const chain::PubKey& from, const SharedMessage& message);
+  // A record entered the mempool at `at_steady_ms`: a block may start block_delay_ms later,
+  // so that records submitted together share a block (and, on a network, reach the proposer
+  // first). Later calls before then change nothing.
+  void OnRecordsAvailable(int64_t at_steady_ms);
+  // Block sync applied blocks up to `height`.
+  void OnSyncedCommit(uint64_t height, const chain::Hash256& hash);
+  // Fires the timers and the block delay that are due now.
+  void Tick();
+  // When Tick() next has work (steady ms); INT64_MAX when nothing is scheduled.
+  int64_t NextDeadlineMs() const;
+  // The host was told the node cannot go on (ReplicaHost::Fatal); every input is ignored.
+  bool halted() const { return halted_; }
 
-  // chain::Application (driver thread only).
+  // chain::Application (inside the calls above).
   v1::Block ProposeBlock(uint64_t height, int64_t now_ms, const chain::PubKey& proposer) override;
   chain::Status ValidateBlock(uint64_t height, const v1::Block& block) override;
   bool HasPendingRecords() override;
-  // chain::SafetyStore (driver thread only).
+  // chain::SafetyStore (inside the calls above).
   chain::Status Put(const std::string& key, const std::string& value) override;
   std::optional<std::string> Get(const std::string& key) const override;
 
  private:
-  struct ProposalIn {
-    chain::PubKey from;
-    v1::Proposal proposal;
-  };
-  struct VoteIn {
-    chain::PubKey from;
-    v1::Vote vote;
-  };
-  struct RecordsIn {};
-  struct SyncedIn {
-    uint64_t height;
-    chain::Hash256 hash;
-  };
-  using Input = std::variant<ProposalIn, VoteIn, RecordsIn, SyncedIn>;
   struct Timer {
-    std::chrono::steady_clock::time_point at;
+    int64_t at_ms;  // steady
     chain::ScheduleTimeout timeout;
-    bool operator>(const Timer& other) const { return at > other.at; }
+    bool operator>(const Timer& other) const { return at_ms > other.at_ms; }
+  };
+  // A peer message being handled: who sent it, and the message to relay if accepted.
+  struct FromPeer {
+    const chain::PubKey* from;
+    const SharedMessage* message;
   };
 
-  void Loop();
-  void Post(Input input);
-  void Handle(const Input& input);
-  void Execute(chain::ConsensusOutput output, const chain::PubKey* from, bool relay,
-               const v1::PeerMessage* original);
-  void DoCommit(const chain::CommitBlock& commit);
+  void Execute(chain::ConsensusOutput output, std::optional<FromPeer> peer = std::nullopt);
+  // Relays, bans or logs by the engine's verdict; false when the node cannot go on.
+  bool Judge(const chain::Status& status, std::optional<FromPeer> peer);
+  // False when the node cannot go on (the host was told; nothing more is done).
+  bool Carry(chain::ConsensusAction& action);
+  bool DoCommit(chain::CommitBlock& commit);
   void Schedule(const chain::ScheduleTimeout& timeout);
+  void SendSigned(v1::PeerMessage message);
   bool FirstRelay(const std::string& signature);
-  static int64_t NowMs();
 
-  DriverHost* node_;
+  const chain::Genesis* genesis_;
+  std::optional<chain::PrivateKey> key_;
+  ReplicaHost* host_;
+  chain::BlockStore* store_;
   BlockApplier* applier_;
-  PeerNetwork* network_;
+  Transport* transport_;
+  const Clock* clock_;
   const chain::ConsensusTimeouts timeouts_;
-  const std::chrono::milliseconds block_delay_;
+  const int64_t block_delay_ms_;
   std::function<void(uint64_t)> request_sync_;
-  std::unique_ptr<chain::ConsensusEngine> engine_;  // driver thread only
+  std::unique_ptr<chain::ConsensusEngine> engine_;
+  bool halted_ = false;  // the host was told the node cannot go on
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Input> inputs_;  // GUARDED_BY(mu_)
-  bool stopping_ = false;     // GUARDED_BY(mu_)
-  std::optional<std::chrono::steady_clock::time_point> records_ready_at_;  // GUARDED_BY(mu_)
-  std::thread thread_;
-
-  // Driver thread only.
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::optional<int64_t> records_ready_at_ms_;  // steady
   std::set<std::string> relayed_;
   std::deque<std::string> relayed_order_;
 };

@@ -7,82 +7,63 @@
 
 #include "chain/io/failpoint.h"
 #include "node/common/peer_limits.h"
-#include "node/p2p/peer_network.h"
+#include "node/replication/peer_fault.h"
 
 namespace agritrace::node {
 
 using chain::Reason;
 using chain::Reject;
 using chain::Status;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// How often the sync thread looks for work (retries, idle tip announcements).
-constexpr std::chrono::milliseconds kSyncTick{200};
-
-// Not being able to place a block yet (we are behind, or it was committed meanwhile) is no
-// fault of the sender; anything else wrong with a certified block is.
-bool IsPlacementMiss(const Status& status) { return status.reason() == Reason::kNotFound; }
+constexpr int64_t kTipAnnounceIntervalMs = kTipAnnounceInterval.count();
+constexpr int64_t kSyncRequestTimeoutMs = kSyncRequestTimeout.count();
 
 }  // namespace
 
-BlockSync::BlockSync(const chain::ChainStore* store, BlockApplier* applier, PeerNetwork* network)
-    : store_(store), applier_(applier), network_(network) {}
+BlockSync::BlockSync(const chain::BlockStore* store, BlockApplier* applier, Transport* transport,
+                     const Clock* clock, Background* background)
+    : store_(store),
+      applier_(applier),
+      transport_(transport),
+      clock_(clock),
+      background_(background) {}
 
-BlockSync::~BlockSync() { Stop(); }
-
-void BlockSync::Start() { thread_ = std::thread([this] { Loop(); }); }
-
-void BlockSync::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+void BlockSync::Start() {
+  const int64_t now = clock_->SteadyMs();
+  next_tick_ms_ = now + kSyncTickMs;
+  next_announce_ms_ = now;
 }
 
-void BlockSync::Loop() {
-  auto next_announce = Clock::now();
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    cv_.wait_for(lock, kSyncTick, [&] { return stopping_; });
-    if (stopping_) break;
-    lock.unlock();
-    MaybeRequest();
-    if (Clock::now() >= next_announce) {
-      AnnounceTip();
-      next_announce = Clock::now() + kTipAnnounceInterval;
-    }
-    lock.lock();
+void BlockSync::Tick() {
+  const int64_t now = clock_->SteadyMs();
+  if (now < next_tick_ms_) return;
+  next_tick_ms_ = now + kSyncTickMs;
+  if (halted_) return;
+  MaybeRequest();
+  if (now >= next_announce_ms_) {
+    AnnounceTip();
+    next_announce_ms_ = now + kTipAnnounceIntervalMs;
   }
 }
 
-v1::PeerMessage BlockSync::TipMessage() const {
+SharedMessage BlockSync::TipMessage() const {
   const chain::ChainTip tip = store_->Tip();
   v1::PeerMessage message;
   message.mutable_tip()->set_height(tip.height);
   message.mutable_tip()->set_tip_hash(chain::AsBytes(tip.hash));
-  return message;
+  return Share(std::move(message));
 }
 
-void BlockSync::SendTipTo(const chain::PubKey& peer) { network_->SendTo(peer, TipMessage()); }
-
-void BlockSync::AnnounceTip() { network_->Broadcast(TipMessage()); }
-
-uint64_t BlockSync::best_peer_height() const {
-  std::lock_guard lock(mu_);
-  uint64_t best = 0;
-  for (const auto& [peer, height] : peer_tips_) best = std::max(best, height);
-  return best;
+void BlockSync::SendTipTo(const chain::PubKey& peer) const {
+  transport_->SendTo(peer, TipMessage());
 }
+
+void BlockSync::AnnounceTip() const { transport_->Broadcast(TipMessage()); }
 
 void BlockSync::Want(uint64_t height) {
-  {
-    std::lock_guard lock(mu_);
-    wanted_height_ = std::max(wanted_height_, height);
-  }
+  wanted_height_ = std::max(wanted_height_, height);
   MaybeRequest();
 }
 
@@ -90,10 +71,9 @@ void BlockSync::Want(uint64_t height) {
 // when one does not answer in time. Nothing is asked while a batch is being applied: the
 // request for the range after it went out when it arrived (OnSyncResponse).
 void BlockSync::MaybeRequest() {
+  if (applying_ || halted_) return;
   const uint64_t ours = store_->Tip().height;
-  std::lock_guard lock(mu_);
-  if (applying_ > 0) return;
-  if (in_flight_ && Clock::now() - in_flight_->sent_at < kSyncRequestTimeout &&
+  if (in_flight_ && clock_->SteadyMs() - in_flight_->sent_at_ms < kSyncRequestTimeoutMs &&
       in_flight_->from_height > ours) {
     return;
   }
@@ -102,32 +82,26 @@ void BlockSync::MaybeRequest() {
   for (const auto& [peer, height] : peer_tips_) {
     if (height > ours) ahead.push_back(peer);
   }
-  if (ahead.empty() && wanted_height_ > ours) {
-    for (const auto& peer : network_->ConnectedPeers()) ahead.push_back(peer.pubkey);
-  }
+  if (ahead.empty() && wanted_height_ > ours) ahead = transport_->ConnectedPeers();
   if (ahead.empty()) return;
-  RequestLocked(ahead[next_peer_++ % ahead.size()], ours + 1);
+  Request(ahead[next_peer_++ % ahead.size()], ours + 1);
 }
 
-void BlockSync::RequestLocked(const chain::PubKey& peer, uint64_t from_height) {
+void BlockSync::Request(const chain::PubKey& peer, uint64_t from_height) {
   v1::PeerMessage message;
   message.mutable_sync_request()->set_from_height(from_height);
   message.mutable_sync_request()->set_max_blocks(kSyncBatchBlocks);
-  if (network_->SendTo(peer, message)) in_flight_ = InFlight{peer, from_height, Clock::now()};
-}
-
-Status BlockSync::OnPeerTip(const PeerEntry& from, const v1::PeerTip& tip) {
-  bool ahead = false;
-  {
-    std::lock_guard lock(mu_);
-    peer_tips_[from.pubkey] = tip.height();
-    ahead = tip.height() > store_->Tip().height && !in_flight_;
+  if (transport_->SendTo(peer, Share(std::move(message)))) {
+    in_flight_ = InFlight{peer, from_height, clock_->SteadyMs()};
   }
-  if (ahead) MaybeRequest();
-  return Status::Ok();
 }
 
-Status BlockSync::OnSyncRequest(const PeerEntry& from, const v1::SyncRequest& request) {
+void BlockSync::OnPeerTip(const chain::PubKey& from, const v1::PeerTip& tip) {
+  peer_tips_[from] = tip.height();
+  if (tip.height() > store_->Tip().height && !in_flight_) MaybeRequest();
+}
+
+void BlockSync::ServeRequest(const chain::PubKey& from, const v1::SyncRequest& request) const {
   const uint64_t tip = store_->Tip().height;
   const uint64_t count = std::min<uint64_t>(request.max_blocks(), kSyncBatchBlocks);
   v1::PeerMessage message;
@@ -144,100 +118,108 @@ Status BlockSync::OnSyncRequest(const PeerEntry& from, const v1::SyncRequest& re
     *response->add_blocks() = std::move(*block);
   }
   if (metrics_) metrics_->OnSyncBlocksServed(response->blocks_size());
-  network_->SendTo(from.pubkey, message);
-  return Status::Ok();
+  transport_->SendTo(from, Share(std::move(message)));
 }
 
 chain::Result<bool> BlockSync::Apply(const v1::Block& block) {
   auto committed = applier_->CommitCertified(block);
-  if (!committed.ok()) {
-    if (IsPlacementMiss(committed.status())) return false;
-    return committed.status();
-  }
-  v1::BlockHeader header;
-  if (*committed && synced_listener_ && header.ParseFromString(block.header())) {
-    synced_listener_(header.height(), chain::BlockHash(block.header()));
-  }
-  return *committed;
+  // Not being able to place a block yet (we are behind, or it was committed meanwhile) is
+  // nobody's fault; anything else wrong with a certified block is judged by Failed.
+  if (!committed.ok() && committed.status().reason() == Reason::kNotFound) return false;
+  return committed;
 }
 
-Status BlockSync::OnSyncResponse(const PeerEntry& from, const v1::SyncResponse& response) {
+bool BlockSync::Failed(const chain::PubKey& from, const Status& status) {
+  if (IsLocalFailure(status.reason())) {
+    spdlog::critical("cannot store a synced block: {}", status.ToString());
+    halted_ = true;
+    if (fatal_) fatal_(status);
+    return false;
+  }
+  if (IsPeerFault(PeerInput::kCertifiedBlock, status.reason())) transport_->Ban(from, status);
+  return true;
+}
+
+void BlockSync::NotifySynced(uint64_t before) {
+  const chain::ChainTip tip = store_->Tip();
+  if (tip.height <= before) return;
+  if (synced_listener_) synced_listener_(tip.height, tip.hash);
+}
+
+void BlockSync::OnSyncResponse(const chain::PubKey& from, const v1::SyncResponse& response) {
+  if (halted_) return;
   const int count = response.blocks_size();
   v1::BlockHeader last;
   const bool has_last = count > 0 && last.ParseFromString(response.blocks(count - 1).header());
-  {
-    std::lock_guard lock(mu_);
-    uint64_t& tip = peer_tips_[from.pubkey];
-    tip = std::max(tip, response.tip_height());
-    if (in_flight_ && in_flight_->peer == from.pubkey) in_flight_.reset();
-    // Ask for the range after this batch now, so the peer reads and sends it while we apply.
-    if (has_last && tip > last.height() && !in_flight_) {
-      RequestLocked(from.pubkey, last.height() + 1);
-    }
-    ++applying_;
-  }
+  uint64_t& tip = peer_tips_[from];
+  tip = std::max(tip, response.tip_height());
+  if (in_flight_ && in_flight_->peer == from) in_flight_.reset();
+  // Ask for the range after this batch now, so the peer reads and sends it while we apply.
+  if (has_last && tip > last.height() && !in_flight_) Request(from, last.height() + 1);
   const uint64_t before = store_->Tip().height;
-  Status status = ApplyBatch(from, response);
-  {
-    std::lock_guard lock(mu_);
-    --applying_;
-    // The next batch may have waited behind this one; its time starts now.
-    if (in_flight_) in_flight_->sent_at = Clock::now();
-  }
-  if (!status.ok()) return status;
+  applying_ = true;
+  const bool go_on = ApplyBatch(from, response);
+  applying_ = false;
+  if (!go_on) return;
+  // The next batch may have waited behind this one; its time starts now.
+  if (in_flight_) in_flight_->sent_at_ms = clock_->SteadyMs();
   if (store_->Tip().height > before) {
-    spdlog::info("synced to height {} from {}", store_->Tip().height, from.name);
+    spdlog::info("synced to height {} from {}", store_->Tip().height, transport_->PeerName(from));
     AnnounceTip();
+    NotifySynced(before);
   }
   MaybeRequest();
-  return Status::Ok();
 }
 
-// Applies the blocks in order while a helper thread checks the signatures of the blocks after
-// the current one: verification overlaps the rules and the store writes.
-Status BlockSync::ApplyBatch(const PeerEntry& from, const v1::SyncResponse& response) {
+// Applies the blocks in order while the signatures of the blocks after the current one are
+// checked on the side: verification overlaps the rules and the store writes.
+bool BlockSync::ApplyBatch(const chain::PubKey& from, const v1::SyncResponse& response) {
   std::atomic<bool> stop{false};
-  std::thread ahead;
   if (response.blocks_size() > 1) {
-    ahead = std::thread([&] {
+    background_->Start([&] {
       for (int i = 1; i < response.blocks_size() && !stop; ++i) {
         applier_->PreVerify(response.blocks(i));
       }
     });
   }
-  Status status = Status::Ok();
+  bool go_on = true;
   for (const auto& block : response.blocks()) {
-    chain::FailPoint("sync-apply");  // crash tests only (chain/failpoint.h)
+    chain::FailPoint("sync-apply");  // crash tests only (chain/io/failpoint.h)
     auto applied = Apply(block);
-    if (applied.ok() && metrics_) metrics_->OnSyncBlockReceived(*applied);
-    if (!applied.ok()) {
-      status = Reject(applied.status().reason(),
-                      "sync from " + from.name + ": " + applied.status().message());
-      break;
+    if (applied.ok()) {
+      if (metrics_) metrics_->OnSyncBlockReceived(*applied);
+      continue;
     }
+    go_on =
+        Failed(from, Reject(applied.status().reason(), "sync from " + transport_->PeerName(from) +
+                                                           ": " + applied.status().message()));
+    break;
   }
   stop = true;
-  if (ahead.joinable()) ahead.join();
-  return status;
+  background_->Wait();
+  return go_on;
 }
 
-Status BlockSync::OnCommitAnnounce(const PeerEntry& from, const v1::Block& block) {
+void BlockSync::OnCommitAnnounce(const chain::PubKey& from, const v1::Block& block) {
+  if (halted_) return;
   v1::BlockHeader header;
   if (!header.ParseFromString(block.header())) {
-    return Reject(Reason::kMalformed, "announced block header does not parse");
+    transport_->Ban(from, Reject(Reason::kMalformed, "announced block header does not parse"));
+    return;
   }
   const uint64_t ours = store_->Tip().height;
-  if (header.height() <= ours) return Status::Ok();  // we have it (CommitCertified compares)
+  if (header.height() <= ours) return;  // we have it (CommitCertified compares)
   if (header.height() > ours + 1) {
-    {
-      std::lock_guard lock(mu_);
-      peer_tips_[from.pubkey] = std::max(peer_tips_[from.pubkey], header.height());
-    }
+    peer_tips_[from] = std::max(peer_tips_[from], header.height());
     MaybeRequest();
-    return Status::Ok();
+    return;
   }
   auto applied = Apply(block);
-  return applied.ok() ? Status::Ok() : applied.status();
+  if (!applied.ok()) {
+    Failed(from, applied.status());
+    return;
+  }
+  NotifySynced(ours);
 }
 
 }  // namespace agritrace::node

@@ -1,94 +1,117 @@
 // BlockSync: catching up with peers that are ahead, and serving peers that are behind.
 //
-// Every node announces its tip to its peers (on connect, after commits, and every
+// Every node announces its tip to its peers (on connect, after synced blocks, and every
 // kTipAnnounceInterval). When a peer is ahead, or consensus reports that blocks were decided
 // without us (SyncNeeded), one request at a time asks a peer that is ahead for the next
 // kSyncBatchBlocks blocks; each block that comes back goes through BlockApplier, which checks
 // its certificate against the genesis validator set and every record before committing it.
-// While a batch is applied, the next range is already requested and the signatures of the
-// batch's later blocks are checked on a helper thread.
-// A peer that sends an invalid block is banned; an unanswered request is retried, with
-// another peer if one is ahead.
+// When an answer arrives the request for the range after it goes out at once, so the peer
+// reads and sends it while this batch is applied; the signatures of the batch's later blocks
+// are checked meanwhile on the side (Background). A peer that sends an invalid block is
+// banned (IsPeerFault); an unanswered request is retried, with another peer if one is ahead.
+// A block that cannot be stored (IO_ERROR) stops the node (ReplicaHost::Fatal).
 //
-// Thread-safety: all public methods may be called from any thread; `mu_` guards peer tips and
-// the request in flight. Blocks are applied outside `mu_` (BlockApplier serializes commits).
+// A single-threaded state machine: inputs are peer messages, Want() and Tick() when
+// NextDeadlineMs() is reached on the steady clock.
+//
+// Thread-safety: not thread-safe: the replica's thread makes the calls, except ServeRequest
+// and SendTipTo, which read only the store and may run on any thread at the same time (the
+// node serves each peer's requests on that peer's session thread).
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "agritrace/v1/peer.pb.h"
-#include "chain/store/store.h"
-#include "node/replication/block_applier.h"
+#include "chain/model/block_store.h"
 #include "node/common/node_metrics.h"
-#include "node/p2p/peer_directory.h"
+#include "node/replication/background.h"
+#include "node/replication/block_applier.h"
+#include "node/replication/clock.h"
+#include "node/replication/transport.h"
 
 namespace agritrace::node {
 
-class PeerNetwork;
+// How often sync looks for work while idle (retries of unanswered requests).
+inline constexpr int64_t kSyncTickMs = 200;
 
 class BlockSync {
  public:
   // All pointers must outlive the sync.
-  BlockSync(const chain::ChainStore* store, BlockApplier* applier, PeerNetwork* network);
-  ~BlockSync();
+  BlockSync(const chain::BlockStore* store, BlockApplier* applier, Transport* transport,
+            const Clock* clock, Background* background);
 
-  // Counts blocks served and received (optional; must outlive the sync).
+  // Counts blocks served and received (optional; must outlive the sync; thread-safe).
   void SetMetrics(NodeMetrics* metrics) { metrics_ = metrics; }
-  // Called after each block this sync committed (the consensus driver's OnSyncedCommit).
+  // Called after each batch or announced block that committed blocks, with the highest one
+  // (the consensus driver's OnSyncedCommit).
   void SetSyncedListener(std::function<void(uint64_t, const chain::Hash256&)> listener) {
     synced_listener_ = std::move(listener);
   }
+  // Called when a certified block cannot be stored (ReplicaHost::Fatal). Nothing more is
+  // done in that call.
+  void SetFatalHandler(std::function<void(const chain::Status&)> fatal) {
+    fatal_ = std::move(fatal);
+  }
+
+  // Starts the periodic work (the first tip announcement is one tick away).
   void Start();
-  void Stop();
-
-  // Handlers for peer messages; a non-ok status means the peer misbehaved.
-  chain::Status OnPeerTip(const PeerEntry& from, const v1::PeerTip& tip);
-  chain::Status OnSyncRequest(const PeerEntry& from, const v1::SyncRequest& request);
-  chain::Status OnSyncResponse(const PeerEntry& from, const v1::SyncResponse& response);
-  chain::Status OnCommitAnnounce(const PeerEntry& from, const v1::Block& block);
-
+  // Peer messages. Faults get the sender banned through the Transport.
+  void OnPeerTip(const chain::PubKey& from, const v1::PeerTip& tip);
+  void OnSyncResponse(const chain::PubKey& from, const v1::SyncResponse& response);
+  void OnCommitAnnounce(const chain::PubKey& from, const v1::Block& block);
   // Others committed up to `height`: fetch what we lack.
   void Want(uint64_t height);
-  void SendTipTo(const chain::PubKey& peer);
-  void AnnounceTip();
-  // The highest tip any peer announced (for status and tests).
-  uint64_t best_peer_height() const;
+  // Retries and tip announcements that are due now.
+  void Tick();
+  // When Tick() next has work (steady ms).
+  int64_t NextDeadlineMs() const { return next_tick_ms_; }
+  // The fatal handler was called; every input is ignored.
+  bool halted() const { return halted_; }
+
+  // Any thread: answers a peer's range request from the store.
+  void ServeRequest(const chain::PubKey& from, const v1::SyncRequest& request) const;
+  // Any thread: tells a peer our tip (on connect).
+  void SendTipTo(const chain::PubKey& peer) const;
 
  private:
   struct InFlight {
     chain::PubKey peer{};
     uint64_t from_height = 0;
-    std::chrono::steady_clock::time_point sent_at;
+    int64_t sent_at_ms = 0;  // steady
   };
-  void Loop();
+  void AnnounceTip() const;
   void MaybeRequest();
-  void RequestLocked(const chain::PubKey& peer, uint64_t from_height);  // REQUIRES(mu_)
-  chain::Status ApplyBatch(const PeerEntry& from, const v1::SyncResponse& response);
-  // Applies a certified block at tip + 1; Ok(false) when it is not (yet) the next block.
+  void Request(const chain::PubKey& peer, uint64_t from_height);
+  // Applies the blocks in order; false when the node cannot go on (fatal_ was called).
+  bool ApplyBatch(const chain::PubKey& from, const v1::SyncResponse& response);
+  // Applies a certified block at tip + 1: Ok(false) when it is not (yet) the next block.
   chain::Result<bool> Apply(const v1::Block& block);
-  v1::PeerMessage TipMessage() const;
+  // A block of `from` failed: ban it for a fault, stop the node for a failure of ours.
+  // False when the node cannot go on.
+  bool Failed(const chain::PubKey& from, const chain::Status& status);
+  void NotifySynced(uint64_t before);
+  SharedMessage TipMessage() const;
 
-  const chain::ChainStore* store_;
+  const chain::BlockStore* store_;
   BlockApplier* applier_;
-  PeerNetwork* network_;
+  Transport* transport_;
+  const Clock* clock_;
+  Background* background_;
   NodeMetrics* metrics_ = nullptr;  // optional, not owned
   std::function<void(uint64_t, const chain::Hash256&)> synced_listener_;
+  std::function<void(const chain::Status&)> fatal_;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<chain::PubKey, uint64_t> peer_tips_;  // GUARDED_BY(mu_)
-  uint64_t wanted_height_ = 0;                   // GUARDED_BY(mu_)
-  std::optional<InFlight> in_flight_;            // GUARDED_BY(mu_)
-  int applying_ = 0;                             // GUARDED_BY(mu_); batches being applied
-  size_t next_peer_ = 0;                         // GUARDED_BY(mu_); rotates the source
-  bool stopping_ = false;                        // GUARDED_BY(mu_)
-  std::thread thread_;
+  std::map<chain::PubKey, uint64_t> peer_tips_;
+  uint64_t wanted_height_ = 0;
+  std::optional<InFlight> in_flight_;
+  bool applying_ = false;  // a batch is being applied: ask nothing else meanwhile
+  bool halted_ = false;    // fatal_ was called
+  size_t next_peer_ = 0;   // rotates the source
+  int64_t next_tick_ms_ = 0;
+  int64_t next_announce_ms_ = 0;
 };
 
 }  // namespace agritrace::node

@@ -1,8 +1,9 @@
-// agritrace-sim: runs the deterministic consensus simulation over a range of seeds.
+// agritrace-sim: runs the deterministic simulation of the node's replication over a range of
+// seeds.
 //
 //   agritrace-sim --validators 4 --byzantine 1 --seeds 1..200 [--seed S] [--verbose]
 //                 [--mode silent|equivocating-proposer|double-voter|collude|forger|
-//                         bad-certificate|flooder]
+//                         bad-certificate|flooder] [--storage-faults]
 //
 // Prints each failing seed with the violated property and exits 1 if any seed failed; a
 // failing seed replays alone with --seed S (add --verbose for its event trace).
@@ -28,7 +29,7 @@ struct Args {
 int Usage(const char* why) {
   std::fprintf(stderr,
                "agritrace-sim: %s\nusage: agritrace-sim [--validators N] [--byzantine B] "
-               "[--seeds A..B | --seed S] [--mode MODE] [--verbose]\n",
+               "[--seeds A..B | --seed S] [--mode MODE] [--storage-faults] [--verbose]\n",
                why);
   return 2;
 }
@@ -61,6 +62,10 @@ std::string Parse(int argc, char** argv, Args& args) {
     std::string flag = argv[i];
     if (flag == "--verbose") {
       args.options.verbose = true;
+      continue;
+    }
+    if (flag == "--storage-faults") {
+      args.options.storage_faults = true;
       continue;
     }
     if (i + 1 >= argc) return "missing value for " + flag;
@@ -107,21 +112,25 @@ int main(int argc, char** argv) {
     }
     if (args.first == args.last || args.options.verbose) {
       std::printf(
-          "seed %llu: %s heights %llu..%llu messages %llu bans %llu end %lld ms trace %s\n",
+          "seed %llu: %s heights %llu..%llu records %llu messages %llu bans %llu storage faults "
+          "%llu end %lld ms trace %s\n",
           static_cast<unsigned long long>(seed), result.ok ? "ok" : "FAILED",
           static_cast<unsigned long long>(result.min_height),
           static_cast<unsigned long long>(result.max_height),
+          static_cast<unsigned long long>(result.records),
           static_cast<unsigned long long>(result.messages),
-          static_cast<unsigned long long>(result.bans), static_cast<long long>(result.end_ms),
-          result.trace_hash.c_str());
+          static_cast<unsigned long long>(result.bans),
+          static_cast<unsigned long long>(result.storage_faults),
+          static_cast<long long>(result.end_ms), result.trace_hash.c_str());
     }
     std::fflush(stdout);
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%llu seeds (%d validators, %d byzantine): %llu failed; trace hash %s; %.1f s\n",
+  std::printf("%llu seeds (%d validators, %d byzantine%s): %llu failed; trace hash %s; %.1f s\n",
               static_cast<unsigned long long>(runs), args.options.validators,
-              args.options.byzantine, static_cast<unsigned long long>(failed),
+              args.options.byzantine, args.options.storage_faults ? ", storage faults" : "",
+              static_cast<unsigned long long>(failed),
               agritrace::chain::ToHex(combined.Finish()).c_str(), seconds);
   return failed == 0 ? 0 : 1;
 }

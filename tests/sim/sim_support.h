@@ -1,7 +1,9 @@
-// Test doubles shared by the consensus unit tests and the simulator: an in-memory safety
-// store that survives simulated crashes, and a fake application whose blocks are
-// deterministic (empty record lists, header time = proposal time) on top of its committed
-// chain. Header-only so that unit tests need no extra library.
+// The simulator's deterministic validator keys and chain id, and test doubles of the consensus
+// engine's unit tests (tests/unit/chain/consensus): an in-memory safety store and a fake
+// application whose blocks are deterministic (empty record lists, header time = proposal
+// time) on top of its committed chain. The simulator itself runs the node's real replication
+// code (node::Replica) and uses neither double. Header-only so that unit tests need no extra
+// library.
 #pragma once
 
 #include <map>

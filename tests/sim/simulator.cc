@@ -1,8 +1,12 @@
+// The world: setup, the fault schedule, the event loop, the client workload and the checks.
 #include "tests/sim/simulator.h"
+
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdio>
 
+#include "chain/model/quantity.h"
 #include "tests/sim/sim_world.h"
 
 namespace agritrace::sim {
@@ -13,7 +17,37 @@ namespace {
 constexpr chain::ConsensusTimeouts kSimTimeouts{
     .propose_ms = 1000, .vote_ms = 500, .delta_ms = 250, .commit_delay_ms = 200,
     .rebroadcast_ms = 1000};
+// A block closes this long after its first pending record (genesis block_delay_ms).
+constexpr uint32_t kSimBlockDelayMs = 100;
 constexpr int kMaxPartitions = 3, kMaxCrashes = 3;
+// A node that crashed at a write or stopped itself comes back this long after.
+constexpr int64_t kRestartMinMs = 200, kRestartMaxMs = 2000;
+// Storage faults: the chance per write, drawn per seed from 1 up to these (percent).
+constexpr int kMaxFsyncFailPercent = 5, kMaxWriteCrashPercent = 3;
+// The client workload: every 50-500 ms, 1-3 harvests to one honest node that is up.
+constexpr int64_t kSubmitGapMinMs = 50, kSubmitGapMaxMs = 500;
+constexpr int kMaxRecordsPerSubmit = 3;
+constexpr char kSimGtin[] = "06901234567892";
+
+chain::Genesis SimGenesis(int validators, const chain::PrivateKey& farmer) {
+  chain::Genesis genesis;
+  genesis.chain_id = kSimChainId;
+  genesis.genesis_time_ms = kSimEpochMs;
+  for (int i = 0; i < validators; ++i) {
+    genesis.validators.push_back({"v" + std::to_string(i), DeterministicKey(i).public_key(), ""});
+  }
+  v1::Participant participant;
+  participant.set_pubkey(chain::AsBytes(farmer.public_key()));
+  participant.set_name("sim-farm");
+  participant.add_roles(v1::ROLE_FARMER);
+  genesis.participants.push_back(participant);
+  genesis.params.chain_id = kSimChainId;
+  genesis.block_delay_ms = kSimBlockDelayMs;
+  genesis.hash = chain::Sha256("agritrace-sim genesis " + std::to_string(validators));
+  return genesis;
+}
+
+std::string Short(const Hash256& hash) { return chain::ToHex(hash).substr(0, 12); }
 
 }  // namespace
 
@@ -31,12 +65,21 @@ std::string ByzantineModeName(ByzantineMode mode) {
 }
 
 World::World(uint64_t seed, const SimOptions& options)
-    : seed_(seed), options_(options), rng_(seed) {
-  config_.chain_id = kSimChainId;
-  config_.timeouts = kSimTimeouts;
-  for (int i = 0; i < options.validators; ++i) {
-    config_.validators.validators.push_back(DeterministicKey(i).public_key());
-  }
+    : seed_(seed),
+      options_(options),
+      rng_(seed),
+      farmer_(*chain::PrivateKey::FromBytes(
+          chain::AsBytes(chain::Sha256("agritrace-sim farmer")))),
+      signed_(options.validators) {
+  genesis_ = SimGenesis(options.validators, farmer_);
+  for (int i = 0; i < options.validators; ++i) index_of_[DeterministicKey(i).public_key()] = i;
+}
+
+const chain::ConsensusTimeouts& World::timeouts() const { return kSimTimeouts; }
+
+int World::IndexOf(const chain::PubKey& key) const {
+  auto it = index_of_.find(key);
+  return it == index_of_.end() ? -1 : it->second;
 }
 
 void World::Push(Event event) {
@@ -50,7 +93,7 @@ void World::SetUpNodes() {
   for (int i = 0; i < n; ++i) {
     nodes_[i].index = i;
     nodes_[i].key = DeterministicKey(i);
-    nodes_[i].app.pending = false;
+    nodes_[i].store = std::make_unique<SimStore>(genesis_, nodes_[i].key.public_key());
   }
   static constexpr ByzantineMode kRotation[] = {
       ByzantineMode::kSilent, ByzantineMode::kEquivocatingProposer, ByzantineMode::kDoubleVoter,
@@ -66,6 +109,10 @@ void World::SetUpNodes() {
   int next_side = 0;
   for (int k = options_.byzantine; k < n; ++k) nodes_[order[k]].side = (next_side++) % 2;
   blocked_.assign(n, std::vector<bool>(n, false));
+  for (SimNode& node : nodes_) {
+    if (!node.honest()) continue;
+    node.store->SetFaultHook([this, &node](const char* what) { return StorageFault(node, what); });
+  }
 }
 
 void World::ScheduleFaults() {
@@ -73,6 +120,10 @@ void World::ScheduleFaults() {
   duplicate_ = rng_.Uniform(0, 10) / 100.0;
   delay_min_ms_ = rng_.Uniform(1, 20);
   delay_max_ms_ = delay_min_ms_ + rng_.Uniform(10, 300);
+  if (options_.storage_faults) {
+    fsync_fail_ = rng_.Uniform(1, kMaxFsyncFailPercent) / 100.0;
+    write_crash_ = rng_.Uniform(1, kMaxWriteCrashPercent) / 100.0;
+  }
   int64_t span = options_.fault_ms;
   int partitions = static_cast<int>(rng_.Uniform(0, kMaxPartitions));
   for (int i = 0; i < partitions; ++i) {
@@ -93,20 +144,32 @@ void World::ScheduleFaults() {
     Push(Event{.at_ms = at, .kind = EventKind::kCrash, .node = node});
     Push(Event{.at_ms = at + rng_.Uniform(200, 5000), .kind = EventKind::kRestart, .node = node});
   }
-  if (!honest.empty()) {
-    int node = honest[rng_.Uniform(0, static_cast<int64_t>(honest.size()) - 1)];
-    Push(Event{.at_ms = rng_.Uniform(0, 500), .kind = EventKind::kRecords, .node = node});
+  Push(Event{.at_ms = rng_.Uniform(0, kSubmitGapMaxMs), .kind = EventKind::kSubmit});
+}
+
+// Only honest nodes' disks fail, and only while faults are on.
+WriteFault World::StorageFault(SimNode& node, const char* what) {
+  if (!faults_active_ || (fsync_fail_ == 0 && write_crash_ == 0)) return WriteFault::kNone;
+  WriteFault fault = WriteFault::kNone;
+  if (rng_.Chance(write_crash_)) {
+    fault = WriteFault::kCrash;
+  } else if (rng_.Chance(fsync_fail_)) {
+    fault = WriteFault::kFsyncFails;
   }
+  if (fault != WriteFault::kNone) {
+    ++result_.storage_faults;
+    Trace(fault == WriteFault::kCrash ? "storage-crash" : "storage-fsync-fails", node.index,
+          what);
+  }
+  return fault;
 }
 
 SimResult World::Run() {
+  spdlog::set_level(spdlog::level::off);  // the nodes' logs; the trace says what happened
   SetUpNodes();
   ScheduleFaults();
   for (SimNode& node : nodes_) {
-    if (node.byzantine == ByzantineMode::kSilent) continue;
-    node.engine = std::make_unique<chain::ConsensusEngine>(config_, node.key, 0, &node.app,
-                                                           &node.store);
-    Drive(node, node.engine->Start(0));
+    if (node.byzantine != ByzantineMode::kSilent) Start(node, /*restart=*/false);
   }
   while (!queue_.empty() && result_.ok) {
     Event event = queue_.top();
@@ -116,7 +179,7 @@ SimResult World::Run() {
       faults_active_ = false;
       for (auto& row : blocked_) std::fill(row.begin(), row.end(), false);
       for (SimNode& node : nodes_) {
-        if (node.honest() && !node.up()) Restart(node);
+        if (!node.up() && node.byzantine != ByzantineMode::kSilent) Start(node, true);
       }
       liveness_target_ = MaxHonestHeight() + options_.liveness_blocks;
       liveness_deadline_ms_ = now_ms_ + options_.liveness_ms;
@@ -135,6 +198,7 @@ SimResult World::Run() {
   result_.min_height = MinHonestHeight();
   result_.max_height = MaxHonestHeight();
   result_.end_ms = now_ms_;
+  result_.records = committed_records_.size();
   return result_;
 }
 
@@ -142,18 +206,21 @@ void World::Handle(const Event& event) {
   SimNode& node = nodes_[event.node];
   switch (event.kind) {
     case EventKind::kDeliver:
-      if (node.up()) Deliver(node, event.from, *event.message);
+      if (!node.up()) break;
+      Deliver(node, event.from, event.message);
+      AfterCall(node);
       break;
-    case EventKind::kTimer:
-      if (node.up() && event.epoch == node.epoch) {
-        Drive(node, node.engine->OnTimeout(event.timer, now_ms_));
-      }
+    case EventKind::kTick:
+      if (!node.up() || event.epoch != node.epoch || event.at_ms != node.tick_at_ms) break;
+      node.tick_at_ms = kNever;
+      node.life->replica->Tick();
+      AfterCall(node);
       break;
     case EventKind::kCrash:
-      if (faults_active_ && node.up()) Crash(node);
+      if (faults_active_ && node.up()) Crash(node, "");
       break;
     case EventKind::kRestart:
-      if (!node.up() && node.honest()) Restart(node);
+      if (!node.up() && node.byzantine != ByzantineMode::kSilent) Start(node, true);
       break;
     case EventKind::kPartition:
       if (faults_active_) StartPartition(event.from == 1);
@@ -162,26 +229,50 @@ void World::Handle(const Event& event) {
       for (auto& row : blocked_) std::fill(row.begin(), row.end(), false);
       Trace("heal", 0, "");
       break;
-    case EventKind::kRecords:
-      for (SimNode& each : nodes_) each.app.pending = true;
-      if (node.up()) Drive(node, node.engine->OnRecordsAvailable(now_ms_));
+    case EventKind::kSubmit:
+      SubmitRecords();
       break;
   }
 }
 
-void World::Crash(SimNode& node) {
-  node.engine.reset();
+// A node comes up from its disk: committed chain and consensus safety state.
+void World::Start(SimNode& node, bool restart) {
+  node.store->Restarted();
+  node.fatal.reset();
+  node.life = std::make_unique<NodeLife>(this, &node);
+  Trace(restart ? "restart" : "start", node.index, std::to_string(node.store->Tip().height));
+  node.life->replica->Start();
+  AfterCall(node);
+}
+
+void World::Crash(SimNode& node, std::string_view why) {
+  node.life.reset();
   node.banned_until_ms.clear();  // bans and rate limits live in memory
   node.limits.clear();
   ++node.epoch;
-  Trace("crash", node.index, "");
+  node.tick_at_ms = kNever;
+  Trace("crash", node.index, why);
 }
 
-void World::Restart(SimNode& node) {
-  node.engine = std::make_unique<chain::ConsensusEngine>(
-      config_, node.key, node.app.committed_height(), &node.app, &node.store);
-  Trace("restart", node.index, std::to_string(node.app.committed_height()));
-  Drive(node, node.engine->Start(now_ms_));
+void World::AfterCall(SimNode& node) {
+  if (!node.up()) return;
+  const bool injected = node.store->TakeInjectedFault();
+  if (!node.failed()) return ScheduleTick(node);
+  if (node.fatal && node.honest() && !injected) {
+    Violation("fatal: honest node " + std::to_string(node.index) +
+              " stopped without an injected storage fault: " + node.fatal->ToString());
+  }
+  Crash(node, node.fatal ? node.fatal->ToString() : "at a write");
+  node.fatal.reset();
+  Push(Event{.at_ms = now_ms_ + rng_.Uniform(kRestartMinMs, kRestartMaxMs),
+             .kind = EventKind::kRestart, .node = node.index});
+}
+
+void World::ScheduleTick(SimNode& node) {
+  const int64_t at = std::max(now_ms_, node.life->replica->NextDeadlineMs());
+  if (at >= node.tick_at_ms) return;  // a tick at least as early is queued
+  node.tick_at_ms = at;
+  Push(Event{.at_ms = at, .kind = EventKind::kTick, .node = node.index, .epoch = node.epoch});
 }
 
 void World::StartPartition(bool symmetric) {
@@ -196,10 +287,102 @@ void World::StartPartition(bool symmetric) {
   Trace(symmetric ? "partition" : "partition-asym", 0, "");
 }
 
+// A client hands a few harvests to one honest node that is up, which gossips them.
+void World::SubmitRecords() {
+  std::vector<int> up;
+  for (const SimNode& node : nodes_) {
+    if (node.honest() && node.up()) up.push_back(node.index);
+  }
+  if (!up.empty()) {
+    SimNode& node = nodes_[up[rng_.Uniform(0, static_cast<int64_t>(up.size()) - 1)]];
+    google::protobuf::RepeatedPtrField<v1::Envelope> envelopes;
+    const int count = static_cast<int>(rng_.Uniform(1, kMaxRecordsPerSubmit));
+    for (int i = 0; i < count; ++i) *envelopes.Add() = NextRecord();
+    Trace("submit", node.index, std::to_string(count) + " to " + std::to_string(records_made_));
+    node.life->host.Submit(envelopes);
+    AfterCall(node);
+  }
+  Push(Event{.at_ms = now_ms_ + rng_.Uniform(kSubmitGapMinMs, kSubmitGapMaxMs),
+             .kind = EventKind::kSubmit});
+}
+
+// A harvest of a new lot, signed with auxiliary data derived from its number: the same seed
+// signs the same bytes.
+v1::Envelope World::NextRecord() {
+  const uint64_t n = ++records_made_;
+  v1::RecordBody body;
+  body.set_chain_id(kSimChainId);
+  body.set_timestamp_ms(clock_.WallMs());
+  body.set_nonce(n);
+  v1::Harvest* harvest = body.mutable_harvest();
+  harvest->mutable_lot()->set_gtin(kSimGtin);
+  harvest->mutable_lot()->set_lot("S" + std::to_string(n));
+  harvest->set_commodity("rice");
+  harvest->set_field("sim-field");
+  *harvest->mutable_quantity() = *chain::ParseQuantity("10kg");
+  v1::Envelope envelope;
+  body.SerializeToString(envelope.mutable_body());
+  const chain::Signature signature = farmer_.SignWithAux(
+      chain::RecordSigningHash(envelope.body()), chain::Sha256("sim aux " + std::to_string(n)));
+  envelope.set_signer(chain::AsBytes(farmer_.public_key()));
+  envelope.set_signature(chain::AsBytes(signature));
+  submitted_.insert(chain::ComputeRecordId(envelope.body(), envelope.signer(),
+                                           envelope.signature()));
+  return envelope;
+}
+
+void World::OnCommitted(SimNode& node, const node::CommittedBlock& block) {
+  Trace("commit", node.index,
+        std::to_string(block.height) + " " + Short(block.hash) + " " +
+            std::to_string(block.record_ids.size()));
+  if (!node.honest()) return;
+  CheckValidity(node, block);
+  auto [it, inserted] = decided_.try_emplace(block.height, block.hash);
+  if (!inserted && it->second != block.hash) {
+    Violation("agreement: height " + std::to_string(block.height) + ": node " +
+              std::to_string(node.index) + " committed " + Short(block.hash) +
+              " but another honest node committed " + Short(it->second));
+  }
+}
+
+// The applier already checked the block against the rules; this checks what the run knows
+// beyond one node: a quorum certificate, a proposer of the height, and records that a client
+// submitted, each committed at one height only.
+void World::CheckValidity(SimNode& node, const node::CommittedBlock& committed) {
+  const uint64_t height = committed.height;
+  std::string where = "validity: node " + std::to_string(node.index) + " height " +
+                      std::to_string(height) + ": ";
+  auto block = node.store->GetBlock(height);
+  v1::BlockHeader header;
+  if (!block.ok() || !header.ParseFromString(block->header())) {
+    return Violation(where + "the committed block is not in its store");
+  }
+  const chain::ValidatorSet validators = genesis_.validator_set();
+  chain::Status status = chain::VerifyCertificate(block->certificate(), kSimChainId, height,
+                                                  committed.hash, validators);
+  if (!status.ok()) return Violation(where + "bad certificate: " + status.ToString());
+  // The block was made by the proposer of some round up to the one that committed it.
+  bool by_a_proposer = false;
+  for (uint32_t r = 0; r <= block->certificate().round() && r < validators.validators.size();
+       ++r) {
+    by_a_proposer |=
+        header.proposer() == chain::AsBytes(chain::ProposerFor(validators, height, r));
+  }
+  if (!by_a_proposer) Violation(where + "block not made by a proposer of its height");
+  for (const Hash256& id : committed.record_ids) {
+    if (!submitted_.count(id)) Violation(where + "a record no client submitted " + Short(id));
+    auto [it, inserted] = committed_records_.try_emplace(id, height);
+    if (!inserted && it->second != height) {
+      Violation(where + "record " + Short(id) + " was committed at height " +
+                std::to_string(it->second) + " already");
+    }
+  }
+}
+
 uint64_t World::MinHonestHeight() const {
   uint64_t low = UINT64_MAX;
   for (const SimNode& node : nodes_) {
-    if (node.honest()) low = std::min(low, node.app.committed_height());
+    if (node.honest()) low = std::min(low, node.store->Tip().height);
   }
   return low == UINT64_MAX ? 0 : low;
 }
@@ -207,7 +390,7 @@ uint64_t World::MinHonestHeight() const {
 uint64_t World::MaxHonestHeight() const {
   uint64_t high = 0;
   for (const SimNode& node : nodes_) {
-    if (node.honest()) high = std::max(high, node.app.committed_height());
+    if (node.honest()) high = std::max(high, node.store->Tip().height);
   }
   return high;
 }

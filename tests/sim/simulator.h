@@ -1,8 +1,10 @@
-// The deterministic consensus simulator: n validators running the real ConsensusEngine in one
-// thread, with a virtual clock and a seeded network (delays, loss, duplication, reordering,
-// partitions), crashes with restart from each node's persisted safety state and committed
-// chain, and Byzantine validators. Everything random comes from the seed, so a failing seed
-// replays exactly (same trace hash).
+// The deterministic simulator: n validators, each running the node's own replication code
+// (node::Replica: consensus driver and engine, block sync, block applier, mempool, admission
+// checks) in one thread, with a virtual clock, a seeded network (delays, loss, duplication,
+// reordering, partitions), an in-memory store per node with optional storage faults (a failed
+// fsync, a crash that loses the write in progress), crashes with restart from each node's
+// store, a client workload of real signed records, and Byzantine validators. Everything
+// random comes from the seed, so a failing seed replays exactly (same trace hash).
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,8 @@ struct SimOptions {
   // actually try to fork; otherwise rotating through all modes).
   bool fixed_mode = false;
   ByzantineMode mode = ByzantineMode::kCollude;
+  // Storage faults during the fault phase: failed fsyncs and crashes at a write.
+  bool storage_faults = false;
   int64_t fault_ms = 12'000;     // faults (loss, partitions, crashes) happen before this
   int64_t liveness_ms = 60'000;  // after faults stop, every honest node must gain...
   uint64_t liveness_blocks = 3;  // ...this many blocks within liveness_ms
@@ -39,13 +43,15 @@ struct SimOptions {
 
 struct SimResult {
   bool ok = true;
-  std::vector<std::string> violations;  // "agreement: ...", "validity: ...", "liveness: ..."
+  std::vector<std::string> violations;  // "agreement: ...", "validity: ...", "safety: ", ...
   std::string trace_hash;               // hex SHA-256 over every event of the run
   uint64_t min_height = 0;              // lowest committed height among honest nodes at the end
   uint64_t max_height = 0;
   uint64_t messages = 0;
   int64_t end_ms = 0;
   uint64_t bans = 0;  // peers banned by honest nodes (only hostile ones, or it is a violation)
+  uint64_t records = 0;         // records committed (each once, on every honest node)
+  uint64_t storage_faults = 0;  // writes failed or crashed by injection
 };
 
 SimResult RunSimulation(uint64_t seed, const SimOptions& options);

@@ -229,6 +229,34 @@ TEST_F(EngineTest, ReportsRejectedMessages) {
             Reason::kNotAuthorized);
 }
 
+// A copy of a counted vote skips the signature check; anything that differs from it in what
+// the signature covers, or in who claims it, is still verified and refused.
+TEST_F(EngineTest, StillRefusesAlteredCopiesOfACountedVote) {
+  Make(4, 0);
+  ASSERT_TRUE(engine_->Start(0).status.ok());
+  const v1::Vote vote = Vote(1, 0, v1::VOTE_TYPE_PREVOTE, Hash256{7});
+  ASSERT_TRUE(Feed(vote).status.ok());
+  EXPECT_TRUE(Feed(vote).status.ok()) << "an exact copy, relayed by another peer";
+  v1::Vote other_signature = vote;
+  (*other_signature.mutable_signature())[5] ^= 1;
+  EXPECT_EQ(Feed(other_signature).status.reason(), Reason::kBadSignature);
+  v1::Vote other_name = vote;
+  other_name.set_validator(AsBytes(DeterministicKey(2).public_key()));
+  EXPECT_EQ(Feed(other_name).status.reason(), Reason::kBadSignature);
+  v1::Vote other_type = vote;
+  other_type.set_type(v1::VOTE_TYPE_PRECOMMIT);
+  EXPECT_EQ(Feed(other_type).status.reason(), Reason::kBadSignature);
+  v1::Vote other_round = vote;
+  other_round.set_round(1);
+  EXPECT_EQ(Feed(other_round).status.reason(), Reason::kBadSignature);
+  v1::Vote other_height = vote;
+  other_height.set_height(2);  // buffered for the next height only after it verifies
+  EXPECT_EQ(Feed(other_height).status.reason(), Reason::kBadSignature);
+  v1::Vote other_value = vote;
+  other_value.set_block_hash(AsBytes(Hash256{8}));
+  EXPECT_EQ(Feed(other_value).status.reason(), Reason::kBadSignature);
+}
+
 TEST_F(EngineTest, RecordsEquivocationEvidence) {
   Make(4, 0);
   ASSERT_TRUE(engine_->Start(0).status.ok());

@@ -149,4 +149,38 @@ TEST_F(MessagesTest, ProposalSignBytesHaveTheDocumentedLayout) {
 }
 
 }  // namespace
+// A remembered signature vouches for exactly its signer, message and signature: a copy of a
+// verified vote passes without a second check, anything altered is checked and refused.
+TEST_F(MessagesTest, VerifiedSignaturesVouchOnlyForTheSameSignedMessage) {
+  VerifiedSignatures verified(16);
+  const v1::Vote vote =
+      SignVote(keys_[1], kSimChainId, 3, 0, v1::VOTE_TYPE_PREVOTE, BlockHash("block a"));
+  ASSERT_TRUE(VerifyVote(vote, kSimChainId, set_, &verified).ok());
+  EXPECT_TRUE(VerifyVote(vote, kSimChainId, set_, &verified).ok());
+  v1::Vote other_name = vote;
+  other_name.set_validator(AsBytes(keys_[2].public_key()));
+  EXPECT_EQ(VerifyVote(other_name, kSimChainId, set_, &verified).reason(), Reason::kBadSignature);
+  v1::Vote other_value = vote;
+  other_value.set_block_hash(AsBytes(BlockHash("block b")));
+  EXPECT_EQ(VerifyVote(other_value, kSimChainId, set_, &verified).reason(),
+            Reason::kBadSignature);
+  v1::Vote other_signature = vote;
+  (*other_signature.mutable_signature())[9] ^= 4;
+  EXPECT_EQ(VerifyVote(other_signature, kSimChainId, set_, &verified).reason(),
+            Reason::kBadSignature);
+  EXPECT_EQ(VerifyVote(vote, "another-chain", set_, &verified).reason(), Reason::kBadSignature);
+}
+
+TEST_F(MessagesTest, VerifiedSignaturesForgetTheOldestBeyondCapacity) {
+  VerifiedSignatures verified(2);
+  const Hash256 a = BlockHash("a"), b = BlockHash("b"), c = BlockHash("c");
+  const Signature sig_a = keys_[0].SignWithAux(a, Hash256{});
+  EXPECT_TRUE(verified.Verify(keys_[0].public_key(), a, sig_a));
+  EXPECT_TRUE(verified.Verify(keys_[0].public_key(), b, keys_[0].SignWithAux(b, Hash256{})));
+  EXPECT_TRUE(verified.Verify(keys_[0].public_key(), c, keys_[0].SignWithAux(c, Hash256{})));
+  // Forgotten, so checked again: still valid, and a bad one still fails.
+  EXPECT_TRUE(verified.Verify(keys_[0].public_key(), a, sig_a));
+  EXPECT_FALSE(verified.Verify(keys_[1].public_key(), a, sig_a));
+}
+
 }  // namespace agritrace::chain

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "chain/base/hash.h"
+#include "chain/store/store.h"
 #include "node/replication/block_applier.h"
 #include "node/mempool/verified_records.h"
 
@@ -15,6 +16,13 @@ namespace {
 using chain::Reason;
 
 constexpr char kChain[] = "agritrace-applier-test";
+
+// Time stands still: these tests pass block times explicitly.
+class FixedClock final : public Clock {
+ public:
+  int64_t WallMs() const override { return 1000; }
+  int64_t SteadyMs() const override { return 0; }
+};
 
 chain::Genesis TestGenesis(const std::vector<chain::PrivateKey>& validators) {
   chain::Genesis genesis;
@@ -50,7 +58,7 @@ class BlockApplierTest : public ::testing::Test {
     auto store = chain::ChainStore::Open(dir_, genesis_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
-    applier_ = std::make_unique<BlockApplier>(&genesis_, store_.get(), &verified_);
+    applier_ = std::make_unique<BlockApplier>(&genesis_, store_.get(), &verified_, &clock_);
   }
   void TearDown() override {
     applier_.reset();
@@ -77,6 +85,7 @@ class BlockApplierTest : public ::testing::Test {
   chain::Genesis genesis_;
   std::unique_ptr<chain::ChainStore> store_;
   VerifiedRecords verified_{100};
+  FixedClock clock_;
   std::unique_ptr<BlockApplier> applier_;
 };
 

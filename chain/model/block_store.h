@@ -1,0 +1,44 @@
+// BlockStore: what replication needs of a node's storage. The committed chain (tip, blocks),
+// the state the rules read (StateReader), the one way to extend the chain (CommitBlock) and
+// the consensus engine's small safety record.
+//
+// ChainStore (chain/store, RocksDB) implements it in the node; the simulator (tests/sim)
+// implements it in memory, with injected storage faults. A write either happens completely
+// and durably, or fails (IO_ERROR) having written nothing.
+//
+// Thread-safety: up to the implementation. ChainStore allows concurrent reads and one writer.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "agritrace/v1/records.pb.h"
+#include "chain/base/bytes.h"
+#include "chain/base/status.h"
+#include "chain/model/block.h"
+#include "chain/model/state.h"
+
+namespace agritrace::chain {
+
+struct ChainTip {
+  uint64_t height = 0;  // 0 = only genesis
+  Hash256 hash{};       // genesis hash at height 0
+};
+
+class BlockStore : public StateReader {
+ public:
+  virtual ChainTip Tip() const = 0;
+  // The certified block at `height` with its records; NOT_FOUND above the tip.
+  virtual Result<v1::Block> GetBlock(uint64_t height) const = 0;
+  // The same without its records (header and certificate): cheaper.
+  virtual Result<v1::Block> GetBlockHead(uint64_t height) const = 0;
+  // Durably stores the certified block at tip + 1 with every change in `changes`, all or
+  // nothing. Fails without writing when the block does not extend the tip.
+  virtual Status CommitBlock(const DecodedBlock& block, const StateOverlay& changes) = 0;
+  // Small durable values for the consensus engine's safety state (chain::SafetyStore).
+  virtual Status PutSafetyState(const std::string& key, const std::string& value) = 0;
+  virtual std::optional<std::string> GetSafetyState(const std::string& key) const = 0;
+};
+
+}  // namespace agritrace::chain

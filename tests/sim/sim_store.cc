@@ -1,0 +1,147 @@
+#include "tests/sim/sim_store.h"
+
+#include "agritrace/v1/consensus.pb.h"
+
+namespace agritrace::sim {
+
+using chain::Reason;
+using chain::Reject;
+using chain::Status;
+
+SimStore::SimStore(const chain::Genesis& genesis, const chain::PubKey& owner) : owner_(owner) {
+  tip_.hash = genesis.hash;
+  for (v1::Participant participant : genesis.participants) {
+    participant.set_registered_height(0);
+    auto key = chain::ArrayFromBytes<32>(participant.pubkey());
+    if (!key) continue;
+    names_[participant.name()] = *key;
+    participants_[*key] = std::move(participant);
+  }
+}
+
+bool SimStore::TakeInjectedFault() {
+  const bool injected = injected_;
+  injected_ = false;
+  return injected;
+}
+
+Status SimStore::BeginWrite(const char* what) {
+  if (crashed_) return Reject(Reason::kIoError, "the node crashed");
+  switch (hook_ ? hook_(what) : WriteFault::kNone) {
+    case WriteFault::kNone:
+      return Status::Ok();
+    case WriteFault::kFsyncFails:
+      injected_ = true;
+      return Reject(Reason::kIoError, std::string("injected: fsync failed writing ") + what);
+    case WriteFault::kCrash:
+      injected_ = true;
+      crashed_ = true;
+      return Reject(Reason::kIoError, std::string("injected: crashed writing ") + what);
+  }
+  return Status::Ok();
+}
+
+std::optional<v1::LotState> SimStore::GetLot(const std::string& lot_key) const {
+  auto it = lots_.find(lot_key);
+  if (it == lots_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<v1::Participant> SimStore::GetParticipant(const chain::PubKey& pubkey) const {
+  auto it = participants_.find(pubkey);
+  if (it == participants_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<chain::PubKey> SimStore::FindParticipantByName(const std::string& name) const {
+  auto it = names_.find(name);
+  if (it == names_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool SimStore::HasNonce(const chain::PubKey& signer, uint64_t nonce) const {
+  return nonces_.count({signer, nonce}) > 0;
+}
+
+bool SimStore::HasRecord(const chain::Hash256& record_id) const {
+  return records_.count(record_id) > 0;
+}
+
+std::optional<chain::PubKey> SimStore::GetRecordSigner(const chain::Hash256& record_id) const {
+  auto it = records_.find(record_id);
+  if (it == records_.end()) return std::nullopt;
+  return it->second;
+}
+
+chain::Result<v1::Block> SimStore::GetBlock(uint64_t height) const {
+  if (height == 0 || height > blocks_.size()) {
+    return Reject(Reason::kNotFound, "no block at height " + std::to_string(height));
+  }
+  return blocks_[height - 1];
+}
+
+chain::Result<v1::Block> SimStore::GetBlockHead(uint64_t height) const {
+  if (height == 0 || height > blocks_.size()) {
+    return Reject(Reason::kNotFound, "no block at height " + std::to_string(height));
+  }
+  v1::Block head;
+  head.set_header(blocks_[height - 1].header());
+  *head.mutable_certificate() = blocks_[height - 1].certificate();
+  return head;
+}
+
+// The same preconditions as ChainStore::CommitBlock, then every change at once.
+Status SimStore::CommitBlock(const chain::DecodedBlock& block, const chain::StateOverlay& changes) {
+  const uint64_t height = block.header.height();
+  if (height != tip_.height + 1 || block.header.prev_hash() != chain::AsBytes(tip_.hash)) {
+    return Reject(Reason::kMalformed, "block " + std::to_string(height) +
+                                          " does not extend the stored tip " +
+                                          std::to_string(tip_.height));
+  }
+  for (const auto& [id, location] : changes.records()) {
+    if (location.first != height || location.second >= block.records.size() ||
+        block.records[location.second].id != id) {
+      return Reject(Reason::kMalformed, "the state changes do not belong to this block");
+    }
+  }
+  AGRI_RETURN_IF_ERROR(BeginWrite("block"));
+  for (const chain::Record& record : block.records) records_[record.id] = record.signer;
+  for (const auto& [key, lot] : changes.lots()) lots_[key] = lot;
+  for (const auto& [key, participant] : changes.participants()) participants_[key] = participant;
+  for (const auto& [name, key] : changes.names()) names_[name] = key;
+  for (const auto& nonce : changes.nonces()) nonces_.insert(nonce);
+  blocks_.push_back(block.block);
+  tip_ = chain::ChainTip{height, block.hash};
+  return Status::Ok();
+}
+
+Status SimStore::PutSafetyState(const std::string& key, const std::string& value) {
+  AGRI_RETURN_IF_ERROR(BeginWrite("safety state"));
+  safety_[key] = value;
+  NoteSignatures(value);
+  return Status::Ok();
+}
+
+std::optional<std::string> SimStore::GetSafetyState(const std::string& key) const {
+  auto it = safety_.find(key);
+  if (it == safety_.end()) return std::nullopt;
+  return it->second;
+}
+
+void SimStore::NoteSignatures(const std::string& safety_state) {
+  v1::ConsensusSafetyState saved;
+  if (!saved.ParseFromString(safety_state)) return;
+  const std::string owner = chain::AsBytes(owner_);
+  auto note_vote = [&](const v1::Vote& vote) {
+    if (vote.validator() == owner) persisted_signatures_.insert(vote.signature());
+  };
+  if (saved.has_proposal() && saved.proposal().proposer() == owner) {
+    persisted_signatures_.insert(saved.proposal().signature());
+  }
+  if (saved.has_prevote()) note_vote(saved.prevote());
+  if (saved.has_precommit()) note_vote(saved.precommit());
+  for (const v1::Vote& vote : saved.valid_pol()) note_vote(vote);
+  for (const v1::Vote& vote : saved.earlier_votes()) note_vote(vote);
+}
+
+}  // namespace agritrace::sim

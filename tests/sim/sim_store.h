@@ -1,0 +1,86 @@
+// SimStore: one simulated node's disk, a chain::BlockStore in memory. It survives the node's
+// crashes (the simulator keeps it while it drops everything else the node had in memory).
+//
+// Storage faults are injected per write (CommitBlock, PutSafetyState) by a hook the simulator
+// sets:
+//   - kFsyncFails: the write returns IO_ERROR and nothing is written; the node goes on (what it
+//     does about it is the node's own policy);
+//   - kCrash: nothing is written and the node crashes at that instant: the write returns
+//     IO_ERROR to code that no longer matters, every later write fails, and the simulator
+//     drops whatever the node sends before it takes the node down.
+// Writes are all or nothing, as ChainStore's synced WriteBatch is.
+//
+// Thread-safety: none needed; the simulator runs in one thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "chain/model/block_store.h"
+#include "chain/model/genesis.h"
+
+namespace agritrace::sim {
+
+enum class WriteFault { kNone, kFsyncFails, kCrash };
+
+class SimStore final : public chain::BlockStore {
+ public:
+  // A fresh disk holding the genesis state. `owner`: the node's key, whose signed consensus
+  // messages persisted_signatures() collects.
+  SimStore(const chain::Genesis& genesis, const chain::PubKey& owner);
+
+  // Decides the fate of each write ("block" or "safety"); none when unset.
+  void SetFaultHook(std::function<WriteFault(const char* what)> hook) { hook_ = std::move(hook); }
+  // The node crashed at a write (kCrash) and has not been restarted.
+  bool crashed() const { return crashed_; }
+  // A new life of the node: writes are accepted again.
+  void Restarted() { crashed_ = false; }
+  // Whether a fault was injected since the last call (and forgets it).
+  bool TakeInjectedFault();
+  // The signatures of every proposal and vote of the owner that was ever part of a durably
+  // written safety state: a signed message the node sends must be one of them.
+  const std::set<std::string>& persisted_signatures() const { return persisted_signatures_; }
+
+  // StateReader.
+  std::optional<v1::LotState> GetLot(const std::string& lot_key) const override;
+  std::optional<v1::Participant> GetParticipant(const chain::PubKey& pubkey) const override;
+  std::optional<chain::PubKey> FindParticipantByName(const std::string& name) const override;
+  bool HasNonce(const chain::PubKey& signer, uint64_t nonce) const override;
+  bool HasRecord(const chain::Hash256& record_id) const override;
+  std::optional<chain::PubKey> GetRecordSigner(const chain::Hash256& record_id) const override;
+
+  // BlockStore.
+  chain::ChainTip Tip() const override { return tip_; }
+  chain::Result<v1::Block> GetBlock(uint64_t height) const override;
+  chain::Result<v1::Block> GetBlockHead(uint64_t height) const override;
+  chain::Status CommitBlock(const chain::DecodedBlock& block,
+                            const chain::StateOverlay& changes) override;
+  chain::Status PutSafetyState(const std::string& key, const std::string& value) override;
+  std::optional<std::string> GetSafetyState(const std::string& key) const override;
+
+ private:
+  // Ok when the write may happen; IO_ERROR (and maybe crashed_) when it fails.
+  chain::Status BeginWrite(const char* what);
+  void NoteSignatures(const std::string& safety_state);
+
+  const chain::PubKey owner_;
+  std::function<WriteFault(const char*)> hook_;
+  bool crashed_ = false;
+  bool injected_ = false;
+
+  chain::ChainTip tip_;
+  std::vector<v1::Block> blocks_;  // height h at h - 1, with records and certificate
+  std::map<std::string, v1::LotState> lots_;
+  std::map<chain::PubKey, v1::Participant> participants_;
+  std::map<std::string, chain::PubKey> names_;
+  std::set<std::pair<chain::PubKey, uint64_t>> nonces_;
+  std::map<chain::Hash256, chain::PubKey> records_;  // id -> signer
+  std::map<std::string, std::string> safety_;
+  std::set<std::string> persisted_signatures_;
+};
+
+}  // namespace agritrace::sim

@@ -1,0 +1,319 @@
+// Replica on a real ChainStore with fakes around it: what it does when its own disk fails
+// (stops the node, blames no peer), whom block sync and the message intake ban, and that a
+// lone validator commits through the same path.
+#include "node/replication/replica.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "chain/base/hash.h"
+#include "chain/base/limits.h"
+#include "chain/consensus/messages.h"
+#include "chain/store/store.h"
+
+namespace agritrace::node {
+namespace {
+
+using chain::Reason;
+using chain::Status;
+
+constexpr char kChain[] = "agritrace-replica-test";
+
+chain::PrivateKey Key(int i) {
+  return *chain::PrivateKey::FromBytes(
+      chain::AsBytes(chain::Sha256("replica test key " + std::to_string(i))));
+}
+
+// A ChainStore whose writes can be made to fail as a failed fsync does: IO_ERROR, nothing
+// written.
+class FaultyStore final : public chain::BlockStore {
+ public:
+  explicit FaultyStore(chain::ChainStore* store) : store_(store) {}
+  std::optional<v1::LotState> GetLot(const std::string& key) const override {
+    return store_->GetLot(key);
+  }
+  std::optional<v1::Participant> GetParticipant(const chain::PubKey& key) const override {
+    return store_->GetParticipant(key);
+  }
+  std::optional<chain::PubKey> FindParticipantByName(const std::string& name) const override {
+    return store_->FindParticipantByName(name);
+  }
+  bool HasNonce(const chain::PubKey& signer, uint64_t nonce) const override {
+    return store_->HasNonce(signer, nonce);
+  }
+  bool HasRecord(const chain::Hash256& id) const override { return store_->HasRecord(id); }
+  chain::ChainTip Tip() const override { return store_->Tip(); }
+  chain::Result<v1::Block> GetBlock(uint64_t height) const override {
+    return store_->GetBlock(height);
+  }
+  chain::Result<v1::Block> GetBlockHead(uint64_t height) const override {
+    return store_->GetBlockHead(height);
+  }
+  Status CommitBlock(const chain::DecodedBlock& block,
+                     const chain::StateOverlay& changes) override {
+    if (fail_commits) return chain::Reject(Reason::kIoError, "fsync failed (test)");
+    return store_->CommitBlock(block, changes);
+  }
+  Status PutSafetyState(const std::string& key, const std::string& value) override {
+    if (fail_safety) return chain::Reject(Reason::kIoError, "fsync failed (test)");
+    return store_->PutSafetyState(key, value);
+  }
+  std::optional<std::string> GetSafetyState(const std::string& key) const override {
+    return store_->GetSafetyState(key);
+  }
+
+  bool fail_commits = false;
+  bool fail_safety = false;
+
+ private:
+  chain::ChainStore* store_;
+};
+
+class FakeTransport final : public Transport {
+ public:
+  void Broadcast(SharedMessage message, const chain::PubKey*) override {
+    broadcasts.push_back(std::move(message));
+  }
+  bool SendTo(const chain::PubKey& peer, SharedMessage message) override {
+    sent.emplace_back(peer, std::move(message));
+    return true;
+  }
+  void Ban(const chain::PubKey& peer, const Status& why) override { bans.emplace_back(peer, why); }
+  void Refused(const chain::PubKey&, const Status& why) override { refused.push_back(why); }
+  std::vector<chain::PubKey> ConnectedPeers() const override { return {}; }
+  std::string PeerName(const chain::PubKey&) const override { return "peer"; }
+
+  bool BroadcastSigned() const {
+    for (const auto& message : broadcasts) {
+      if (message->has_proposal() || message->has_vote()) return true;
+    }
+    return false;
+  }
+
+  std::vector<SharedMessage> broadcasts;
+  std::vector<std::pair<chain::PubKey, SharedMessage>> sent;
+  std::vector<std::pair<chain::PubKey, Status>> bans;
+  std::vector<Status> refused;
+};
+
+class FakeHost final : public ReplicaHost {
+ public:
+  size_t mempool_size() const override { return pending; }
+  std::vector<chain::Record> PendingRecords(size_t, size_t) const override { return {}; }
+  std::vector<Status> AdmitPeerRecords(
+      const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes) override {
+    return std::vector<Status>(envelopes.size(), admit_result);
+  }
+  void AfterCommit(const CommittedBlock& block) override { commits.push_back(block.height); }
+  void Fatal(const Status& why) override { fatal = why; }
+
+  size_t pending = 0;
+  Status admit_result;
+  std::vector<uint64_t> commits;
+  std::optional<Status> fatal;
+};
+
+class ManualClock final : public Clock {
+ public:
+  int64_t WallMs() const override { return 1'000'000 + now_ms; }
+  int64_t SteadyMs() const override { return now_ms; }
+  int64_t now_ms = 0;
+};
+
+class ReplicaTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    replica_.reset();
+    store_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  // A network of `validators`; this node is validator `me`, or an observer when me < 0.
+  void Make(int validators, int me) {
+    char dir_template[] = "/tmp/agritrace-replica-XXXXXX";
+    ASSERT_NE(mkdtemp(dir_template), nullptr);
+    dir_ = dir_template;
+    genesis_.chain_id = genesis_.params.chain_id = kChain;
+    for (int i = 0; i < validators; ++i) {
+      genesis_.validators.push_back({"v" + std::to_string(i), Key(i).public_key(), ""});
+    }
+    genesis_.hash = chain::Sha256("replica test genesis");
+    auto store = chain::ChainStore::Open(dir_, genesis_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+    faulty_ = std::make_unique<FaultyStore>(store_.get());
+    ReplicaParts parts;
+    parts.genesis = &genesis_;
+    if (me >= 0) parts.key = Key(me);
+    parts.host = &host_;
+    parts.store = faulty_.get();
+    parts.verified = &verified_;
+    parts.transport = &transport_;
+    parts.clock = &clock_;
+    parts.background = &background_;
+    replica_ = std::make_unique<Replica>(std::move(parts));
+  }
+  // Block `height` on our tip, certified by validators 0 .. signers - 1.
+  v1::Block Certified(uint64_t height, size_t signers) {
+    const chain::ChainTip tip = store_->Tip();
+    v1::Block block =
+        chain::MakeBlock(kChain, height, tip.hash, 1000 + height, Key(0).public_key(), {});
+    const chain::Hash256 hash = chain::BlockHash(block.header());
+    auto* cert = block.mutable_certificate();
+    cert->set_height(height);
+    cert->set_block_hash(chain::AsBytes(hash));
+    for (size_t i = 0; i < signers; ++i) {
+      *cert->add_signatures() = chain::SignPrecommit(Key(i), kChain, height, 0, hash);
+    }
+    return block;
+  }
+  void Sync(const chain::PubKey& from, const v1::Block& block) {
+    v1::PeerMessage message;
+    message.mutable_sync_response()->set_tip_height(1);
+    *message.mutable_sync_response()->add_blocks() = block;
+    replica_->OnMessage(from, Share(std::move(message)));
+  }
+
+  std::string dir_;
+  chain::Genesis genesis_;
+  std::unique_ptr<chain::ChainStore> store_;
+  std::unique_ptr<FaultyStore> faulty_;
+  VerifiedRecords verified_{100};
+  FakeHost host_;
+  FakeTransport transport_;
+  ManualClock clock_;
+  InlineBackground background_;
+  std::unique_ptr<Replica> replica_;
+};
+
+TEST_F(ReplicaTest, ALoneValidatorCommitsThroughTheSamePath) {
+  Make(1, 0);
+  host_.pending = 1;
+  replica_->Start();
+  EXPECT_EQ(store_->Tip().height, 1u);
+  EXPECT_EQ(host_.commits, std::vector<uint64_t>{1});
+  EXPECT_FALSE(host_.fatal);
+}
+
+TEST_F(ReplicaTest, StopsTheNodeAndSendsNothingSignedWhenTheSafetyStateCannotBeWritten) {
+  Make(1, 0);
+  faulty_->fail_safety = true;
+  host_.pending = 1;
+  replica_->Start();
+  ASSERT_TRUE(host_.fatal);
+  EXPECT_EQ(host_.fatal->reason(), Reason::kIoError);
+  EXPECT_FALSE(transport_.BroadcastSigned());
+  EXPECT_EQ(store_->Tip().height, 0u);
+}
+
+TEST_F(ReplicaTest, StopsTheNodeWhenADecidedBlockCannotBeStored) {
+  Make(1, 0);
+  faulty_->fail_commits = true;
+  host_.pending = 1;
+  replica_->Start();
+  ASSERT_TRUE(host_.fatal);
+  EXPECT_EQ(host_.fatal->reason(), Reason::kIoError);
+  EXPECT_EQ(store_->Tip().height, 0u);
+  for (const auto& message : transport_.broadcasts) EXPECT_FALSE(message->has_commit());
+}
+
+TEST_F(ReplicaTest, SyncAppliesACertifiedBlock) {
+  Make(4, -1);
+  replica_->Start();
+  Sync(Key(1).public_key(), Certified(1, 3));
+  EXPECT_EQ(store_->Tip().height, 1u);
+  EXPECT_EQ(host_.commits, std::vector<uint64_t>{1});
+  EXPECT_TRUE(transport_.bans.empty());
+}
+
+TEST_F(ReplicaTest, SyncStopsTheNodeWithoutBlamingThePeerWhenItsOwnDiskFails) {
+  Make(4, -1);
+  replica_->Start();
+  faulty_->fail_commits = true;
+  Sync(Key(1).public_key(), Certified(1, 3));
+  EXPECT_TRUE(transport_.bans.empty());
+  ASSERT_TRUE(host_.fatal);
+  EXPECT_EQ(host_.fatal->reason(), Reason::kIoError);
+  EXPECT_EQ(store_->Tip().height, 0u);
+}
+
+TEST_F(ReplicaTest, SyncBansAPeerThatSendsAForgedOrWeakCertificate) {
+  Make(4, -1);
+  replica_->Start();
+  v1::Block forged = Certified(1, 3);
+  (*forged.mutable_certificate()->mutable_signatures(1)->mutable_signature())[3] ^= 1;
+  Sync(Key(1).public_key(), forged);
+  Sync(Key(2).public_key(), Certified(1, 2));
+  ASSERT_EQ(transport_.bans.size(), 2u);
+  EXPECT_EQ(transport_.bans[0].first, Key(1).public_key());
+  EXPECT_EQ(transport_.bans[0].second.reason(), Reason::kBadSignature);
+  EXPECT_EQ(transport_.bans[1].first, Key(2).public_key());
+  EXPECT_EQ(transport_.bans[1].second.reason(), Reason::kNotAuthorized);
+  EXPECT_EQ(store_->Tip().height, 0u);
+  EXPECT_FALSE(host_.fatal);
+}
+
+TEST_F(ReplicaTest, SyncDoesNotBlameAPeerForABlockWeCannotPlaceYet) {
+  Make(4, -1);
+  replica_->Start();
+  v1::Block ahead =
+      chain::MakeBlock(kChain, 3, chain::Sha256("elsewhere"), 5000, Key(0).public_key(), {});
+  Sync(Key(1).public_key(), ahead);
+  EXPECT_TRUE(transport_.bans.empty());
+  EXPECT_FALSE(host_.fatal);
+}
+
+TEST_F(ReplicaTest, IntakeRefusesMessagesNoHonestPeerSends) {
+  Make(4, 0);
+  const chain::PubKey peer = Key(1).public_key();
+  EXPECT_EQ(replica_->Receive(peer, v1::PeerMessage()).status().reason(), Reason::kMalformed);
+  v1::PeerMessage outsider_vote;
+  *outsider_vote.mutable_vote() =
+      chain::SignVote(Key(9), kChain, 1, 0, v1::VOTE_TYPE_PREVOTE, std::nullopt);
+  EXPECT_EQ(replica_->Receive(peer, outsider_vote).status().reason(), Reason::kNotAuthorized);
+  v1::PeerMessage member_vote;
+  *member_vote.mutable_vote() =
+      chain::SignVote(Key(2), kChain, 1, 0, v1::VOTE_TYPE_PREVOTE, std::nullopt);
+  auto pass_on = replica_->Receive(peer, member_vote);
+  ASSERT_TRUE(pass_on.ok());
+  EXPECT_TRUE(*pass_on) << "a member's vote goes on to the engine";
+  v1::PeerMessage too_many;
+  for (size_t i = 0; i <= chain::kMaxSubmitBatchRecords; ++i) {
+    too_many.mutable_records()->add_envelopes();
+  }
+  EXPECT_EQ(replica_->Receive(peer, too_many).status().reason(), Reason::kTooLarge);
+}
+
+TEST_F(ReplicaTest, IntakeBlamesARecordSenderOnlyForGarbage) {
+  Make(4, 0);
+  const chain::PubKey peer = Key(1).public_key();
+  v1::PeerMessage records;
+  records.mutable_records()->add_envelopes();
+  host_.admit_result = chain::Reject(Reason::kReplay, "already on the chain");
+  auto pass_on = replica_->Receive(peer, records);
+  ASSERT_TRUE(pass_on.ok()) << "an honest peer may gossip a record that was overtaken";
+  EXPECT_FALSE(*pass_on);
+  host_.admit_result = chain::Reject(Reason::kBadSignature, "forged");
+  EXPECT_EQ(replica_->Receive(peer, records).status().reason(), Reason::kBadSignature);
+}
+
+TEST_F(ReplicaTest, IntakeServesSyncRequestsFromTheStore) {
+  Make(1, 0);
+  host_.pending = 1;
+  replica_->Start();  // commits block 1
+  v1::PeerMessage request;
+  request.mutable_sync_request()->set_from_height(1);
+  request.mutable_sync_request()->set_max_blocks(10);
+  auto pass_on = replica_->Receive(Key(5).public_key(), request);
+  ASSERT_TRUE(pass_on.ok());
+  EXPECT_FALSE(*pass_on);
+  ASSERT_FALSE(transport_.sent.empty());
+  const v1::PeerMessage& answer = *transport_.sent.back().second;
+  ASSERT_TRUE(answer.has_sync_response());
+  EXPECT_EQ(answer.sync_response().blocks_size(), 1);
+  EXPECT_EQ(answer.sync_response().tip_height(), 1u);
+}
+
+}  // namespace
+}  // namespace agritrace::node
