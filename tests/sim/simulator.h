@@ -18,7 +18,7 @@ enum class ByzantineMode {
   kEquivocatingProposer,  // as proposer, sends one block to some validators, another to others
   kDoubleVoter,           // sends conflicting votes to different validators
   kCollude,               // both of the above, split consistently with the other Byzantines
-  // Hostile peers (issue 7): each also votes honestly, so it is banned for what it adds.
+  // Hostile peers: each also votes honestly, so it is banned for what it adds.
   kForger,          // also sends forged votes (corrupted signature, another validator's name,
                     // a non-member's key) and malformed ones (truncated key, garbage header)
   kBadCertificate,  // also sends every node "synced" blocks whose certificates are forged
