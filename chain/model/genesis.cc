@@ -321,7 +321,17 @@ Status ParseRoot(const Json& root, Genesis& genesis) {
   if (!root.is_object())
     return Reject(Reason::kMalformed, "genesis: the file must hold a JSON object");
   AGRI_RETURN_IF_ERROR(CheckKeys(
-      root, "", {"chain_id", "genesis_time_ms", "validators", "admins", "participants", "params"}));
+      root, "",
+      {"chain_format", "chain_id", "genesis_time_ms", "validators", "admins", "participants",
+       "params"}));
+  // Absent: the current format (hand-written test networks need not say it).
+  Result<int64_t> format = GetInt(root, "chain_format", "", false, kChainFormat, 0,
+                                  std::numeric_limits<int64_t>::max());
+  if (!format.ok()) return format.status();
+  if (*format != kChainFormat) {
+    return Malformed("chain_format", "is " + std::to_string(*format) + "; this node speaks format " +
+                                         std::to_string(kChainFormat));
+  }
   Result<std::string> chain_id = GetText(root, "chain_id", "", true, kMaxChainIdBytes);
   if (!chain_id.ok()) return chain_id.status();
   genesis.chain_id = *chain_id;
@@ -375,6 +385,7 @@ Result<Genesis> ParseGenesis(const std::string& file_bytes) {
 
 std::string GenesisToJson(const Genesis& genesis) {
   OrderedJson root;
+  root["chain_format"] = kChainFormat;
   root["chain_id"] = genesis.chain_id;
   root["genesis_time_ms"] = genesis.genesis_time_ms;
   OrderedJson validators = OrderedJson::array();

@@ -2,6 +2,7 @@
 // bytes is the genesis hash, the network's identity (and the prev_hash of block 1).
 //
 // {
+//   "chain_format": 2,
 //   "chain_id": "agritrace-dev-1a2b3c",
 //   "genesis_time_ms": 1764331200000,
 //   "validators": [{"name": "coop", "pubkey": "<hex>", "address": "127.0.0.1:7400"}],
@@ -22,6 +23,10 @@
 #include "chain/base/status.h"
 
 namespace agritrace::chain {
+
+// The record and state format this node speaks, written in genesis as "chain_format".
+// 2: quantity-true custody (holdings, partial shipments, pallets, losses, event times).
+inline constexpr int64_t kChainFormat = 2;
 
 struct GenesisValidator {
   std::string name;
