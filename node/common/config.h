@@ -1,8 +1,16 @@
-// Node configuration: one TOML file per node, every option also a command-line flag.
+// Node configuration: one TOML file per node (node.toml). Its schema is one table,
+// ConfigSchema(): section, key, NodeConfig field (whose initializer is the default), type (the
+// field's), one-line comment and the `agritrace-node run` flag that overrides it, if any. The
+// table drives parsing, the node.toml that `init` writes, the run flags and the README's
+// configuration table (tests/unit/node/common/config_readme_test.cc keeps them equal).
+// Thread-safety: the schema is immutable static data; the functions keep no state.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
+#include <variant>
 
 #include "chain/base/status.h"
 
@@ -73,12 +81,43 @@ struct NodeConfig {
   std::string log_level = "info";
 
   std::string Resolve(const std::string& path) const;  // absolute, or relative to `dir`
+  bool operator==(const NodeConfig&) const = default;
 };
 
-// Reads `path` (TOML). Unknown keys are an error so a typo never silently falls back to a
-// default. MALFORMED with the key named.
+// One option of node.toml. Its type is the type of `member`; its default is NodeConfig's.
+struct ConfigEntry {
+  using Member = std::variant<std::string NodeConfig::*, bool NodeConfig::*,
+                              uint32_t NodeConfig::*, uint64_t NodeConfig::*>;
+  std::string_view section;  // the TOML table, e.g. "grpc"
+  std::string_view key;      // e.g. "max_message_bytes"
+  Member member;
+  std::string_view comment;  // one line for node.toml, `run --help` and the README
+  std::string_view flag;     // the `agritrace-node run` flag, e.g. "--grpc-addr"; empty: none
+};
+
+// A TOML table of node.toml, in the order written, with the comment on its header line.
+struct ConfigSection {
+  std::string_view name;
+  std::string_view comment;  // empty: none
+};
+
+std::span<const ConfigSection> ConfigSections();
+// Every option, in the order ConfigToToml writes them (grouped by section).
+std::span<const ConfigEntry> ConfigSchema();
+// "string", "boolean", "uint32" or "uint64".
+std::string_view ConfigTypeName(const ConfigEntry& entry);
+// The option's value in `config` as a TOML value ("genesis.json" quoted and escaped, 60, true).
+std::string ConfigValueToToml(const ConfigEntry& entry, const NodeConfig& config);
+// Sets the option in `to` to its value in `from` (how `run` applies the flags it was given).
+void CopyConfigValue(const ConfigEntry& entry, const NodeConfig& from, NodeConfig* to);
+
+// Reads `path` (TOML). MALFORMED, naming the key, for anything the schema does not allow: an
+// unknown section or key (so a typo never silently falls back to a default), a value of the
+// wrong type, an integer outside its type's range. Cross-field and operational limits are
+// checked where they are used (e.g. node/rpc/grpc_limits.h).
 chain::Result<NodeConfig> LoadConfig(const std::string& path);
-// The TOML text of `config` (what `agritrace-node init` writes).
+// The TOML text of `config` (what `agritrace-node init` writes); LoadConfig reads it back equal
+// (apart from `dir`, which is where the file is).
 std::string ConfigToToml(const NodeConfig& config);
 
 }  // namespace agritrace::node

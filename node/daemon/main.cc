@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <variant>
+#include <vector>
 
 #include "chain/io/file_util.h"
 #include "chain/keystore/keystore.h"
@@ -39,6 +41,47 @@ std::string ResolvePassword(const std::string& password_file) {
   spdlog::warn("AGRITRACE_PASSWORD is not set: using the dev default password '{}'",
                agritrace::chain::kDevPassword);
   return agritrace::chain::kDevPassword;
+}
+
+// A flag of `run`: the schema entry it overrides and the option CLI11 parsed it into.
+struct RunFlag {
+  const agritrace::node::ConfigEntry* entry;
+  CLI::Option* option;
+};
+
+// One flag per schema entry that names one, parsed into the same field of `values`.
+std::vector<RunFlag> AddRunFlags(CLI::App* run_cmd, agritrace::node::NodeConfig* values) {
+  std::vector<RunFlag> flags;
+  for (const agritrace::node::ConfigEntry& entry : agritrace::node::ConfigSchema()) {
+    if (entry.flag.empty()) continue;
+    CLI::Option* option = std::visit(
+        [&](auto member) {
+          return run_cmd->add_option(std::string(entry.flag), values->*member,
+                                     std::string(entry.comment));
+        },
+        entry.member);
+    flags.push_back({&entry, option});
+  }
+  return flags;
+}
+
+bool IsTlsFile(const agritrace::node::ConfigEntry& entry) {
+  using agritrace::node::NodeConfig;
+  using Member = agritrace::node::ConfigEntry::Member;
+  return entry.member == Member(&NodeConfig::tls_ca_file) ||
+         entry.member == Member(&NodeConfig::tls_cert_file) ||
+         entry.member == Member(&NodeConfig::tls_key_file);
+}
+
+// Overrides `config` (the file's) with the flags given. Any of --tls-ca/--tls-cert/--tls-key
+// turns [tls] on (the other two must then be set too, by file or flag).
+void ApplyRunFlags(const std::vector<RunFlag>& flags, const agritrace::node::NodeConfig& values,
+                   agritrace::node::NodeConfig* config) {
+  for (const RunFlag& flag : flags) {
+    if (flag.option->count() == 0) continue;
+    agritrace::node::CopyConfigValue(*flag.entry, values, config);
+    if (IsTlsFile(*flag.entry)) config->tls_enabled = true;
+  }
 }
 
 int Fail(const Status& status) {
@@ -83,29 +126,11 @@ int main(int argc, char** argv) {
                        "multi-node: consensus vote timeout written to node.toml");
 
   std::string dir, config_path;
-  agritrace::node::NodeConfig flags;
   auto* run_cmd = app.add_subcommand("run", "run a node");
   run_cmd->add_option("--dir", dir, "node directory holding node.toml");
   run_cmd->add_option("--config", config_path, "config file (default DIR/node.toml)");
-  auto* grpc_opt = run_cmd->add_option("--grpc-addr", flags.grpc_addr, "gRPC listen address");
-  auto* http_opt = run_cmd->add_option("--http-addr", flags.http_addr, "HTTP listen address");
-  auto* base_url_opt = run_cmd->add_option("--http-base-url", flags.http_base_url,
-                                           "prefix of Digital Link URIs (QR codes, links)");
-  auto* data_opt = run_cmd->add_option("--data-dir", flags.data_dir, "RocksDB directory");
-  auto* genesis_opt = run_cmd->add_option("--genesis", flags.genesis_file, "genesis file");
-  auto* key_opt = run_cmd->add_option("--key-file", flags.key_file, "encrypted node key file");
-  auto* log_opt = run_cmd->add_option("--log-level", flags.log_level, "trace|debug|info|warn|error");
-  auto* mempool_opt = run_cmd->add_option("--mempool-max-records", flags.mempool_max_records,
-                                          "records the mempool holds at most");
-  auto* network_opt = run_cmd->add_option("--network", flags.peer_network_file,
-                                          "network file listing observers and peer addresses");
-  auto* ban_opt = run_cmd->add_option("--ban-seconds", flags.peer_ban_seconds,
-                                      "how long a misbehaving peer is refused");
-  // Any of the three turns [tls] on (the other two must then be set too).
-  auto* tls_ca_opt = run_cmd->add_option("--tls-ca", flags.tls_ca_file, "TLS: network CA (PEM)");
-  auto* tls_cert_opt =
-      run_cmd->add_option("--tls-cert", flags.tls_cert_file, "TLS: this node's certificate");
-  auto* tls_key_opt = run_cmd->add_option("--tls-key", flags.tls_key_file, "TLS: its key (PEM)");
+  agritrace::node::NodeConfig flag_values;
+  const std::vector<RunFlag> run_flags = AddRunFlags(run_cmd, &flag_values);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -143,20 +168,7 @@ int main(int argc, char** argv) {
   }
   auto config = agritrace::node::LoadConfig(config_path);
   if (!config.ok()) return Fail(config.status());
-  if (*grpc_opt) config->grpc_addr = flags.grpc_addr;
-  if (*http_opt) config->http_addr = flags.http_addr;
-  if (*base_url_opt) config->http_base_url = flags.http_base_url;
-  if (*data_opt) config->data_dir = flags.data_dir;
-  if (*genesis_opt) config->genesis_file = flags.genesis_file;
-  if (*key_opt) config->key_file = flags.key_file;
-  if (*log_opt) config->log_level = flags.log_level;
-  if (*mempool_opt) config->mempool_max_records = flags.mempool_max_records;
-  if (*network_opt) config->peer_network_file = flags.peer_network_file;
-  if (*ban_opt) config->peer_ban_seconds = flags.peer_ban_seconds;
-  if (*tls_ca_opt) config->tls_ca_file = flags.tls_ca_file;
-  if (*tls_cert_opt) config->tls_cert_file = flags.tls_cert_file;
-  if (*tls_key_opt) config->tls_key_file = flags.tls_key_file;
-  if (*tls_ca_opt || *tls_cert_opt || *tls_key_opt) config->tls_enabled = true;
+  ApplyRunFlags(run_flags, flag_values, &*config);
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   Status status = agritrace::node::RunNode(*config, ResolvePassword(password_file));
   if (!status.ok()) return Fail(status);

@@ -1,6 +1,8 @@
 // Fuzz target: node.toml. LoadConfig reads a path, so each input is written to one scratch
 // file per process (in $TMPDIR, removed at exit) and loaded from there. Unknown keys, wrong
-// types and broken TOML must all come back as MALFORMED, never as an exception or a crash.
+// types, out-of-range integers and broken TOML must all come back as MALFORMED, never as an
+// exception or a crash; a config that loads is written back with ConfigToToml (to a second
+// scratch file in the same directory) and must load again equal.
 #include <unistd.h>
 
 #include <cstdio>
@@ -26,6 +28,9 @@ class ScratchFile {
   ~ScratchFile() { std::remove(path_.c_str()); }
   const std::string& path() const { return path_; }
 
+  void Write(const std::string& text) {
+    Write(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  }
   void Write(const uint8_t* data, size_t size) {
     std::FILE* f = std::fopen(path_.c_str(), "wb");
     FUZZ_CHECK(f != nullptr);
@@ -47,7 +52,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(config.status().reason() == chain::Reason::kMalformed);
     return 0;
   }
-  (void)node::ConfigToToml(*config);
+  static ScratchFile written;
+  written.Write(node::ConfigToToml(*config));
+  auto reloaded = node::LoadConfig(written.path());
+  FUZZ_CHECK(reloaded.ok());
+  FUZZ_CHECK(*reloaded == *config);
   (void)config->Resolve(config->data_dir);
   return 0;
 }

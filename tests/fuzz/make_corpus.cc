@@ -510,6 +510,14 @@ void GenesisAndConfigSeeds() {
   Write("fuzz_config", "inline_tables.toml",
         "node = { name = \"a\", genesis = 'g.json' }\n[[log]]\nlevel = \"x\"\n");
   Write("fuzz_config", "broken.toml", "[node\nname = \"unterminated\n");
+  Write("fuzz_config", "out_of_range.toml",
+        "[grpc]\nmax_message_bytes = 4294967296\n[mempool]\nmax_bytes = -1\n");
+  Write("fuzz_config", "wrong_bool.toml", "[tls]\nenabled = \"yes\"\n");
+  config = node::NodeConfig();
+  config.name = "quote \" backslash \\ tab\t newline\n caf\u00e9";
+  config.grpc_max_message_bytes = 4294967295u;
+  config.mempool_max_bytes = 9223372036854775807ull;
+  Write("fuzz_config", "escapes_and_bounds.toml", node::ConfigToToml(config));
 }
 
 }  // namespace
