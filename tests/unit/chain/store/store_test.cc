@@ -113,7 +113,7 @@ class StoreTest : public ::testing::Test {
         std::string key = "01/09506000134352/10/" + codes[i];
         v1::LotState lot;
         *lot.mutable_lot() = LotKeyOf(codes[i]);
-        lot.set_custodian(AsBytes(farmer_.public_key()));
+        lot.set_owner(AsBytes(farmer_.public_key()));
         lot.set_created_by_record(AsBytes(block.records[i].id));
         lot.set_created_height(block.header.height());
         changes.PutLot(key, lot);
