@@ -254,18 +254,14 @@ json LotStateToJson(const v1::LotState& lot) {
           {"quantity_left", QuantityOrNull(lot.quantity_left())},
           {"net_mass_per_unit", QuantityOrNull(lot.net_mass_per_unit())},
           {"owner", KeyOrNull(lot.owner())},
-          {"custodian", KeyOrNull(lot.custodian())},
           {"status", std::string(LotStatusName(lot.status()))},
-          {"pending_receiver", KeyOrNull(lot.pending_receiver())},
-          {"pending_carrier", KeyOrNull(lot.pending_carrier())},
           {"created_by_record", KeyOrNull(lot.created_by_record())},
           {"created_height", lot.created_height()},
           {"parents", std::move(parents)},
           {"allowed_range", ConditionRangeToJson(lot.allowed_range())},
           {"recalled_itself", lot.recalled()},
           {"recall_reason", lot.recall_reason().empty() ? json(nullptr) : json(lot.recall_reason())},
-          {"breaches", lot.breach_count()},
-          {"sold", lot.sold()}};
+          {"breaches", lot.breach_count()}};
 }
 
 json ParticipantToJson(const v1::Participant& participant) {
