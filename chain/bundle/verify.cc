@@ -10,7 +10,7 @@
 
 #include "chain/model/block.h"
 #include "chain/bundle/bundle.h"
-#include "chain/bundle/custody_replay.h"
+#include "chain/model/custody_replay.h"
 #include "chain/model/gs1.h"
 #include "chain/model/merkle.h"
 #include "chain/model/record.h"

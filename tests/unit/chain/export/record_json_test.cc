@@ -126,12 +126,11 @@ TEST(RecordJson, LotStateHasEveryDocumentedKey) {
   *lot.mutable_quantity_left() = Qty(40000, "case");
   *lot.mutable_net_mass_per_unit() = Qty(5000, "kg");
   lot.set_owner(std::string(32, '\x01'));
-  lot.set_custodian(std::string(32, '\x02'));
   lot.set_status(v1::LOT_STATUS_IN_TRANSIT);
   *lot.add_parents() = Lot("B1");
   nlohmann::json j = LotStateToJson(lot);
   for (const char* key : {"lot", "gtin", "lot_code", "commodity", "variety", "quantity",
-                          "quantity_left", "net_mass_per_unit", "owner", "custodian", "status",
+                          "quantity_left", "net_mass_per_unit", "owner", "status",
                           "parents"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
@@ -146,7 +145,6 @@ TEST(RecordJson, LotStateHasEveryDocumentedKey) {
   EXPECT_EQ(j["owner"], owner_hex);
   EXPECT_EQ(j["status"], "in_transit");
   EXPECT_EQ(j["parents"], nlohmann::json::array({"01/06901234567892/10/B1"}));
-  EXPECT_TRUE(j["pending_receiver"].is_null());
 }
 
 TEST(RecordJson, ParticipantRolesByName) {

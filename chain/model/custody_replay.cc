@@ -1,4 +1,4 @@
-#include "chain/bundle/custody_replay.h"
+#include "chain/model/custody_replay.h"
 
 #include <algorithm>
 
@@ -19,6 +19,17 @@ std::string Amount(const std::string& unit, int64_t milli) {
 }
 
 }  // namespace
+
+const CustodyReplay::Moves& CustodyReplay::MovesOf(size_t i) const {
+  static const Moves kNone;
+  auto it = moves_.find(i);
+  return it == moves_.end() ? kNone : it->second;
+}
+
+void CustodyReplay::Note(const std::string& lot, const Lot& state, int64_t milli, bool rejected) {
+  Moves& moves = moves_[current_];
+  (rejected ? moves.rejected : moves.moved).push_back({lot, milli, state.unit});
+}
 
 std::optional<std::vector<std::string>> CustodyReplay::Parents(const std::string& lot) const {
   auto it = lots_.find(lot);
@@ -98,6 +109,7 @@ bool CustodyReplay::Take(size_t i, Lot& lot, const std::string& key, const std::
     it = it->milli == 0 ? lot.held.erase(it) : it + 1;
   }
   if (taken) *taken = want;
+  Note(key, lot, want);
   return true;
 }
 
@@ -196,6 +208,7 @@ void CustodyReplay::MovePallet(const std::string& sscc, const std::string& shipm
     const Transit transit = it->second;
     lot.transit.erase(it);
     move(lot, transit);
+    Note(key, lot, transit.milli);
   }
 }
 
@@ -244,6 +257,8 @@ void CustodyReplay::Receive(size_t i, const Record& r) {
   lot->second.transit.erase(*shipment);
   if (accept > 0) Give(lot->second, signer, accept, "");
   if (reject > 0) lot->second.transit[AsBytes(r.id)] = {signer, transit.from, "", reject};
+  Note(key, lot->second, accept);
+  if (reject > 0) Note(key, lot->second, reject, true);
 }
 
 void CustodyReplay::Cancel(size_t i, const Record& r) {
@@ -266,6 +281,7 @@ void CustodyReplay::Cancel(size_t i, const Record& r) {
   const Transit transit = lot->second.transit[*shipment];
   lot->second.transit.erase(*shipment);
   Give(lot->second, transit.from, transit.milli, "");
+  Note(key, lot->second, transit.milli);
 }
 
 void CustodyReplay::Exit(size_t i, const Record& r, const v1::LotKey& lot_key,
@@ -318,6 +334,7 @@ void CustodyReplay::Disaggregate(size_t i, const Record& r) {
 }
 
 void CustodyReplay::Apply(size_t i, const Record& r) {
+  current_ = i;
   const v1::RecordBody& body = r.body;
   switch (body.event_case()) {
     case v1::RecordBody::kHarvest:

@@ -1,6 +1,8 @@
-// The custody story a proof bundle tells, replayed quantity by quantity (internal to the
-// bundle verifier). A bundle holds every record that touched the lot and its ancestors, so
-// each lot's parts can be followed exactly: who held how much, which shipments were on their
+// The custody story a lot's records tell, replayed quantity by quantity: by the proof-bundle
+// verifier (chain/bundle) to check every custody claim, and by the exporters (chain/export) to
+// report what each event moved (a ship without a quantity moves everything its signer held).
+// A lot's history holds every record that touched it and its ancestors, so each lot's parts can
+// be followed exactly: who held how much, which shipments were on their
 // way, what was rejected, lost, sold or put on a pallet. Each record's custody claim is checked
 // against the parts the records before it left; lots outside the bundle's lineage (another
 // product's inputs) are skipped, as the bundle cannot show them.
@@ -20,6 +22,19 @@ namespace agritrace::chain {
 
 class CustodyReplay {
  public:
+  // What one record moved of one lot, in the lot's unit.
+  struct Move {
+    std::string lot;  // lot key
+    int64_t milli = 0;
+    std::string unit;
+  };
+  // What record i moved: shipped, accepted, lost, sold, put on or taken off a pallet
+  // (`moved`), and for a receipt the part it rejected.
+  struct Moves {
+    std::vector<Move> moved;
+    std::vector<Move> rejected;
+  };
+
   // `problem(i, text)` is called for each failed claim of record i.
   explicit CustodyReplay(std::function<void(size_t, const std::string&)> problem)
       : problem_(std::move(problem)) {}
@@ -29,6 +44,8 @@ class CustodyReplay {
 
   // The parents of `lot` when a record in the bundle created it; nullopt otherwise.
   std::optional<std::vector<std::string>> Parents(const std::string& lot) const;
+  // What record i moved (empty when it moved nothing, or its claim failed).
+  const Moves& MovesOf(size_t i) const;
 
  private:
   struct Part {
@@ -84,6 +101,10 @@ class CustodyReplay {
   std::map<std::string, Lot> lots_;
   std::map<std::string, Pallet> pallets_;
   std::map<std::string, std::string> successors_;  // old key -> new key (RotateKey records)
+  std::map<size_t, Moves> moves_;
+  size_t current_ = 0;  // the record being applied
+  // Records that record i moved `milli` of `lot` (rejected: the part sent back).
+  void Note(const std::string& lot, const Lot& state, int64_t milli, bool rejected = false);
 };
 
 }  // namespace agritrace::chain
