@@ -150,8 +150,8 @@ json Report(const Args& args, const Target& target, const bench::RunReport& r, d
       {"committed_per_s", committed_per_s},
       {"raw_verify_per_s", raw_verify},
       {"ratio", ratio},
-      // Every validator verifies every record: the targets compare this with 0.75
-      // (one validator) and 0.5 (four).
+      // Every validator verifies every record: the targets in docs/performance.md compare this
+      // with 0.75 (one validator) and 0.5 (four).
       {"ratio_x_validators", ratio * target.nodes.size()},
       {"failures", r.failures},
       {"latency_ms",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the standard performance set of issue 6 and writes its table into docs/performance.md
-# (between the bench:begin / bench:end markers), with the machine, the date and the commands.
+# Runs the standard performance set (its targets are in docs/performance.md) and writes its
+# table into docs/performance.md (between the bench:begin / bench:end markers), with the
+# machine, the date and the commands.
 #
 #   scripts/bench.sh [--quick] [--no-doc] [--keep]
 #

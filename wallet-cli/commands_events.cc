@@ -1,5 +1,6 @@
-// Issue-5 signing commands (device, sensor, checkpoint, certify, recall, sell, revoke,
-// rotate-key, correct) and the lineage trace.
+// Signing commands for devices, sensor readings, checkpoints, certificates, recalls, sales,
+// revocations, key rotations and corrections (device, sensor, checkpoint, certify, recall,
+// sell, revoke, rotate-key, correct), and the lineage trace.
 #include "wallet-cli/commands_events.h"
 
 #include <cmath>
@@ -403,14 +404,23 @@ std::optional<v1::LotKey> LotOfRecord(const v1::RecordBody& body) {
     case v1::RecordBody::kHarvest: return body.harvest().lot();
     case v1::RecordBody::kShip: return body.ship().lot();
     case v1::RecordBody::kReceive: return body.receive().lot();
-    case v1::RecordBody::kTransform: return body.transform().outputs(0).lot();
+    case v1::RecordBody::kTransform:
+      // The node's answer is not trusted to be well formed: no outputs, no lot.
+      if (body.transform().outputs().empty()) return std::nullopt;
+      return body.transform().outputs(0).lot();
     case v1::RecordBody::kSensorReadings: return body.sensor_readings().lot();
     case v1::RecordBody::kCheckpoint: return body.checkpoint().lot();
     case v1::RecordBody::kCertify: return body.certify().lot();
     case v1::RecordBody::kRecall: return body.recall().lot();
     case v1::RecordBody::kSell: return body.sell().lot();
-    default: return std::nullopt;
+    case v1::RecordBody::kRegisterParticipant:
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::EVENT_NOT_SET: break;
   }
+  return std::nullopt;
 }
 
 chain::Status RunCorrect(Context& ctx, const CorrectArgs& args, const SignFlags& flags) {

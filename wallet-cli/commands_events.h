@@ -1,5 +1,7 @@
-// Issue-5 commands: device, sensor, checkpoint, certify, recall, sell, revoke, correct, trace,
-// and the recall/breach status `lot` adds. Builders are exposed for unit tests.
+// Commands for devices, sensor readings, checkpoints, certificates, recalls, sales,
+// revocations and corrections (device, sensor, checkpoint, certify, recall, sell, revoke,
+// correct), the lineage trace, and the recall/breach status `lot` adds. Builders are exposed
+// for unit tests.
 #pragma once
 
 #include <string>

@@ -34,8 +34,21 @@ Reason ReasonForGrpcCode(grpc::StatusCode code) {
     case grpc::StatusCode::PERMISSION_DENIED: return Reason::kNotAuthorized;
     case grpc::StatusCode::ALREADY_EXISTS: return Reason::kAlreadyRegistered;
     case grpc::StatusCode::RESOURCE_EXHAUSTED: return Reason::kMempoolFull;
-    default: return Reason::kInternal;
+    case grpc::StatusCode::OK:
+    case grpc::StatusCode::CANCELLED:
+    case grpc::StatusCode::UNKNOWN:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::UNAUTHENTICATED:
+    case grpc::StatusCode::FAILED_PRECONDITION:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::OUT_OF_RANGE:
+    case grpc::StatusCode::UNIMPLEMENTED:
+    case grpc::StatusCode::INTERNAL:
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DATA_LOSS:
+    case grpc::StatusCode::DO_NOT_USE: break;
   }
+  return Reason::kInternal;  // also any number gRPC may add
 }
 
 }  // namespace

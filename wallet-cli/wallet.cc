@@ -5,7 +5,6 @@
 #include <cstdlib>
 
 #include "chain/base/bytes.h"
-#include "chain/export/event_json.h"
 #include "chain/io/file_util.h"
 #include "chain/model/genesis.h"
 #include "chain/model/gs1.h"
@@ -215,8 +214,16 @@ std::string RecordSubject(const v1::RecordBody& body) {
       }
       return lots;
     }
+    case v1::RecordBody::kRegisterDevice: return body.register_device().name();
+    case v1::RecordBody::kSensorReadings: return chain::FormatLotKey(body.sensor_readings().lot());
+    case v1::RecordBody::kCheckpoint: return chain::FormatLotKey(body.checkpoint().lot());
+    case v1::RecordBody::kCertify: return chain::FormatLotKey(body.certify().lot());
+    case v1::RecordBody::kRecall: return chain::FormatLotKey(body.recall().lot());
+    case v1::RecordBody::kSell: return chain::FormatLotKey(body.sell().lot());
+    case v1::RecordBody::kRevoke: return chain::ToHex(body.revoke().pubkey());
+    case v1::RecordBody::kCorrection: return chain::ToHex(body.correction().record_id());
+    case v1::RecordBody::kRotateKey: return chain::ToHex(body.rotate_key().old_pubkey());
     case v1::RecordBody::EVENT_NOT_SET: break;
-    default: return chain::ExtraEventSubject(body);  // issue-5 events
   }
   return "";
 }

@@ -60,8 +60,9 @@ chain::Status WriteSignedFile(const std::string& path, const chain::Record& reco
 // Reads and parses a signed envelope file (NOT_FOUND, IO_ERROR, MALFORMED).
 chain::Result<chain::Record> ReadSignedFile(const std::string& path);
 
-// What a record is about, for one-line messages: the lot key for harvest/ship/receive, the
-// output lots (comma-separated) for pack/transform, the name for a registration.
+// What a record is about, for one-line messages: the lot key for harvest/ship/receive and the
+// events about one lot, the output lots (comma-separated) for pack/transform, the name for a
+// registration, the key for a revocation or rotation, the corrected record's id.
 std::string RecordSubject(const v1::RecordBody& body);
 
 // The command that makes such a record: "register", "harvest", "pack", "transform", "ship",

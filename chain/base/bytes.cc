@@ -45,12 +45,14 @@ void AppendBigEndian32(std::string& out, uint32_t value) {
 }
 
 uint64_t ReadBigEndian64(std::string_view bytes) {
+  AGRI_CHECK(bytes.size() >= 8);
   uint64_t value = 0;
   for (int i = 0; i < 8; ++i) value = (value << 8) | static_cast<uint8_t>(bytes[i]);
   return value;
 }
 
 uint32_t ReadBigEndian32(std::string_view bytes) {
+  AGRI_CHECK(bytes.size() >= 4);
   uint32_t value = 0;
   for (int i = 0; i < 4; ++i) value = (value << 8) | static_cast<uint8_t>(bytes[i]);
   return value;

@@ -6,8 +6,11 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <source_location>
 #include <string>
 #include <string_view>
+
+#include "chain/base/check.h"
 
 namespace agritrace::chain {
 
@@ -44,6 +47,20 @@ std::optional<std::array<uint8_t, N>> ArrayFromBytes(std::string_view bytes) {
   return out;
 }
 
+// Exactly N bytes from a byte string whose length an earlier check established (a record field
+// the stateless rules validated, a value this node wrote). Any other length is a broken
+// invariant: it aborts like AGRI_CHECK, reporting the caller's file, line and function.
+template <size_t N>
+std::array<uint8_t, N> ArrayFromCheckedBytes(
+    std::string_view bytes, const std::source_location& where = std::source_location::current()) {
+  if (bytes.size() != N) [[unlikely]] {
+    check_internal::CheckFailed("bytes.size() == N", "a length checked earlier", where);
+  }
+  std::array<uint8_t, N> out;
+  for (size_t i = 0; i < N; ++i) out[i] = static_cast<uint8_t>(bytes[i]);
+  return out;
+}
+
 template <size_t N>
 std::string AsBytes(const std::array<uint8_t, N>& bytes) {
   return std::string(reinterpret_cast<const char*>(bytes.data()), N);
@@ -52,7 +69,7 @@ std::string AsBytes(const std::array<uint8_t, N>& bytes) {
 // Big-endian fixed-width integers, for sortable RocksDB keys and signed layouts.
 void AppendBigEndian64(std::string& out, uint64_t value);
 void AppendBigEndian32(std::string& out, uint32_t value);
-uint64_t ReadBigEndian64(std::string_view bytes);  // requires bytes.size() >= 8
-uint32_t ReadBigEndian32(std::string_view bytes);  // requires bytes.size() >= 4
+uint64_t ReadBigEndian64(std::string_view bytes);  // AGRI_CHECKs bytes.size() >= 8
+uint32_t ReadBigEndian32(std::string_view bytes);  // AGRI_CHECKs bytes.size() >= 4
 
 }  // namespace agritrace::chain

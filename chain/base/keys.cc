@@ -6,8 +6,9 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 
-#include <cassert>
 #include <cstdlib>
+
+#include "chain/base/check.h"
 
 namespace agritrace::chain {
 namespace {
@@ -18,9 +19,8 @@ const secp256k1_context* Context() {
     secp256k1_context* c = secp256k1_context_create(SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY);
     uint8_t seed[32];
     RandomBytes(seed, sizeof(seed));
-    int randomized = secp256k1_context_randomize(c, seed);
-    assert(randomized == 1);
-    (void)randomized;
+    const int randomized = secp256k1_context_randomize(c, seed);
+    AGRI_CHECK(randomized == 1);
     return c;
   }();
   return ctx;
@@ -67,14 +67,12 @@ Signature PrivateKey::Sign(const Hash256& message) const {
 
 Signature PrivateKey::SignWithAux(const Hash256& message, const Hash256& aux) const {
   secp256k1_keypair keypair;
-  int created = secp256k1_keypair_create(Context(), &keypair, secret_.data());
-  assert(created == 1);  // validated in FromBytes
-  (void)created;
+  const int created = secp256k1_keypair_create(Context(), &keypair, secret_.data());
+  AGRI_CHECK_MSG(created == 1, "the secret was validated in FromBytes");
   Signature sig;
-  int signed_ok = secp256k1_schnorrsig_sign32(Context(), sig.data(), message.data(), &keypair,
-                                              aux.data());
-  assert(signed_ok == 1);
-  (void)signed_ok;
+  const int signed_ok =
+      secp256k1_schnorrsig_sign32(Context(), sig.data(), message.data(), &keypair, aux.data());
+  AGRI_CHECK(signed_ok == 1);
   OPENSSL_cleanse(&keypair, sizeof(keypair));
   return sig;
 }

@@ -1,7 +1,8 @@
 // Status and Result<T>: errors as values across module boundaries.
 //
-// A Status carries a stable reason code (SPEC section 4) and a sentence a person can act on.
-// Reason codes are part of the protocol: their names never change once released.
+// A Status carries a stable reason code (the Reason enum below; ReasonName gives the code,
+// e.g. "NOT_CUSTODIAN") and a sentence a person can act on. Reason codes are part of the
+// protocol: their names never change once released (README.md, "Participants", lists them).
 #pragma once
 
 #include <optional>
@@ -10,11 +11,13 @@
 #include <utility>
 #include <variant>
 
+#include "chain/base/check.h"
+
 namespace agritrace::chain {
 
 enum class Reason {
   kOk = 0,
-  // Record and block rejections (SPEC section 4).
+  // Record and block rejections.
   kMalformed,
   kWrongChain,
   kBadSignature,
@@ -87,15 +90,22 @@ class [[nodiscard]] Result {
     static const Status kOkStatus;
     return ok() ? kOkStatus : std::get<Status>(value_);
   }
-  T& value() & { return std::get<T>(value_); }
-  const T& value() const& { return std::get<T>(value_); }
-  T&& value() && { return std::get<T>(std::move(value_)); }
+  // The value; asking a failed Result for it is a broken invariant (AGRI_CHECK): test ok() first.
+  T& value() & { return *Checked(std::get_if<T>(&value_)); }
+  const T& value() const& { return *Checked(std::get_if<T>(&value_)); }
+  T&& value() && { return std::move(*Checked(std::get_if<T>(&value_))); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
  private:
+  template <typename P>
+  static P* Checked(P* value) {
+    AGRI_CHECK_MSG(value != nullptr, "the value of a failed Result");
+    return value;
+  }
+
   std::variant<T, Status> value_;
 };
 

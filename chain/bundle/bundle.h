@@ -1,5 +1,6 @@
 // Proof bundles: a lot's journey with the proofs that let anyone holding the genesis file check
-// it without trusting the node that served it (SPEC section 7).
+// it without trusting the node that served it (README.md, "Consumers: QR code, product page,
+// proof bundles"; docs/architecture.md, "Consumers").
 //
 // chain/query/bundle_builder.h gathers a bundle from a node's store.
 // VerifyProofBundle checks all of it against the genesis alone and names every failure.

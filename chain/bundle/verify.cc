@@ -23,6 +23,7 @@ struct VerifiedBlock {
   bool verified = false;
 };
 
+// The lot a custody record moves, for the record's label; "" for the other events.
 std::string PrimaryLot(const v1::RecordBody& body) {
   switch (body.event_case()) {
     case v1::RecordBody::kHarvest:
@@ -44,9 +45,26 @@ std::string PrimaryLot(const v1::RecordBody& body) {
         return FormatLotKey(body.transform().outputs(0).lot());
       }
       return "";
-    default:
-      return "";
+    case v1::RecordBody::kRegisterParticipant:
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kSensorReadings:
+    case v1::RecordBody::kCheckpoint:
+    case v1::RecordBody::kCertify:
+    case v1::RecordBody::kCancelShipment:
+      return body.cancel_shipment().sscc().empty()
+                 ? FormatLotKey(body.cancel_shipment().lot())
+                 : FormatPalletKey(body.cancel_shipment().sscc());
+    case v1::RecordBody::kDisaggregate:
+      return FormatPalletKey(body.disaggregate().sscc());
+    case v1::RecordBody::kRecall:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::EVENT_NOT_SET:
+      break;
   }
+  return "";
 }
 
 class Verifier {

@@ -1,7 +1,6 @@
 #include "chain/consensus/engine.h"
 
-#include <cassert>
-
+#include "chain/base/check.h"
 #include "chain/consensus/engine_state.h"
 
 namespace agritrace::chain {
@@ -114,7 +113,8 @@ void ConsensusEngine::State::RequestSync(uint64_t target) {
 
 void ConsensusEngine::State::AcceptVote(const v1::Vote& vote) {
   if (vote.round() > round + kMaxRoundsAhead) return;
-  PubKey validator = *ArrayFromBytes<32>(vote.validator());
+  // Verified (VerifyVote) or our own: the validator is a 32-byte key.
+  PubKey validator = ArrayFromCheckedBytes<32>(vote.validator());
   const v1::Vote* first = nullptr;
   switch (votes.At(vote.round(), vote.type()).Add(validator, vote, &first)) {
     case RoundVotes::AddResult::kAdded:
@@ -139,7 +139,7 @@ void ConsensusEngine::State::AcceptProposal(const v1::Proposal& proposal) {
   if (entries.size() >= kMaxProposalsPerRound) return;
   entries.push_back(ProposalEntry{proposal, hash});
   blocks.try_emplace(hash, proposal.block());
-  votes.NoteSender(proposal.round(), *ArrayFromBytes<32>(proposal.proposer()));
+  votes.NoteSender(proposal.round(), ArrayFromCheckedBytes<32>(proposal.proposer()));
 }
 
 // A validator still working on an earlier round of this height may have lost the votes that
@@ -256,7 +256,7 @@ Relation Relate(const Message& message, uint64_t height) {
 template <typename Message>
 void ConsensusEngine::State::Route(const Message& message, const std::string& sender) {
   State& s = *this;
-  PubKey from = *ArrayFromBytes<32>(sender);
+  PubKey from = ArrayFromCheckedBytes<32>(sender);
   bool from_self = s.key && from == s.key->public_key();
   switch (Relate(message, s.height)) {
     case Relation::kPast:

@@ -1,7 +1,6 @@
 // The rules of Algorithm 1 (Buchman, Kwon, Milosevic 2018). Line numbers in comments refer to
 // the paper's Algorithm 1.
-#include <cassert>
-
+#include "chain/base/check.h"
 #include "chain/consensus/engine_state.h"
 
 namespace agritrace::chain {
@@ -15,7 +14,7 @@ constexpr int kMaxRuleFirings = 10'000;
 }  // namespace
 
 void ConsensusEngine::State::StartRound(uint32_t r) {  // line 11
-  assert(step == ConsensusStep::kNewHeight || r >= round);
+  AGRI_CHECK(step == ConsensusStep::kNewHeight || r >= round);  // rounds only move forward
   round = r;
   step = ConsensusStep::kPropose;
   // Our messages of an earlier round are no longer what we resend (the persisted copy is
@@ -39,6 +38,8 @@ void ConsensusEngine::State::EnterNewHeight() {
 }
 
 void ConsensusEngine::State::Propose() {  // lines 14-19
+  // IsProposer: only a validator holding its key proposes.
+  AGRI_CHECK(key);
   if (my_proposal && my_proposal->round() == round) {  // restored after a restart
     Rebroadcast();
     return;
@@ -64,6 +65,7 @@ void ConsensusEngine::State::Propose() {  // lines 14-19
 // prevotes of pol_round; those that lost them would refuse it forever, so the proof travels
 // with the proposal (Tendermint's ProposalPOL gossip).
 void ConsensusEngine::State::EmitProposalWithPol() {
+  AGRI_CHECK(my_proposal);
   if (my_proposal->pol_round() >= 0 && my_proposal->pol_round() == valid_round) {
     for (const v1::Vote& vote : ValidPol()) Emit(BroadcastVote{vote});
   }
@@ -116,7 +118,9 @@ void ConsensusEngine::State::Run() {
 
 bool ConsensusEngine::State::TryDecide() {  // line 49, for any round
   for (uint32_t r : votes.PrecommitRounds()) {
-    for (const Hash256& hash : votes.Find(r, v1::VOTE_TYPE_PRECOMMIT)->BlocksWithQuorum(Quorum())) {
+    const RoundVotes* precommits = votes.Find(r, v1::VOTE_TYPE_PRECOMMIT);
+    AGRI_CHECK(precommits);  // PrecommitRounds lists rounds that hold precommits
+    for (const Hash256& hash : precommits->BlocksWithQuorum(Quorum())) {
       if (!blocks.count(hash)) {
         RequestSync(height);  // decided by others with a block we never received
         continue;
@@ -218,7 +222,9 @@ void ConsensusEngine::State::Commit(const Hash256& hash, uint32_t commit_round) 
   cert->set_height(height);
   cert->set_round(commit_round);
   cert->set_block_hash(AsBytes(hash));
-  for (const v1::Vote* vote : votes.Find(commit_round, v1::VOTE_TYPE_PRECOMMIT)->VotesFor(hash)) {
+  const RoundVotes* precommits = votes.Find(commit_round, v1::VOTE_TYPE_PRECOMMIT);
+  AGRI_CHECK(precommits);  // TryDecide found a quorum of them
+  for (const v1::Vote* vote : precommits->VotesFor(hash)) {
     v1::CommitSig* sig = cert->add_signatures();
     sig->set_validator(vote->validator());
     sig->set_signature(vote->signature());

@@ -1,7 +1,6 @@
 #include "chain/consensus/messages.h"
 
-#include <cassert>
-
+#include "chain/base/check.h"
 #include "chain/base/hash.h"
 #include "chain/base/limits.h"
 
@@ -53,13 +52,13 @@ Status CheckProposalShape(const v1::Proposal& proposal) {
 }  // namespace
 
 PubKey ProposerFor(const ValidatorSet& set, uint64_t height, uint32_t round) {
-  assert(!set.validators.empty());
+  AGRI_CHECK_MSG(!set.validators.empty(), "genesis names at least one validator");
   return set.validators[(height + round) % set.validators.size()];
 }
 
 std::string ProposalSignBytes(const std::string& chain_id, uint64_t height, uint32_t round,
                               int32_t pol_round, const Hash256& block_hash) {
-  assert(chain_id.size() <= kMaxChainIdBytes);
+  AGRI_CHECK(chain_id.size() <= kMaxChainIdBytes);  // bounded by genesis validation
   std::string out;
   out.reserve(1 + chain_id.size() + 8 + 4 + 4 + 32);
   out.push_back(static_cast<char>(static_cast<uint8_t>(chain_id.size())));
@@ -127,7 +126,7 @@ Status VerifyVote(const v1::Vote& vote, const std::string& chain_id, const Valid
   if (!validator.ok()) return validator.status();
   Hash256 message = VoteSigningHash(chain_id, vote.height(), vote.round(), vote.type(),
                                     VoteBlockHash(vote).value_or(kNilBlockHash));
-  if (!VerifySchnorr(*validator, message, *ArrayFromBytes<64>(vote.signature()))) {
+  if (!VerifySchnorr(*validator, message, ArrayFromCheckedBytes<64>(vote.signature()))) {
     return Reject(Reason::kBadSignature, "the vote signature of " + ToHex(*validator) +
                                              " does not match this chain, height, round, type "
                                              "and block");
@@ -155,7 +154,7 @@ Status VerifyProposal(const v1::Proposal& proposal, const std::string& chain_id,
   }
   Hash256 message = ProposalSigningHash(chain_id, proposal.height(), proposal.round(),
                                         proposal.pol_round(), block->hash);
-  if (!VerifySchnorr(*proposer, message, *ArrayFromBytes<64>(proposal.signature()))) {
+  if (!VerifySchnorr(*proposer, message, ArrayFromCheckedBytes<64>(proposal.signature()))) {
     return Reject(Reason::kBadSignature, "the proposal signature of " + ToHex(*proposer) +
                                              " does not match this chain, height, round and "
                                              "block");

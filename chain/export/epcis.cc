@@ -202,9 +202,24 @@ const v1::LotKey* LotOf(const v1::RecordBody& body, const v1::Quantity** stated)
     case v1::RecordBody::kSell:
       if (body.sell().has_quantity()) *stated = &body.sell().quantity();
       return &body.sell().lot();
-    default:
-      return nullptr;  // no single lot (a pallet), or not a custody event
+    case v1::RecordBody::kRegisterParticipant:  // not a custody event, or no single lot
+    case v1::RecordBody::kHarvest:
+    case v1::RecordBody::kTransform:
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kSensorReadings:
+    case v1::RecordBody::kCheckpoint:
+    case v1::RecordBody::kCertify:
+    case v1::RecordBody::kRecall:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kAggregate:
+    case v1::RecordBody::kDisaggregate:
+    case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::EVENT_NOT_SET:
+      break;
   }
+  return nullptr;
 }
 
 // An ObjectEvent about what a record moved: the lot quantities (and the pallet, by SSCC).
@@ -389,8 +404,17 @@ json EventFor(const Context& c) {
     case v1::RecordBody::kCertify: return CertifyEvent(data, rec);
     case v1::RecordBody::kRecall: return RecallEvent(data, rec);
     case v1::RecordBody::kSell: return SellEvent(c);
-    default: return nullptr;  // registrations, revocations: master data, not events
+    // Not exported: registrations, revocations, key rotations and master-data updates are
+    // master data, not events; a correction points at a record rather than at goods.
+    case v1::RecordBody::kRegisterParticipant:
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::EVENT_NOT_SET: break;
   }
+  return nullptr;
 }
 
 }  // namespace

@@ -25,35 +25,6 @@ json ReadingsToJson(const google::protobuf::RepeatedPtrField<v1::SensorReading>&
   return out;
 }
 
-json CheckpointToJson(const v1::Checkpoint& c) {
-  json out = {{"lot", FormatLotKey(c.lot())},
-              {"step", std::string(CheckpointStepName(c.step()))},
-              {"location", LocationToJson(c.location())},
-              {"readings", ReadingsToJson(c.readings())}};
-  AddTime(out, "time", c.time_ms());
-  return out;
-}
-
-json CertifyToJson(const v1::Certify& c) {
-  json out = {{"lot", FormatLotKey(c.lot())},
-              {"standard", c.standard()},
-              {"result", std::string(CertOutcomeName(c.outcome()))}};
-  AddTime(out, "valid_from", c.valid_from_ms());
-  AddTime(out, "valid_until", c.valid_until_ms());
-  if (!c.document_sha256().empty()) out["document_sha256"] = ToHex(c.document_sha256());
-  if (!c.certificate_id().empty()) out["certificate_id"] = c.certificate_id();
-  return out;
-}
-
-json CorrectionToJson(const v1::Correction& c) {
-  json out = {{"record_id", ToHex(c.record_id())}, {"reason", c.reason()}};
-  if (!c.corrective_record_id().empty()) {
-    out["corrective_record_id"] = ToHex(c.corrective_record_id());
-  }
-  if (c.has_lot()) out["lot"] = FormatLotKey(c.lot());
-  return out;
-}
-
 }  // namespace
 
 json ConditionRangeToJson(const v1::ConditionRange& range) {
@@ -78,57 +49,76 @@ std::string_view CertOutcomeName(v1::CertOutcome outcome) {
   switch (outcome) {
     case v1::CERT_OUTCOME_PASS: return "pass";
     case v1::CERT_OUTCOME_FAIL: return "fail";
-    default: return "unspecified";
+    case v1::CERT_OUTCOME_UNSPECIFIED:
+    case v1::CertOutcome_INT_MIN_SENTINEL_DO_NOT_USE_:  // protobuf's range markers
+    case v1::CertOutcome_INT_MAX_SENTINEL_DO_NOT_USE_: break;
   }
+  return "unspecified";  // also any other number: proto3 enums are open
 }
 
 std::string_view CheckpointStepName(v1::CheckpointStep step) {
   switch (step) {
     case v1::CHECKPOINT_STEP_DEPARTING: return "departing";
     case v1::CHECKPOINT_STEP_ARRIVING: return "arriving";
-    default: return "storing";
+    case v1::CHECKPOINT_STEP_STORING:
+    case v1::CHECKPOINT_STEP_UNSPECIFIED:  // treated as storing
+    case v1::CheckpointStep_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::CheckpointStep_INT_MAX_SENTINEL_DO_NOT_USE_: break;
   }
+  return "storing";  // also any other number: proto3 enums are open
 }
 
-json ExtraEventToJson(const v1::RecordBody& body) {
-  switch (body.event_case()) {
-    case v1::RecordBody::kRegisterDevice:
-      return {{"pubkey", ToHex(body.register_device().pubkey())},
-              {"name", body.register_device().name()}};
-    case v1::RecordBody::kSensorReadings:
-      return {{"lot", FormatLotKey(body.sensor_readings().lot())},
-              {"readings", ReadingsToJson(body.sensor_readings().readings())}};
-    case v1::RecordBody::kCheckpoint: return CheckpointToJson(body.checkpoint());
-    case v1::RecordBody::kCertify: return CertifyToJson(body.certify());
-    case v1::RecordBody::kRecall:
-      return {{"lot", FormatLotKey(body.recall().lot())}, {"reason", body.recall().reason()}};
-    case v1::RecordBody::kSell: return {{"lot", FormatLotKey(body.sell().lot())}};
-    case v1::RecordBody::kRevoke:
-      return {{"pubkey", ToHex(body.revoke().pubkey())}, {"reason", body.revoke().reason()}};
-    case v1::RecordBody::kCorrection: return CorrectionToJson(body.correction());
-    case v1::RecordBody::kRotateKey:
-      return {{"old_pubkey", ToHex(body.rotate_key().old_pubkey())},
-              {"new_pubkey", ToHex(body.rotate_key().new_pubkey())},
-              {"reason", body.rotate_key().reason()}};
-    default: break;
-  }
-  return json::object();
+json RegisterDeviceToJson(const v1::RegisterDevice& device) {
+  return {{"pubkey", ToHex(device.pubkey())}, {"name", device.name()}};
 }
 
-std::string ExtraEventSubject(const v1::RecordBody& body) {
-  switch (body.event_case()) {
-    case v1::RecordBody::kRegisterDevice: return body.register_device().name();
-    case v1::RecordBody::kSensorReadings: return FormatLotKey(body.sensor_readings().lot());
-    case v1::RecordBody::kCheckpoint: return FormatLotKey(body.checkpoint().lot());
-    case v1::RecordBody::kCertify: return FormatLotKey(body.certify().lot());
-    case v1::RecordBody::kRecall: return FormatLotKey(body.recall().lot());
-    case v1::RecordBody::kSell: return FormatLotKey(body.sell().lot());
-    case v1::RecordBody::kRevoke: return ToHex(body.revoke().pubkey());
-    case v1::RecordBody::kCorrection: return ToHex(body.correction().record_id());
-    case v1::RecordBody::kRotateKey: return ToHex(body.rotate_key().old_pubkey());
-    default: break;
+json SensorReadingsToJson(const v1::SensorReadings& readings) {
+  return {{"lot", FormatLotKey(readings.lot())}, {"readings", ReadingsToJson(readings.readings())}};
+}
+
+json CheckpointToJson(const v1::Checkpoint& c) {
+  json out = {{"lot", FormatLotKey(c.lot())},
+              {"step", std::string(CheckpointStepName(c.step()))},
+              {"location", LocationToJson(c.location())},
+              {"readings", ReadingsToJson(c.readings())}};
+  AddTime(out, "time", c.time_ms());
+  return out;
+}
+
+json CertifyToJson(const v1::Certify& c) {
+  json out = {{"lot", FormatLotKey(c.lot())},
+              {"standard", c.standard()},
+              {"result", std::string(CertOutcomeName(c.outcome()))}};
+  AddTime(out, "valid_from", c.valid_from_ms());
+  AddTime(out, "valid_until", c.valid_until_ms());
+  if (!c.document_sha256().empty()) out["document_sha256"] = ToHex(c.document_sha256());
+  if (!c.certificate_id().empty()) out["certificate_id"] = c.certificate_id();
+  return out;
+}
+
+json RecallToJson(const v1::Recall& recall) {
+  return {{"lot", FormatLotKey(recall.lot())}, {"reason", recall.reason()}};
+}
+
+json SellToJson(const v1::Sell& sell) { return {{"lot", FormatLotKey(sell.lot())}}; }
+
+json RevokeToJson(const v1::Revoke& revoke) {
+  return {{"pubkey", ToHex(revoke.pubkey())}, {"reason", revoke.reason()}};
+}
+
+json CorrectionToJson(const v1::Correction& c) {
+  json out = {{"record_id", ToHex(c.record_id())}, {"reason", c.reason()}};
+  if (!c.corrective_record_id().empty()) {
+    out["corrective_record_id"] = ToHex(c.corrective_record_id());
   }
-  return "";
+  if (c.has_lot()) out["lot"] = FormatLotKey(c.lot());
+  return out;
+}
+
+json RotateKeyToJson(const v1::RotateKey& rotate) {
+  return {{"old_pubkey", ToHex(rotate.old_pubkey())},
+          {"new_pubkey", ToHex(rotate.new_pubkey())},
+          {"reason", rotate.reason()}};
 }
 
 }  // namespace agritrace::chain

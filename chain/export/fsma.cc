@@ -102,8 +102,24 @@ const google::protobuf::RepeatedPtrField<v1::DocumentRef>* RefsOf(const v1::Reco
     case v1::RecordBody::kShip: return &body.ship().refs();
     case v1::RecordBody::kReceive: return &body.receive().refs();
     case v1::RecordBody::kSell: return &body.sell().refs();
-    default: return nullptr;  // events that carry no document references
+    case v1::RecordBody::kRegisterParticipant:  // events that carry no document references
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kSensorReadings:
+    case v1::RecordBody::kCheckpoint:
+    case v1::RecordBody::kCertify:
+    case v1::RecordBody::kRecall:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kCancelShipment:
+    case v1::RecordBody::kLoss:
+    case v1::RecordBody::kAggregate:
+    case v1::RecordBody::kDisaggregate:
+    case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::EVENT_NOT_SET:
+      break;
   }
+  return nullptr;
 }
 
 Row BaseRow(const RowContext& rc, const v1::LotKey& key, const std::string& cte, int64_t time_ms) {
@@ -279,7 +295,24 @@ std::string FsmaCsv(const ExportData& data, int64_t from_ms, int64_t to_ms) {
       case v1::RecordBody::kShip: ShipRows(rc, rows); break;
       case v1::RecordBody::kReceive: ReceiveRows(rc, rows); break;
       case v1::RecordBody::kSensorReadings: CoolingRows(rc, rows); break;
-      default: break;
+      // No critical tracking event of FSMA 204 for these.
+      case v1::RecordBody::kRegisterParticipant:
+      case v1::RecordBody::kRegisterDevice:
+      case v1::RecordBody::kCheckpoint:
+      case v1::RecordBody::kCertify:
+      case v1::RecordBody::kRecall:
+      case v1::RecordBody::kSell:
+      case v1::RecordBody::kRevoke:
+      case v1::RecordBody::kCorrection:
+      case v1::RecordBody::kRotateKey:
+      // Losses, sales, pallets and cancelled shipments: records of the supply chain's own,
+      // not FSMA 204 events (what was shipped and received is reported above).
+      case v1::RecordBody::kCancelShipment:
+      case v1::RecordBody::kLoss:
+      case v1::RecordBody::kAggregate:
+      case v1::RecordBody::kDisaggregate:
+      case v1::RecordBody::kUpdateParticipant:
+      case v1::RecordBody::EVENT_NOT_SET: break;
     }
   }
   std::string out;

@@ -193,16 +193,22 @@ std::string_view LotStatusName(v1::LotStatus status) {
     case v1::LOT_STATUS_ACTIVE: return "active";
     case v1::LOT_STATUS_IN_TRANSIT: return "in_transit";
     case v1::LOT_STATUS_CONSUMED: return "consumed";
-    default: return "unspecified";
+    case v1::LOT_STATUS_UNSPECIFIED:
+    case v1::LotStatus_INT_MIN_SENTINEL_DO_NOT_USE_:  // protobuf's range markers
+    case v1::LotStatus_INT_MAX_SENTINEL_DO_NOT_USE_: break;
   }
+  return "unspecified";  // also any other number: proto3 enums are open
 }
 
 std::string_view TransformKindName(v1::TransformKind kind) {
   switch (kind) {
     case v1::TRANSFORM_KIND_PACK: return "pack";
     case v1::TRANSFORM_KIND_TRANSFORM: return "transform";
-    default: return "unspecified";
+    case v1::TRANSFORM_KIND_UNSPECIFIED:
+    case v1::TransformKind_INT_MIN_SENTINEL_DO_NOT_USE_:  // protobuf's range markers
+    case v1::TransformKind_INT_MAX_SENTINEL_DO_NOT_USE_: break;
   }
+  return "unspecified";  // also any other number: proto3 enums are open
 }
 
 json LocationToJson(const v1::Location& location) {
@@ -227,8 +233,22 @@ json EventToJson(const v1::RecordBody& body) {
     case v1::RecordBody::kTransform: return TransformToJson(body.transform());
     case v1::RecordBody::kShip: return ShipToJson(body.ship());
     case v1::RecordBody::kReceive: return {{"lot", FormatLotKey(body.receive().lot())}};
+    case v1::RecordBody::kRegisterDevice: return RegisterDeviceToJson(body.register_device());
+    case v1::RecordBody::kSensorReadings: return SensorReadingsToJson(body.sensor_readings());
+    case v1::RecordBody::kCheckpoint: return CheckpointToJson(body.checkpoint());
+    case v1::RecordBody::kCertify: return CertifyToJson(body.certify());
+    case v1::RecordBody::kRecall: return RecallToJson(body.recall());
+    case v1::RecordBody::kSell: return SellToJson(body.sell());
+    case v1::RecordBody::kRevoke: return RevokeToJson(body.revoke());
+    case v1::RecordBody::kCorrection: return CorrectionToJson(body.correction());
+    case v1::RecordBody::kRotateKey: return RotateKeyToJson(body.rotate_key());
+    // Rendered field by field from the message until each has its own form.
+    case v1::RecordBody::kCancelShipment:
+    case v1::RecordBody::kLoss:
+    case v1::RecordBody::kAggregate:
+    case v1::RecordBody::kDisaggregate:
+    case v1::RecordBody::kUpdateParticipant:
     case v1::RecordBody::EVENT_NOT_SET: break;
-    default: return ExtraEventToJson(body);  // issue-5 events (event_json.cc)
   }
   return json::object();
 }

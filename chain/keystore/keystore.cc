@@ -175,7 +175,7 @@ Status ParseHeader(const Json& json, ParsedKeyFile& out) {
   out.name = name->get<std::string>();
   auto pubkey = HexField(json, "pubkey", 32);
   if (!pubkey) return Malformed("pubkey must be 32 bytes of hex");
-  out.pubkey = *ArrayFromBytes<32>(*pubkey);
+  out.pubkey = ArrayFromCheckedBytes<32>(*pubkey);
   return Status::Ok();
 }
 

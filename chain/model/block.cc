@@ -1,9 +1,9 @@
 #include "chain/model/block.h"
 
 #include <algorithm>
-#include <cassert>
 #include <set>
 
+#include "chain/base/check.h"
 #include "chain/base/hash.h"
 #include "chain/base/limits.h"
 #include "chain/model/merkle.h"
@@ -108,7 +108,7 @@ Hash256 BlockHash(std::string_view header_bytes) { return TaggedHash(kBlockTag, 
 std::string VoteSignBytes(const std::string& chain_id, uint64_t height, uint32_t round,
                           v1::VoteType type, const Hash256& block_hash) {
   // Genesis validation bounds chain ids at kMaxChainIdBytes, so the length byte is exact.
-  assert(chain_id.size() <= kMaxChainIdBytes);
+  AGRI_CHECK(chain_id.size() <= kMaxChainIdBytes);
   std::string out;
   out.reserve(1 + chain_id.size() + 8 + 4 + 1 + 32);
   out.push_back(static_cast<char>(static_cast<uint8_t>(chain_id.size())));
@@ -145,7 +145,7 @@ Status VerifyCertificate(const v1::CommitCertificate& cert, const std::string& c
   for (const v1::CommitSig& sig : cert.signatures()) {
     Result<PubKey> validator = CheckCommitSigShape(sig, set, seen);
     if (!validator.ok()) return validator.status();
-    if (!VerifySchnorr(*validator, message, *ArrayFromBytes<64>(sig.signature()))) {
+    if (!VerifySchnorr(*validator, message, ArrayFromCheckedBytes<64>(sig.signature()))) {
       return Reject(Reason::kBadSignature, "the precommit signature of validator " +
                                                ToHex(*validator) +
                                                " does not match this block, height and round");

@@ -1,7 +1,6 @@
 #include "chain/model/merkle.h"
 
-#include <cassert>
-
+#include "chain/base/check.h"
 #include "chain/base/hash.h"
 
 namespace agritrace::chain {
@@ -64,7 +63,7 @@ Hash256 MerkleRoot(const std::vector<Hash256>& record_ids) {
 }
 
 MerkleProof BuildMerkleProof(const std::vector<Hash256>& record_ids, uint32_t index) {
-  assert(index < record_ids.size());
+  AGRI_CHECK(index < record_ids.size());
   MerkleProof proof;
   proof.index = index;
   proof.leaf_count = static_cast<uint32_t>(record_ids.size());

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "chain/base/check.h"
 #include "chain/base/limits.h"
 
 namespace agritrace::chain {
@@ -156,9 +157,12 @@ std::optional<int64_t> ConvertMilli(const v1::Quantity& q, std::string_view unit
   UnitKind to = KindOfUnit(unit);
   if (from == UnitKind::kCount && q.unit() == unit) return q.milli();
   if (from != UnitKind::kMass || to != UnitKind::kMass) return std::nullopt;
+  const std::optional<int64_t> from_mg = MgPerMilli(q.unit());
+  const std::optional<int64_t> to_mg = MgPerMilli(unit);
+  AGRI_CHECK(from_mg && to_mg);  // both are mass units (KindOfUnit above)
   // 128-bit: milli-t to milligrams can exceed int64 even for quantities that are valid.
-  __int128 mg = static_cast<__int128>(q.milli()) * *MgPerMilli(q.unit());
-  int64_t target = *MgPerMilli(unit);
+  __int128 mg = static_cast<__int128>(q.milli()) * *from_mg;
+  int64_t target = *to_mg;
   if (mg % target != 0) return std::nullopt;  // not exact to a thousandth of `unit`
   __int128 milli = mg / target;
   if (milli > INT64_MAX || milli < INT64_MIN) return std::nullopt;

@@ -1,4 +1,4 @@
-// The issue-5 rules: devices, sensor readings, checkpoints, certificates, recalls, sales,
+// The rules for devices, sensor readings, checkpoints, certificates, recalls, sales,
 // revocations and corrections, plus the recall/sold/revoked guards the lot rules share.
 #include <deque>
 #include <set>
@@ -110,7 +110,7 @@ Status RequireNotRevoked(const StateReader& state, const v1::Participant& signer
 Status ApplyRegisterDevice(const EventEnv& env) {
   const v1::RegisterDevice& reg = env.record.body.register_device();
   AGRI_RETURN_IF_ERROR(RequireNotDevice(env, "register devices"));
-  PubKey key = *ArrayFromBytes<32>(reg.pubkey());  // length checked statelessly
+  PubKey key = ArrayFromCheckedBytes<32>(reg.pubkey());  // length checked statelessly
   if (auto existing = env.scratch.GetParticipant(key)) {
     return Reject(Reason::kAlreadyRegistered,
                   "this key is already registered as " + existing->name());
@@ -203,7 +203,7 @@ Status ApplyRevoke(const EventEnv& env) {
   const v1::Revoke& revoke = env.record.body.revoke();
   AGRI_RETURN_IF_ERROR(RequireRole(env.signer, {v1::ROLE_ADMIN}, "revoke participants"));
   std::optional<v1::Participant> target =
-      env.scratch.GetParticipant(*ArrayFromBytes<32>(revoke.pubkey()));
+      env.scratch.GetParticipant(ArrayFromCheckedBytes<32>(revoke.pubkey()));
   if (!target) {
     return Reject(Reason::kUnknownParticipant,
                   "the key to revoke (" + Who(env.scratch, revoke.pubkey()) +
@@ -219,7 +219,7 @@ Status ApplyRevoke(const EventEnv& env) {
 
 Status ApplyCorrection(const EventEnv& env) {
   const v1::Correction& correction = env.record.body.correction();
-  const Hash256 erroneous = *ArrayFromBytes<32>(correction.record_id());
+  const Hash256 erroneous = ArrayFromCheckedBytes<32>(correction.record_id());
   if (!env.scratch.HasRecord(erroneous)) {
     return Reject(Reason::kUnknownRecord, "record " + ToHex(correction.record_id()) +
                                               " is not on the chain; check the record id");
@@ -233,7 +233,7 @@ Status ApplyCorrection(const EventEnv& env) {
                                               "; only its signer or an admin can correct it");
   }
   if (!correction.corrective_record_id().empty() &&
-      !env.scratch.HasRecord(*ArrayFromBytes<32>(correction.corrective_record_id()))) {
+      !env.scratch.HasRecord(ArrayFromCheckedBytes<32>(correction.corrective_record_id()))) {
     return Reject(Reason::kUnknownRecord, "the corrective record " +
                                               ToHex(correction.corrective_record_id()) +
                                               " is not on the chain; submit it first");

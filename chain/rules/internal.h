@@ -1,5 +1,6 @@
-// Shared by the rule files (rules.cc: the lot skeleton; rules_events.cc: devices, sensors,
-// certificates, recalls, sales, revocations, corrections). Not part of the chain API.
+// Shared by the rule files (rules.cc: participants, harvests, transforms, shipments and
+// receipts; events.cc: devices, sensor readings, checkpoints, certificates, recalls, sales,
+// revocations, corrections; rotation.cc: key rotation). Not part of the chain API.
 #pragma once
 
 #include <initializer_list>
@@ -83,7 +84,7 @@ Status RequireNotRecalled(const StateReader& state, const std::string& lot_key,
 // REVOKED when the signer (or, for a device, its owner) was revoked.
 Status RequireNotRevoked(const StateReader& state, const v1::Participant& signer);
 
-// Key rotation (rules_rotation.cc). A rotated key points at its successor (Participant.
+// Key rotation (rotation.cc). A rotated key points at its successor (Participant.
 // rotated_to); lots, shipments and devices keep naming the old key, and the rules compare
 // stored keys with the acting key through SameParty. Equal keys cost nothing; otherwise the
 // walk reads at most kMaxKeyRotations participants.
@@ -95,7 +96,8 @@ bool SameParty(const StateReader& state, const std::string& stored, const std::s
 Status ApplyRotateKey(const EventEnv& env);
 Status ApplyUpdateParticipant(const EventEnv& env);
 
-// Issue-5 event handlers (rules_events.cc).
+// Devices, sensor readings, checkpoints, certificates, recalls, sales, revocations and
+// corrections (events.cc).
 Status ApplyRegisterDevice(const EventEnv& env);
 Status ApplySensorReadings(const EventEnv& env);
 Status ApplyCheckpoint(const EventEnv& env);

@@ -38,8 +38,8 @@ bool SameParty(const StateReader& state, const std::string& stored, const std::s
 namespace {
 
 Result<v1::Participant> LoadRotatable(const EventEnv& env, const v1::RotateKey& rotate) {
-  std::optional<v1::Participant> old =
-      env.scratch.GetParticipant(*ArrayFromBytes<32>(rotate.old_pubkey()));  // checked statelessly
+  std::optional<v1::Participant> old = env.scratch.GetParticipant(
+      ArrayFromCheckedBytes<32>(rotate.old_pubkey()));  // checked statelessly
   if (!old) {
     return Reject(Reason::kUnknownParticipant,
                   "the key to rotate (" + Who(env.scratch, rotate.old_pubkey()) +
@@ -71,7 +71,7 @@ Status ApplyRotateKey(const EventEnv& env) {
   AGRI_RETURN_IF_ERROR(RequireRole(env.signer, {v1::ROLE_ADMIN}, "rotate participant keys"));
   Result<v1::Participant> old = LoadRotatable(env, rotate);
   if (!old.ok()) return old.status();
-  if (auto existing = env.scratch.GetParticipant(*ArrayFromBytes<32>(rotate.new_pubkey()))) {
+  if (auto existing = env.scratch.GetParticipant(ArrayFromCheckedBytes<32>(rotate.new_pubkey()))) {
     return Reject(Reason::kAlreadyRegistered, "the new key is already registered as " +
                                                   existing->name() +
                                                   "; rotate to a key that was never registered");

@@ -1,4 +1,4 @@
-// ApplyRecord: the stateful rules. Stateless checks live in rules_stateless.cc.
+// ApplyRecord: the stateful rules. Stateless checks live in stateless.cc.
 #include "chain/rules/rules.h"
 
 #include <initializer_list>
@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "chain/base/check.h"
 #include "chain/model/gs1.h"
 #include "chain/model/quantity.h"
 #include "chain/rules/internal.h"
@@ -41,9 +42,12 @@ std::string_view RoleWord(v1::Role role) {
       return "inspector";
     case v1::ROLE_REGULATOR:
       return "regulator";
-    default:
-      return "unknown";
+    case v1::ROLE_UNSPECIFIED:
+    case v1::Role_INT_MIN_SENTINEL_DO_NOT_USE_:  // protobuf's range markers
+    case v1::Role_INT_MAX_SENTINEL_DO_NOT_USE_:
+      break;
   }
+  return "unknown";  // also any other number: proto3 enums are open
 }
 
 std::string Who(const StateReader& state, const std::string& key_bytes) {
@@ -119,7 +123,7 @@ v1::LotState NewLot(const EventEnv& env, const v1::LotKey& key, const v1::Quanti
 Status ApplyRegisterParticipant(const EventEnv& env) {
   const v1::RegisterParticipant& reg = env.record.body.register_participant();
   AGRI_RETURN_IF_ERROR(RequireRole(env.signer, {v1::ROLE_ADMIN}, "register participants"));
-  PubKey key = *ArrayFromBytes<32>(reg.pubkey());  // length checked statelessly
+  PubKey key = ArrayFromCheckedBytes<32>(reg.pubkey());  // length checked statelessly
   if (auto existing = env.scratch.GetParticipant(key)) {
     return Reject(Reason::kAlreadyRegistered,
                   "this key is already registered as participant " + existing->name());
@@ -256,6 +260,7 @@ void ConsumeInputs(const EventEnv& env, const std::vector<Consumption>& inputs) 
 }
 
 void CreateOutputs(const EventEnv& env, const std::vector<Consumption>& inputs) {
+  AGRI_CHECK(!inputs.empty());  // CheckTransformShape: at least one input lot
   const v1::LotState& first = inputs.front().lot;
   for (const v1::LotOutput& output : env.record.body.transform().outputs()) {
     const std::string lot_key = FormatLotKey(output.lot());

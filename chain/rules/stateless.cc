@@ -472,8 +472,47 @@ Status CheckCorrection(const v1::Correction& c) {
   return c.has_lot() ? ValidateLotKey(c.lot()) : Status::Ok();
 }
 
-// Every event type is named, with no default: a new event fails to compile (-Wswitch) until
-// its checks are written here.
+Status CheckRegisterDevice(const v1::RegisterDevice& device) {
+  AGRI_RETURN_IF_ERROR(CheckPubKey(device.pubkey(), "device key"));
+  return CheckName(device.name());
+}
+
+Status CheckSensorReadings(const v1::SensorReadings& readings) {
+  AGRI_RETURN_IF_ERROR(ValidateLotKey(readings.lot()));
+  return CheckReadings(readings.readings(), true);
+}
+
+Status CheckCheckpoint(const v1::Checkpoint& checkpoint) {
+  AGRI_RETURN_IF_ERROR(ValidateLotKey(checkpoint.lot()));
+  if (!v1::CheckpointStep_IsValid(checkpoint.step())) {
+    return Reject(Reason::kMalformed, "unknown checkpoint step");
+  }
+  AGRI_RETURN_IF_ERROR(CheckLocation(checkpoint.location(), "checkpoint location"));
+  return CheckReadings(checkpoint.readings(), false);
+}
+
+Status CheckRecall(const v1::Recall& recall) {
+  AGRI_RETURN_IF_ERROR(ValidateLotKey(recall.lot()));
+  return CheckReasonText(recall.reason(), "recall");
+}
+
+Status CheckRevoke(const v1::Revoke& revoke) {
+  AGRI_RETURN_IF_ERROR(CheckText(revoke.reason(), "reason"));
+  return CheckPubKey(revoke.pubkey(), "key to revoke");
+}
+
+Status CheckRotateKey(const v1::RotateKey& rotate) {
+  AGRI_RETURN_IF_ERROR(CheckText(rotate.reason(), "reason"));
+  AGRI_RETURN_IF_ERROR(CheckPubKey(rotate.old_pubkey(), "key to rotate"));
+  AGRI_RETURN_IF_ERROR(CheckPubKey(rotate.new_pubkey(), "new key"));
+  if (rotate.old_pubkey() == rotate.new_pubkey()) {
+    return Reject(Reason::kMalformed, "a key cannot be rotated to itself; name a new key");
+  }
+  return Status::Ok();
+}
+
+// Every event by name and no default: -Wswitch flags an event added to RecordBody and not
+// checked here. An event this node does not know arrives as EVENT_NOT_SET (an unknown field).
 Status CheckEvent(const v1::RecordBody& body) {
   switch (body.event_case()) {
     case v1::RecordBody::kRegisterParticipant:
@@ -490,41 +529,26 @@ Status CheckEvent(const v1::RecordBody& body) {
     case v1::RecordBody::kReceive:
       return CheckReceive(body.receive());
     case v1::RecordBody::kRegisterDevice:
-      AGRI_RETURN_IF_ERROR(CheckPubKey(body.register_device().pubkey(), "device key"));
-      return CheckName(body.register_device().name());
+      return CheckRegisterDevice(body.register_device());
     case v1::RecordBody::kSensorReadings:
-      AGRI_RETURN_IF_ERROR(ValidateLotKey(body.sensor_readings().lot()));
-      return CheckReadings(body.sensor_readings().readings(), true);
+      return CheckSensorReadings(body.sensor_readings());
     case v1::RecordBody::kCheckpoint:
-      AGRI_RETURN_IF_ERROR(ValidateLotKey(body.checkpoint().lot()));
-      if (!v1::CheckpointStep_IsValid(body.checkpoint().step())) {
-        return Reject(Reason::kMalformed, "unknown checkpoint step");
-      }
-      AGRI_RETURN_IF_ERROR(CheckLocation(body.checkpoint().location(), "checkpoint location"));
-      return CheckReadings(body.checkpoint().readings(), false);
+      return CheckCheckpoint(body.checkpoint());
     case v1::RecordBody::kCertify:
       return CheckCertify(body.certify());
     case v1::RecordBody::kRecall:
-      AGRI_RETURN_IF_ERROR(ValidateLotKey(body.recall().lot()));
-      return CheckReasonText(body.recall().reason(), "recall");
+      return CheckRecall(body.recall());
     case v1::RecordBody::kSell:
       AGRI_RETURN_IF_ERROR(ValidateLotKey(body.sell().lot()));
       AGRI_RETURN_IF_ERROR(
           CheckOptionalAmount(body.sell().quantity(), body.sell().has_quantity(), "quantity"));
       return CheckDocumentRefs(body.sell().refs());
     case v1::RecordBody::kRevoke:
-      AGRI_RETURN_IF_ERROR(CheckText(body.revoke().reason(), "reason"));
-      return CheckPubKey(body.revoke().pubkey(), "key to revoke");
+      return CheckRevoke(body.revoke());
     case v1::RecordBody::kCorrection:
       return CheckCorrection(body.correction());
     case v1::RecordBody::kRotateKey:
-      AGRI_RETURN_IF_ERROR(CheckText(body.rotate_key().reason(), "reason"));
-      AGRI_RETURN_IF_ERROR(CheckPubKey(body.rotate_key().old_pubkey(), "key to rotate"));
-      AGRI_RETURN_IF_ERROR(CheckPubKey(body.rotate_key().new_pubkey(), "new key"));
-      if (body.rotate_key().old_pubkey() == body.rotate_key().new_pubkey()) {
-        return Reject(Reason::kMalformed, "a key cannot be rotated to itself; name a new key");
-      }
-      return Status::Ok();
+      return CheckRotateKey(body.rotate_key());
     case v1::RecordBody::kCancelShipment:
       return CheckCancelShipment(body.cancel_shipment());
     case v1::RecordBody::kLoss:

@@ -47,7 +47,7 @@ std::string EncodeTip(uint64_t height, const Hash256& hash) {
 bool DecodeTip(std::string_view value, uint64_t* height, Hash256* hash) {
   if (value.size() != 8 + kHashBytes) return false;
   *height = ReadBigEndian64(value);
-  *hash = *ArrayFromBytes<32>(value.substr(8));
+  *hash = ArrayFromCheckedBytes<32>(value.substr(8));
   return true;
 }
 
@@ -69,7 +69,7 @@ bool DecodeStoredBlock(std::string_view value, v1::Block* block, std::vector<Has
   record_ids->clear();
   record_ids->reserve(count);
   for (uint64_t i = 0; i < count; ++i) {
-    record_ids->push_back(*ArrayFromBytes<32>(value.substr(0, kHashBytes)));
+    record_ids->push_back(ArrayFromCheckedBytes<32>(value.substr(0, kHashBytes)));
     value.remove_prefix(kHashBytes);
   }
   return ParseMessage(value, block);

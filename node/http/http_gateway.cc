@@ -40,9 +40,33 @@ int HttpStatusFor(const chain::Status& status) {
       return 400;
     case Reason::kTooLarge:
       return 413;
-    default:
-      return 500;
+    case Reason::kOk:
+    case Reason::kWrongChain:
+    case Reason::kBadSignature:
+    case Reason::kUnknownSigner:
+    case Reason::kNotAuthorized:
+    case Reason::kReplay:
+    case Reason::kLotExists:
+    case Reason::kNotCustodian:
+    case Reason::kInsufficientQuantity:
+    case Reason::kMassBalance:
+    case Reason::kRecalled:
+    case Reason::kStaleTimestamp:
+    case Reason::kInTransit:
+    case Reason::kNotInTransit:
+    case Reason::kUnknownParticipant:
+    case Reason::kAlreadyRegistered:
+    case Reason::kRevoked:
+    case Reason::kUnknownRecord:
+    case Reason::kMempoolFull:
+    case Reason::kIoError:
+    case Reason::kBadPassword:
+    case Reason::kTimeout:
+    case Reason::kUnavailable:
+    case Reason::kInternal:
+      break;
   }
+  return 500;
 }
 
 json ErrorJson(const chain::Status& status) {

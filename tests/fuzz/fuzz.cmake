@@ -1,4 +1,4 @@
-# tests/fuzz/: one libFuzzer target per decoder and parser (issue 7). Included from the top
+# tests/fuzz/: one libFuzzer target per decoder and parser. Included from the top
 # CMakeLists.txt (same directory scope, so the generated web assets are visible here).
 #
 # Normal build (any compiler): each fuzz_<thing> is an ordinary executable whose main()

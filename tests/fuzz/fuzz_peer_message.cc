@@ -1,7 +1,8 @@
 // Fuzz target: a serialized PeerMessage, what another node sends on the Peer.Connect stream.
 // Runs the node-independent checks each kind meets on arrival: the handshake (CheckHello,
-// CheckAuth, node/peer_handshake.cc), record decoding and stateless rules, vote and proposal
-// verification, block decoding and certificates (commit announces and sync responses).
+// CheckAuth, node/peer_handshake.cc), record decoding and stateless rules (one record or a
+// batch), vote and proposal verification, block decoding and certificates (commit announces
+// and sync responses).
 // What needs a running node (mempool, sync bookkeeping) is left to the integration tests.
 #include "agritrace/v1/peer.pb.h"
 #include "chain/model/block.h"
@@ -21,6 +22,13 @@ void CheckBlock(const v1::Block& block, const chain::Genesis& genesis) {
   if (!decoded.ok()) return;
   (void)chain::VerifyCertificate(block.certificate(), genesis.chain_id, decoded->header.height(),
                                  decoded->hash, genesis.validator_set());
+}
+
+void CheckRecord(const v1::Envelope& envelope, const chain::Genesis& genesis) {
+  auto record = chain::DecodeRecord(envelope);
+  if (!record.ok()) return;
+  (void)chain::VerifyRecordSignature(*record);
+  (void)chain::CheckRecordStateless(*record, genesis.params, fuzz::kFuzzT0);
 }
 
 void CheckHandshake(const v1::PeerMessage& message, const chain::Genesis& genesis) {
@@ -46,14 +54,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!message.ParseFromArray(data, static_cast<int>(size))) return 0;
   CheckHandshake(message, genesis);
   switch (message.kind_case()) {
-    case v1::PeerMessage::kRecord: {
-      auto record = chain::DecodeRecord(message.record());
-      if (record.ok()) {
-        (void)chain::VerifyRecordSignature(*record);
-        (void)chain::CheckRecordStateless(*record, genesis.params, fuzz::kFuzzT0);
+    case v1::PeerMessage::kRecord:
+      CheckRecord(message.record(), genesis);
+      break;
+    case v1::PeerMessage::kRecords:
+      for (const v1::Envelope& envelope : message.records().envelopes()) {
+        CheckRecord(envelope, genesis);
       }
       break;
-    }
     case v1::PeerMessage::kProposal:
       (void)chain::VerifyProposal(message.proposal(), genesis.chain_id, genesis.validator_set());
       break;
@@ -66,7 +74,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case v1::PeerMessage::kSyncResponse:
       for (const v1::Block& block : message.sync_response().blocks()) CheckBlock(block, genesis);
       break;
-    default:
+    case v1::PeerMessage::kHello:  // CheckHandshake
+    case v1::PeerMessage::kAuth:
+    case v1::PeerMessage::kTip:  // heights only: the sync bookkeeping of a running node
+    case v1::PeerMessage::kSyncRequest:
+    case v1::PeerMessage::KIND_NOT_SET:
       break;
   }
   return 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Issue 5 end to end with the real node and CLI: a device's sensor breach, a certificate, a
-# recall reaching derived lots (RECALLED on ship/pack/sell), revoke, correction, trace, and
-# the EPCIS / FSMA exports (plus the EPCIS import round trip on a fresh chain).
+# Devices, sensors, certificates, recalls, revocations and corrections end to end with the
+# real node and CLI: a device's sensor breach, a certificate, a recall reaching derived lots
+# (RECALLED on ship/pack/sell), revoke, correction, trace, and the EPCIS / FSMA exports (plus
+# the EPCIS import round trip on a fresh chain).
 # Usage: events_test.sh BIN_DIR
 set -euo pipefail
 BIN=${1:?usage: events_test.sh BIN_DIR}

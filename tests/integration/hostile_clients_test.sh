@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Hostile clients (issue 7): a real node with tight client limits, attacked over gRPC and HTTP
+# Hostile clients: a real node with tight client limits, attacked over gRPC and HTTP
 # while honest clients keep working and blocks keep committing.
 #   gRPC: an oversized request (above the Ledger limit, and above the transport limit) gets
 #         RESOURCE_EXHAUSTED; a flood from [::1] past grpc.client_calls_per_second gets

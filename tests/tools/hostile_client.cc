@@ -1,5 +1,5 @@
 // agritrace-hostile-client: a misbehaving gRPC client of the Ledger API, for
-// tests/integration/hostile_clients_test.sh (issue 7).
+// tests/integration/hostile_clients_test.sh.
 //   agritrace-hostile-client oversized ADDR BYTES   one SubmitRecord carrying BYTES of body
 //   agritrace-hostile-client flood ADDR CALLS       CALLS Status calls back to back
 // Prints one line per outcome ("CODE message", or "ok=N refused=M last=MESSAGE") and exits 0

@@ -161,6 +161,35 @@ TEST(Builders, PackAppliesNetMassToCountOutputsOnly) {
             "(record ab)");
 }
 
+TEST(RecordSubject, NamesTheLotKeyOrRecordEachEventIsAbout) {
+  v1::LotKey lot;
+  lot.set_gtin("06901234567892");
+  lot.set_lot("P1");
+  const std::string lot_key = "01/06901234567892/10/P1";
+  v1::RecordBody body;
+  body.mutable_register_device()->set_name("probe-1");
+  EXPECT_EQ(RecordSubject(body), "probe-1");
+  *body.mutable_sensor_readings()->mutable_lot() = lot;
+  EXPECT_EQ(RecordSubject(body), lot_key);
+  *body.mutable_checkpoint()->mutable_lot() = lot;
+  EXPECT_EQ(RecordSubject(body), lot_key);
+  *body.mutable_certify()->mutable_lot() = lot;
+  EXPECT_EQ(RecordSubject(body), lot_key);
+  *body.mutable_recall()->mutable_lot() = lot;
+  EXPECT_EQ(RecordSubject(body), lot_key);
+  *body.mutable_sell()->mutable_lot() = lot;
+  EXPECT_EQ(SubmitResultLine(body, "ab", true, 4),
+            "committed sell " + lot_key + " in block 4 (record ab)");
+  body.mutable_revoke()->set_pubkey(std::string(32, '\x11'));
+  EXPECT_EQ(RecordSubject(body), std::string(64, '1'));
+  body.mutable_correction()->set_record_id(std::string(32, '\x22'));
+  EXPECT_EQ(RecordSubject(body), std::string(64, '2'));
+  body.mutable_rotate_key()->set_old_pubkey(std::string(32, '\x33'));
+  body.mutable_rotate_key()->set_new_pubkey(std::string(32, '\x44'));
+  EXPECT_EQ(RecordSubject(body), std::string(64, '3'));
+  EXPECT_EQ(RecordSubject(v1::RecordBody()), "");
+}
+
 TEST(SignedFile, OfflineSignWritesAFileThatDecodesAndVerifies) {
   TempDir dir;
   const chain::PrivateKey key = chain::PrivateKey::Generate();

@@ -9,7 +9,8 @@ namespace {
 
 using namespace testing_rules;  // NOLINT: the shared fixture's helpers and constants
 
-// The issue-5 events on top of the lot skeleton: an inspector, a regulator and a sensor.
+// Devices, sensor readings, checkpoints, certificates, recalls, sales, revocations and
+// corrections. RulesFixture's farm-to-shop participants, plus an inspector and a regulator.
 class EventsTest : public RulesFixture {
  protected:
   EventsTest() {

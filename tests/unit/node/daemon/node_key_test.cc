@@ -1,4 +1,4 @@
-// The validator key at rest (issue 7, permissioning): `init` writes it encrypted and readable
+// The validator key at rest (permissioning): `init` writes it encrypted and readable
 // by its owner only, and a node opened with the wrong password stops with BAD_PASSWORD before
 // it opens its store.
 #include <gtest/gtest.h>
