@@ -17,7 +17,7 @@
       reason: 'Reason', readings: 'Readings', breach: 'Out of the allowed range', event: 'Event', pass: 'pass', fail: 'fail',
       loss: 'Loss', cancel_shipment: 'Shipment cancelled', aggregate: 'Put on a pallet', disaggregate: 'Taken off a pallet',
       accepted: 'Accepted', rejected: 'Rejected, sent back', pallet: 'Pallet (SSCC)', shipment: 'Shipment', documents: 'Documents',
-      note: 'Note', contents: 'On it', all_held: 'all it held', whole_shipment: 'the whole shipment',
+      note: 'Note', contents: 'On it',
       explain: 'Your browser checked each step’s digital signature (BIP-340), its inclusion in a block (Merkle proof) and each block’s certificate by the validators below. Only this chain’s validator keys are trusted.',
     },
     zh: {
@@ -32,7 +32,7 @@
       reason: '原因', readings: '读数', breach: '超出允许范围', event: '事件', pass: '合格', fail: '不合格',
       loss: '损耗', cancel_shipment: '发运取消', aggregate: '装托盘', disaggregate: '拆托盘',
       accepted: '接收', rejected: '拒收（退回）', pallet: '托盘 (SSCC)', shipment: '运单', documents: '单据',
-      note: '备注', contents: '托盘内容', all_held: '全部持有量', whole_shipment: '整批',
+      note: '备注', contents: '托盘内容',
       explain: '您的浏览器已逐一核验每个步骤的数字签名（BIP-340）、其在区块中的包含证明（默克尔证明），以及下列验证节点对每个区块的认证。只信任本链的验证节点公钥。',
     },
   };
@@ -112,8 +112,8 @@
       case 'transform': return [e.kind, r.time_ms, [['by', who(r.signer)], ['from', e.inputs.map((i) => i.quantity + ' ' + i.lot).join(', ')],
         ['into', e.outputs.map((o) => o.quantity + (o.net_mass_per_unit ? ' × ' + o.net_mass_per_unit : '') + ' ' + o.lot).join(', ')]]];
       case 'ship': return ['ship', r.time_ms, [['by', who(r.signer)], ['to', who(e.receiver)], ['carrier', e.carrier ? who(e.carrier) : ''],
-        ['quantity', e.sscc ? '' : e.quantity || t('all_held')], ['pallet', e.sscc], ['shipment', short(r.id)], ['documents', docs(e.refs)], ['lot', e.lot]]];
-      case 'receive': return ['receive', r.time_ms, [['by', who(r.signer)], ['accepted', e.accept || (e.reject ? '' : t('whole_shipment'))],
+        ['quantity', e.quantity], ['pallet', e.sscc], ['shipment', short(r.id)], ['documents', docs(e.refs)], ['lot', e.lot]]];
+      case 'receive': return ['receive', r.time_ms, [['by', who(r.signer)], ['accepted', e.accept],
         ['rejected', e.reject ? e.reject + (e.reject_reason ? ' — ' + e.reject_reason : '') : ''], ['shipment', short(e.shipment)],
         ['pallet', e.sscc], ['documents', docs(e.refs)], ['lot', e.lot]], !!e.reject];
       case 'cancel_shipment': return ['cancel_shipment', r.time_ms, [['by', who(r.signer)], ['shipment', short(e.shipment)], ['lot', unit(e)]]];
@@ -127,7 +127,7 @@
         e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
       case 'certify': return ['certify', r.time_ms, [['by', who(r.signer)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
       case 'recall': return ['recall_ev', r.time_ms, [['by', who(r.signer)], ['reason', e.reason], ['lot', e.lot]], true];
-      case 'sell': return ['sell', r.time_ms, [['by', who(r.signer)], ['quantity', e.quantity || t('all_held')], ['documents', docs(e.refs)], ['lot', e.lot]]];
+      case 'sell': return ['sell', r.time_ms, [['by', who(r.signer)], ['quantity', e.quantity], ['documents', docs(e.refs)], ['lot', e.lot]]];
       case 'rotate_key': return ['rotate_key', r.time_ms, [['participant', who(e.new_pubkey)], ['by', who(r.signer)],
         ['old_key', e.old_pubkey.slice(0, 16) + '…'], ['new_key', e.new_pubkey.slice(0, 16) + '…'], ['reason', e.reason]]];
       default: return [r.type, r.time_ms, [['by', who(r.signer)], ...Object.entries(e || {}).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, v])]];
