@@ -55,8 +55,10 @@ chain::Result<std::string> PalletSscc(const std::string& text) {
 chain::Result<std::string> ShipmentId(const std::string& hex) {
   auto id = chain::ArrayFromHex<32>(hex);
   if (!id) {
-    return Reject(Reason::kMalformed, "a shipment id is the 64-hex id of its ship record (as "
-                                      "ship --json and history print it), not '" + hex + "'");
+    return Reject(Reason::kMalformed,
+                  "a shipment id is the 64-hex id of its ship record (as "
+                  "ship --json and history print it), not '" +
+                      hex + "'");
   }
   return chain::AsBytes(*id);
 }
@@ -101,9 +103,9 @@ chain::Status RunCancelShipment(Context& ctx, const std::string& id_hex, const S
   if (!response.ok()) {
     const Reason reason = response.status().reason();
     if (reason != Reason::kNotFound && reason != Reason::kUnknownRecord) return response.status();
-    return Reject(Reason::kUnknownShipment,
-                  "no record " + id_hex + " is on the chain; a shipment is named by its ship "
-                  "record's id (ship --json and history print it)");
+    return Reject(Reason::kUnknownShipment, "no record " + id_hex +
+                                                " is on the chain; a shipment is named by its ship "
+                                                "record's id (ship --json and history print it)");
   }
   auto record = chain::DecodeRecord(response->envelope());
   if (!record.ok()) return record.status();
@@ -174,9 +176,9 @@ void AddLoss(CLI::App& app, Context& ctx, Action& action) {
 
 void AddSell(CLI::App& app, Context& ctx, Action& action) {
   auto args = std::make_shared<SellArgs>();
-  CLI::App* sub = AddSigning(app, ctx, action, "sell",
-                             "Record retail sales of LOT (retailer holding it)", args,
-                             [](Context&, const SellArgs& a) { return BuildSell(a); });
+  CLI::App* sub =
+      AddSigning(app, ctx, action, "sell", "Record retail sales of LOT (retailer holding it)", args,
+                 [](Context&, const SellArgs& a) { return BuildSell(a); });
   sub->add_option("LOT", args->lot, "Lot key 01/{gtin14}/10/{lot}")->required();
   sub->add_option("--quantity", args->quantity,
                   "How much was sold, e.g. 25pcs (default: everything you hold of LOT)");
@@ -185,14 +187,13 @@ void AddSell(CLI::App& app, Context& ctx, Action& action) {
 
 void AddPallets(CLI::App& app, Context& ctx, Action& action) {
   auto args = std::make_shared<AggregateArgs>();
-  CLI::App* sub = AddSigning(
-      app, ctx, action, "aggregate",
-      "Put lot quantities you hold on a pallet (GS1 SSCC); they then move only with it", args,
-      [](Context&, const AggregateArgs& a) { return BuildAggregate(a); });
+  CLI::App* sub =
+      AddSigning(app, ctx, action, "aggregate",
+                 "Put lot quantities you hold on a pallet (GS1 SSCC); they then move only with it",
+                 args, [](Context&, const AggregateArgs& a) { return BuildAggregate(a); });
   sub->add_option("PALLET", args->pallet, "00/{SSCC}: 18 digits with their check digit")
       ->required();
-  sub->add_option("--lots", args->lots, "LOT:QTY on the pallet (several may follow)")
-      ->required();
+  sub->add_option("--lots", args->lots, "LOT:QTY on the pallet (several may follow)")->required();
 
   auto pallet = std::make_shared<std::string>();
   AddSigning(app, ctx, action, "disaggregate",
@@ -232,8 +233,9 @@ chain::Result<v1::RecordBody> BuildShip(Context& ctx, const ShipArgs& args) {
   s.set_sscc(unit->sscc);
   if (!args.quantity.empty()) {
     if (!unit->sscc.empty()) {
-      return Reject(Reason::kMalformed, "a pallet ships whole; leave out --quantity (or take "
-                                        "it apart and ship lots)");
+      return Reject(Reason::kMalformed,
+                    "a pallet ships whole; leave out --quantity (or take "
+                    "it apart and ship lots)");
     }
     auto q = Quantity(args.quantity, "--quantity");
     if (!q.ok()) return q.status();
@@ -284,13 +286,14 @@ chain::Result<v1::RecordBody> BuildReceive(const ReceiveArgs& args) {
 chain::Result<v1::RecordBody> BuildCancelShipment(const chain::Record& shipment) {
   const std::string id = chain::ToHex(shipment.id);
   const v1::RecordBody& b = shipment.body;
-  if (b.has_ship()) return CancelOf(id, b.ship().has_lot() ? &b.ship().lot() : nullptr, b.ship().sscc());
+  if (b.has_ship())
+    return CancelOf(id, b.ship().has_lot() ? &b.ship().lot() : nullptr, b.ship().sscc());
   if (b.has_receive() && b.receive().has_reject() && b.receive().reject().milli() > 0) {
     return CancelOf(id, &b.receive().lot(), "");  // a rejected part on its way back
   }
-  return Reject(Reason::kUnknownShipment,
-                "record " + id + " is a " + std::string(chain::EventName(b)) +
-                    ", not a shipment; name the id of the ship record");
+  return Reject(Reason::kUnknownShipment, "record " + id + " is a " +
+                                              std::string(chain::EventName(b)) +
+                                              ", not a shipment; name the id of the ship record");
 }
 
 chain::Result<v1::RecordBody> BuildLoss(const LossArgs& args) {
@@ -328,8 +331,8 @@ chain::Result<v1::RecordBody> BuildAggregate(const AggregateArgs& args) {
   auto sscc = PalletSscc(args.pallet);
   if (!sscc.ok()) return sscc.status();
   if (args.lots.size() > chain::kMaxPalletLots) {
-    return Reject(Reason::kTooLarge, "a pallet holds at most " +
-                                         std::to_string(chain::kMaxPalletLots) + " lots");
+    return Reject(Reason::kTooLarge,
+                  "a pallet holds at most " + std::to_string(chain::kMaxPalletLots) + " lots");
   }
   v1::RecordBody body;
   body.mutable_aggregate()->set_sscc(*sscc);

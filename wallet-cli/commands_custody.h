@@ -3,11 +3,10 @@
 // exposed for unit tests.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "agritrace/v1/records.pb.h"
 #include "chain/base/status.h"

@@ -312,7 +312,8 @@ void AddHarvest(CLI::App& app, Context& ctx, Action& action) {
   sub->add_option("--harvest-time", args->harvest_time, "Harvest time, ISO 8601 (default now)");
   sub->add_option("--temp-range", args->temp_range, "Allowed temperature MIN..MAX in C, e.g. 0..4");
   sub->add_option("--humidity-range", args->humidity_range, "Allowed humidity MIN..MAX in %");
-  sub->add_option("--ref", args->refs, "Document TYPE:ID (po, bol, inv, desadv, other); repeatable");
+  sub->add_option("--ref", args->refs,
+                  "Document TYPE:ID (po, bol, inv, desadv, other); repeatable");
   AddSignFlags(sub, *flags);
   SetAction(sub, action, [&ctx, args, flags] {
     // The harvest time defaults to the event time (--at), else the record's own time (--time,
@@ -350,7 +351,8 @@ void AddTransform(CLI::App& app, Context& ctx, Action& action, const std::string
   sub->add_option("--temp-range", args->temp_range,
                   "Allowed temperature of the outputs MIN..MAX in C (default: the first input's)");
   sub->add_option("--humidity-range", args->humidity_range, "Allowed humidity MIN..MAX in %");
-  sub->add_option("--ref", args->refs, "Document TYPE:ID (po, bol, inv, desadv, other); repeatable");
+  sub->add_option("--ref", args->refs,
+                  "Document TYPE:ID (po, bol, inv, desadv, other); repeatable");
   AddSignFlags(sub, *flags);
   SetAction(sub, action, [&ctx, args, flags, kind] {
     return BuildAndSend(ctx, *flags, [&] { return BuildTransform(*args, kind); });

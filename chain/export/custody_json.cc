@@ -84,7 +84,8 @@ json ReceiveToJson(const v1::Receive& r) {
 json AggregateToJson(const v1::Aggregate& a) {
   json contents = json::array();
   for (const v1::LotAmount& c : a.contents()) {
-    contents.push_back({{"lot", FormatLotKey(c.lot())}, {"quantity", FormatQuantity(c.quantity())}});
+    contents.push_back(
+        {{"lot", FormatLotKey(c.lot())}, {"quantity", FormatQuantity(c.quantity())}});
   }
   return {{"sscc", a.sscc()}, {"pallet", FormatPalletKey(a.sscc())}, {"contents", contents}};
 }
@@ -161,8 +162,10 @@ bool IsCustodyEvent(const v1::RecordBody& body) {
 
 json CustodyEventToJson(const v1::RecordBody& body) {
   switch (body.event_case()) {
-    case v1::RecordBody::kShip: return ShipToJson(body.ship());
-    case v1::RecordBody::kReceive: return ReceiveToJson(body.receive());
+    case v1::RecordBody::kShip:
+      return ShipToJson(body.ship());
+    case v1::RecordBody::kReceive:
+      return ReceiveToJson(body.receive());
     case v1::RecordBody::kCancelShipment: {
       const v1::CancelShipment& c = body.cancel_shipment();
       json out = json::object();
@@ -184,13 +187,15 @@ json CustodyEventToJson(const v1::RecordBody& body) {
       AddRefs(out, body.sell().refs());
       return out;
     }
-    case v1::RecordBody::kAggregate: return AggregateToJson(body.aggregate());
+    case v1::RecordBody::kAggregate:
+      return AggregateToJson(body.aggregate());
     case v1::RecordBody::kDisaggregate:
       return {{"sscc", body.disaggregate().sscc()},
               {"pallet", FormatPalletKey(body.disaggregate().sscc())}};
     case v1::RecordBody::kUpdateParticipant:
       return UpdateParticipantToJson(body.update_participant());
-    default: break;
+    default:
+      break;
   }
   return json::object();
 }
@@ -208,12 +213,18 @@ std::string CustodyEventSubject(const v1::RecordBody& body) {
       const v1::CancelShipment& c = body.cancel_shipment();
       return unit(c.has_lot(), c.lot(), c.sscc());
     }
-    case v1::RecordBody::kLoss: return FormatLotKey(body.loss().lot());
-    case v1::RecordBody::kSell: return FormatLotKey(body.sell().lot());
-    case v1::RecordBody::kAggregate: return FormatPalletKey(body.aggregate().sscc());
-    case v1::RecordBody::kDisaggregate: return FormatPalletKey(body.disaggregate().sscc());
-    case v1::RecordBody::kUpdateParticipant: return ToHex(body.update_participant().pubkey());
-    default: break;
+    case v1::RecordBody::kLoss:
+      return FormatLotKey(body.loss().lot());
+    case v1::RecordBody::kSell:
+      return FormatLotKey(body.sell().lot());
+    case v1::RecordBody::kAggregate:
+      return FormatPalletKey(body.aggregate().sscc());
+    case v1::RecordBody::kDisaggregate:
+      return FormatPalletKey(body.disaggregate().sscc());
+    case v1::RecordBody::kUpdateParticipant:
+      return ToHex(body.update_participant().pubkey());
+    default:
+      break;
   }
   return "";
 }

@@ -7,12 +7,12 @@
 // Pure functions; safe from any thread.
 #pragma once
 
+#include <google/protobuf/repeated_ptr_field.h>
+
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <google/protobuf/repeated_ptr_field.h>
-#include <nlohmann/json.hpp>
 
 #include "agritrace/v1/records.pb.h"
 #include "chain/base/status.h"
@@ -33,8 +33,7 @@ nlohmann::json CustodyEventToJson(const v1::RecordBody& body);
 std::string CustodyEventSubject(const v1::RecordBody& body);
 
 // [{"type": "po", "id": "PO-4711"}, ...].
-nlohmann::json DocumentRefsToJson(
-    const google::protobuf::RepeatedPtrField<v1::DocumentRef>& refs);
+nlohmann::json DocumentRefsToJson(const google::protobuf::RepeatedPtrField<v1::DocumentRef>& refs);
 // "po", "bol", "inv", "desadv", "other", "unspecified".
 std::string_view DocumentTypeName(v1::DocumentType type);
 // "TYPE:ID" (e.g. "po:PO-4711"; the type case-insensitive) -> a reference. MALFORMED naming

@@ -41,8 +41,7 @@ std::string LotHistoryReplay::Text(int64_t milli) const {
   return FormatQuantity(q);
 }
 
-void LotHistoryReplay::Create(const std::string& signer, const v1::Quantity& quantity,
-                              json& out) {
+void LotHistoryReplay::Create(const std::string& signer, const v1::Quantity& quantity, json& out) {
   if (pallet_sscc_.empty()) unit_ = quantity.unit();
   known_ = true;
   held_[{signer, ""}] += quantity.milli();
@@ -77,12 +76,17 @@ json LotHistoryReplay::Apply(const Record& record) {
   json out = json::object();
   switch (body.event_case()) {
     case v1::RecordBody::kHarvest:
-      if (FormatLotKey(body.harvest().lot()) == key_) Create(signer, body.harvest().quantity(), out);
+      if (FormatLotKey(body.harvest().lot()) == key_)
+        Create(signer, body.harvest().quantity(), out);
       return out;
-    case v1::RecordBody::kTransform: return ApplyTransform(record);
-    case v1::RecordBody::kShip: return ApplyShip(record);
-    case v1::RecordBody::kReceive: return ApplyReceive(record);
-    case v1::RecordBody::kCancelShipment: return ApplyCancel(record);
+    case v1::RecordBody::kTransform:
+      return ApplyTransform(record);
+    case v1::RecordBody::kShip:
+      return ApplyShip(record);
+    case v1::RecordBody::kReceive:
+      return ApplyReceive(record);
+    case v1::RecordBody::kCancelShipment:
+      return ApplyCancel(record);
     case v1::RecordBody::kLoss: {
       const v1::Loss& loss = body.loss();
       std::optional<int64_t> milli = InUnit(loss.quantity());
@@ -95,16 +99,21 @@ json LotHistoryReplay::Apply(const Record& record) {
       const v1::Sell& sell = body.sell();
       if (!Names(sell.lot(), sell.has_lot(), key_)) return out;
       std::optional<int64_t> milli;
-      if (sell.has_quantity()) milli = InUnit(sell.quantity());
-      else if (known_) milli = held_[{signer, ""}];
+      if (sell.has_quantity())
+        milli = InUnit(sell.quantity());
+      else if (known_)
+        milli = held_[{signer, ""}];
       if (!milli) return out;
       Take({signer, ""}, *milli);
       out["sold"] = Text(*milli);
       return out;
     }
-    case v1::RecordBody::kAggregate: return ApplyAggregate(record, false);
-    case v1::RecordBody::kDisaggregate: return ApplyAggregate(record, true);
-    default: return out;
+    case v1::RecordBody::kAggregate:
+      return ApplyAggregate(record, false);
+    case v1::RecordBody::kDisaggregate:
+      return ApplyAggregate(record, true);
+    default:
+      return out;
   }
 }
 
@@ -139,8 +148,10 @@ json LotHistoryReplay::ApplyShip(const Record& record) {
       out["pallet"] = part.sscc;
     }
   } else if (Names(ship.lot(), ship.has_lot(), key_)) {
-    if (ship.has_quantity()) milli = InUnit(ship.quantity());
-    else if (known_) milli = held_[{signer, ""}];
+    if (ship.has_quantity())
+      milli = InUnit(ship.quantity());
+    else if (known_)
+      milli = held_[{signer, ""}];
   } else {
     return out;
   }
@@ -171,8 +182,10 @@ json LotHistoryReplay::ApplyReceive(const Record& record) {
   int64_t accept = part.milli;
   int64_t reject = 0;
   if (receive.has_reject()) reject = InUnit(receive.reject()).value_or(0);
-  if (receive.has_accept()) accept = InUnit(receive.accept()).value_or(0);
-  else accept = part.milli - reject;
+  if (receive.has_accept())
+    accept = InUnit(receive.accept()).value_or(0);
+  else
+    accept = part.milli - reject;
   transit_.erase(*id);
   held_[{signer, sscc}] += accept;
   if (accept > 0) out["accepted"] = Text(accept);

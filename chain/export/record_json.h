@@ -4,8 +4,9 @@
 // Conventions: public keys, record ids and hashes are lower-case hex; lot keys are
 // "01/{gtin14}/10/{lot}"; quantities are strings like "1000kg"; roles are RoleName() strings;
 // times are ISO 8601 UTC ("2026-11-28T13:00:00Z") next to the raw Unix milliseconds (keys
-// ending in "_ms"), event times also in their own UTC offset. Unset optional fields are omitted, except in LotStateToJson where the
-// documented keys are always present (null when unset). The nonce is a decimal string so that
+// ending in "_ms"), event times also in their own UTC offset. Unset optional fields are
+// omitted, except in LotStateToJson where the documented keys are always present (null when
+// unset). The nonce is a decimal string so that
 // JSON readers limited to doubles do not round it.
 //
 // Pure functions; safe from any thread.

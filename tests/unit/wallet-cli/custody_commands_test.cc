@@ -1,7 +1,5 @@
 // The custody commands' builders (ship, receive, cancel-shipment, loss, sell, aggregate,
 // disaggregate, participant update), --at event times, and what --json reports as created.
-#include "wallet-cli/commands_custody.h"
-
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -11,6 +9,7 @@
 #include "chain/model/gs1.h"
 #include "tests/unit/wallet-cli/test_util.h"
 #include "wallet-cli/cli_context.h"
+#include "wallet-cli/commands_custody.h"
 #include "wallet-cli/output.h"
 #include "wallet-cli/wallet.h"
 
@@ -199,9 +198,9 @@ TEST(Wallet, CreatedJsonNamesTheShipmentByTheRecordId) {
   v1::RecordBody ship;
   ship.mutable_ship()->set_sscc(kSscc);
   EXPECT_EQ(CreatedJson(ship, "abc")["shipment"], "abc");
-  EXPECT_EQ(SubmitResultLine(ship, "abc", true, 7),
-            std::string("committed ship 00/") + kSscc +
-                " in block 7 (record abc, the shipment's id)");
+  EXPECT_EQ(
+      SubmitResultLine(ship, "abc", true, 7),
+      std::string("committed ship 00/") + kSscc + " in block 7 (record abc, the shipment's id)");
   v1::RecordBody cancel;
   cancel.mutable_cancel_shipment()->set_sscc(kSscc);
   EXPECT_EQ(CommandName(cancel), "cancel-shipment");
