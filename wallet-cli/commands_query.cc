@@ -6,6 +6,7 @@
 #include "chain/model/gs1.h"
 #include "chain/base/hash.h"
 #include "chain/model/record.h"
+#include "chain/export/custody_json.h"
 #include "chain/export/lot_history.h"
 #include "chain/export/record_json.h"
 #include "wallet-cli/commands.h"

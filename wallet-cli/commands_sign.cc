@@ -8,6 +8,7 @@
 #include "chain/base/keys.h"
 #include "chain/base/limits.h"
 #include "chain/model/quantity.h"
+#include "chain/export/custody_json.h"
 #include "chain/export/record_json.h"
 #include "wallet-cli/wallet.h"
 

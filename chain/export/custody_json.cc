@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "chain/base/bytes.h"
+#include "chain/export/event_time.h"
 #include "chain/export/record_json.h"
 #include "chain/model/gs1.h"
 #include "chain/model/quantity.h"
@@ -177,7 +178,7 @@ json CustodyEventToJson(const v1::RecordBody& body) {
       const v1::Loss& l = body.loss();
       json out = {{"lot", FormatLotKey(l.lot())},
                   {"quantity", FormatQuantity(l.quantity())},
-                  {"reason", std::string(LossReasonName(l.reason()))}};
+                  {"reason", std::string(LossReasonCode(l.reason()))}};
       if (!l.note().empty()) out["note"] = l.note();
       return out;
     }
@@ -232,12 +233,12 @@ std::string CustodyEventSubject(const v1::RecordBody& body) {
 json DocumentRefsToJson(const google::protobuf::RepeatedPtrField<v1::DocumentRef>& refs) {
   json out = json::array();
   for (const v1::DocumentRef& ref : refs) {
-    out.push_back({{"type", std::string(DocumentTypeName(ref.type()))}, {"id", ref.id()}});
+    out.push_back({{"type", std::string(DocumentTypeCode(ref.type()))}, {"id", ref.id()}});
   }
   return out;
 }
 
-std::string_view DocumentTypeName(v1::DocumentType type) {
+std::string_view DocumentTypeCode(v1::DocumentType type) {
   for (const auto& [value, name] : kDocumentTypes) {
     if (value == type) return name;
   }
@@ -260,7 +261,7 @@ Result<v1::DocumentRef> ParseDocumentRef(std::string_view text) {
                                         "bol, inv, desadv or other (e.g. po:PO-4711)");
 }
 
-std::string_view LossReasonName(v1::LossReason reason) {
+std::string_view LossReasonCode(v1::LossReason reason) {
   for (const auto& [value, name] : kLossReasons) {
     if (value == reason) return name;
   }

@@ -35,13 +35,13 @@ std::string CustodyEventSubject(const v1::RecordBody& body);
 // [{"type": "po", "id": "PO-4711"}, ...].
 nlohmann::json DocumentRefsToJson(const google::protobuf::RepeatedPtrField<v1::DocumentRef>& refs);
 // "po", "bol", "inv", "desadv", "other", "unspecified".
-std::string_view DocumentTypeName(v1::DocumentType type);
+std::string_view DocumentTypeCode(v1::DocumentType type);
 // "TYPE:ID" (e.g. "po:PO-4711"; the type case-insensitive) -> a reference. MALFORMED naming
 // the types on anything else.
 Result<v1::DocumentRef> ParseDocumentRef(std::string_view text);
 // "spoilage", "damage", "shrinkage", "sample", "theft", "destroyed", "other", "unspecified".
-std::string_view LossReasonName(v1::LossReason reason);
-// The inverse of LossReasonName (case-insensitive); MALFORMED naming the reasons otherwise.
+std::string_view LossReasonCode(v1::LossReason reason);
+// The inverse of LossReasonCode (case-insensitive); MALFORMED naming the reasons otherwise.
 Result<v1::LossReason> ParseLossReason(std::string_view text);
 
 // Adds where the parts of `lot` are to a LotStateToJson object:

@@ -7,7 +7,9 @@
 
 #include "chain/base/bytes.h"
 #include "chain/base/limits.h"
+#include "chain/export/custody_json.h"
 #include "chain/export/event_json.h"
+#include "chain/export/event_time.h"
 #include "chain/model/genesis.h"
 #include "chain/model/gs1.h"
 #include "chain/model/quantity.h"
@@ -301,7 +303,7 @@ json EventToJson(const v1::RecordBody& body) {
 }
 
 json RecordBodyToJson(const v1::RecordBody& body) {
-  const int64_t event_ms = EventTimeMs(body);
+  const int64_t event_ms = EventTimeOf(body);
   return {{"type", std::string(EventName(body))},
           {"chain_id", body.chain_id()},
           {"time", FormatIsoTime(body.timestamp_ms())},
@@ -369,14 +371,6 @@ json ParticipantToJson(const v1::Participant& participant) {
 }
 
 std::string FormatIsoTime(int64_t unix_ms) { return FormatCivil(SplitTime(unix_ms), true) + "Z"; }
-
-std::string FormatTzOffset(int32_t offset_min) {
-  const int64_t minutes = std::abs(static_cast<int64_t>(offset_min));
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%c%02lld:%02lld", offset_min < 0 ? '-' : '+',
-                static_cast<long long>(minutes / 60), static_cast<long long>(minutes % 60));
-  return buf;
-}
 
 Result<int32_t> ParseTzOffset(std::string_view text) {
   const auto bad = [&] {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,13 +22,12 @@
 
 #include "agritrace/v1/records.pb.h"
 #include "chain/base/status.h"
-#include "chain/export/custody_json.h"
 
 namespace agritrace::chain {
 
 // {"type", "chain_id", "time", "timestamp_ms", "nonce", "event_time", "event_time_ms",
 //  "event_tz_offset_min", "local_time", "event": EventToJson(body)}. "time" is when it was
-// signed; "event_time" when it happened (EventTimeMs: its event time, else a harvest's harvest
+// signed; "event_time" when it happened (EventTimeOf, event_time.h: its event time, else a harvest's harvest
 // time, else when signed) in the UTC offset it was recorded with
 // ("2026-11-19T06:30:00+08:00"), and "local_time" the same as a person reads it
 // ("2026-11-19 06:30 +08:00").
@@ -45,7 +45,10 @@ nlohmann::json EventToJson(const v1::RecordBody& body);
 //  "sold", "pallets", "pallet"?)}; a pallet adds "sscc" and "contents" [{"lot", "quantity"}].
 // status is "active", "in_transit", "consumed" (or "unspecified"). Participants are named
 // through `name_of` when given (else by key hex).
-nlohmann::json LotStateToJson(const v1::LotState& lot, const NameLookup& name_of = {});
+// (`name_of` is a NameLookup, custody_json.h.)
+nlohmann::json LotStateToJson(
+    const v1::LotState& lot,
+    const std::function<std::string(const std::string& pubkey_bytes)>& name_of = {});
 
 // {"pubkey", "name", "roles", "organization", "location", "registered_height", "contact"?
 //  {"address"?, "phone"?, "tz"?, "tz_offset_min"?}}.
@@ -74,10 +77,8 @@ struct ZonedTime {
 };
 Result<ZonedTime> ParseZonedTime(std::string_view text);
 
-// Minutes east of UTC as "+08:00", "-05:30", "+00:00".
-std::string FormatTzOffset(int32_t offset_min);
-// "+08:00", "+0800", "+8", "-05:30", "Z" or "UTC" -> minutes east of UTC; MALFORMED outside
-// -14:00..+14:00 or in any other form.
+// "+08:00", "+0800", "+8", "-05:30", "Z" or "UTC" -> minutes east of UTC (the inverse of
+// FormatTzOffset, event_time.h); MALFORMED outside -14:00..+14:00 or in any other form.
 Result<int32_t> ParseTzOffset(std::string_view text);
 // The local time at that offset, ISO 8601: "2026-11-19T06:30:00+08:00" (".123" only when not
 // a whole second). An offset beyond +-14:00 renders as UTC ("Z").

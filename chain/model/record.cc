@@ -70,14 +70,6 @@ v1::Envelope SignRecord(const v1::RecordBody& body, const PrivateKey& key) {
   return envelope;
 }
 
-int64_t EventTimeMs(const v1::RecordBody& body) {
-  if (body.event_time_ms() != 0) return body.event_time_ms();
-  if (body.has_harvest() && body.harvest().harvest_time_ms() != 0) {
-    return body.harvest().harvest_time_ms();
-  }
-  return body.timestamp_ms();
-}
-
 std::string_view EventName(const v1::RecordBody& body) {
   switch (body.event_case()) {
     case v1::RecordBody::kRegisterParticipant: return "register_participant";

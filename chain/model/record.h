@@ -1,7 +1,6 @@
 // Signed records: decoding an envelope, its id, its signature.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -41,10 +40,6 @@ Status VerifyRecordSignature(const Record& record);
 
 // Serializes `body` once and signs those bytes.
 v1::Envelope SignRecord(const v1::RecordBody& body, const PrivateKey& key);
-
-// When the record's event happened, Unix ms: its event time, else a harvest's harvest time,
-// else when it was signed (the rules' reading, chain format 2).
-int64_t EventTimeMs(const v1::RecordBody& body);
 
 // Human name of the event kind: "harvest", "transform", "ship", "receive",
 // "register_participant"; "none" when unset.

@@ -11,6 +11,7 @@
 #include "chain/query/bundle_builder.h"
 #include "chain/model/gs1.h"
 #include "chain/model/record.h"
+#include "chain/export/custody_json.h"
 #include "chain/export/lot_history.h"
 #include "chain/export/record_json.h"
 #include "node/http/http_guard.h"

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "chain/base/bytes.h"
+#include "chain/export/custody_json.h"
+#include "chain/export/event_time.h"
 
 namespace agritrace::chain {
 namespace {
@@ -305,7 +307,7 @@ TEST(RecordJson, DocumentReferencesAndLossReasonsByName) {
   }
   EXPECT_EQ(*ParseLossReason("Spoilage"), v1::LOSS_REASON_SPOILAGE);
   EXPECT_EQ(ParseLossReason("rot").status().reason(), Reason::kMalformed);
-  EXPECT_EQ(LossReasonName(v1::LOSS_REASON_DESTROYED), "destroyed");
+  EXPECT_EQ(LossReasonCode(v1::LOSS_REASON_DESTROYED), "destroyed");
 }
 
 TEST(RecordJson, ParticipantRolesByName) {
