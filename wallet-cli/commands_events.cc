@@ -1,4 +1,4 @@
-// Issue-5 signing commands (device, sensor, checkpoint, certify, recall, revoke,
+// Issue-5 signing commands (device, sensor, checkpoint, certify, recall, sell, revoke,
 // rotate-key, correct) and the lineage trace.
 #include "wallet-cli/commands_events.h"
 

@@ -102,6 +102,7 @@ json ExtraEventToJson(const v1::RecordBody& body) {
     case v1::RecordBody::kCertify: return CertifyToJson(body.certify());
     case v1::RecordBody::kRecall:
       return {{"lot", FormatLotKey(body.recall().lot())}, {"reason", body.recall().reason()}};
+    case v1::RecordBody::kSell: return {{"lot", FormatLotKey(body.sell().lot())}};
     case v1::RecordBody::kRevoke:
       return {{"pubkey", ToHex(body.revoke().pubkey())}, {"reason", body.revoke().reason()}};
     case v1::RecordBody::kCorrection: return CorrectionToJson(body.correction());
@@ -121,6 +122,7 @@ std::string ExtraEventSubject(const v1::RecordBody& body) {
     case v1::RecordBody::kCheckpoint: return FormatLotKey(body.checkpoint().lot());
     case v1::RecordBody::kCertify: return FormatLotKey(body.certify().lot());
     case v1::RecordBody::kRecall: return FormatLotKey(body.recall().lot());
+    case v1::RecordBody::kSell: return FormatLotKey(body.sell().lot());
     case v1::RecordBody::kRevoke: return ToHex(body.revoke().pubkey());
     case v1::RecordBody::kCorrection: return ToHex(body.correction().record_id());
     case v1::RecordBody::kRotateKey: return ToHex(body.rotate_key().old_pubkey());
