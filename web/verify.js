@@ -143,7 +143,7 @@
   function decodeBody(body) {
     const f = decode(body);
     const out = { chain_id: str(f, 1), time_ms: i64(f, 2), event_time_ms: i64(f, 4) || i64(f, 2),
-      tz_offset_min: sint(f, 5) || 0, type: 'unknown', event: {} };
+      event_tz_offset_min: sint(f, 5) || 0, type: 'unknown', event: {} };
     for (const n of Object.keys(f).map(Number).filter((n) => n >= 10)) {
       const known = EVENTS[n];
       out.type = known ? known[0] : 'event_' + n;

@@ -8,7 +8,8 @@
 //   "validators": [{"name": "coop", "pubkey": "<hex>", "address": "127.0.0.1:7400"}],
 //   "admins": ["<hex>"],
 //   "participants": [{"name": "farmer", "pubkey": "<hex>", "roles": ["farmer"],
-//                     "organization": "...", "gln": "...", "lat": 45.12, "lon": 127.45}],
+//                     "organization": "...", "gln": "...", "lat": 45.12, "lon": 127.45,
+//                     "address": "...", "phone": "+86 ...", "tz_offset_min": 480}],
 //   "params": {"max_record_age_ms": ..., "max_record_future_ms": ...,
 //              "max_block_records": ..., "block_delay_ms": ...}
 // }

@@ -177,4 +177,18 @@ Result<std::string> ParsePalletKey(std::string_view text) {
   return std::string(text);
 }
 
+Result<std::string> ParseUnitKey(std::string_view text) {
+  if (StripPrefix(text).substr(0, 3) == "00/") {
+    Result<std::string> sscc = ParsePalletKey(text);
+    if (!sscc.ok()) return sscc.status();
+    return FormatPalletKey(*sscc);
+  }
+  Result<v1::LotKey> lot = ParseLotKey(text);
+  if (!lot.ok()) {
+    return Reject(lot.status().reason(),
+                  lot.status().message() + " (or, for a pallet, 00/{18-digit SSCC})");
+  }
+  return FormatLotKey(*lot);
+}
+
 }  // namespace agritrace::chain

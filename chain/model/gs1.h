@@ -27,6 +27,9 @@ Status ValidateSscc(std::string_view sscc);
 std::string FormatPalletKey(std::string_view sscc);
 // Parses "00/{sscc}" (with the same prefixes ParseLotKey accepts); BAD_GS1_KEY on failure.
 Result<std::string> ParsePalletKey(std::string_view text);
+// A lot key or a pallet key (same prefixes), as its canonical "01/{gtin14}/10/{lot}" or
+// "00/{sscc}" text; BAD_GS1_KEY naming both forms on failure.
+Result<std::string> ParseUnitKey(std::string_view text);
 Status ValidateLotKey(const v1::LotKey& key);
 
 // "01/{gtin}/10/{lot}".
