@@ -107,30 +107,30 @@
   function describeEvent(r) {
     const e = r.event;
     switch (r.type) {
-      case 'harvest': return ['harvest', e.harvest_time_ms || r.time_ms, [['farm', who(r.signer)], ['field', e.field], ['where', place(e.location)],
+      case 'harvest': return ['harvest', r.event_time_ms, [['farm', who(r.signer)], ['field', e.field], ['where', place(e.location)],
         ['commodity', e.commodity], ['variety', e.variety], ['quantity', e.quantity], ['date', when(e.harvest_time_ms)], ['lot', e.lot]]];
-      case 'transform': return [e.kind, r.time_ms, [['by', who(r.signer)], ['from', e.inputs.map((i) => i.quantity + ' ' + i.lot).join(', ')],
+      case 'transform': return [e.kind, r.event_time_ms, [['by', who(r.signer)], ['from', e.inputs.map((i) => i.quantity + ' ' + i.lot).join(', ')],
         ['into', e.outputs.map((o) => o.quantity + (o.net_mass_per_unit ? ' × ' + o.net_mass_per_unit : '') + ' ' + o.lot).join(', ')]]];
-      case 'ship': return ['ship', r.time_ms, [['by', who(r.signer)], ['to', who(e.receiver)], ['carrier', e.carrier ? who(e.carrier) : ''],
+      case 'ship': return ['ship', r.event_time_ms, [['by', who(r.signer)], ['to', who(e.receiver)], ['carrier', e.carrier ? who(e.carrier) : ''],
         ['quantity', e.quantity], ['pallet', e.sscc], ['shipment', short(r.id)], ['documents', docs(e.refs)], ['lot', e.lot]]];
-      case 'receive': return ['receive', r.time_ms, [['by', who(r.signer)], ['accepted', e.accept],
+      case 'receive': return ['receive', r.event_time_ms, [['by', who(r.signer)], ['accepted', e.accept],
         ['rejected', e.reject ? e.reject + (e.reject_reason ? ' — ' + e.reject_reason : '') : ''], ['shipment', short(e.shipment)],
         ['pallet', e.sscc], ['documents', docs(e.refs)], ['lot', e.lot]], !!e.reject];
-      case 'cancel_shipment': return ['cancel_shipment', r.time_ms, [['by', who(r.signer)], ['shipment', short(e.shipment)], ['lot', unit(e)]]];
-      case 'loss': return ['loss', r.time_ms, [['by', who(r.signer)], ['quantity', e.quantity], ['reason', e.reason], ['note', e.note], ['lot', e.lot]], true];
-      case 'aggregate': return ['aggregate', r.time_ms, [['by', who(r.signer)], ['pallet', e.sscc],
+      case 'cancel_shipment': return ['cancel_shipment', r.event_time_ms, [['by', who(r.signer)], ['shipment', short(e.shipment)], ['lot', unit(e)]]];
+      case 'loss': return ['loss', r.event_time_ms, [['by', who(r.signer)], ['quantity', e.quantity], ['reason', e.reason], ['note', e.note], ['lot', e.lot]], true];
+      case 'aggregate': return ['aggregate', r.event_time_ms, [['by', who(r.signer)], ['pallet', e.sscc],
         ['contents', (e.contents || []).map((c) => c.quantity + ' ' + c.lot).join(', ')]]];
-      case 'disaggregate': return ['disaggregate', r.time_ms, [['by', who(r.signer)], ['pallet', e.sscc]]];
-      case 'checkpoint': return ['checkpoint', e.time_ms || r.time_ms, [['by', who(r.signer)], ['where', place(e.location)], ['event', e.step],
+      case 'disaggregate': return ['disaggregate', r.event_time_ms, [['by', who(r.signer)], ['pallet', e.sscc]]];
+      case 'checkpoint': return ['checkpoint', e.time_ms || r.event_time_ms, [['by', who(r.signer)], ['where', place(e.location)], ['event', e.step],
         ['readings', readingsText(e.readings, rangeOf(e.lot))]], e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
-      case 'sensor_readings': return ['sensor_readings', r.time_ms, [['by', who(r.signer)], ['readings', readingsText(e.readings, rangeOf(e.lot))], ['lot', e.lot]],
+      case 'sensor_readings': return ['sensor_readings', r.event_time_ms, [['by', who(r.signer)], ['readings', readingsText(e.readings, rangeOf(e.lot))], ['lot', e.lot]],
         e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
-      case 'certify': return ['certify', r.time_ms, [['by', who(r.signer)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
-      case 'recall': return ['recall_ev', r.time_ms, [['by', who(r.signer)], ['reason', e.reason], ['lot', e.lot]], true];
-      case 'sell': return ['sell', r.time_ms, [['by', who(r.signer)], ['quantity', e.quantity], ['documents', docs(e.refs)], ['lot', e.lot]]];
-      case 'rotate_key': return ['rotate_key', r.time_ms, [['participant', who(e.new_pubkey)], ['by', who(r.signer)],
+      case 'certify': return ['certify', r.event_time_ms, [['by', who(r.signer)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
+      case 'recall': return ['recall_ev', r.event_time_ms, [['by', who(r.signer)], ['reason', e.reason], ['lot', e.lot]], true];
+      case 'sell': return ['sell', r.event_time_ms, [['by', who(r.signer)], ['quantity', e.quantity], ['documents', docs(e.refs)], ['lot', e.lot]]];
+      case 'rotate_key': return ['rotate_key', r.event_time_ms, [['participant', who(e.new_pubkey)], ['by', who(r.signer)],
         ['old_key', e.old_pubkey.slice(0, 16) + '…'], ['new_key', e.new_pubkey.slice(0, 16) + '…'], ['reason', e.reason]]];
-      default: return [r.type, r.time_ms, [['by', who(r.signer)], ...Object.entries(e || {}).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, v])]];
+      default: return [r.type, r.event_time_ms, [['by', who(r.signer)], ...Object.entries(e || {}).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, v])]];
     }
   }
   function eventItem(r) {
