@@ -13,8 +13,10 @@ namespace {
 // Valid GTIN-14s (check digits verified by the rules).
 constexpr const char* kPaddyGtin = "06901234567892";
 constexpr const char* kRetailGtin = "06901234567809";
-// Every journey harvests 1000 kg and packs 600 kg into 120 bags of 5 kg.
+// Every journey harvests 1000 kg, ships 900 kg of it to the packer (a partial shipment: the
+// farmer keeps 100 kg) and packs 600 kg into 120 bags of 5 kg, all of which go to the retailer.
 constexpr int64_t kHarvestMilliKg = 1'000'000;
+constexpr int64_t kShipToPackerMilliKg = 900'000;
 constexpr int64_t kPackMilliKg = 600'000;
 constexpr int64_t kBagsMilli = 120'000;
 constexpr int64_t kBagMilliKg = 5'000;
@@ -96,16 +98,19 @@ std::vector<v1::Envelope> Journey(const WorkloadOptions& o, size_t j, const Sign
   h->set_field("Plot " + std::to_string(j % 100));
   records.push_back(chain::SignRecord(harvest, farmer.key));
 
-  auto ship = [&](const Signer& from, const Signer& to, const char* gtin, const std::string& lot) {
+  // Ships `milli_kg` of the lot (0: everything `from` holds), then `to` receives it all.
+  auto ship = [&](const Signer& from, const Signer& to, const char* gtin, const std::string& lot,
+                  int64_t milli_kg) {
     v1::RecordBody body = NewBody(o.chain_id);
     SetLot(body.mutable_ship()->mutable_lot(), gtin, lot);
     body.mutable_ship()->set_receiver(chain::AsBytes(to.key.public_key()));
+    if (milli_kg > 0) SetQuantity(body.mutable_ship()->mutable_quantity(), milli_kg, "kg");
     records.push_back(chain::SignRecord(body, from.key));
     v1::RecordBody receive = NewBody(o.chain_id);
     SetLot(receive.mutable_receive()->mutable_lot(), gtin, lot);
     records.push_back(chain::SignRecord(receive, to.key));
   };
-  ship(farmer, packer, kPaddyGtin, paddy);
+  ship(farmer, packer, kPaddyGtin, paddy, kShipToPackerMilliKg);
   for (size_t i = 0; i < packer_readings; ++i) {
     records.push_back(Readings(o, packer, kPaddyGtin, paddy, i));
   }
@@ -122,7 +127,7 @@ std::vector<v1::Envelope> Journey(const WorkloadOptions& o, size_t j, const Sign
   SetQuantity(out->mutable_net_mass_per_unit(), kBagMilliKg, "kg");
   records.push_back(chain::SignRecord(pack, packer.key));
 
-  ship(packer, retailer, kRetailGtin, bags);
+  ship(packer, retailer, kRetailGtin, bags, 0);
   for (size_t i = packer_readings; i < o.readings_per_journey; ++i) {
     records.push_back(Readings(o, retailer, kRetailGtin, bags, i));
   }

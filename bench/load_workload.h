@@ -1,11 +1,11 @@
 // The load generator's workload: signer keys, their registration, and pre-signed journeys.
 //
-// A journey is the farm-to-shelf chain of dependent records: harvest, ship to a packer,
-// receive, the packer's cold-store sensor readings on the paddy, pack into retail bags, ship to
-// a retailer, receive, the retailer's sensor readings on the bags. So the rules run (roles,
-// custody, mass balance, replay guards), not only signatures. Records of one journey must be
-// submitted in order to one node; journeys are independent of each other. Any prefix of a
-// journey is itself valid, so a workload can hold an exact number of records.
+// A journey is the farm-to-shelf chain of dependent records: harvest, ship part of it to a
+// packer, receive, the packer's cold-store sensor readings on the paddy, pack into retail
+// bags, ship to a retailer, receive, the retailer's sensor readings on the bags. So the rules
+// run (roles, custody, mass balance, replay guards), not only signatures. Records of one
+// journey must be submitted in order to one node; journeys are independent of each other. Any
+// prefix of a journey is itself valid, so a workload can hold an exact number of records.
 #pragma once
 
 #include <cstdint>

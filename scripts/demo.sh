@@ -33,21 +33,27 @@ run status
 B1=01/06901234567892/10/B1
 R1=01/06901234567809/10/R1
 
-step "The farmer registers the harvest of paddy rice from Plot 7"
+step "The farmer registers the harvest of 1000 kg of paddy rice from Plot 7"
 run --key farmer harvest $B1 --commodity rice --variety "Wuchang Daohuaxiang No.2" \
   --quantity 1000kg --field "Plot 7" --location 45.12,127.45 --temp-range 0..4
 
-step "The farmer ships it to the packing house, by the cold-chain carrier"
-run --key farmer ship $B1 --to packer --carrier carrier
+step "A partial shipment: 600 kg go to the packing house by the cold-chain carrier, 400 kg stay"
+run --key farmer ship $B1 --to packer --quantity 600kg --carrier carrier --ref bol:BOL-2026-0042
 step "On the road the truck's sensor reads 7.5 C, above the lot's 0-4 C: a cold-chain breach"
 run --key carrier checkpoint $B1 --location "Harbin depot" --step arriving --temperature 7.5
-run --key packer receive $B1
 
-step "The packer mills and packs 600 kg into 120 retail bags of 5 kg"
-run --key packer pack --from $B1:600kg --to $R1:120pcs --net-mass 5kg
+step "A rejection: the packer accepts 580 kg and sends back 20 kg that arrived wet"
+run --key packer receive $B1 --accept 580kg --reject 20kg --reason "wet, smells of mould"
+step "A loss: the farmer takes the 20 kg back and writes them off as spoiled"
+run --key farmer receive $B1
+run --key farmer loss $B1 --quantity 20kg --reason spoilage --note "rejected wet at the mill"
+run lot $B1
 
-step "A packer cannot pack more than is left (400 kg): the chain refuses"
-if run --key packer pack --from $B1:500kg --to 01/06901234567809/10/R2:100pcs --net-mass 5kg; then
+step "The packer mills and packs 500 kg into 100 retail bags of 5 kg"
+run --key packer pack --from $B1:500kg --to $R1:100pcs --net-mass 5kg
+
+step "A packer cannot pack more than it holds (80 kg): the chain refuses"
+if run --key packer pack --from $B1:100kg --to 01/06901234567809/10/R2:20pcs --net-mass 5kg; then
   echo "unexpected: over-packing was accepted" >&2; exit 1
 fi
 
@@ -59,15 +65,15 @@ step "An inspector certifies the bags; then the regulator recalls the paddy lot 
 run --key inspector certify $R1 --standard "GB/T 19630 organic" --result pass
 run --key regulator recall $B1 --reason "Cadmium above limit in a B1 sample"
 step "The recall reaches the bags made from B1: the retailer cannot sell them"
-if run --key retailer sell $R1; then
+if run --key retailer sell $R1 --quantity 25pcs; then
   echo "unexpected: a recalled lot was sold" >&2; exit 1
 fi
 run trace $R1 --backward
 
-step "Anyone can read the lot and its history"
+step "Anyone can read the lots and their history: who holds how much, what was shipped, rejected and lost"
 run lot $R1
 run history $R1
-run lot $B1
+run history $B1
 
 step "Done"
 run status

@@ -85,6 +85,7 @@ int RunCli(int argc, char** argv, std::ostream& out_stream, std::ostream& err_st
   AddRecordCommands(app, ctx, action);
   AddQueryCommands(app, ctx, action);
   AddEventCommands(app, ctx, action);
+  AddCustodyCommands(app, ctx, action);
   AddConsumerCommands(app, ctx, action);
   app.footer("");  // the top-level help already lists the global options
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <iostream>
 
@@ -189,6 +190,25 @@ std::string Context::NameOf(const std::string& pubkey_bytes) {
   }
   names_[pubkey_bytes] = name;
   return name;
+}
+
+int32_t Context::DefaultTzOffset(const chain::PubKey& signer, bool offline, int64_t at_ms) {
+  if (signer_tz_) return *signer_tz_;
+  if (!offline && !node_unreachable_) {
+    auto participant = node().GetParticipantByKey(chain::AsBytes(signer));
+    if (participant.ok() && participant->contact().has_tz_offset_min()) {
+      signer_tz_ = participant->contact().tz_offset_min();
+      return *signer_tz_;
+    }
+  }
+  return LocalTzOffset(at_ms);
+}
+
+int32_t Context::LocalTzOffset(int64_t at_ms) {
+  const time_t seconds = static_cast<time_t>(at_ms / 1000);
+  tm local{};
+  if (localtime_r(&seconds, &local) == nullptr) return 0;
+  return static_cast<int32_t>(local.tm_gmtoff / 60);
 }
 
 int64_t Context::NowMs() {

@@ -70,6 +70,12 @@ class Context {
   // A display name for a public key (raw bytes): the on-chain name, else the keystore name,
   // else "". Cached; never fails.
   std::string NameOf(const std::string& pubkey_bytes);
+  // The UTC offset (minutes east) events are recorded in when --at names none: `signer`'s time
+  // zone from its participant record (asked from the node unless `offline`), else this
+  // machine's at `at_ms`. Never fails: a node that cannot answer leaves the machine's.
+  int32_t DefaultTzOffset(const chain::PubKey& signer, bool offline, int64_t at_ms);
+  // This machine's UTC offset at `at_ms` (daylight saving included).
+  static int32_t LocalTzOffset(int64_t at_ms);
   // Now, in Unix ms.
   static int64_t NowMs();
 
@@ -81,6 +87,7 @@ class Context {
   ClientTls tls_;
   std::map<std::string, std::string> names_;  // pubkey bytes -> display name
   bool node_unreachable_ = false;             // stop asking for names once a call failed
+  std::optional<int32_t> signer_tz_;          // the signer's time zone, once asked
 };
 
 }  // namespace agritrace::wallet

@@ -28,6 +28,8 @@ void AddRecordCommands(CLI::App& app, Context& ctx, Action& action);
 void AddQueryCommands(CLI::App& app, Context& ctx, Action& action);
 // `qr` and `verify` (commands_consumer.cc).
 void AddConsumerCommands(CLI::App& app, Context& ctx, Action& action);
+// ship, receive, cancel-shipment, loss, sell, aggregate, disaggregate (commands_custody.cc).
+void AddCustodyCommands(CLI::App& app, Context& ctx, Action& action);
 
 // Registers `callback` on `sub` so that choosing it stores `run` into `action`.
 template <typename Run>
@@ -42,10 +44,24 @@ struct SignFlags {
   bool no_wait = false;   // return once accepted into the mempool
   std::string out_file;   // sign offline into this file instead of submitting
   std::string time;       // record timestamp (ISO 8601); default now
+  std::string at;         // when the event happened (ISO 8601 with its offset); default now
 };
 
+// Adds --no-wait, --out, --time and --at to a signing command.
+void AddSignFlags(CLI::App* sub, SignFlags& flags);
+
+// When the event happened and the UTC offset it is shown in. --at with an offset keeps its
+// offset; --at without one is read in the default zone, which is the signer's time zone from
+// its participant record (asked from the node unless signing offline) or else this machine's.
+// Without --at: time_ms 0 (the chain reads it as when signed) in the default zone.
+struct EventTime {
+  int64_t time_ms = 0;
+  int32_t offset_min = 0;
+};
+chain::Result<EventTime> ResolveEventTime(Context& ctx, const SignFlags& flags);
+
 // Signs `body` (its event set) with the --key key and either writes it to --out or submits it,
-// printing the one-line result.
+// printing the one-line result (with --json also what the record created, CreatedJson).
 chain::Status SignAndSend(Context& ctx, const SignFlags& flags, v1::RecordBody body);
 // Same, returning the signed record without printing or submitting (for --out and tests).
 chain::Result<chain::Record> SignForContext(Context& ctx, const SignFlags& flags,
@@ -63,7 +79,9 @@ struct HarvestArgs {
   std::string harvest_time;   // ISO 8601; default now
   std::string temp_range;     // allowed range "MIN..MAX" degrees C (sensor breaches)
   std::string humidity_range; // allowed range "MIN..MAX" percent
+  std::vector<std::string> refs;  // TYPE:ID document references
 };
+// `now_ms` is the harvest time when --harvest-time is not given (the event time, else now).
 chain::Result<v1::RecordBody> BuildHarvest(const HarvestArgs& args, int64_t now_ms);
 
 struct TransformArgs {
@@ -74,6 +92,7 @@ struct TransformArgs {
   std::string variety;
   std::string temp_range;      // allowed range of every output, "MIN..MAX" degrees C
   std::string humidity_range;  // percent
+  std::vector<std::string> refs;  // TYPE:ID document references
 };
 chain::Result<v1::RecordBody> BuildTransform(const TransformArgs& args, v1::TransformKind kind);
 
@@ -84,8 +103,14 @@ struct RegisterArgs {
   std::string organization;
   std::string gln;
   std::string location;
+  std::string address;
+  std::string phone;
+  std::string tz;  // "+08:00"
 };
 chain::Result<v1::RecordBody> BuildRegister(Context& ctx, const RegisterArgs& args);
+
+// "TYPE:ID" texts (--ref) -> document references (MALFORMED naming the types).
+chain::Result<std::vector<v1::DocumentRef>> ParseDocumentRefs(const std::vector<std::string>& refs);
 
 // --- Records (commands_records.cc)
 

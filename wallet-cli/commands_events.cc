@@ -68,13 +68,6 @@ chain::Status BuildAndSend(Context& ctx, const SignFlags& flags, Build build) {
   return SignAndSend(ctx, flags, std::move(*body));
 }
 
-void AddSignFlags(CLI::App* sub, SignFlags& flags) {
-  sub->add_flag("--no-wait", flags.no_wait, "Return once the node accepts it into its mempool");
-  sub->add_option("--out", flags.out_file,
-                  "Sign offline: write the signed record to FILE instead of submitting");
-  sub->add_option("--time", flags.time, "Record (and reading) time, ISO 8601 (default now)");
-}
-
 chain::Result<int64_t> TimeOrNow(const std::string& text) {
   if (text.empty()) return Context::NowMs();
   return chain::ParseIsoTime(text);
@@ -296,7 +289,7 @@ void AddCertify(CLI::App& app, Context& ctx, Action& action) {
   });
 }
 
-// --- recall, sell, revoke
+// --- recall, revoke (sell: commands_custody.cc)
 
 void AddRecallSellRevoke(CLI::App& app, Context& ctx, Action& action) {
   auto recall_args = std::make_shared<std::pair<std::string, std::string>>();
@@ -313,21 +306,6 @@ void AddRecallSellRevoke(CLI::App& app, Context& ctx, Action& action) {
       v1::RecordBody body;
       *body.mutable_recall()->mutable_lot() = *lot;
       body.mutable_recall()->set_reason(recall_args->second);
-      return body;
-    });
-  });
-
-  auto sell_lot = std::make_shared<std::string>();
-  auto sell_flags = std::make_shared<SignFlags>();
-  CLI::App* sell = app.add_subcommand("sell", "Record the retail sale of LOT (retailer holding it)");
-  sell->add_option("LOT", *sell_lot, "Lot key 01/{gtin14}/10/{lot}")->required();
-  AddSignFlags(sell, *sell_flags);
-  SetAction(sell, action, [&ctx, sell_lot, sell_flags] {
-    return BuildAndSend(ctx, *sell_flags, [&]() -> chain::Result<v1::RecordBody> {
-      auto lot = Lot(*sell_lot);
-      if (!lot.ok()) return lot.status();
-      v1::RecordBody body;
-      *body.mutable_sell()->mutable_lot() = *lot;
       return body;
     });
   });
@@ -402,8 +380,11 @@ struct CorrectArgs {
 std::optional<v1::LotKey> LotOfRecord(const v1::RecordBody& body) {
   switch (body.event_case()) {
     case v1::RecordBody::kHarvest: return body.harvest().lot();
-    case v1::RecordBody::kShip: return body.ship().lot();
-    case v1::RecordBody::kReceive: return body.receive().lot();
+    case v1::RecordBody::kShip:  // a pallet's shipment names no lot
+      return body.ship().has_lot() ? std::optional(body.ship().lot()) : std::nullopt;
+    case v1::RecordBody::kReceive:
+      return body.receive().has_lot() ? std::optional(body.receive().lot()) : std::nullopt;
+    case v1::RecordBody::kLoss: return body.loss().lot();
     case v1::RecordBody::kTransform:
       // The node's answer is not trusted to be well formed: no outputs, no lot.
       if (body.transform().outputs().empty()) return std::nullopt;

@@ -66,6 +66,7 @@ chain::Status SubmitOne(Context& ctx, const std::string& file, bool no_wait) {
   const std::string id = chain::ToHex(record->id);
   if (ctx.out().json()) {
     json j = SubmitResultJson(id, response->committed(), response->height());
+    j.update(CreatedJson(record->body, id));
     j["file"] = file;
     ctx.out().JsonLine(j);
   } else {

@@ -1,4 +1,6 @@
-// Signing commands: register, harvest, pack, transform, ship, receive.
+// Signing commands: register, harvest, pack, transform; the signing flags (--at) every signing
+// command shares.
+#include <cstdlib>
 #include <memory>
 
 #include "chain/base/bytes.h"
@@ -6,6 +8,7 @@
 #include "chain/base/keys.h"
 #include "chain/base/limits.h"
 #include "chain/model/quantity.h"
+#include "chain/export/custody_json.h"
 #include "chain/export/record_json.h"
 #include "wallet-cli/wallet.h"
 
@@ -35,20 +38,13 @@ chain::Status NeedNetMass(const v1::LotKey& lot, const v1::Quantity& q) {
                                         "; give --net-mass (the mass of one " + q.unit() + ")");
 }
 
-void AddSignFlags(CLI::App* sub, SignFlags& flags) {
-  sub->add_flag("--no-wait", flags.no_wait, "Return once the node accepts it into its mempool");
-  sub->add_option("--out", flags.out_file,
-                  "Sign offline: write the signed record to FILE instead of submitting "
-                  "(no node contact when --chain-id is given)");
-  sub->add_option("--time", flags.time, "Record timestamp, ISO 8601 (default now)");
-}
-
 chain::Status PrintSigned(Context& ctx, const SignFlags& flags, const chain::Record& record) {
   AGRI_RETURN_IF_ERROR(WriteSignedFile(flags.out_file, record));
   const std::string id = chain::ToHex(record.id);
   if (ctx.out().json()) {
     nlohmann::json j = RecordToFileJson(record);
     j["file"] = flags.out_file;
+    j.update(CreatedJson(record.body, id));
     ctx.out().Json(j);
   } else {
     ctx.out().Line("signed " + CommandName(record.body) + " " +
@@ -60,6 +56,52 @@ chain::Status PrintSigned(Context& ctx, const SignFlags& flags, const chain::Rec
 
 }  // namespace
 
+void AddSignFlags(CLI::App* sub, SignFlags& flags) {
+  sub->add_flag("--no-wait", flags.no_wait, "Return once the node accepts it into its mempool");
+  sub->add_option("--out", flags.out_file,
+                  "Sign offline: write the signed record to FILE instead of submitting "
+                  "(no node contact when --chain-id is given)");
+  sub->add_option("--time", flags.time, "Record (signing) timestamp, ISO 8601 (default now)");
+  sub->add_option("--at", flags.at,
+                  "When the event happened, ISO 8601 with its UTC offset, e.g. "
+                  "2026-12-01T06:30:00+08:00 (default now, in the signer's time zone)");
+}
+
+chain::Result<EventTime> ResolveEventTime(Context& ctx, const SignFlags& flags) {
+  // Offline with --chain-id: no node contact at all, so the machine's zone.
+  const bool offline = !flags.out_file.empty() && !ctx.options().chain_id.empty();
+  const auto default_offset = [&](int64_t at_ms) {
+    auto info = ctx.keystore().Info(ctx.options().key_name);
+    if (!info.ok()) return Context::LocalTzOffset(at_ms);
+    return ctx.DefaultTzOffset(info->pubkey, offline, at_ms);
+  };
+  EventTime event;
+  if (flags.at.empty()) {
+    event.offset_min = default_offset(Context::NowMs());
+    return event;
+  }
+  auto zoned = chain::ParseZonedTime(flags.at);
+  if (!zoned.ok()) {
+    return Reject(Reason::kMalformed, "--at: " + zoned.status().message());
+  }
+  if (zoned->offset_min) {
+    event.offset_min = *zoned->offset_min;
+    if (std::abs(event.offset_min) > chain::kMaxTzOffsetMinutes) {
+      return Reject(Reason::kMalformed, "--at " + flags.at +
+                                            ": the UTC offset is outside -14:00..+14:00");
+    }
+    event.time_ms = zoned->unix_ms;
+  } else {
+    // A wall-clock time without an offset is the signer's local time.
+    event.offset_min = default_offset(zoned->unix_ms);
+    event.time_ms = zoned->unix_ms - int64_t{event.offset_min} * 60 * 1000;
+  }
+  if (event.time_ms <= 0) {
+    return Reject(Reason::kEventTime, "--at " + flags.at + " is before 1970");
+  }
+  return event;
+}
+
 chain::Result<chain::Record> SignForContext(Context& ctx, const SignFlags& flags,
                                             v1::RecordBody body) {
   int64_t timestamp_ms = Context::NowMs();
@@ -68,6 +110,10 @@ chain::Result<chain::Record> SignForContext(Context& ctx, const SignFlags& flags
     if (!parsed.ok()) return parsed.status();
     timestamp_ms = *parsed;
   }
+  auto event = ResolveEventTime(ctx, flags);
+  if (!event.ok()) return event.status();
+  body.set_event_time_ms(event->time_ms);
+  body.set_event_tz_offset_min(event->offset_min);
   auto key = ctx.SigningKey();
   if (!key.ok()) return key.status();
   auto chain_id = ctx.ChainId();
@@ -84,7 +130,9 @@ chain::Status SignAndSend(Context& ctx, const SignFlags& flags, v1::RecordBody b
   const std::string id = response->record_id().empty() ? chain::ToHex(record->id)
                                                        : chain::ToHex(response->record_id());
   if (ctx.out().json()) {
-    ctx.out().Json(SubmitResultJson(id, response->committed(), response->height()));
+    nlohmann::json j = SubmitResultJson(id, response->committed(), response->height());
+    j.update(CreatedJson(record->body, id));
+    ctx.out().Json(j);
   } else {
     ctx.out().Line(SubmitResultLine(record->body, id, response->committed(), response->height()));
   }
@@ -122,6 +170,9 @@ chain::Result<v1::RecordBody> BuildHarvest(const HarvestArgs& args, int64_t now_
   auto range = ParseConditionRange(args.temp_range, args.humidity_range);
   if (!range.ok()) return range.status();
   if (range->ByteSizeLong() > 0) *h.mutable_allowed_range() = *range;
+  auto refs = ParseDocumentRefs(args.refs);
+  if (!refs.ok()) return refs.status();
+  for (v1::DocumentRef& ref : *refs) *h.add_refs() = std::move(ref);
   return body;
 }
 
@@ -162,6 +213,9 @@ chain::Result<v1::RecordBody> BuildTransform(const TransformArgs& args, v1::Tran
     if (!range.ok()) return range.status();
     if (range->ByteSizeLong() > 0) *out.mutable_allowed_range() = *range;
   }
+  auto refs = ParseDocumentRefs(args.refs);
+  if (!refs.ok()) return refs.status();
+  for (v1::DocumentRef& ref : *refs) *t.add_refs() = std::move(ref);
   return body;
 }
 
@@ -185,41 +239,29 @@ chain::Result<v1::RecordBody> BuildRegister(Context& ctx, const RegisterArgs& ar
   for (v1::Role role : *roles) r.add_roles(role);
   r.set_organization(args.organization);
   if (location->ByteSizeLong() > 0) *r.mutable_location() = *location;
+  r.mutable_contact()->set_address(args.address);
+  r.mutable_contact()->set_phone(args.phone);
+  if (!args.tz.empty()) {
+    auto tz = chain::ParseTzOffset(args.tz);
+    if (!tz.ok()) return Reject(Reason::kMalformed, "--tz: " + tz.status().message());
+    r.mutable_contact()->set_tz_offset_min(*tz);
+  }
+  if (r.contact().ByteSizeLong() == 0) r.clear_contact();
   return body;
+}
+
+chain::Result<std::vector<v1::DocumentRef>> ParseDocumentRefs(
+    const std::vector<std::string>& refs) {
+  std::vector<v1::DocumentRef> out;
+  for (const std::string& text : refs) {
+    auto ref = chain::ParseDocumentRef(text);
+    if (!ref.ok()) return Reject(Reason::kMalformed, "--ref: " + ref.status().message());
+    out.push_back(*std::move(ref));
+  }
+  return out;
 }
 
 namespace {
-
-struct LotArgs {
-  std::string lot;
-  std::string to;
-  std::string carrier;
-};
-
-chain::Result<v1::RecordBody> BuildShip(Context& ctx, const LotArgs& args) {
-  auto lot = chain::ParseLotKey(args.lot);
-  if (!lot.ok()) return lot.status();
-  auto receiver = ctx.ResolveParticipant(args.to);
-  if (!receiver.ok()) return receiver.status();
-  v1::RecordBody body;
-  v1::Ship& s = *body.mutable_ship();
-  *s.mutable_lot() = *lot;
-  s.set_receiver(chain::AsBytes(*receiver));
-  if (!args.carrier.empty()) {
-    auto carrier = ctx.ResolveParticipant(args.carrier);
-    if (!carrier.ok()) return carrier.status();
-    s.set_carrier(chain::AsBytes(*carrier));
-  }
-  return body;
-}
-
-chain::Result<v1::RecordBody> BuildReceive(const LotArgs& args) {
-  auto lot = chain::ParseLotKey(args.lot);
-  if (!lot.ok()) return lot.status();
-  v1::RecordBody body;
-  *body.mutable_receive()->mutable_lot() = *lot;
-  return body;
-}
 
 // Runs a builder, then signs and sends what it built.
 template <typename Build>
@@ -244,6 +286,10 @@ void AddRegister(CLI::App& app, Context& ctx, Action& action) {
   sub->add_option("--org", args->organization, "Organisation name")->required();
   sub->add_option("--gln", args->gln, "GS1 GLN of the participant's location (13 digits)");
   sub->add_option("--location", args->location, "LAT,LON in decimal degrees");
+  sub->add_option("--address", args->address, "Postal address, one line");
+  sub->add_option("--phone", args->phone, "Phone number, e.g. \"+86 451 5555 0101\"");
+  sub->add_option("--tz", args->tz,
+                  "Time zone as a UTC offset, e.g. +08:00 (events are shown in it)");
   AddSignFlags(sub, *flags);
   SetAction(sub, action, [&ctx, args, flags] {
     return BuildAndSend(ctx, *flags, [&] { return BuildRegister(ctx, *args); });
@@ -267,9 +313,12 @@ void AddHarvest(CLI::App& app, Context& ctx, Action& action) {
   sub->add_option("--harvest-time", args->harvest_time, "Harvest time, ISO 8601 (default now)");
   sub->add_option("--temp-range", args->temp_range, "Allowed temperature MIN..MAX in C, e.g. 0..4");
   sub->add_option("--humidity-range", args->humidity_range, "Allowed humidity MIN..MAX in %");
+  sub->add_option("--ref", args->refs,
+                  "Document TYPE:ID (po, bol, inv, desadv, other); repeatable");
   AddSignFlags(sub, *flags);
   SetAction(sub, action, [&ctx, args, flags] {
-    // The harvest time defaults to the record's own time (--time, else now).
+    // The harvest time defaults to the event time (--at), else the record's own time (--time,
+    // else now).
     return BuildAndSend(ctx, *flags, [&]() -> chain::Result<v1::RecordBody> {
       int64_t now_ms = Context::NowMs();
       if (!flags->time.empty()) {
@@ -277,7 +326,14 @@ void AddHarvest(CLI::App& app, Context& ctx, Action& action) {
         if (!t.ok()) return t.status();
         now_ms = *t;
       }
-      return BuildHarvest(*args, now_ms);
+      auto event = ResolveEventTime(ctx, *flags);
+      if (!event.ok()) return event.status();
+      if (event->time_ms != 0) now_ms = event->time_ms;
+      auto body = BuildHarvest(*args, now_ms);
+      if (body.ok() && event->time_ms != 0 && body->harvest().harvest_time_ms() != now_ms) {
+        return Reject(Reason::kMalformed, "--harvest-time and --at differ; give one of them");
+      }
+      return body;
     });
   });
 }
@@ -296,33 +352,11 @@ void AddTransform(CLI::App& app, Context& ctx, Action& action, const std::string
   sub->add_option("--temp-range", args->temp_range,
                   "Allowed temperature of the outputs MIN..MAX in C (default: the first input's)");
   sub->add_option("--humidity-range", args->humidity_range, "Allowed humidity MIN..MAX in %");
+  sub->add_option("--ref", args->refs,
+                  "Document TYPE:ID (po, bol, inv, desadv, other); repeatable");
   AddSignFlags(sub, *flags);
   SetAction(sub, action, [&ctx, args, flags, kind] {
     return BuildAndSend(ctx, *flags, [&] { return BuildTransform(*args, kind); });
-  });
-}
-
-void AddShipReceive(CLI::App& app, Context& ctx, Action& action) {
-  auto ship_args = std::make_shared<LotArgs>();
-  auto ship_flags = std::make_shared<SignFlags>();
-  CLI::App* ship = app.add_subcommand("ship", "Ship LOT to a receiver (current custodian)");
-  ship->add_option("LOT", ship_args->lot, "Lot key 01/{gtin14}/10/{lot}")->required();
-  ship->add_option("--to", ship_args->to,
-                   "Receiver: keystore name, 64-hex public key, or on-chain name")
-      ->required();
-  ship->add_option("--carrier", ship_args->carrier, "Carrier participant (same forms as --to)");
-  AddSignFlags(ship, *ship_flags);
-  SetAction(ship, action, [&ctx, ship_args, ship_flags] {
-    return BuildAndSend(ctx, *ship_flags, [&] { return BuildShip(ctx, *ship_args); });
-  });
-
-  auto recv_args = std::make_shared<LotArgs>();
-  auto recv_flags = std::make_shared<SignFlags>();
-  CLI::App* recv = app.add_subcommand("receive", "Receive shipped LOT (the named receiver)");
-  recv->add_option("LOT", recv_args->lot, "Lot key 01/{gtin14}/10/{lot}")->required();
-  AddSignFlags(recv, *recv_flags);
-  SetAction(recv, action, [&ctx, recv_args, recv_flags] {
-    return BuildAndSend(ctx, *recv_flags, [&] { return BuildReceive(*recv_args); });
   });
 }
 
@@ -335,7 +369,6 @@ void AddSignCommands(CLI::App& app, Context& ctx, Action& action) {
                "Pack input lots into output lots (Transform kind PACK; packer with custody)");
   AddTransform(app, ctx, action, "transform", v1::TRANSFORM_KIND_TRANSFORM,
                "Transform input lots into output lots (Transform kind TRANSFORM; processor)");
-  AddShipReceive(app, ctx, action);
 }
 
 }  // namespace agritrace::wallet

@@ -20,6 +20,12 @@ std::string FormatFields(const Fields& fields) {
   for (const auto& [key, value] : fields) width = std::max(width, key.size());
   std::string text;
   for (const auto& [key, value] : fields) {
+    if (key.empty()) {  // a further line of the field above
+      text.append(width + 2, ' ');
+      text += value;
+      text += '\n';
+      continue;
+    }
     text += key;
     text += ':';
     text.append(width - key.size() + 1, ' ');

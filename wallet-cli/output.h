@@ -23,7 +23,8 @@ std::string ErrorLine(const chain::Status& status);
 // value.dump(), replacing invalid UTF-8 instead of throwing; indent -1 is compact.
 std::string DumpJson(const nlohmann::json& value, int indent);
 
-// "key:   value" lines with the values aligned one column past the longest key.
+// "key:   value" lines with the values aligned one column past the longest key; an empty key
+// continues the field above on a line of its own.
 using Fields = std::vector<std::pair<std::string, std::string>>;
 std::string FormatFields(const Fields& fields);
 

@@ -9,6 +9,7 @@
 #include "chain/model/genesis.h"
 #include "chain/model/gs1.h"
 #include "chain/model/quantity.h"
+#include "chain/export/custody_json.h"
 #include "chain/export/record_json.h"
 #include "wallet-cli/output.h"
 
@@ -204,8 +205,6 @@ std::string RecordSubject(const v1::RecordBody& body) {
   switch (body.event_case()) {
     case v1::RecordBody::kRegisterParticipant: return body.register_participant().name();
     case v1::RecordBody::kHarvest: return chain::FormatLotKey(body.harvest().lot());
-    case v1::RecordBody::kShip: return chain::FormatLotKey(body.ship().lot());
-    case v1::RecordBody::kReceive: return chain::FormatLotKey(body.receive().lot());
     case v1::RecordBody::kTransform: {
       std::string lots;
       for (const auto& output : body.transform().outputs()) {
@@ -219,10 +218,17 @@ std::string RecordSubject(const v1::RecordBody& body) {
     case v1::RecordBody::kCheckpoint: return chain::FormatLotKey(body.checkpoint().lot());
     case v1::RecordBody::kCertify: return chain::FormatLotKey(body.certify().lot());
     case v1::RecordBody::kRecall: return chain::FormatLotKey(body.recall().lot());
-    case v1::RecordBody::kSell: return chain::FormatLotKey(body.sell().lot());
     case v1::RecordBody::kRevoke: return chain::ToHex(body.revoke().pubkey());
     case v1::RecordBody::kCorrection: return chain::ToHex(body.correction().record_id());
     case v1::RecordBody::kRotateKey: return chain::ToHex(body.rotate_key().old_pubkey());
+    case v1::RecordBody::kShip:
+    case v1::RecordBody::kReceive:
+    case v1::RecordBody::kSell:
+    case v1::RecordBody::kCancelShipment:
+    case v1::RecordBody::kLoss:
+    case v1::RecordBody::kAggregate:
+    case v1::RecordBody::kDisaggregate:
+    case v1::RecordBody::kUpdateParticipant: return chain::CustodyEventSubject(body);
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return "";
@@ -231,17 +237,47 @@ std::string RecordSubject(const v1::RecordBody& body) {
 std::string CommandName(const v1::RecordBody& body) {
   if (body.has_transform()) return std::string(chain::TransformKindName(body.transform().kind()));
   if (body.has_register_participant()) return "register";
+  if (body.has_cancel_shipment()) return "cancel-shipment";
+  if (body.has_update_participant()) return "participant update";
   return std::string(chain::EventName(body));
+}
+
+json CreatedJson(const v1::RecordBody& body, const std::string& record_id_hex) {
+  switch (body.event_case()) {
+    case v1::RecordBody::kShip: return {{"shipment", record_id_hex}};
+    case v1::RecordBody::kReceive:
+      if (!body.receive().has_reject() || body.receive().reject().milli() == 0) break;
+      return {{"return_shipment", record_id_hex}};
+    case v1::RecordBody::kHarvest: return {{"lot", chain::FormatLotKey(body.harvest().lot())}};
+    case v1::RecordBody::kTransform: {
+      json lots = json::array();
+      for (const auto& output : body.transform().outputs()) {
+        lots.push_back(chain::FormatLotKey(output.lot()));
+      }
+      return {{"lots", std::move(lots)}};
+    }
+    case v1::RecordBody::kAggregate:
+      return {{"pallet", chain::FormatPalletKey(body.aggregate().sscc())}};
+    case v1::RecordBody::kRegisterParticipant:
+      return {{"participant", body.register_participant().name()}};
+    default: break;
+  }
+  return json::object();
 }
 
 std::string SubmitResultLine(const v1::RecordBody& body, const std::string& record_id_hex,
                              bool committed, uint64_t height) {
   const std::string what = CommandName(body) + " " + RecordSubject(body);
+  // A ship record's id names its shipment (receive --shipment, cancel-shipment); so does a
+  // receive's when it sends a rejected part back.
+  std::string id = "record " + record_id_hex;
+  const json created = CreatedJson(body, record_id_hex);
+  if (created.contains("shipment")) id += ", the shipment's id";
+  if (created.contains("return_shipment")) id += ", the id of the rejected part's way back";
   if (committed) {
-    return "committed " + what + " in block " + std::to_string(height) + " (record " +
-           record_id_hex + ")";
+    return "committed " + what + " in block " + std::to_string(height) + " (" + id + ")";
   }
-  return "accepted " + what + " into the mempool (record " + record_id_hex + ")";
+  return "accepted " + what + " into the mempool (" + id + ")";
 }
 
 json SubmitResultJson(const std::string& record_id_hex, bool committed, uint64_t height) {

@@ -66,8 +66,14 @@ chain::Result<chain::Record> ReadSignedFile(const std::string& path);
 std::string RecordSubject(const v1::RecordBody& body);
 
 // The command that makes such a record: "register", "harvest", "pack", "transform", "ship",
-// "receive".
+// "receive", "cancel-shipment", "participant update", ...
 std::string CommandName(const v1::RecordBody& body);
+
+// What a record creates, for --json next to its record id: {"shipment": id} for a ship (a
+// shipment is named by its record's id), {"return_shipment": id} for a receive that rejects a
+// part, {"lot"} for a harvest, {"lots": [...]} for pack and transform, {"pallet": "00/{sscc}"}
+// for aggregate, {"participant": name} for register; {} otherwise.
+nlohmann::json CreatedJson(const v1::RecordBody& body, const std::string& record_id_hex);
 
 // "committed harvest LOT in block 3 (record HEX)" or
 // "accepted harvest LOT into the mempool (record HEX)".

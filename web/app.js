@@ -15,6 +15,9 @@
       farm: 'Farm', field: 'Field', date: 'Date', quantity: 'Quantity', commodity: 'Product', variety: 'Variety', by: 'By', to: 'To',
       carrier: 'Carrier', from: 'From', into: 'Into', where: 'Where', lot: 'Lot', standard: 'Standard', outcome: 'Outcome',
       reason: 'Reason', readings: 'Readings', breach: 'Out of the allowed range', event: 'Event', pass: 'pass', fail: 'fail',
+      loss: 'Loss', cancel_shipment: 'Shipment cancelled', aggregate: 'Put on a pallet', disaggregate: 'Taken off a pallet',
+      accepted: 'Accepted', rejected: 'Rejected, sent back', pallet: 'Pallet (SSCC)', shipment: 'Shipment', documents: 'Documents',
+      note: 'Note', contents: 'On it',
       explain: 'Your browser checked each step’s digital signature (BIP-340), its inclusion in a block (Merkle proof) and each block’s certificate by the validators below. Only this chain’s validator keys are trusted.',
     },
     zh: {
@@ -27,6 +30,9 @@
       farm: '农场', field: '地块', date: '日期', quantity: '数量', commodity: '产品', variety: '品种', by: '操作方', to: '收货方',
       carrier: '承运方', from: '原料', into: '产出', where: '地点', lot: '批次', standard: '标准', outcome: '结果',
       reason: '原因', readings: '读数', breach: '超出允许范围', event: '事件', pass: '合格', fail: '不合格',
+      loss: '损耗', cancel_shipment: '发运取消', aggregate: '装托盘', disaggregate: '拆托盘',
+      accepted: '接收', rejected: '拒收（退回）', pallet: '托盘 (SSCC)', shipment: '运单', documents: '单据',
+      note: '备注', contents: '托盘内容',
       explain: '您的浏览器已逐一核验每个步骤的数字签名（BIP-340）、其在区块中的包含证明（默克尔证明），以及下列验证节点对每个区块的认证。只信任本链的验证节点公钥。',
     },
   };
@@ -51,10 +57,20 @@
     if (!p) return pubkey ? pubkey.slice(0, 12) + '…' : '';
     return p.organization ? p.organization + (p.name && p.name !== p.organization ? ' (' + p.name + ')' : '') : p.name;
   }
-  function when(ms) {
+  function when(ms, offsetMin) {
     if (!ms) return '';
-    return new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
+    // An event recorded with its UTC offset is shown in the local time where it happened.
+    if (typeof offsetMin === 'number' && Math.abs(offsetMin) <= 14 * 60) {
+      const text = new Date(ms + offsetMin * 60000).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+      const sign = offsetMin < 0 ? '-' : '+', abs = Math.abs(offsetMin);
+      return text + ' ' + sign + String(Math.floor(abs / 60)).padStart(2, '0') + ':' + String(abs % 60).padStart(2, '0');
+    }
+    return new Date(ms).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
   }
+  const short = (id) => (id ? id.slice(0, 16) + '…' : '');
+  const docs = (refs) => (refs || []).map((d) => d.type + ' ' + d.id).join(', ');
+  const unit = (e) => e.lot || (e.sscc ? '00/' + e.sscc : '');
   function place(loc) {
     if (!loc) return '';
     const parts = [loc.name, loc.gln ? 'GLN ' + loc.gln : ''];
@@ -82,32 +98,45 @@
     const o = (e.outputs || []).find((x) => x.lot === lot);
     return o ? o.range : null;
   }
-  // [title key, time, fields, breach?] for one decoded record.
+  // [title key, time, fields, breach?] for one decoded record. The time is when the event
+  // happened (event_time_ms, else a harvest's own time, else when it was signed).
   function describe(r) {
+    const [title, time, pairs, breach] = describeEvent(r);
+    return [title, r.event_time_ms || time, pairs, breach];
+  }
+  function describeEvent(r) {
     const e = r.event;
     switch (r.type) {
-      case 'harvest': return ['harvest', e.harvest_time_ms || r.time_ms, [['farm', who(r.signer)], ['field', e.field], ['where', place(e.location)],
+      case 'harvest': return ['harvest', r.event_time_ms, [['farm', who(r.signer)], ['field', e.field], ['where', place(e.location)],
         ['commodity', e.commodity], ['variety', e.variety], ['quantity', e.quantity], ['date', when(e.harvest_time_ms)], ['lot', e.lot]]];
-      case 'transform': return [e.kind, r.time_ms, [['by', who(r.signer)], ['from', e.inputs.map((i) => i.quantity + ' ' + i.lot).join(', ')],
+      case 'transform': return [e.kind, r.event_time_ms, [['by', who(r.signer)], ['from', e.inputs.map((i) => i.quantity + ' ' + i.lot).join(', ')],
         ['into', e.outputs.map((o) => o.quantity + (o.net_mass_per_unit ? ' × ' + o.net_mass_per_unit : '') + ' ' + o.lot).join(', ')]]];
-      case 'ship': return ['ship', r.time_ms, [['by', who(r.signer)], ['to', who(e.receiver)], ['carrier', e.carrier ? who(e.carrier) : ''], ['lot', e.lot]]];
-      case 'receive': return ['receive', r.time_ms, [['by', who(r.signer)], ['lot', e.lot]]];
-      case 'checkpoint': return ['checkpoint', e.time_ms || r.time_ms, [['by', who(r.signer)], ['where', place(e.location)], ['event', e.step],
+      case 'ship': return ['ship', r.event_time_ms, [['by', who(r.signer)], ['to', who(e.receiver)], ['carrier', e.carrier ? who(e.carrier) : ''],
+        ['quantity', e.quantity], ['pallet', e.sscc], ['shipment', short(r.id)], ['documents', docs(e.refs)], ['lot', e.lot]]];
+      case 'receive': return ['receive', r.event_time_ms, [['by', who(r.signer)], ['accepted', e.accept],
+        ['rejected', e.reject ? e.reject + (e.reject_reason ? ' — ' + e.reject_reason : '') : ''], ['shipment', short(e.shipment)],
+        ['pallet', e.sscc], ['documents', docs(e.refs)], ['lot', e.lot]], !!e.reject];
+      case 'cancel_shipment': return ['cancel_shipment', r.event_time_ms, [['by', who(r.signer)], ['shipment', short(e.shipment)], ['lot', unit(e)]]];
+      case 'loss': return ['loss', r.event_time_ms, [['by', who(r.signer)], ['quantity', e.quantity], ['reason', e.reason], ['note', e.note], ['lot', e.lot]], true];
+      case 'aggregate': return ['aggregate', r.event_time_ms, [['by', who(r.signer)], ['pallet', e.sscc],
+        ['contents', (e.contents || []).map((c) => c.quantity + ' ' + c.lot).join(', ')]]];
+      case 'disaggregate': return ['disaggregate', r.event_time_ms, [['by', who(r.signer)], ['pallet', e.sscc]]];
+      case 'checkpoint': return ['checkpoint', e.time_ms || r.event_time_ms, [['by', who(r.signer)], ['where', place(e.location)], ['event', e.step],
         ['readings', readingsText(e.readings, rangeOf(e.lot))]], e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
-      case 'sensor_readings': return ['sensor_readings', r.time_ms, [['by', who(r.signer)], ['readings', readingsText(e.readings, rangeOf(e.lot))], ['lot', e.lot]],
+      case 'sensor_readings': return ['sensor_readings', r.event_time_ms, [['by', who(r.signer)], ['readings', readingsText(e.readings, rangeOf(e.lot))], ['lot', e.lot]],
         e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
-      case 'certify': return ['certify', r.time_ms, [['by', who(r.signer)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
-      case 'recall': return ['recall_ev', r.time_ms, [['by', who(r.signer)], ['reason', e.reason], ['lot', e.lot]], true];
-      case 'sell': return ['sell', r.time_ms, [['by', who(r.signer)], ['lot', e.lot]]];
-      case 'rotate_key': return ['rotate_key', r.time_ms, [['participant', who(e.new_pubkey)], ['by', who(r.signer)],
+      case 'certify': return ['certify', r.event_time_ms, [['by', who(r.signer)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
+      case 'recall': return ['recall_ev', r.event_time_ms, [['by', who(r.signer)], ['reason', e.reason], ['lot', e.lot]], true];
+      case 'sell': return ['sell', r.event_time_ms, [['by', who(r.signer)], ['quantity', e.quantity], ['documents', docs(e.refs)], ['lot', e.lot]]];
+      case 'rotate_key': return ['rotate_key', r.event_time_ms, [['participant', who(e.new_pubkey)], ['by', who(r.signer)],
         ['old_key', e.old_pubkey.slice(0, 16) + '…'], ['new_key', e.new_pubkey.slice(0, 16) + '…'], ['reason', e.reason]]];
-      default: return [r.type, r.time_ms, [['by', who(r.signer)], ...Object.entries(e || {}).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, v])]];
+      default: return [r.type, r.event_time_ms, [['by', who(r.signer)], ...Object.entries(e || {}).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, v])]];
     }
   }
   function eventItem(r) {
     const [title, time, pairs, breach] = describe(r);
     const li = el('li', { class: (r.verified ? 'verified' : 'unverified') + (breach ? ' breach' : ''), 'data-type': r.type, 'data-verified': String(!!r.verified) },
-      el('div', { class: 'ev-head' }, el('span', { class: 'ev-title' }, t(title)), el('span', { class: 'ev-time' }, when(time))),
+      el('div', { class: 'ev-head' }, el('span', { class: 'ev-title' }, t(title)), el('span', { class: 'ev-time' }, when(time, r.event_tz_offset_min))),
       fields(pairs),
       el('span', { class: 'badge ' + (r.verified ? 'ok' : 'bad') }, r.verified ? t('verified') : t('not_verified')));
     if (!r.verified) li.append(el('ul', { class: 'problems' }, ...r.problems.map((p) => el('li', {}, p))));

@@ -83,6 +83,13 @@
 
   // --- our messages
   const lotKey = (m) => (m ? '01/' + str(m, 1) + '/10/' + str(m, 2) : '');
+  // A lot, or a pallet ("00/{sscc}") when the event names an SSCC in field `n`.
+  const unitKey = (m, lotField, ssccField) => (str(m, ssccField) ? '00/' + str(m, ssccField) : lotKey(msg(m, lotField)));
+  // A quantity as {milli, unit}, or null.
+  const amount = (m) => (m ? { milli: i64(m, 1), unit: str(m, 2) } : null);
+  const DOCS = ['', 'po', 'bol', 'inv', 'desadv', 'other'];
+  const refs = (m, n) => msgs(m, n).map((d) => ({ type: DOCS[num(d, 1)] || 'other', id: str(d, 2) }));
+  const LOSS = ['', 'spoilage', 'damage', 'shrinkage', 'sample', 'theft', 'destroyed', 'other'];
   function quantity(m) {
     if (!m) return '';
     const milli = i64(m, 1);
@@ -104,14 +111,16 @@
   }
   const EVENTS = {
     10: ['register_participant', (m) => ({ pubkey: hex(bytes(m, 1)), name: str(m, 2), organization: str(m, 4) })],
-    11: ['harvest', (m) => ({ lot: lotKey(msg(m, 1)), commodity: str(m, 2), variety: str(m, 3), quantity: quantity(msg(m, 4)),
+    11: ['harvest', (m) => ({ lot: lotKey(msg(m, 1)), commodity: str(m, 2), variety: str(m, 3), quantity: quantity(msg(m, 4)), amount: amount(msg(m, 4)), refs: refs(m, 10),
       net_mass_per_unit: quantity(msg(m, 5)), harvest_time_ms: i64(m, 6), field: str(m, 7), location: location(msg(m, 8)), range: range(msg(m, 9)) })],
-    12: ['transform', (m) => ({ kind: num(m, 1) === 1 ? 'pack' : 'transform',
-      inputs: msgs(m, 2).map((a) => ({ lot: lotKey(msg(a, 1)), quantity: quantity(msg(a, 2)) })),
-      outputs: msgs(m, 3).map((o) => ({ lot: lotKey(msg(o, 1)), quantity: quantity(msg(o, 2)), net_mass_per_unit: quantity(msg(o, 3)),
+    12: ['transform', (m) => ({ kind: num(m, 1) === 1 ? 'pack' : 'transform', refs: refs(m, 4),
+      inputs: msgs(m, 2).map((a) => ({ lot: lotKey(msg(a, 1)), quantity: quantity(msg(a, 2)), amount: amount(msg(a, 2)) })),
+      outputs: msgs(m, 3).map((o) => ({ lot: lotKey(msg(o, 1)), quantity: quantity(msg(o, 2)), amount: amount(msg(o, 2)), net_mass_per_unit: quantity(msg(o, 3)),
         commodity: str(o, 4), variety: str(o, 5), range: range(msg(o, 6)) })) })],
-    13: ['ship', (m) => ({ lot: lotKey(msg(m, 1)), receiver: hex(bytes(m, 2)), carrier: hex(bytes(m, 3)) })],
-    14: ['receive', (m) => ({ lot: lotKey(msg(m, 1)) })],
+    13: ['ship', (m) => ({ lot: unitKey(m, 1, 6), sscc: str(m, 6), receiver: hex(bytes(m, 2)), carrier: hex(bytes(m, 3)),
+      quantity: quantity(msg(m, 4)), amount: amount(msg(m, 4)), refs: refs(m, 5) })],
+    14: ['receive', (m) => ({ lot: unitKey(m, 1, 7), sscc: str(m, 7), shipment: hex(bytes(m, 2)), accept: quantity(msg(m, 3)),
+      reject: quantity(msg(m, 4)), accept_amount: amount(msg(m, 3)), reject_amount: amount(msg(m, 4)), reject_reason: str(m, 5), refs: refs(m, 6) })],
     15: ['register_device', (m) => ({ pubkey: hex(bytes(m, 1)), name: str(m, 2) })],
     16: ['sensor_readings', (m) => ({ lot: lotKey(msg(m, 1)), readings: msgs(m, 2).map(reading) })],
     17: ['checkpoint', (m) => ({ lot: lotKey(msg(m, 1)), location: location(msg(m, 2)), time_ms: i64(m, 3),
@@ -119,14 +128,22 @@
     18: ['certify', (m) => ({ lot: lotKey(msg(m, 1)), standard: str(m, 2), outcome: ['unspecified', 'pass', 'fail'][num(m, 3)] || 'unspecified',
       valid_from_ms: i64(m, 4), valid_until_ms: i64(m, 5), document_sha256: hex(bytes(m, 6)), certificate_id: str(m, 7) })],
     19: ['recall', (m) => ({ lot: lotKey(msg(m, 1)), reason: str(m, 2) })],
-    20: ['sell', (m) => ({ lot: lotKey(msg(m, 1)) })],
+    20: ['sell', (m) => ({ lot: lotKey(msg(m, 1)), quantity: quantity(msg(m, 2)), amount: amount(msg(m, 2)), refs: refs(m, 3) })],
     21: ['revoke', (m) => ({ pubkey: hex(bytes(m, 1)), reason: str(m, 2) })],
     23: ['rotate_key', (m) => ({ old_pubkey: hex(bytes(m, 1)), new_pubkey: hex(bytes(m, 2)), reason: str(m, 3) })],
+    24: ['cancel_shipment', (m) => ({ lot: unitKey(m, 1, 3), sscc: str(m, 3), shipment: hex(bytes(m, 2)) })],
+    25: ['loss', (m) => ({ lot: lotKey(msg(m, 1)), quantity: quantity(msg(m, 2)), amount: amount(msg(m, 2)), reason: LOSS[num(m, 3)] || 'other', note: str(m, 4) })],
+    26: ['aggregate', (m) => ({ lot: '00/' + str(m, 1), sscc: str(m, 1),
+      contents: msgs(m, 2).map((a) => ({ lot: lotKey(msg(a, 1)), quantity: quantity(msg(a, 2)), amount: amount(msg(a, 2)) })) })],
+    27: ['disaggregate', (m) => ({ lot: '00/' + str(m, 1), sscc: str(m, 1) })],
+    28: ['update_participant', (m) => ({ pubkey: hex(bytes(m, 1)) })],
   };
-  // RecordBody: 1 chain_id, 2 timestamp_ms, 3 nonce, 10.. the event (a oneof).
+  // RecordBody: 1 chain_id, 2 timestamp_ms, 3 nonce, 4 event_time_ms, 5 event_tz_offset_min,
+  // 10.. the event (a oneof). `event_time_ms` is when it happened (the signing time if unset).
   function decodeBody(body) {
     const f = decode(body);
-    const out = { chain_id: str(f, 1), time_ms: i64(f, 2), type: 'unknown', event: {} };
+    const out = { chain_id: str(f, 1), time_ms: i64(f, 2), event_time_ms: i64(f, 4) || i64(f, 2),
+      event_tz_offset_min: sint(f, 5) || 0, type: 'unknown', event: {} };
     for (const n of Object.keys(f).map(Number).filter((n) => n >= 10)) {
       const known = EVENTS[n];
       out.type = known ? known[0] : 'event_' + n;
@@ -219,9 +236,21 @@
     return rec;
   }
 
-  // The custody story, as chain/bundle_verify.cc tells it.
+  // Exact conversion of an amount into a lot's unit (chain/model/quantity.cc ConvertMilli):
+  // mass units convert through milligrams, count units only to themselves.
+  const MG_PER_MILLI = { g: 1, kg: 1000, t: 1000000 };
+  function inUnit(a, unit) {
+    if (!a) return null;
+    if (a.unit === unit) return a.milli;
+    const from = MG_PER_MILLI[a.unit], to = MG_PER_MILLI[unit];
+    if (!from || !to) return null;
+    const mg = a.milli * from;
+    return mg % to === 0 ? mg / to : null;
+  }
+
+  // The custody story, quantity by quantity, as chain/bundle/custody_replay.cc tells it.
   function checkCustody(records, lot) {
-    const lots = new Map();
+    const lots = new Map(), pallets = new Map();
     // Key rotations (certified like every record here): the new key acts for the old one.
     const successors = new Map();
     const sameParty = (stored, acting) => {
@@ -230,32 +259,152 @@
       }
       return false;
     };
-    const held = (r, key, what) => {
-      const l = lots.get(key);
-      if (!l) { r.problems.push(what + ' lot ' + key + ', which no record in the bundle created'); return null; }
-      if (l.transit) { r.problems.push(what + ' lot ' + key + ' while it is in transit'); return null; }
-      if (!sameParty(l.custodian, r.signer)) { r.problems.push(what + ' lot ' + key + ' without holding it'); return null; }
-      return l;
+    const heldBy = (l, party, sscc) => l.held.filter((h) => h.sscc === sscc && sameParty(h.party, party)).reduce((n, h) => n + h.milli, 0);
+    const give = (l, party, milli, sscc) => {
+      const h = l.held.find((x) => x.party === party && x.sscc === sscc);
+      if (h) h.milli += milli; else l.held.push({ party, sscc, milli });
     };
-    const create = (r, key, parents) => {
-      if (lots.has(key)) r.problems.push('creates lot ' + key + ' a second time');
-      else lots.set(key, { custodian: r.signer, transit: false, receiver: '', parents, record: r });
+    // Takes `want` (all the signer holds when null) from the signer; false (reported) if short.
+    const take = (r, l, key, want, sscc, what) => {
+      const held = heldBy(l, r.signer, sscc);
+      if (want === null) want = held;
+      if (held === 0) {
+        const moving = [...l.transit.values()].some((x) => sameParty(x.from, r.signer) || sameParty(x.to, r.signer));
+        r.problems.push(moving ? what + ' lot ' + key + ' while it is in transit' : what + ' lot ' + key + ' without holding it');
+        return null;
+      }
+      if (want <= 0 || held < want) { r.problems.push(what + ' more of lot ' + key + ' than its signer holds'); return null; }
+      let left = want;
+      for (const h of l.held) {
+        if (left === 0) break;
+        if (h.sscc !== sscc || !sameParty(h.party, r.signer)) continue;
+        const part = Math.min(left, h.milli);
+        h.milli -= part; left -= part;
+      }
+      l.held = l.held.filter((h) => h.milli > 0);
+      return want;
+    };
+    const amountOf = (r, l, key, a) => {
+      const milli = inUnit(a, l.unit);
+      if (milli === null || milli <= 0) { r.problems.push('states an amount of lot ' + key + ' that is not a positive amount in ' + l.unit); return null; }
+      return milli;
+    };
+    const create = (r, key, a, parents) => {
+      if (lots.has(key)) { r.problems.push('creates lot ' + key + ' a second time'); return; }
+      const l = { unit: a ? a.unit : '', parents, record: r, held: [], transit: new Map() };
+      if (a) give(l, r.signer, a.milli, '');
+      lots.set(key, l);
+    };
+    const findShipment = (r, l, key, named, asReceiver, onPallet) => {
+      const candidates = [...l.transit.entries()].filter(([id, x]) => (onPallet ? x.sscc !== '' : x.sscc === '') &&
+        (!named || id === named) && sameParty(asReceiver ? x.to : x.from, r.signer)).map(([id]) => id);
+      if (candidates.length === 1) return candidates[0];
+      const verb = (asReceiver ? 'receives ' : 'cancels a shipment of ') + (onPallet ? '' : 'lot ') + key;
+      r.problems.push(candidates.length > 1 ? verb + ' without naming which of its shipments' : l.transit.size === 0 ? verb + ' that no earlier record shipped'
+        : verb + (asReceiver ? ' that was shipped to someone else' : ' that someone else shipped'));
+      return null;
+    };
+    const movePallet = (sscc, shipment, move) => {
+      for (const l of lots.values()) {
+        const x = l.transit.get(shipment);
+        if (!x || x.sscc !== sscc) continue;
+        l.transit.delete(shipment);
+        move(l, x);
+      }
+    };
+    const exit = (r, key, a, what) => {
+      const l = lots.get(key);
+      if (!l) { r.problems.push(what + ' lot ' + key + ', which no record created'); return; }
+      const milli = a ? amountOf(r, l, key, a) : null;
+      if (a && milli === null) return;
+      take(r, l, key, milli, '', what);
     };
     for (const r of records) {
       const e = r.event;
       if (r.type === 'rotate_key') successors.set(e.old_pubkey, e.new_pubkey);
-      else if (r.type === 'harvest') create(r, e.lot, []);
+      else if (r.type === 'harvest') create(r, e.lot, e.amount, []);
       else if (r.type === 'transform') {
-        for (const i of e.inputs) if (lots.has(i.lot)) held(r, i.lot, 'transforms');
-        for (const o of e.outputs) create(r, o.lot, e.inputs.map((i) => i.lot));
+        for (const i of e.inputs) {
+          const l = lots.get(i.lot);
+          if (!l) continue;  // another product's input: no history here
+          const milli = amountOf(r, l, i.lot, i.amount);
+          if (milli !== null) take(r, l, i.lot, milli, '', 'transforms');
+        }
+        for (const o of e.outputs) create(r, o.lot, o.amount, e.inputs.map((i) => i.lot));
+      } else if (r.type === 'ship' && e.sscc) {
+        const p = pallets.get(e.sscc);
+        if (!p) { r.problems.push('ships pallet ' + e.sscc + ', which no record in the bundle built'); continue; }
+        for (const c of p.contents) {
+          const l = lots.get(c.lot);
+          if (l && take(r, l, c.lot, c.milli, e.sscc, 'ships') !== null) {
+            l.transit.set(r.id, { from: r.signer, to: e.receiver, sscc: e.sscc, milli: c.milli });
+          }
+        }
       } else if (r.type === 'ship') {
-        const l = held(r, e.lot, 'ships');
-        if (l) { l.transit = true; l.receiver = e.receiver; }
+        const l = lots.get(e.lot);
+        if (!l) { r.problems.push('ships lot ' + e.lot + ', which no record in the bundle created'); continue; }
+        const want = e.amount ? amountOf(r, l, e.lot, e.amount) : null;
+        if (e.amount && want === null) continue;
+        const taken = take(r, l, e.lot, want, '', 'ships');
+        if (taken !== null) l.transit.set(r.id, { from: r.signer, to: e.receiver, sscc: '', milli: taken });
+      } else if (r.type === 'receive' && e.sscc) {
+        const p = pallets.get(e.sscc);
+        if (!p) { r.problems.push('receives pallet ' + e.sscc + ', which no record built'); continue; }
+        const first = p.contents.map((c) => lots.get(c.lot)).find((l) => l);
+        if (!first) continue;
+        const id = findShipment(r, first, 'pallet ' + e.sscc, e.shipment, true, true);
+        if (id) movePallet(e.sscc, id, (l, x) => give(l, r.signer, x.milli, x.sscc));
       } else if (r.type === 'receive') {
         const l = lots.get(e.lot);
-        if (!l || !l.transit) r.problems.push('receives lot ' + e.lot + ' that no earlier record shipped');
-        else if (!sameParty(l.receiver, r.signer)) r.problems.push('receives lot ' + e.lot + ' that was shipped to someone else');
-        else { l.custodian = r.signer; l.transit = false; }
+        if (!l) { r.problems.push('receives lot ' + e.lot + ' that no record created'); continue; }
+        const id = findShipment(r, l, e.lot, e.shipment, true, false);
+        if (!id) continue;
+        const x = l.transit.get(id);
+        let reject = e.reject_amount ? inUnit(e.reject_amount, l.unit) : 0;
+        let accept = e.accept_amount ? inUnit(e.accept_amount, l.unit) : x.milli - (reject === null ? 0 : reject);
+        if (e.accept_amount && !e.reject_amount && accept !== null) reject = x.milli - accept;
+        if (accept === null || reject === null || accept < 0 || reject < 0 || accept + reject !== x.milli) {
+          r.problems.push('accepts and rejects amounts of lot ' + e.lot + ' that do not add up to the shipment');
+          continue;
+        }
+        l.transit.delete(id);
+        if (accept > 0) give(l, r.signer, accept, '');
+        if (reject > 0) l.transit.set(r.id, { from: r.signer, to: x.from, sscc: '', milli: reject });
+      } else if (r.type === 'cancel_shipment' && e.sscc) {
+        movePallet(e.sscc, e.shipment, (l, x) => {
+          if (!sameParty(x.from, r.signer)) r.problems.push('cancels a pallet shipment someone else sent');
+          give(l, x.from, x.milli, x.sscc);
+        });
+      } else if (r.type === 'cancel_shipment') {
+        const l = lots.get(e.lot);
+        if (!l) { r.problems.push('cancels a shipment of lot ' + e.lot + ' unknown here'); continue; }
+        const id = findShipment(r, l, e.lot, e.shipment, false, false);
+        if (!id) continue;
+        const x = l.transit.get(id);
+        l.transit.delete(id);
+        give(l, x.from, x.milli, '');
+      } else if (r.type === 'loss') exit(r, e.lot, e.amount, 'loses');
+      else if (r.type === 'sell') exit(r, e.lot, e.amount, 'sells');
+      else if (r.type === 'aggregate') {
+        if (pallets.has(e.sscc)) { r.problems.push('builds pallet ' + e.sscc + ' a second time'); continue; }
+        const p = { contents: [] };
+        pallets.set(e.sscc, p);
+        for (const c of e.contents) {
+          const l = lots.get(c.lot);
+          if (!l) continue;  // another product's lot on the same pallet
+          const milli = amountOf(r, l, c.lot, c.amount);
+          if (milli !== null && take(r, l, c.lot, milli, '', 'puts on a pallet') !== null) {
+            give(l, r.signer, milli, e.sscc);
+            p.contents.push({ lot: c.lot, milli });
+          }
+        }
+      } else if (r.type === 'disaggregate') {
+        const p = pallets.get(e.sscc);
+        if (!p) { r.problems.push('takes apart pallet ' + e.sscc + ', which no record built'); continue; }
+        for (const c of p.contents) {
+          const l = lots.get(c.lot);
+          if (l && take(r, l, c.lot, c.milli, e.sscc, 'takes off a pallet') !== null) give(l, r.signer, c.milli, '');
+        }
       }
     }
     const failures = [], seen = new Set(), todo = [lot];

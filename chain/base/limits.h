@@ -28,6 +28,20 @@ inline constexpr size_t kMaxRolesPerParticipant = 8;
 // bounds that walk; a participant rotated this often is registered afresh instead.
 inline constexpr uint32_t kMaxKeyRotations = 64;
 
+// Parts of one lot tracked at once: holdings (one per holder and pallet) plus shipments in
+// transit. A lot split among more parties than this is split into new lots (pack) instead;
+// the bound keeps every read and write of a lot's state small.
+inline constexpr size_t kMaxLotParts = 1'000;
+// Lots on one pallet (Aggregate): a pallet of 60 bags holds a few lots, a mixed pallet dozens.
+inline constexpr size_t kMaxPalletLots = 256;
+// An SSCC (GS1 AI 00): extension digit, GS1 company prefix and serial, check digit.
+inline constexpr size_t kSsccDigits = 18;
+// Document references (po, bol, inv, desadv, other) on one record.
+inline constexpr size_t kMaxDocumentRefs = 16;
+// UTC offsets of event times and participants' time zones: -14:00 to +14:00 (UTC-12 to UTC+14
+// exist; the margin costs nothing).
+inline constexpr int32_t kMaxTzOffsetMinutes = 14 * 60;
+
 // Sensor readings per SensorReadings/Checkpoint record: a day of 6-minute readings, which
 // keeps a full record (about 40 bytes a reading) far below kMaxRecordBodyBytes.
 inline constexpr size_t kMaxSensorReadings = 240;

@@ -39,6 +39,9 @@ enum class Reason {
   kAlreadyRegistered,   // a public key or participant name is taken
   kRevoked,             // the signer, device or named party was revoked by an admin
   kUnknownRecord,       // a record id named by a correction is not on the chain
+  kUnknownShipment,     // no such shipment of the lot on its way (or it is not the signer's)
+  kOnPallet,            // the quantity is on a pallet: it moves only with the pallet
+  kEventTime,           // event time in the future, or before the event it depends on
   kMempoolFull,
   // Operational failures.
   kNotFound,

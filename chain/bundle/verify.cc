@@ -10,6 +10,7 @@
 
 #include "chain/model/block.h"
 #include "chain/bundle/bundle.h"
+#include "chain/model/custody_replay.h"
 #include "chain/model/gs1.h"
 #include "chain/model/merkle.h"
 #include "chain/model/record.h"
@@ -22,23 +23,23 @@ struct VerifiedBlock {
   bool verified = false;
 };
 
-// Where a lot stands in the story told so far.
-struct LotTrack {
-  PubKey custodian{};
-  bool in_transit = false;
-  std::string receiver;              // key bytes while in transit
-  std::vector<std::string> parents;  // inputs of the transform that made it
-};
-
 // The lot a custody record moves, for the record's label; "" for the other events.
 std::string PrimaryLot(const v1::RecordBody& body) {
   switch (body.event_case()) {
     case v1::RecordBody::kHarvest:
       return FormatLotKey(body.harvest().lot());
     case v1::RecordBody::kShip:
-      return FormatLotKey(body.ship().lot());
+      return body.ship().sscc().empty() ? FormatLotKey(body.ship().lot())
+                                        : FormatPalletKey(body.ship().sscc());
     case v1::RecordBody::kReceive:
-      return FormatLotKey(body.receive().lot());
+      return body.receive().sscc().empty() ? FormatLotKey(body.receive().lot())
+                                           : FormatPalletKey(body.receive().sscc());
+    case v1::RecordBody::kLoss:
+      return FormatLotKey(body.loss().lot());
+    case v1::RecordBody::kSell:
+      return FormatLotKey(body.sell().lot());
+    case v1::RecordBody::kAggregate:
+      return FormatPalletKey(body.aggregate().sscc());
     case v1::RecordBody::kTransform:
       if (body.transform().outputs_size() > 0) {
         return FormatLotKey(body.transform().outputs(0).lot());
@@ -49,11 +50,17 @@ std::string PrimaryLot(const v1::RecordBody& body) {
     case v1::RecordBody::kSensorReadings:
     case v1::RecordBody::kCheckpoint:
     case v1::RecordBody::kCertify:
+    case v1::RecordBody::kCancelShipment:
+      return body.cancel_shipment().sscc().empty()
+                 ? FormatLotKey(body.cancel_shipment().lot())
+                 : FormatPalletKey(body.cancel_shipment().sscc());
+    case v1::RecordBody::kDisaggregate:
+      return FormatPalletKey(body.disaggregate().sscc());
     case v1::RecordBody::kRecall:
-    case v1::RecordBody::kSell:
     case v1::RecordBody::kRevoke:
     case v1::RecordBody::kCorrection:
     case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kUpdateParticipant:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -189,107 +196,11 @@ class Verifier {
     }
   }
 
-  // --- The story
-
-  LotTrack* Held(size_t i, const std::string& lot, const Record& r, const char* action) {
-    auto it = lots_.find(lot);
-    if (it == lots_.end()) {
-      FailRecord(i,
-                 std::string(action) + " lot " + lot + ", which no record in the bundle created");
-      return nullptr;
-    }
-    if (it->second.in_transit) {
-      FailRecord(i, std::string(action) + " lot " + lot + " while it is in transit");
-      return nullptr;
-    }
-    if (!SameParty(AsBytes(it->second.custodian), AsBytes(r.signer))) {
-      FailRecord(i, "the signer " + ToHex(r.signer).substr(0, 16) + " " + action + " lot " + lot +
-                        " without holding it");
-      return nullptr;
-    }
-    return &it->second;
-  }
-
-  void Create(size_t i, const std::string& lot, const Record& r, std::vector<std::string> parents) {
-    if (lots_.count(lot)) return FailRecord(i, "creates lot " + lot + " a second time");
-    lots_[lot] = LotTrack{r.signer, false, "", std::move(parents)};
-  }
-
-  void ApplyTransform(size_t i, const Record& r) {
-    std::vector<std::string> inputs;
-    for (const v1::LotAmount& input : r.body.transform().inputs()) {
-      const std::string lot = FormatLotKey(input.lot());
-      inputs.push_back(lot);
-      // Inputs outside this lot's lineage (a sibling product's) have no history here.
-      if (lots_.count(lot)) Held(i, lot, r, "transforms");
-    }
-    for (const v1::LotOutput& output : r.body.transform().outputs()) {
-      Create(i, FormatLotKey(output.lot()), r, inputs);
-    }
-  }
-
-  void ApplyReceive(size_t i, const Record& r) {
-    const std::string lot = FormatLotKey(r.body.receive().lot());
-    auto it = lots_.find(lot);
-    if (it == lots_.end() || !it->second.in_transit) {
-      return FailRecord(i, "receives lot " + lot + " that no earlier record shipped");
-    }
-    if (!SameParty(it->second.receiver, AsBytes(r.signer))) {
-      return FailRecord(i, "receives lot " + lot + " that was shipped to someone else");
-    }
-    it->second = LotTrack{r.signer, false, "", it->second.parents};
-  }
-
+  // --- The story: every record's custody claim, quantity by quantity (custody_replay.h).
   void CheckCustody() {
     for (size_t i = 0; i < decoded_.size(); ++i) {
-      if (!decoded_[i]) continue;
-      const Record& r = *decoded_[i];
-      switch (r.body.event_case()) {
-        case v1::RecordBody::kHarvest:
-          Create(i, FormatLotKey(r.body.harvest().lot()), r, {});
-          break;
-        case v1::RecordBody::kTransform:
-          ApplyTransform(i, r);
-          break;
-        case v1::RecordBody::kShip:
-          if (LotTrack* lot = Held(i, FormatLotKey(r.body.ship().lot()), r, "ships")) {
-            lot->in_transit = true;
-            lot->receiver = r.body.ship().receiver();
-          }
-          break;
-        case v1::RecordBody::kReceive:
-          ApplyReceive(i, r);
-          break;
-        case v1::RecordBody::kRotateKey:
-          // Certified like every record here, so the chain's rules (an admin signed it, the
-          // new key was fresh) held; from now on the new key acts for the old one.
-          successors_[r.body.rotate_key().old_pubkey()] = r.body.rotate_key().new_pubkey();
-          break;
-        case v1::RecordBody::kRegisterParticipant:  // events that move no custody
-        case v1::RecordBody::kRegisterDevice:
-        case v1::RecordBody::kSensorReadings:
-        case v1::RecordBody::kCheckpoint:
-        case v1::RecordBody::kCertify:
-        case v1::RecordBody::kRecall:
-        case v1::RecordBody::kSell:
-        case v1::RecordBody::kRevoke:
-        case v1::RecordBody::kCorrection:
-        case v1::RecordBody::EVENT_NOT_SET:
-          break;
-      }
+      if (decoded_[i]) replay_.Apply(i, *decoded_[i]);
     }
-  }
-
-  // True when `acting` is `stored` or a key that replaced it through the bundle's rotations.
-  bool SameParty(const std::string& stored, const std::string& acting) const {
-    std::string key = stored;
-    for (size_t hop = 0; hop <= successors_.size(); ++hop) {  // a cycle cannot spin
-      if (key == acting) return true;
-      auto next = successors_.find(key);
-      if (next == successors_.end()) return false;
-      key = next->second;
-    }
-    return false;
   }
 
   // The lot and every ancestor must be created by a record in the bundle, back to harvests.
@@ -300,14 +211,14 @@ class Verifier {
       std::string lot = std::move(todo.back());
       todo.pop_back();
       if (!seen.insert(lot).second) continue;
-      auto it = lots_.find(lot);
-      if (it == lots_.end()) {
+      std::optional<std::vector<std::string>> parents = replay_.Parents(lot);
+      if (!parents) {
         Fail("lot " + lot +
              (lot == bundle_.lot() ? "" : " (an ancestor of " + bundle_.lot() + ")") +
              ": no record in the bundle shows how it was made");
         continue;
       }
-      for (const std::string& parent : it->second.parents) todo.push_back(parent);
+      for (const std::string& parent : *parents) todo.push_back(parent);
     }
   }
 
@@ -331,8 +242,7 @@ class Verifier {
   BundleVerdict verdict_;
   std::map<uint64_t, VerifiedBlock> blocks_;
   std::vector<std::optional<Record>> decoded_;  // parallel to bundle_.records
-  std::map<std::string, LotTrack> lots_;
-  std::map<std::string, std::string> successors_;  // old key -> new key (RotateKey records)
+  CustodyReplay replay_{[this](size_t i, const std::string& problem) { FailRecord(i, problem); }};
 };
 
 }  // namespace

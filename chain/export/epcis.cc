@@ -4,6 +4,8 @@
 
 #include "chain/base/bytes.h"
 #include "chain/export/event_json.h"
+#include "chain/export/event_time.h"
+#include "chain/model/custody_replay.h"
 #include "chain/model/gs1.h"
 #include "chain/export/record_json.h"
 
@@ -65,13 +67,72 @@ json LotQuantityList(const ExportData& data, const v1::LotKey& lot) {
   return json::array({QuantityElement(lot, q)});
 }
 
-json Base(const std::string& type, int64_t time_ms) {
-  return {{"type", type}, {"eventTime", FormatIsoTime(time_ms)}, {"eventTimeZoneOffset", "+00:00"}};
+// What each record moved (a ship without a quantity moves all its signer held), from the
+// custody replay over the exported records.
+struct Context {
+  const ExportData& data;
+  const ExportRecord& rec;
+  const CustodyReplay::Moves& moves;
+};
+
+// The event's time and the offset of where it happened.
+json Base(const std::string& type, const v1::RecordBody& body) {
+  return {{"type", type},
+          {"eventTime", FormatIsoTime(EventTimeOf(body))},
+          {"eventTimeZoneOffset", FormatTzOffset(body.event_tz_offset_min())}};
+}
+
+json Base(const std::string& type, const ExportRecord& rec) {
+  return Base(type, rec.record.body);
+}
+
+std::string SsccDigitalLink(const std::string& sscc) { return "https://id.gs1.org/00/" + sscc; }
+
+json MovedList(const std::vector<CustodyReplay::Move>& moves) {
+  json list = json::array();
+  for (const CustodyReplay::Move& move : moves) {
+    Result<v1::LotKey> lot = ParseLotKey(move.lot);
+    if (!lot.ok()) continue;
+    v1::Quantity q;
+    q.set_milli(move.milli);
+    q.set_unit(move.unit);
+    list.push_back(QuantityElement(*lot, q));
+  }
+  return list;
+}
+
+// CBV business transaction types for the document references (other: an AgriTrace type).
+std::string BizTransactionType(v1::DocumentType type) {
+  switch (type) {
+    case v1::DOCUMENT_TYPE_PO: return "po";
+    case v1::DOCUMENT_TYPE_BOL: return "bol";
+    case v1::DOCUMENT_TYPE_INV: return "inv";
+    case v1::DOCUMENT_TYPE_DESADV: return "desadv";
+    case v1::DOCUMENT_TYPE_OTHER:
+    case v1::DOCUMENT_TYPE_UNSPECIFIED:
+    case v1::DocumentType_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::DocumentType_INT_MAX_SENTINEL_DO_NOT_USE_:
+      break;
+  }
+  return "";
+}
+
+void AddBizTransactions(json& event,
+                        const google::protobuf::RepeatedPtrField<v1::DocumentRef>& refs) {
+  if (refs.empty()) return;
+  json list = json::array();
+  for (const v1::DocumentRef& ref : refs) {
+    json entry = {{"bizTransaction", "urn:agritrace:bt:" + ref.id()}};
+    const std::string type = BizTransactionType(ref.type());
+    if (!type.empty()) entry["type"] = type;
+    list.push_back(std::move(entry));
+  }
+  event["bizTransactionList"] = std::move(list);
 }
 
 json Observe(const ExportData& data, const ExportRecord& rec, const v1::LotKey& lot,
              const std::string& biz_step, const std::string& disposition) {
-  json event = Base("ObjectEvent", rec.record.body.timestamp_ms());
+  json event = Base("ObjectEvent", rec);
   event["action"] = "OBSERVE";
   event["quantityList"] = LotQuantityList(data, lot);
   event["bizStep"] = biz_step;
@@ -83,7 +144,7 @@ json Observe(const ExportData& data, const ExportRecord& rec, const v1::LotKey& 
 
 json HarvestEvent(const ExportData& data, const ExportRecord& rec) {
   const v1::Harvest& h = rec.record.body.harvest();
-  json event = Base("ObjectEvent", h.harvest_time_ms());
+  json event = Base("ObjectEvent", rec);
   event["action"] = "ADD";
   event["quantityList"] = json::array({QuantityElement(h.lot(), h.quantity())});
   event["bizStep"] = "commissioning";
@@ -95,13 +156,14 @@ json HarvestEvent(const ExportData& data, const ExportRecord& rec) {
   ilmd["agritrace:commodity"] = h.commodity();
   if (!h.variety().empty()) ilmd["agritrace:variety"] = h.variety();
   event["ilmd"] = ilmd;
+  AddBizTransactions(event, h.refs());
   event["agritrace:signer"] = PartyUri(data, AsBytes(rec.record.signer));
   return event;
 }
 
 json TransformEvent(const ExportData& data, const ExportRecord& rec) {
   const v1::Transform& t = rec.record.body.transform();
-  json event = Base("TransformationEvent", rec.record.body.timestamp_ms());
+  json event = Base("TransformationEvent", rec);
   json inputs = json::array();
   for (const auto& in : t.inputs()) inputs.push_back(QuantityElement(in.lot(), in.quantity()));
   json outputs = json::array();
@@ -110,19 +172,155 @@ json TransformEvent(const ExportData& data, const ExportRecord& rec) {
   event["outputQuantityList"] = outputs;
   event["bizStep"] = t.kind() == v1::TRANSFORM_KIND_PACK ? "packing" : "commissioning";
   event["disposition"] = "active";
+  AddBizTransactions(event, t.refs());
   SetReadPoint(event, SignerPlace(data, rec));
   event["agritrace:signer"] = PartyUri(data, AsBytes(rec.record.signer));
   return event;
 }
 
-json ShipEvent(const ExportData& data, const ExportRecord& rec) {
-  const v1::Ship& s = rec.record.body.ship();
-  json event = Observe(data, rec, s.lot(), "shipping", "in_transit");
-  const std::string from = PartyUri(data, AsBytes(rec.record.signer));
-  const std::string to = PartyUri(data, s.receiver());
-  event["sourceList"] = json::array({{{"type", "owning_party"}, {"source", from}}});
-  event["destinationList"] = json::array({{{"type", "owning_party"}, {"destination", to}}});
-  if (!s.carrier().empty()) event["agritrace:carrier"] = PartyUri(data, s.carrier());
+// The lot an event names and the amount it states, when the export's records do not show what
+// it moved (its lot's history is outside the export): the stated amount, else the lot's.
+json StatedList(const Context& c, const v1::LotKey& lot, const v1::Quantity* stated) {
+  if (stated) return json::array({QuantityElement(lot, *stated)});
+  return LotQuantityList(c.data, lot);
+}
+
+const v1::LotKey* LotOf(const v1::RecordBody& body, const v1::Quantity** stated) {
+  *stated = nullptr;
+  switch (body.event_case()) {
+    case v1::RecordBody::kShip:
+      if (body.ship().has_quantity()) *stated = &body.ship().quantity();
+      return body.ship().has_lot() ? &body.ship().lot() : nullptr;
+    case v1::RecordBody::kReceive:
+      if (body.receive().has_accept()) *stated = &body.receive().accept();
+      return body.receive().has_lot() ? &body.receive().lot() : nullptr;
+    case v1::RecordBody::kCancelShipment:
+      return body.cancel_shipment().has_lot() ? &body.cancel_shipment().lot() : nullptr;
+    case v1::RecordBody::kLoss:
+      *stated = &body.loss().quantity();
+      return &body.loss().lot();
+    case v1::RecordBody::kSell:
+      if (body.sell().has_quantity()) *stated = &body.sell().quantity();
+      return &body.sell().lot();
+    case v1::RecordBody::kRegisterParticipant:  // not a custody event, or no single lot
+    case v1::RecordBody::kHarvest:
+    case v1::RecordBody::kTransform:
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kSensorReadings:
+    case v1::RecordBody::kCheckpoint:
+    case v1::RecordBody::kCertify:
+    case v1::RecordBody::kRecall:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kAggregate:
+    case v1::RecordBody::kDisaggregate:
+    case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::EVENT_NOT_SET:
+      break;
+  }
+  return nullptr;
+}
+
+// An ObjectEvent about what a record moved: the lot quantities (and the pallet, by SSCC).
+json Moved(const Context& c, const std::string& sscc, const std::string& biz_step,
+           const std::string& disposition) {
+  json event = Base("ObjectEvent", c.rec);
+  event["action"] = "OBSERVE";
+  if (!sscc.empty()) event["epcList"] = json::array({SsccDigitalLink(sscc)});
+  json moved = MovedList(c.moves.moved);
+  const v1::Quantity* stated = nullptr;
+  const v1::LotKey* lot = LotOf(c.rec.record.body, &stated);
+  if (moved.empty() && lot) moved = StatedList(c, *lot, stated);
+  if (!moved.empty()) event["quantityList"] = std::move(moved);
+  event["bizStep"] = biz_step;
+  if (!disposition.empty()) event["disposition"] = disposition;
+  SetReadPoint(event, SignerPlace(c.data, c.rec));
+  event["agritrace:signer"] = PartyUri(c.data, AsBytes(c.rec.record.signer));
+  return event;
+}
+
+void AddParties(const Context& c, json& event, const std::string& from, const std::string& to) {
+  event["sourceList"] = json::array({{{"type", "owning_party"}, {"source", PartyUri(c.data, from)}}});
+  event["destinationList"] =
+      json::array({{{"type", "owning_party"}, {"destination", PartyUri(c.data, to)}}});
+}
+
+json ShipEvent(const Context& c) {
+  const v1::Ship& s = c.rec.record.body.ship();
+  json event = Moved(c, s.sscc(), "shipping", "in_transit");
+  AddParties(c, event, AsBytes(c.rec.record.signer), s.receiver());
+  if (!s.carrier().empty()) event["agritrace:carrier"] = PartyUri(c.data, s.carrier());
+  AddBizTransactions(event, s.refs());
+  return event;
+}
+
+// What was accepted, received; what was rejected is reported with the reason, and travels back
+// to the shipper as a shipment of its own (this record's id).
+json ReceiveEvent(const Context& c) {
+  const v1::Receive& r = c.rec.record.body.receive();
+  json event = Moved(c, r.sscc(), "receiving", "in_progress");
+  json rejected = MovedList(c.moves.rejected);
+  if (!rejected.empty()) {
+    event["agritrace:rejectedQuantityList"] = std::move(rejected);
+    event["agritrace:rejectReason"] = r.reject_reason();
+  }
+  if (!r.shipment().empty()) event["agritrace:shipment"] = ToHex(r.shipment());
+  AddBizTransactions(event, r.refs());
+  return event;
+}
+
+json CancelEvent(const Context& c) {
+  const v1::CancelShipment& cancel = c.rec.record.body.cancel_shipment();
+  json event = Moved(c, cancel.sscc(), "void_shipping", "active");
+  event["agritrace:shipment"] = ToHex(cancel.shipment());
+  return event;
+}
+
+// CBV step and disposition of each kind of loss.
+std::pair<std::string, std::string> LossStep(v1::LossReason reason) {
+  switch (reason) {
+    case v1::LOSS_REASON_SPOILAGE: return {"destroying", "disposed"};
+    case v1::LOSS_REASON_DAMAGE: return {"inspecting", "damaged"};
+    case v1::LOSS_REASON_SHRINKAGE: return {"stock_taking", "unavailable"};
+    case v1::LOSS_REASON_SAMPLE: return {"sampling", "unavailable"};
+    case v1::LOSS_REASON_THEFT: return {"other", "stolen"};
+    case v1::LOSS_REASON_DESTROYED: return {"destroying", "destroyed"};
+    case v1::LOSS_REASON_OTHER:
+    case v1::LOSS_REASON_UNSPECIFIED:
+    case v1::LossReason_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::LossReason_INT_MAX_SENTINEL_DO_NOT_USE_:
+      break;
+  }
+  return {"other", "unavailable"};
+}
+
+json LossEvent(const Context& c) {
+  const v1::Loss& loss = c.rec.record.body.loss();
+  const auto [step, disposition] = LossStep(loss.reason());
+  json event = Moved(c, "", step, disposition);
+  event["agritrace:lossReason"] = v1::LossReason_Name(loss.reason()).substr(12);  // SPOILAGE...
+  if (!loss.note().empty()) event["agritrace:note"] = loss.note();
+  return event;
+}
+
+json SellEvent(const Context& c) {
+  json event = Moved(c, "", "retail_selling", "retail_sold");
+  AddBizTransactions(event, c.rec.record.body.sell().refs());
+  return event;
+}
+
+// Putting lots on a pallet (ADD) or taking them off (DELETE): an AggregationEvent with the
+// pallet's SSCC as parent and the lot quantities as children.
+json AggregationEvent(const Context& c, const std::string& sscc, bool add) {
+  json event = Base("AggregationEvent", c.rec);
+  event["parentID"] = SsccDigitalLink(sscc);
+  event["childQuantityList"] = MovedList(c.moves.moved);
+  event["action"] = add ? "ADD" : "DELETE";
+  event["bizStep"] = add ? "packing" : "unpacking";
+  event["disposition"] = add ? "container_closed" : "container_open";
+  SetReadPoint(event, SignerPlace(c.data, c.rec));
+  event["agritrace:signer"] = PartyUri(c.data, AsBytes(c.rec.record.signer));
   return event;
 }
 
@@ -187,27 +385,33 @@ json RecallEvent(const ExportData& data, const ExportRecord& rec) {
   return event;
 }
 
-json EventFor(const ExportData& data, const ExportRecord& rec) {
+json EventFor(const Context& c) {
+  const ExportData& data = c.data;
+  const ExportRecord& rec = c.rec;
   const v1::RecordBody& body = rec.record.body;
   switch (body.event_case()) {
     case v1::RecordBody::kHarvest: return HarvestEvent(data, rec);
     case v1::RecordBody::kTransform: return TransformEvent(data, rec);
-    case v1::RecordBody::kShip: return ShipEvent(data, rec);
-    case v1::RecordBody::kReceive:
-      return Observe(data, rec, body.receive().lot(), "receiving", "in_progress");
+    case v1::RecordBody::kShip: return ShipEvent(c);
+    case v1::RecordBody::kReceive: return ReceiveEvent(c);
+    case v1::RecordBody::kCancelShipment: return CancelEvent(c);
+    case v1::RecordBody::kLoss: return LossEvent(c);
+    case v1::RecordBody::kAggregate: return AggregationEvent(c, body.aggregate().sscc(), true);
+    case v1::RecordBody::kDisaggregate:
+      return AggregationEvent(c, body.disaggregate().sscc(), false);
     case v1::RecordBody::kSensorReadings: return SensorEvent(data, rec);
     case v1::RecordBody::kCheckpoint: return CheckpointEvent(data, rec);
     case v1::RecordBody::kCertify: return CertifyEvent(data, rec);
     case v1::RecordBody::kRecall: return RecallEvent(data, rec);
-    case v1::RecordBody::kSell:
-      return Observe(data, rec, body.sell().lot(), "retail_selling", "retail_sold");
-    // Not exported: registrations, revocations and key rotations are master data, not
-    // events; a correction points at a record rather than at goods.
+    case v1::RecordBody::kSell: return SellEvent(c);
+    // Not exported: registrations, revocations, key rotations and master-data updates are
+    // master data, not events; a correction points at a record rather than at goods.
     case v1::RecordBody::kRegisterParticipant:
     case v1::RecordBody::kRegisterDevice:
     case v1::RecordBody::kRevoke:
     case v1::RecordBody::kCorrection:
     case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kUpdateParticipant:
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return nullptr;
@@ -248,8 +452,11 @@ std::string LotDigitalLink(const v1::LotKey& lot) {
 json EpcisDocument(const ExportData& data, int64_t creation_ms) {
   json events = json::array();
   std::map<std::string, json> by_record;  // record id hex -> event, for error declarations
-  for (const ExportRecord& rec : data.records) {
-    json event = EventFor(data, rec);
+  CustodyReplay replay([](size_t, const std::string&) {});  // certified records: no claims fail
+  for (size_t i = 0; i < data.records.size(); ++i) replay.Apply(i, data.records[i].record);
+  for (size_t i = 0; i < data.records.size(); ++i) {
+    const ExportRecord& rec = data.records[i];
+    json event = EventFor(Context{data, rec, replay.MovesOf(i)});
     if (event.is_null()) {
       if (!rec.record.body.has_correction()) continue;
       const v1::Correction& c = rec.record.body.correction();

@@ -235,6 +235,7 @@ Status FromObjectEvent(const json& e, const std::string& where, ImportedEvent& o
     if (v1::Location where = LocationOf(e); where.ByteSizeLong() > 0) *h.mutable_location() = where;
   } else if (step == "shipping") {
     *body.mutable_ship()->mutable_lot() = lot->lot();
+    *body.mutable_ship()->mutable_quantity() = lot->quantity();  // what was shipped
     if (!e.contains("destinationList") || e["destinationList"].empty()) {
       return Schema(where, "a shipping event needs a destinationList");
     }

@@ -1,10 +1,13 @@
 #include "chain/export/fsma.h"
 
+#include <functional>
 #include <map>
 
 #include "chain/base/bytes.h"
 #include "chain/model/gs1.h"
+#include "chain/export/event_time.h"
 #include "chain/export/record_json.h"
+#include "chain/model/custody_replay.h"
 
 namespace agritrace::chain {
 namespace {
@@ -28,6 +31,7 @@ enum Column {
   kInputTlcs,
   kDocType,
   kDocNumber,
+  kLocalTime,
   kColumnCount,
 };
 
@@ -72,7 +76,51 @@ std::string Amount(const v1::Quantity& q) {
 struct RowContext {
   const ExportData& data;
   const ExportRecord& rec;
+  const CustodyReplay::Moves& moves;  // what the record moved (custody replay)
 };
+
+// FSMA 204 reference document types for the record's document references.
+std::string DocumentTypeName(v1::DocumentType type) {
+  switch (type) {
+    case v1::DOCUMENT_TYPE_PO: return "Purchase Order";
+    case v1::DOCUMENT_TYPE_BOL: return "Bill of Lading";
+    case v1::DOCUMENT_TYPE_INV: return "Invoice";
+    case v1::DOCUMENT_TYPE_DESADV: return "Despatch Advice";
+    case v1::DOCUMENT_TYPE_OTHER:
+    case v1::DOCUMENT_TYPE_UNSPECIFIED:
+    case v1::DocumentType_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::DocumentType_INT_MAX_SENTINEL_DO_NOT_USE_:
+      break;
+  }
+  return "Other";
+}
+
+const google::protobuf::RepeatedPtrField<v1::DocumentRef>* RefsOf(const v1::RecordBody& body) {
+  switch (body.event_case()) {
+    case v1::RecordBody::kHarvest: return &body.harvest().refs();
+    case v1::RecordBody::kTransform: return &body.transform().refs();
+    case v1::RecordBody::kShip: return &body.ship().refs();
+    case v1::RecordBody::kReceive: return &body.receive().refs();
+    case v1::RecordBody::kSell: return &body.sell().refs();
+    case v1::RecordBody::kRegisterParticipant:  // events that carry no document references
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kSensorReadings:
+    case v1::RecordBody::kCheckpoint:
+    case v1::RecordBody::kCertify:
+    case v1::RecordBody::kRecall:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kCancelShipment:
+    case v1::RecordBody::kLoss:
+    case v1::RecordBody::kAggregate:
+    case v1::RecordBody::kDisaggregate:
+    case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::EVENT_NOT_SET:
+      break;
+  }
+  return nullptr;
+}
 
 Row BaseRow(const RowContext& rc, const v1::LotKey& key, const std::string& cte, int64_t time_ms) {
   Row row(kColumnCount);
@@ -97,12 +145,23 @@ Row BaseRow(const RowContext& rc, const v1::LotKey& key, const std::string& cte,
   row[kLocationGln] = GlnOf(rc.data, signer);
   row[kDocType] = "AgriTrace record";
   row[kDocNumber] = ToHex(rc.rec.record.id);
+  // The business documents the record names come first; the record itself always last.
+  if (const auto* refs = RefsOf(rc.rec.record.body); refs && !refs->empty()) {
+    std::string types, numbers;
+    for (const v1::DocumentRef& ref : *refs) {
+      types += DocumentTypeName(ref.type()) + "; ";
+      numbers += ref.id() + "; ";
+    }
+    row[kDocType] = types + row[kDocType];
+    row[kDocNumber] = numbers + row[kDocNumber];
+  }
+  row[kLocalTime] = FormatLocalIsoTime(time_ms, rc.rec.record.body.event_tz_offset_min());
   return row;
 }
 
 void HarvestRows(const RowContext& rc, std::vector<Row>& rows) {
   const v1::Harvest& h = rc.rec.record.body.harvest();
-  Row row = BaseRow(rc, h.lot(), "Harvesting", h.harvest_time_ms());
+  Row row = BaseRow(rc, h.lot(), "Harvesting", EventTimeOf(rc.rec.record.body));
   row[kQuantity] = Amount(h.quantity());
   row[kUnit] = h.quantity().unit();
   row[kLocation] = h.field() + (h.location().name().empty() ? "" : ", " + h.location().name());
@@ -127,7 +186,7 @@ void TransformRows(const RowContext& rc, std::vector<Row>& rows) {
   const bool initial = t.kind() == v1::TRANSFORM_KIND_PACK && from_harvest;
   for (const v1::LotOutput& out : t.outputs()) {
     Row row = BaseRow(rc, out.lot(), initial ? "Initial Packing" : "Transformation",
-                      rc.rec.record.body.timestamp_ms());
+                      EventTimeOf(rc.rec.record.body));
     row[kQuantity] = Amount(out.quantity());
     row[kUnit] = out.quantity().unit();
     row[kInputTlcs] = inputs;
@@ -135,36 +194,61 @@ void TransformRows(const RowContext& rc, std::vector<Row>& rows) {
   }
 }
 
-void ShipRows(const RowContext& rc, std::vector<Row>& rows) {
-  const v1::Ship& s = rc.rec.record.body.ship();
-  Row row = BaseRow(rc, s.lot(), "Shipping", rc.rec.record.body.timestamp_ms());
-  row[kShipFrom] = row[kLocation];
-  row[kShipTo] = PlaceOf(rc.data, s.receiver());
-  rows.push_back(std::move(row));
+// One row per lot a record moved, with the amount it moved.
+void MovedRows(const RowContext& rc, const std::vector<CustodyReplay::Move>& moves,
+               const std::string& cte, const std::function<void(Row&)>& fill,
+               std::vector<Row>& rows) {
+  for (const CustodyReplay::Move& move : moves) {
+    Result<v1::LotKey> lot = ParseLotKey(move.lot);
+    if (!lot.ok()) continue;
+    Row row = BaseRow(rc, *lot, cte, EventTimeOf(rc.rec.record.body));
+    v1::Quantity q;
+    q.set_milli(move.milli);
+    q.set_unit(move.unit);
+    row[kQuantity] = Amount(q);
+    row[kUnit] = move.unit;
+    fill(row);
+    rows.push_back(std::move(row));
+  }
 }
 
-// The shipment a receipt completes: the latest earlier ship record of the lot.
-const ExportRecord* ShipmentBefore(const ExportData& data, const ExportRecord& receive) {
+void ShipRows(const RowContext& rc, std::vector<Row>& rows) {
+  const v1::Ship& s = rc.rec.record.body.ship();
+  MovedRows(rc, rc.moves.moved, "Shipping", [&](Row& row) {
+    row[kShipFrom] = row[kLocation];
+    row[kShipTo] = PlaceOf(rc.data, s.receiver());
+  }, rows);
+}
+
+// The ship record a receipt completes: the one it names, else the latest earlier ship of the
+// lot (or pallet).
+const ExportRecord* ShipmentOf(const ExportData& data, const ExportRecord& receive) {
+  const v1::Receive& r = receive.record.body.receive();
   const ExportRecord* found = nullptr;
-  for (const ExportRecord& r : data.records) {
-    if (&r == &receive) break;
-    if (r.record.body.has_ship() &&
-        FormatLotKey(r.record.body.ship().lot()) == FormatLotKey(receive.record.body.receive().lot())) {
-      found = &r;
-    }
+  for (const ExportRecord& candidate : data.records) {
+    if (&candidate == &receive) break;
+    if (!r.shipment().empty() && AsBytes(candidate.record.id) == r.shipment()) return &candidate;
+    if (!candidate.record.body.has_ship()) continue;
+    const v1::Ship& s = candidate.record.body.ship();
+    if (s.sscc() == r.sscc() && FormatLotKey(s.lot()) == FormatLotKey(r.lot())) found = &candidate;
   }
   return found;
 }
 
+// A receipt: what was accepted (Receiving), and what was rejected, shipped back to its sender
+// (Shipping from the receiver).
 void ReceiveRows(const RowContext& rc, std::vector<Row>& rows) {
-  const v1::Receive& r = rc.rec.record.body.receive();
-  Row row = BaseRow(rc, r.lot(), "Receiving", rc.rec.record.body.timestamp_ms());
-  row[kShipTo] = row[kLocation];
-  if (const ExportRecord* ship = ShipmentBefore(rc.data, rc.rec)) {
-    row[kShipFrom] = PlaceOf(rc.data, AsBytes(ship->record.signer));
-    row[kPreviousSource] = row[kShipFrom];
-  }
-  rows.push_back(std::move(row));
+  const ExportRecord* ship = ShipmentOf(rc.data, rc.rec);
+  const std::string sender = ship ? PlaceOf(rc.data, AsBytes(ship->record.signer)) : "";
+  MovedRows(rc, rc.moves.moved, "Receiving", [&](Row& row) {
+    row[kShipTo] = row[kLocation];
+    row[kShipFrom] = sender;
+    row[kPreviousSource] = sender;
+  }, rows);
+  MovedRows(rc, rc.moves.rejected, "Shipping", [&](Row& row) {
+    row[kShipFrom] = row[kLocation];
+    row[kShipTo] = sender;
+  }, rows);
 }
 
 void CoolingRows(const RowContext& rc, std::vector<Row>& rows) {
@@ -189,7 +273,8 @@ const std::vector<std::string>& FsmaColumns() {
       "Commodity", "Variety", "Quantity", "Unit of Measure", "Critical Tracking Event",
       "Event Date", "Event Time (UTC)", "Location Description", "Location Identifier (GLN)",
       "Ship From Location", "Ship To Location", "Immediate Previous Source",
-      "Input Traceability Lot Codes", "Reference Document Type", "Reference Document Number"};
+      "Input Traceability Lot Codes", "Reference Document Type", "Reference Document Number",
+      "Event Time (Local)"};
   return kColumns;
 }
 
@@ -199,8 +284,11 @@ std::string TraceabilityLotCode(const v1::LotKey& lot) {
 
 std::string FsmaCsv(const ExportData& data, int64_t from_ms, int64_t to_ms) {
   std::vector<Row> rows;
-  for (const ExportRecord& rec : data.records) {
-    const RowContext rc{data, rec};
+  CustodyReplay replay([](size_t, const std::string&) {});  // certified records: no claims fail
+  for (size_t i = 0; i < data.records.size(); ++i) replay.Apply(i, data.records[i].record);
+  for (size_t i = 0; i < data.records.size(); ++i) {
+    const ExportRecord& rec = data.records[i];
+    const RowContext rc{data, rec, replay.MovesOf(i)};
     switch (rec.record.body.event_case()) {
       case v1::RecordBody::kHarvest: HarvestRows(rc, rows); break;
       case v1::RecordBody::kTransform: TransformRows(rc, rows); break;
@@ -217,6 +305,13 @@ std::string FsmaCsv(const ExportData& data, int64_t from_ms, int64_t to_ms) {
       case v1::RecordBody::kRevoke:
       case v1::RecordBody::kCorrection:
       case v1::RecordBody::kRotateKey:
+      // Losses, sales, pallets and cancelled shipments: records of the supply chain's own,
+      // not FSMA 204 events (what was shipped and received is reported above).
+      case v1::RecordBody::kCancelShipment:
+      case v1::RecordBody::kLoss:
+      case v1::RecordBody::kAggregate:
+      case v1::RecordBody::kDisaggregate:
+      case v1::RecordBody::kUpdateParticipant:
       case v1::RecordBody::EVENT_NOT_SET: break;
     }
   }

@@ -2,9 +2,14 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 
 #include "chain/base/bytes.h"
+#include "chain/base/limits.h"
+#include "chain/export/custody_json.h"
 #include "chain/export/event_json.h"
+#include "chain/export/event_time.h"
 #include "chain/model/genesis.h"
 #include "chain/model/gs1.h"
 #include "chain/model/quantity.h"
@@ -51,6 +56,7 @@ json HarvestToJson(const v1::Harvest& h) {
               {"field", h.field()}};
   if (h.has_net_mass_per_unit()) out["net_mass_per_unit"] = FormatQuantity(h.net_mass_per_unit());
   AddLocationIfSet(out, "location", h.has_location(), h.location());
+  if (!h.refs().empty()) out["refs"] = DocumentRefsToJson(h.refs());
   return out;
 }
 
@@ -69,14 +75,21 @@ json TransformToJson(const v1::Transform& t) {
   }
   json outputs = json::array();
   for (const auto& o : t.outputs()) outputs.push_back(LotOutputToJson(o));
-  return {{"kind", std::string(TransformKindName(t.kind()))},
-          {"inputs", std::move(inputs)},
-          {"outputs", std::move(outputs)}};
+  json out = {{"kind", std::string(TransformKindName(t.kind()))},
+              {"inputs", std::move(inputs)},
+              {"outputs", std::move(outputs)}};
+  if (!t.refs().empty()) out["refs"] = DocumentRefsToJson(t.refs());
+  return out;
 }
 
-json ShipToJson(const v1::Ship& s) {
-  json out = {{"lot", FormatLotKey(s.lot())}, {"receiver", ToHex(s.receiver())}};
-  if (!s.carrier().empty()) out["carrier"] = ToHex(s.carrier());
+json ContactToJson(const v1::ContactDetails& c) {
+  json out = json::object();
+  if (!c.address().empty()) out["address"] = c.address();
+  if (!c.phone().empty()) out["phone"] = c.phone();
+  if (c.has_tz_offset_min()) {
+    out["tz"] = FormatTzOffset(c.tz_offset_min());
+    out["tz_offset_min"] = c.tz_offset_min();
+  }
   return out;
 }
 
@@ -86,6 +99,7 @@ json RegisterToJson(const v1::RegisterParticipant& r) {
               {"roles", RolesToJson(r.roles())},
               {"organization", r.organization()}};
   AddLocationIfSet(out, "location", r.has_location(), r.location());
+  if (r.has_contact()) out["contact"] = ContactToJson(r.contact());
   return out;
 }
 
@@ -170,9 +184,11 @@ Status BadTime(std::string_view text) {
   return Reject(Reason::kMalformed, std::move(message));
 }
 
-// Parses the optional "Z" / "+HH:MM" / "-HH:MM" suffix into an offset east of UTC.
-bool ReadZone(TimeScanner& scan, int64_t& offset_minutes) {
+// Parses the optional "Z" / "+HH:MM" / "-HH:MM" suffix into an offset east of UTC; `given`
+// tells whether there was one.
+bool ReadZone(TimeScanner& scan, int64_t& offset_minutes, bool& given) {
   offset_minutes = 0;
+  given = !scan.Done();
   if (scan.Done() || scan.Accept('Z') || scan.Accept('z')) return scan.Done();
   int sign = 0;
   if (scan.Accept('+')) sign = 1;
@@ -184,6 +200,59 @@ bool ReadZone(TimeScanner& scan, int64_t& offset_minutes) {
   if (!scan.ReadDigits(2, minutes) || hours > 23 || minutes > 59) return false;
   offset_minutes = sign * (hours * 60 + minutes);
   return scan.Done();
+}
+
+// A Unix time split into its calendar date and time of day (UTC, or local once shifted).
+struct CivilTime {
+  CivilDate date;
+  int hour, minute, second, ms;
+};
+
+CivilTime SplitTime(int64_t unix_ms) {
+  // Floor division so that times before 1970 render correctly too.
+  int64_t seconds = unix_ms / kMsPerSecond;
+  int64_t ms = unix_ms % kMsPerSecond;
+  if (ms < 0) {
+    ms += kMsPerSecond;
+    --seconds;
+  }
+  int64_t days = seconds / kSecondsPerDay;
+  int64_t rem = seconds % kSecondsPerDay;
+  if (rem < 0) {
+    rem += kSecondsPerDay;
+    --days;
+  }
+  return {CivilFromDays(days), static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+          static_cast<int>(rem % 60), static_cast<int>(ms)};
+}
+
+// "2026-11-28T13:00:00[.123]" (iso) or "2026-11-28 13:00" (a person's reading).
+std::string FormatCivil(const CivilTime& t, bool iso) {
+  char buf[64];
+  const long long year = static_cast<long long>(t.date.year);
+  if (!iso) {
+    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02d %02d:%02d", year, t.date.month, t.date.day,
+                  t.hour, t.minute);
+  } else if (t.ms == 0) {
+    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02d", year, t.date.month,
+                  t.date.day, t.hour, t.minute, t.second);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02d.%03d", year, t.date.month,
+                  t.date.day, t.hour, t.minute, t.second, t.ms);
+  }
+  return buf;
+}
+
+// The wall-clock milliseconds at `offset_min` east of UTC; nullopt for an offset beyond
+// +-14:00 (a hostile record) or a time at the edge of the range.
+std::optional<int64_t> ShiftToLocal(int64_t unix_ms, int32_t offset_min) {
+  if (offset_min < -kMaxTzOffsetMinutes || offset_min > kMaxTzOffsetMinutes) return std::nullopt;
+  int64_t local = 0;
+  if (__builtin_add_overflow(unix_ms, static_cast<int64_t>(offset_min) * 60 * kMsPerSecond,
+                             &local)) {
+    return std::nullopt;
+  }
+  return local;
 }
 
 }  // namespace
@@ -231,55 +300,77 @@ json EventToJson(const v1::RecordBody& body) {
     case v1::RecordBody::kRegisterParticipant: return RegisterToJson(body.register_participant());
     case v1::RecordBody::kHarvest: return HarvestToJson(body.harvest());
     case v1::RecordBody::kTransform: return TransformToJson(body.transform());
-    case v1::RecordBody::kShip: return ShipToJson(body.ship());
-    case v1::RecordBody::kReceive: return {{"lot", FormatLotKey(body.receive().lot())}};
     case v1::RecordBody::kRegisterDevice: return RegisterDeviceToJson(body.register_device());
     case v1::RecordBody::kSensorReadings: return SensorReadingsToJson(body.sensor_readings());
     case v1::RecordBody::kCheckpoint: return CheckpointToJson(body.checkpoint());
     case v1::RecordBody::kCertify: return CertifyToJson(body.certify());
     case v1::RecordBody::kRecall: return RecallToJson(body.recall());
-    case v1::RecordBody::kSell: return SellToJson(body.sell());
     case v1::RecordBody::kRevoke: return RevokeToJson(body.revoke());
     case v1::RecordBody::kCorrection: return CorrectionToJson(body.correction());
     case v1::RecordBody::kRotateKey: return RotateKeyToJson(body.rotate_key());
+    case v1::RecordBody::kShip:  // custody_json.cc
+    case v1::RecordBody::kReceive:
+    case v1::RecordBody::kSell:
+    case v1::RecordBody::kCancelShipment:
+    case v1::RecordBody::kLoss:
+    case v1::RecordBody::kAggregate:
+    case v1::RecordBody::kDisaggregate:
+    case v1::RecordBody::kUpdateParticipant: return CustodyEventToJson(body);
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return json::object();
 }
 
 json RecordBodyToJson(const v1::RecordBody& body) {
+  const int64_t event_ms = EventTimeOf(body);
   return {{"type", std::string(EventName(body))},
           {"chain_id", body.chain_id()},
           {"time", FormatIsoTime(body.timestamp_ms())},
           {"timestamp_ms", body.timestamp_ms()},
           {"nonce", std::to_string(body.nonce())},
+          {"event_time", FormatIsoTimeWithOffset(event_ms, body.event_tz_offset_min())},
+          {"event_time_ms", event_ms},
+          {"event_tz_offset_min", body.event_tz_offset_min()},
+          {"local_time", FormatLocalTime(event_ms, body.event_tz_offset_min())},
           {"event", EventToJson(body)}};
 }
 
-json LotStateToJson(const v1::LotState& lot) {
+json LotStateToJson(const v1::LotState& lot, const NameLookup& name_of) {
   json parents = json::array();
   for (const auto& parent : lot.parents()) parents.push_back(FormatLotKey(parent));
-  return {{"lot", FormatLotKey(lot.lot())},
-          {"gtin", lot.lot().gtin()},
-          {"lot_code", lot.lot().lot()},
-          {"commodity", lot.commodity()},
-          {"variety", lot.variety()},
-          {"quantity", QuantityOrNull(lot.quantity())},
-          {"quantity_left", QuantityOrNull(lot.quantity_left())},
-          {"net_mass_per_unit", QuantityOrNull(lot.net_mass_per_unit())},
-          {"owner", KeyOrNull(lot.owner())},
-          {"custodian", KeyOrNull(lot.custodian())},
-          {"status", std::string(LotStatusName(lot.status()))},
-          {"pending_receiver", KeyOrNull(lot.pending_receiver())},
-          {"pending_carrier", KeyOrNull(lot.pending_carrier())},
-          {"created_by_record", KeyOrNull(lot.created_by_record())},
-          {"created_height", lot.created_height()},
-          {"parents", std::move(parents)},
-          {"allowed_range", ConditionRangeToJson(lot.allowed_range())},
-          {"recalled_itself", lot.recalled()},
-          {"recall_reason", lot.recall_reason().empty() ? json(nullptr) : json(lot.recall_reason())},
-          {"breaches", lot.breach_count()},
-          {"sold", lot.sold()}};
+  const bool pallet = !lot.sscc().empty();
+  json out = {
+      {"kind", pallet ? "pallet" : "lot"},
+      {"lot", pallet ? FormatPalletKey(lot.sscc()) : FormatLotKey(lot.lot())},
+      {"gtin", pallet ? json(nullptr) : json(lot.lot().gtin())},
+      {"lot_code", pallet ? json(nullptr) : json(lot.lot().lot())},
+      {"commodity", lot.commodity()},
+      {"variety", lot.variety()},
+      {"quantity", QuantityOrNull(lot.quantity())},
+      {"quantity_left", QuantityOrNull(lot.quantity_left())},
+      {"net_mass_per_unit", QuantityOrNull(lot.net_mass_per_unit())},
+      {"owner", KeyOrNull(lot.owner())},
+      {"status", std::string(LotStatusName(lot.status()))},
+      {"created_by_record", KeyOrNull(lot.created_by_record())},
+      {"created_height", lot.created_height()},
+      {"created", FormatIsoTime(lot.created_ms())},
+      {"created_ms", lot.created_ms()},
+      {"parents", std::move(parents)},
+      {"allowed_range", ConditionRangeToJson(lot.allowed_range())},
+      {"recalled_itself", lot.recalled()},
+      {"recall_reason", lot.recall_reason().empty() ? json(nullptr) : json(lot.recall_reason())},
+      {"breaches", lot.breach_count()}};
+  AddLotPartsJson(lot, name_of, out);
+  if (pallet) {
+    out["sscc"] = lot.sscc();
+    json contents = json::array();
+    for (const v1::LotAmount& c : lot.contents()) {
+      contents.push_back(
+          {{"lot", FormatLotKey(c.lot())}, {"quantity", FormatQuantity(c.quantity())}});
+    }
+    out["contents"] = std::move(contents);
+  }
+  return out;
 }
 
 json ParticipantToJson(const v1::Participant& participant) {
@@ -294,39 +385,61 @@ json ParticipantToJson(const v1::Participant& participant) {
   if (participant.revoked()) out["revoked"] = true;
   if (!participant.rotated_to().empty()) out["rotated_to"] = ToHex(participant.rotated_to());
   if (!participant.rotated_from().empty()) out["rotated_from"] = ToHex(participant.rotated_from());
+  if (participant.has_contact()) out["contact"] = ContactToJson(participant.contact());
   return out;
 }
 
-std::string FormatIsoTime(int64_t unix_ms) {
-  // Floor division so that times before 1970 render correctly too.
-  int64_t seconds = unix_ms / kMsPerSecond;
-  int64_t ms = unix_ms % kMsPerSecond;
-  if (ms < 0) {
-    ms += kMsPerSecond;
-    --seconds;
+std::string FormatIsoTime(int64_t unix_ms) { return FormatCivil(SplitTime(unix_ms), true) + "Z"; }
+
+Result<int32_t> ParseTzOffset(std::string_view text) {
+  const auto bad = [&] {
+    std::string message = "'";
+    message.append(text);
+    message.append("' is not a UTC offset; use e.g. +08:00, -05:30 or Z");
+    return Reject(Reason::kMalformed, std::move(message));
+  };
+  if (text == "Z" || text == "z" || text == "UTC" || text == "utc") return 0;
+  TimeScanner scan(text);
+  int sign = 0;
+  if (scan.Accept('+')) sign = 1;
+  else if (scan.Accept('-')) sign = -1;
+  else return bad();
+  int64_t hours = 0, minutes = 0, digit = 0;
+  if (!scan.ReadDigits(1, hours)) return bad();
+  if (scan.ReadDigits(1, digit)) hours = hours * 10 + digit;
+  if (scan.Accept(':') || !scan.Done()) {
+    if (!scan.ReadDigits(2, minutes)) return bad();
   }
-  int64_t days = seconds / kSecondsPerDay;
-  int64_t rem = seconds % kSecondsPerDay;
-  if (rem < 0) {
-    rem += kSecondsPerDay;
-    --days;
+  if (!scan.Done() || minutes > 59) return bad();
+  const int64_t offset = sign * (hours * 60 + minutes);
+  if (offset < -kMaxTzOffsetMinutes || offset > kMaxTzOffsetMinutes) {
+    std::string message = "the UTC offset ";
+    message.append(text);
+    message.append(" is outside -14:00..+14:00");
+    return Reject(Reason::kMalformed, std::move(message));
   }
-  const CivilDate date = CivilFromDays(days);
-  char buf[64];
-  const int h = static_cast<int>(rem / 3600), m = static_cast<int>(rem / 60 % 60),
-            s = static_cast<int>(rem % 60);
-  if (ms == 0) {
-    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02dZ",
-                  static_cast<long long>(date.year), date.month, date.day, h, m, s);
-  } else {
-    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                  static_cast<long long>(date.year), date.month, date.day, h, m, s,
-                  static_cast<int>(ms));
-  }
-  return buf;
+  return static_cast<int32_t>(offset);
+}
+
+std::string FormatIsoTimeWithOffset(int64_t unix_ms, int32_t offset_min) {
+  std::optional<int64_t> local = ShiftToLocal(unix_ms, offset_min);
+  if (!local) return FormatIsoTime(unix_ms);
+  return FormatCivil(SplitTime(*local), true) + FormatTzOffset(offset_min);
+}
+
+std::string FormatLocalTime(int64_t unix_ms, int32_t offset_min) {
+  std::optional<int64_t> local = ShiftToLocal(unix_ms, offset_min);
+  if (!local) return FormatCivil(SplitTime(unix_ms), false) + " +00:00";
+  return FormatCivil(SplitTime(*local), false) + " " + FormatTzOffset(offset_min);
 }
 
 Result<int64_t> ParseIsoTime(std::string_view text) {
+  Result<ZonedTime> zoned = ParseZonedTime(text);
+  if (!zoned.ok()) return zoned.status();
+  return zoned->unix_ms;
+}
+
+Result<ZonedTime> ParseZonedTime(std::string_view text) {
   TimeScanner scan(text);
   int64_t year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, ms = 0;
   if (!scan.ReadDigits(4, year) || !scan.Accept('-') || !scan.ReadDigits(2, month) ||
@@ -337,6 +450,7 @@ Result<int64_t> ParseIsoTime(std::string_view text) {
     return BadTime(text);
   }
   int64_t offset_minutes = 0;
+  bool zone_given = false;
   if (!scan.Done()) {
     if (!(scan.Accept('T') || scan.Accept('t') || scan.Accept(' '))) return BadTime(text);
     if (!scan.ReadDigits(2, hour) || !scan.Accept(':') || !scan.ReadDigits(2, minute)) {
@@ -348,11 +462,14 @@ Result<int64_t> ParseIsoTime(std::string_view text) {
     }
     // Second 60 is refused: Unix time has no leap seconds.
     if (hour > 23 || minute > 59 || second > 59) return BadTime(text);
-    if (!ReadZone(scan, offset_minutes)) return BadTime(text);
+    if (!ReadZone(scan, offset_minutes, zone_given)) return BadTime(text);
   }
   const int64_t seconds = DaysFromCivil(year, month, day) * kSecondsPerDay + hour * 3600 +
                           minute * 60 + second - offset_minutes * 60;
-  return seconds * kMsPerSecond + ms;
+  ZonedTime out;
+  out.unix_ms = seconds * kMsPerSecond + ms;
+  if (zone_given) out.offset_min = static_cast<int32_t>(offset_minutes);
+  return out;
 }
 
 }  // namespace agritrace::chain

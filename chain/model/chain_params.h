@@ -10,8 +10,9 @@ namespace agritrace::chain {
 struct ChainParams {
   std::string chain_id;
   // A record's timestamp may be at most this far behind the block (or node) time: a farmer
-  // signs offline in the field and submits at the co-op days later.
-  int64_t max_record_age_ms = 7LL * 24 * 3600 * 1000;
+  // signs offline in the field and submits at the co-op days later, and a smallholder may be
+  // out of signal for weeks.
+  int64_t max_record_age_ms = 30LL * 24 * 3600 * 1000;
   // ...and at most this far ahead of it (clock skew).
   int64_t max_record_future_ms = 10LL * 60 * 1000;
 };

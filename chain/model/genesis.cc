@@ -155,11 +155,36 @@ Status ParseRoles(const Json& item, const std::string& where, v1::Participant& p
   return Status::Ok();
 }
 
+// Master data (chain format 2): "address", "phone" (digits, spaces, + - ( )) and
+// "tz_offset_min" (minutes east of UTC, within +-14:00), each optional.
+Status ParseContact(const Json& item, const std::string& where, v1::ContactDetails& contact) {
+  Result<std::string> address = GetText(item, "address", where, false);
+  if (!address.ok()) return address.status();
+  contact.set_address(*address);
+  Result<std::string> phone = GetText(item, "phone", where, false);
+  if (!phone.ok()) return phone.status();
+  for (char c : *phone) {
+    if (!(c >= '0' && c <= '9') && c != '+' && c != ' ' && c != '-' && c != '(' && c != ')') {
+      return Malformed(where + "phone", "may hold only digits, spaces and + - ( )");
+    }
+  }
+  contact.set_phone(*phone);
+  if (!item.contains("tz_offset_min")) return Status::Ok();
+  const Json& tz = item.at("tz_offset_min");
+  if (!tz.is_number_integer() || tz.get<int64_t>() < -kMaxTzOffsetMinutes ||
+      tz.get<int64_t>() > kMaxTzOffsetMinutes) {
+    return Malformed(where + "tz_offset_min",
+                     "must be an integer of minutes east of UTC, from -840 to 840 (+08:00 is 480)");
+  }
+  contact.set_tz_offset_min(static_cast<int32_t>(tz.get<int64_t>()));
+  return Status::Ok();
+}
+
 Result<v1::Participant> ParseParticipant(const Json& item, const std::string& where) {
   if (!item.is_object()) return Malformed(where, "must be an object");
-  AGRI_RETURN_IF_ERROR(
-      CheckKeys(item, where,
-                {"name", "pubkey", "roles", "organization", "gln", "lat", "lon", "location_name"}));
+  AGRI_RETURN_IF_ERROR(CheckKeys(item, where,
+                                 {"name", "pubkey", "roles", "organization", "gln", "lat", "lon",
+                                  "location_name", "address", "phone", "tz_offset_min"}));
   v1::Participant participant;
   Result<std::string> name = GetText(item, "name", where, true);
   if (!name.ok()) return name.status();
@@ -173,6 +198,9 @@ Result<v1::Participant> ParseParticipant(const Json& item, const std::string& wh
   participant.set_organization(*organization);
   AGRI_RETURN_IF_ERROR(ParseRoles(item, where, participant));
   AGRI_RETURN_IF_ERROR(ParseLocation(item, where, *participant.mutable_location()));
+  v1::ContactDetails contact;
+  AGRI_RETURN_IF_ERROR(ParseContact(item, where, contact));
+  if (contact.ByteSizeLong() > 0) *participant.mutable_contact() = std::move(contact);
   return participant;
 }
 
@@ -321,7 +349,17 @@ Status ParseRoot(const Json& root, Genesis& genesis) {
   if (!root.is_object())
     return Reject(Reason::kMalformed, "genesis: the file must hold a JSON object");
   AGRI_RETURN_IF_ERROR(CheckKeys(
-      root, "", {"chain_id", "genesis_time_ms", "validators", "admins", "participants", "params"}));
+      root, "",
+      {"chain_format", "chain_id", "genesis_time_ms", "validators", "admins", "participants",
+       "params"}));
+  // Absent: the current format (hand-written test networks need not say it).
+  Result<int64_t> format = GetInt(root, "chain_format", "", false, kChainFormat, 0,
+                                  std::numeric_limits<int64_t>::max());
+  if (!format.ok()) return format.status();
+  if (*format != kChainFormat) {
+    return Malformed("chain_format", "is " + std::to_string(*format) + "; this node speaks format " +
+                                         std::to_string(kChainFormat));
+  }
   Result<std::string> chain_id = GetText(root, "chain_id", "", true, kMaxChainIdBytes);
   if (!chain_id.ok()) return chain_id.status();
   genesis.chain_id = *chain_id;
@@ -350,6 +388,10 @@ OrderedJson ParticipantToJson(const v1::Participant& p) {
   if (location.has_lat_e6()) out["lat"] = location.lat_e6() / kMicroDegreesPerDegree;
   if (location.has_lon_e6()) out["lon"] = location.lon_e6() / kMicroDegreesPerDegree;
   if (!location.name().empty()) out["location_name"] = location.name();
+  const v1::ContactDetails& contact = p.contact();
+  if (!contact.address().empty()) out["address"] = contact.address();
+  if (!contact.phone().empty()) out["phone"] = contact.phone();
+  if (contact.has_tz_offset_min()) out["tz_offset_min"] = contact.tz_offset_min();
   return out;
 }
 
@@ -375,6 +417,7 @@ Result<Genesis> ParseGenesis(const std::string& file_bytes) {
 
 std::string GenesisToJson(const Genesis& genesis) {
   OrderedJson root;
+  root["chain_format"] = kChainFormat;
   root["chain_id"] = genesis.chain_id;
   root["genesis_time_ms"] = genesis.genesis_time_ms;
   OrderedJson validators = OrderedJson::array();

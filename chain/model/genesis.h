@@ -2,12 +2,14 @@
 // bytes is the genesis hash, the network's identity (and the prev_hash of block 1).
 //
 // {
+//   "chain_format": 2,
 //   "chain_id": "agritrace-dev-1a2b3c",
 //   "genesis_time_ms": 1764331200000,
 //   "validators": [{"name": "coop", "pubkey": "<hex>", "address": "127.0.0.1:7400"}],
 //   "admins": ["<hex>"],
 //   "participants": [{"name": "farmer", "pubkey": "<hex>", "roles": ["farmer"],
-//                     "organization": "...", "gln": "...", "lat": 45.12, "lon": 127.45}],
+//                     "organization": "...", "gln": "...", "lat": 45.12, "lon": 127.45,
+//                     "address": "...", "phone": "+86 ...", "tz_offset_min": 480}],
 //   "params": {"max_record_age_ms": ..., "max_record_future_ms": ...,
 //              "max_block_records": ..., "block_delay_ms": ...}
 // }
@@ -22,6 +24,10 @@
 #include "chain/base/status.h"
 
 namespace agritrace::chain {
+
+// The record and state format this node speaks, written in genesis as "chain_format".
+// 2: quantity-true custody (holdings, partial shipments, pallets, losses, event times).
+inline constexpr int64_t kChainFormat = 2;
 
 struct GenesisValidator {
   std::string name;

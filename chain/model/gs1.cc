@@ -121,6 +121,12 @@ Status ValidateLotCode(std::string_view lot) {
 
 Status ValidateGln(std::string_view gln) { return ValidateDigitsWithCheck(gln, kGlnDigits, "GLN"); }
 
+Status ValidateSscc(std::string_view sscc) {
+  return ValidateDigitsWithCheck(sscc, kSsccDigits, "SSCC");
+}
+
+std::string FormatPalletKey(std::string_view sscc) { return "00/" + std::string(sscc); }
+
 Status ValidateLotKey(const v1::LotKey& key) {
   AGRI_RETURN_IF_ERROR(ValidateGtin14(key.gtin()));
   return ValidateLotCode(key.lot());
@@ -157,6 +163,32 @@ Result<v1::LotKey> ParseLotKey(std::string_view text) {
   key.set_lot(std::string(text));
   AGRI_RETURN_IF_ERROR(ValidateLotKey(key));
   return key;
+}
+
+Result<std::string> ParsePalletKey(std::string_view text) {
+  const std::string_view original = text;
+  text = StripPrefix(text);
+  if (text.substr(0, 3) != "00/") {
+    return Reject(Reason::kBadGs1Key,
+                  "pallet key " + Quoted(original) + " must look like 00/{18-digit SSCC}");
+  }
+  text.remove_prefix(3);
+  AGRI_RETURN_IF_ERROR(ValidateSscc(text));
+  return std::string(text);
+}
+
+Result<std::string> ParseUnitKey(std::string_view text) {
+  if (StripPrefix(text).substr(0, 3) == "00/") {
+    Result<std::string> sscc = ParsePalletKey(text);
+    if (!sscc.ok()) return sscc.status();
+    return FormatPalletKey(*sscc);
+  }
+  Result<v1::LotKey> lot = ParseLotKey(text);
+  if (!lot.ok()) {
+    return Reject(lot.status().reason(),
+                  lot.status().message() + " (or, for a pallet, 00/{18-digit SSCC})");
+  }
+  return FormatLotKey(*lot);
 }
 
 }  // namespace agritrace::chain

@@ -20,6 +20,16 @@ Status ValidateGtin14(std::string_view gtin);
 Status ValidateLotCode(std::string_view lot);
 // BAD_GS1_KEY unless 13 digits with a valid check digit.
 Status ValidateGln(std::string_view gln);
+// BAD_GS1_KEY unless 18 digits with a valid check digit (an SSCC, AI 00: a pallet).
+Status ValidateSscc(std::string_view sscc);
+// "00/{sscc}": a pallet's key, where lots have "01/{gtin}/10/{lot}" (both GS1 Digital Link
+// paths; the store keeps both kinds of unit under their key).
+std::string FormatPalletKey(std::string_view sscc);
+// Parses "00/{sscc}" (with the same prefixes ParseLotKey accepts); BAD_GS1_KEY on failure.
+Result<std::string> ParsePalletKey(std::string_view text);
+// A lot key or a pallet key (same prefixes), as its canonical "01/{gtin14}/10/{lot}" or
+// "00/{sscc}" text; BAD_GS1_KEY naming both forms on failure.
+Result<std::string> ParseUnitKey(std::string_view text);
 Status ValidateLotKey(const v1::LotKey& key);
 
 // "01/{gtin}/10/{lot}".

@@ -86,6 +86,11 @@ std::string_view EventName(const v1::RecordBody& body) {
     case v1::RecordBody::kRevoke: return "revoke";
     case v1::RecordBody::kCorrection: return "correction";
     case v1::RecordBody::kRotateKey: return "rotate_key";
+    case v1::RecordBody::kCancelShipment: return "cancel_shipment";
+    case v1::RecordBody::kLoss: return "loss";
+    case v1::RecordBody::kAggregate: return "aggregate";
+    case v1::RecordBody::kDisaggregate: return "disaggregate";
+    case v1::RecordBody::kUpdateParticipant: return "update_participant";
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return "none";

@@ -15,6 +15,16 @@ std::string ActingParty(const EventEnv& env) {
   return env.signer.device_owner().empty() ? env.signer_bytes() : env.signer.device_owner();
 }
 
+// True when `party` carries a shipment of the lot: it is named as carrier, or it shipped it
+// without naming one (carrying it itself).
+bool Carries(const StateReader& state, const v1::LotState& lot, const std::string& party) {
+  for (const v1::InTransit& part : lot.in_transit()) {
+    const std::string& carrier = part.carrier().empty() ? part.from() : part.carrier();
+    if (SameParty(state, carrier, party)) return true;
+  }
+  return false;
+}
+
 Status RequireNotDevice(const EventEnv& env, std::string_view action) {
   if (env.signer.device_owner().empty()) return Status::Ok();
   return Reject(Reason::kNotAuthorized, "device " + env.signer.name() + " may not " +
@@ -77,14 +87,6 @@ Status RequireNotRecalled(const StateReader& state, const std::string& lot_key,
   return Status::Ok();
 }
 
-Status RequireNotSold(const std::string& lot_key, const v1::LotState& lot,
-                      std::string_view action) {
-  if (!lot.sold()) return Status::Ok();
-  return Reject(Reason::kInsufficientQuantity, "lot " + lot_key +
-                                                   " was sold at retail and cannot be " +
-                                                   std::string(action));
-}
-
 Status RequireNotRevoked(const StateReader& state, const v1::Participant& signer) {
   if (!signer.rotated_to().empty()) {
     return Reject(Reason::kRevoked, "this key of " + signer.name() +
@@ -133,13 +135,11 @@ Status ApplySensorReadings(const EventEnv& env) {
   if (!lot.ok()) return lot.status();
   const std::string lot_key = FormatLotKey(readings.lot());
   const std::string actor = ActingParty(env);
-  bool carrying = lot->status() == v1::LOT_STATUS_IN_TRANSIT &&
-                  SameParty(env.scratch, lot->pending_carrier(), actor);
-  if (!SameParty(env.scratch, lot->custodian(), actor) && !carrying) {
+  if (!HoldsAny(env.scratch, *lot, actor) && !Carries(env.scratch, *lot, actor)) {
     return Reject(Reason::kNotCustodian,
-                  "lot " + lot_key + " is held by " + Who(env.scratch, lot->custodian()) +
-                      "; only its holder or carrier (or their registered devices) can record "
-                      "readings for it, not " + env.signer.name());
+                  env.signer.name() + " neither holds nor carries any of lot " + lot_key +
+                      "; only a holder or carrier (or their registered devices) can record "
+                      "readings for it");
   }
   RecordBreaches(*lot, readings.readings());
   env.scratch.PutLot(lot_key, *std::move(lot));
@@ -152,18 +152,15 @@ Status ApplyCheckpoint(const EventEnv& env) {
   Result<v1::LotState> lot = LoadLot(env.scratch, checkpoint.lot());
   if (!lot.ok()) return lot.status();
   const std::string lot_key = FormatLotKey(checkpoint.lot());
-  if (lot->status() != v1::LOT_STATUS_IN_TRANSIT) {
-    return Reject(Reason::kNotInTransit, "lot " + lot_key +
-                                             " is not in transit; checkpoints are recorded "
+  if (lot->in_transit_size() == 0) {
+    return Reject(Reason::kNotInTransit, "no part of lot " + lot_key +
+                                             " is in transit; checkpoints are recorded "
                                              "between shipping and receiving");
   }
-  const std::string& holder =
-      lot->pending_carrier().empty() ? lot->custodian() : lot->pending_carrier();
-  if (!SameParty(env.scratch, holder, ActingParty(env))) {
-    return Reject(Reason::kNotCustodian, "lot " + lot_key + " is being carried by " +
-                                             Who(env.scratch, holder) + ", not by " +
+  if (!Carries(env.scratch, *lot, ActingParty(env))) {
+    return Reject(Reason::kNotCustodian, "no shipment of lot " + lot_key + " is carried by " +
                                              env.signer.name() +
-                                             "; only the carrier records its checkpoints");
+                                             "; only a carrier records its checkpoints");
   }
   RecordBreaches(*lot, checkpoint.readings());
   env.scratch.PutLot(lot_key, *std::move(lot));
@@ -197,28 +194,6 @@ Status ApplyRecall(const EventEnv& env) {
   }
   lot->set_recalled(true);
   lot->set_recall_reason(recall.reason());
-  env.scratch.PutLot(lot_key, *std::move(lot));
-  Touch(env, lot_key);
-  return Status::Ok();
-}
-
-Status ApplySell(const EventEnv& env) {
-  const v1::Sell& sell = env.record.body.sell();
-  AGRI_RETURN_IF_ERROR(RequireRole(env.signer, {v1::ROLE_RETAILER}, "record retail sales"));
-  Result<v1::LotState> lot = LoadLot(env.scratch, sell.lot());
-  if (!lot.ok()) return lot.status();
-  const std::string lot_key = FormatLotKey(sell.lot());
-  AGRI_RETURN_IF_ERROR(RequireCustody(env, lot_key, *lot, "sell"));
-  if (lot->status() == v1::LOT_STATUS_IN_TRANSIT) {
-    return Reject(Reason::kInTransit, "lot " + lot_key + " is in transit and cannot be sold");
-  }
-  if (lot->status() == v1::LOT_STATUS_CONSUMED) {
-    return Reject(Reason::kInsufficientQuantity,
-                  "lot " + lot_key + " has nothing left to sell; all of it was packed");
-  }
-  AGRI_RETURN_IF_ERROR(RequireNotSold(lot_key, *lot, "sold again"));
-  AGRI_RETURN_IF_ERROR(RequireNotRecalled(env.scratch, lot_key, *lot, "sold"));
-  lot->set_sold(true);
   env.scratch.PutLot(lot_key, *std::move(lot));
   Touch(env, lot_key);
   return Status::Ok();

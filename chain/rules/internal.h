@@ -33,18 +33,54 @@ std::string Who(const StateReader& state, const std::string& key_bytes);
 Status RequireRole(const v1::Participant& signer, std::initializer_list<v1::Role> roles,
                    std::string_view action);
 Result<v1::LotState> LoadLot(const StateReader& state, const v1::LotKey& key);
-// The signer must hold the lot. A receiver acting before recording receipt is told so.
-Status RequireCustody(const EventEnv& env, const std::string& lot_key, const v1::LotState& lot,
-                      std::string_view action);
 void Touch(const EventEnv& env, const std::string& lot_key);
+// A new lot (or pallet) created by this record, `quantity` of it held by the signer.
+v1::LotState NewLot(const EventEnv& env, const v1::LotKey& key, const v1::Quantity& quantity,
+                    const v1::Quantity& net_mass_per_unit);
+Status RequireNewLot(const StateReader& state, const std::string& lot_key);
+
+// --- Custody (custody.cc): where each part of a lot is. A lot's created quantity is spread
+// over holdings (per holder, on or off a pallet), shipments in transit, and what was consumed,
+// lost or sold; every change moves an exact integer amount (in the lot's unit) between them.
+
+// When the record's event happened: its event time, or when it was signed.
+int64_t EventTimeMs(const EventEnv& env);
+// The amount `party` holds of `lot` (across key rotations): off any pallet when `sscc` is
+// empty, else on that pallet.
+int64_t HeldBy(const StateReader& state, const v1::LotState& lot, const std::string& party,
+               const std::string& sscc = "");
+void AddHolding(v1::LotState& lot, const std::string& party, int64_t milli,
+                const std::string& sscc, int64_t since_ms);
+// Removes `milli` from `party`'s holding (which must have it: callers check with RequireHeld).
+void TakeHolding(const StateReader& state, v1::LotState& lot, const std::string& party,
+                 int64_t milli, const std::string& sscc = "");
+// Recomputes quantity_left and status from the parts, after any change.
+void RefreshTotals(v1::LotState& lot);
+// `quantity` in the lot's unit, exactly (MALFORMED when it cannot be converted, or is not
+// positive).
+Result<int64_t> AmountInLotUnit(const std::string& lot_key, const v1::LotState& lot,
+                                const v1::Quantity& quantity);
+// The signer holds at least `milli` of the lot off pallets, and held it by the event time:
+// NOT_CUSTODIAN (holds none, or it is still on its way), ON_PALLET (only on a pallet),
+// INSUFFICIENT_QUANTITY (less), EVENT_TIME (the event is before the holding began).
+Status RequireHeld(const EventEnv& env, const std::string& lot_key, const v1::LotState& lot,
+                   int64_t milli, std::string_view action);
+// The signer (or, for a device, its owner) holds any part of the lot, on a pallet or not.
+bool HoldsAny(const StateReader& state, const v1::LotState& lot, const std::string& party);
+// TOO_LARGE past kMaxLotParts holdings + shipments.
+Status RequireRoomForParts(const std::string& lot_key, const v1::LotState& lot);
+Status ApplyShip(const EventEnv& env);
+Status ApplyReceive(const EventEnv& env);
+Status ApplyCancelShipment(const EventEnv& env);
+Status ApplyLoss(const EventEnv& env);
+Status ApplySell(const EventEnv& env);
+Status ApplyAggregate(const EventEnv& env);
+Status ApplyDisaggregate(const EventEnv& env);
 
 // RECALLED when `lot` or any lot it was made from (through LotState.parents) is recalled.
 // The walk visits each ancestor once; lineage is a DAG of at most the lots on the chain.
 Status RequireNotRecalled(const StateReader& state, const std::string& lot_key,
                           const v1::LotState& lot, std::string_view action);
-// INSUFFICIENT_QUANTITY when the lot was sold at retail: it has left the supply chain.
-Status RequireNotSold(const std::string& lot_key, const v1::LotState& lot,
-                      std::string_view action);
 // REVOKED when the signer (or, for a device, its owner) was revoked.
 Status RequireNotRevoked(const StateReader& state, const v1::Participant& signer);
 
@@ -58,6 +94,7 @@ std::string CurrentKey(const StateReader& state, const std::string& key_bytes);
 // True when the two keys are one participant's, across rotations.
 bool SameParty(const StateReader& state, const std::string& stored, const std::string& acting);
 Status ApplyRotateKey(const EventEnv& env);
+Status ApplyUpdateParticipant(const EventEnv& env);
 
 // Devices, sensor readings, checkpoints, certificates, recalls, sales, revocations and
 // corrections (events.cc).
@@ -66,7 +103,6 @@ Status ApplySensorReadings(const EventEnv& env);
 Status ApplyCheckpoint(const EventEnv& env);
 Status ApplyCertify(const EventEnv& env);
 Status ApplyRecall(const EventEnv& env);
-Status ApplySell(const EventEnv& env);
 Status ApplyRevoke(const EventEnv& env);
 Status ApplyCorrection(const EventEnv& env);
 

@@ -96,42 +96,25 @@ Status RequireNewLot(const StateReader& state, const std::string& lot_key) {
                 "lot " + lot_key + " already exists; give the new lot its own lot code");
 }
 
-Status RequireCustody(const EventEnv& env, const std::string& lot_key, const v1::LotState& lot,
-                      std::string_view action) {
-  // SameParty: a participant whose key an admin rotated acts on what its old key held.
-  if (SameParty(env.scratch, lot.custodian(), env.signer_bytes())) return Status::Ok();
-  if (lot.status() == v1::LOT_STATUS_IN_TRANSIT &&
-      SameParty(env.scratch, lot.pending_receiver(), env.signer_bytes())) {
-    return Reject(Reason::kNotCustodian, "lot " + lot_key + " is still on its way to " +
-                                             env.signer.name() + "; record receiving it before " +
-                                             "you " + std::string(action) + " it");
-  }
-  return Reject(Reason::kNotCustodian, "lot " + lot_key + " is held by " +
-                                           Who(env.scratch, lot.custodian()) + ", not by " +
-                                           env.signer.name() + "; only its holder can " +
-                                           std::string(action) + " it");
-}
-
 void Touch(const EventEnv& env, const std::string& lot_key) {
   env.scratch.AddHistory({lot_key, env.record.id, env.ctx.height, env.ctx.index});
 }
 
-// A lot created by this record, owned and held by its signer.
 v1::LotState NewLot(const EventEnv& env, const v1::LotKey& key, const v1::Quantity& quantity,
                     const v1::Quantity& net_mass_per_unit) {
   v1::LotState lot;
   *lot.mutable_lot() = key;
   *lot.mutable_quantity() = quantity;
-  *lot.mutable_quantity_left() = quantity;
   // Only count lots have a net mass per unit; for mass lots the field would mean nothing.
   if (KindOfUnit(quantity.unit()) == UnitKind::kCount) {
     *lot.mutable_net_mass_per_unit() = net_mass_per_unit;
   }
   lot.set_owner(env.signer_bytes());
-  lot.set_custodian(env.signer_bytes());
-  lot.set_status(v1::LOT_STATUS_ACTIVE);
   lot.set_created_by_record(AsBytes(env.record.id));
   lot.set_created_height(env.ctx.height);
+  lot.set_created_ms(EventTimeMs(env));
+  AddHolding(lot, env.signer_bytes(), quantity.milli(), "", EventTimeMs(env));
+  RefreshTotals(lot);
   return lot;
 }
 
@@ -156,8 +139,39 @@ Status ApplyRegisterParticipant(const EventEnv& env) {
   *participant.mutable_roles() = reg.roles();
   participant.set_organization(reg.organization());
   *participant.mutable_location() = reg.location();
+  *participant.mutable_contact() = reg.contact();
   participant.set_registered_height(env.ctx.height);
   env.scratch.PutParticipant(std::move(participant));
+  return Status::Ok();
+}
+
+// --- UpdateParticipant: master data, by the participant itself or an admin.
+
+Status ApplyUpdateParticipant(const EventEnv& env) {
+  const v1::UpdateParticipant& update = env.record.body.update_participant();
+  std::optional<v1::Participant> target =
+      env.scratch.GetParticipant(*ArrayFromBytes<32>(update.pubkey()));  // length checked
+  if (!target) {
+    return Reject(Reason::kUnknownParticipant, "the participant to update (" +
+                                                   Who(env.scratch, update.pubkey()) +
+                                                   ") is not registered");
+  }
+  if (!SameParty(env.scratch, update.pubkey(), env.signer_bytes()) &&
+      !HasRole(env.signer, v1::ROLE_ADMIN)) {
+    return Reject(Reason::kNotAuthorized, env.signer.name() + " may not change the details of " +
+                                              target->name() +
+                                              "; only the participant itself or an admin can");
+  }
+  if (target->revoked()) {
+    return Reject(Reason::kRevoked, target->name() + " was revoked; its details are frozen");
+  }
+  if (update.has_address()) target->mutable_contact()->set_address(update.address());
+  if (update.has_phone()) target->mutable_contact()->set_phone(update.phone());
+  if (update.has_tz_offset_min()) {
+    target->mutable_contact()->set_tz_offset_min(update.tz_offset_min());
+  }
+  if (update.has_gln()) target->mutable_location()->set_gln(update.gln());
+  env.scratch.PutParticipant(*std::move(target));
   return Status::Ok();
 }
 
@@ -187,45 +201,20 @@ struct Consumption {
   int64_t mass_mg = 0;
 };
 
-Status CheckAmountLeft(const std::string& lot_key, const v1::LotState& lot, int64_t milli) {
-  if (milli <= lot.quantity_left().milli()) return Status::Ok();
-  v1::Quantity wanted;
-  wanted.set_milli(milli);
-  wanted.set_unit(lot.quantity_left().unit());
-  std::string left = FormatQuantity(lot.quantity_left());
-  if (lot.status() == v1::LOT_STATUS_CONSUMED) left += " (it was used up)";
-  return Reject(
-      Reason::kInsufficientQuantity,
-      "lot " + lot_key + " has " + left + " left; this record consumes " + FormatQuantity(wanted));
-}
-
 Result<Consumption> CheckInput(const EventEnv& env, const v1::LotAmount& input) {
   Result<v1::LotState> lot = LoadLot(env.scratch, input.lot());
   if (!lot.ok()) return lot.status();
   Consumption c;
   c.lot_key = FormatLotKey(input.lot());
   c.lot = *std::move(lot);
-  AGRI_RETURN_IF_ERROR(RequireCustody(env, c.lot_key, c.lot, "pack or transform"));
-  AGRI_RETURN_IF_ERROR(RequireNotSold(c.lot_key, c.lot, "packed or transformed"));
+  Result<int64_t> milli = AmountInLotUnit(c.lot_key, c.lot, input.quantity());
+  if (!milli.ok()) return milli.status();
+  AGRI_RETURN_IF_ERROR(RequireHeld(env, c.lot_key, c.lot, *milli, "pack or transform"));
   AGRI_RETURN_IF_ERROR(RequireNotRecalled(env.scratch, c.lot_key, c.lot, "packed or transformed"));
-  if (c.lot.status() == v1::LOT_STATUS_IN_TRANSIT) {
-    return Reject(Reason::kInTransit, "lot " + c.lot_key + " is in transit to " +
-                                          Who(env.scratch, c.lot.pending_receiver()) +
-                                          " and cannot be packed or transformed until received");
-  }
-  const std::string& unit = c.lot.quantity_left().unit();
-  std::optional<int64_t> milli = ConvertMilli(input.quantity(), unit);
-  if (!milli) {
-    return Reject(Reason::kMalformed, "the amount taken from lot " + c.lot_key + " (" +
-                                          FormatQuantity(input.quantity()) +
-                                          ") cannot be converted exactly into " + unit +
-                                          ", the lot's unit; state it in " + unit);
-  }
-  AGRI_RETURN_IF_ERROR(CheckAmountLeft(c.lot_key, c.lot, *milli));
   c.milli = *milli;
   v1::Quantity consumed;
   consumed.set_milli(c.milli);
-  consumed.set_unit(unit);
+  consumed.set_unit(c.lot.quantity().unit());
   std::optional<int64_t> mass = MassMilligrams(consumed, c.lot.net_mass_per_unit());
   if (!mass) {
     return Reject(Reason::kMalformed, "the mass of " + FormatQuantity(consumed) + " of lot " +
@@ -262,9 +251,9 @@ Status CheckMassBalance(const std::vector<Consumption>& inputs, const v1::Transf
 void ConsumeInputs(const EventEnv& env, const std::vector<Consumption>& inputs) {
   for (const Consumption& c : inputs) {
     v1::LotState lot = c.lot;
-    int64_t left = lot.quantity_left().milli() - c.milli;
-    lot.mutable_quantity_left()->set_milli(left);
-    if (left == 0) lot.set_status(v1::LOT_STATUS_CONSUMED);
+    TakeHolding(env.scratch, lot, env.signer_bytes(), c.milli);
+    lot.set_consumed_milli(lot.consumed_milli() + c.milli);
+    RefreshTotals(lot);
     env.scratch.PutLot(c.lot_key, std::move(lot));
     Touch(env, c.lot_key);
   }
@@ -311,114 +300,6 @@ Status ApplyTransform(const EventEnv& env) {
   return Status::Ok();
 }
 
-// --- Ship
-
-Status CheckShippable(const EventEnv& env, const std::string& lot_key, const v1::LotState& lot) {
-  AGRI_RETURN_IF_ERROR(RequireCustody(env, lot_key, lot, "ship"));
-  if (lot.status() == v1::LOT_STATUS_IN_TRANSIT) {
-    return Reject(Reason::kInTransit, "lot " + lot_key + " is already in transit to " +
-                                          Who(env.scratch, lot.pending_receiver()) +
-                                          "; it must be received before it moves again");
-  }
-  if (lot.status() == v1::LOT_STATUS_CONSUMED) {
-    return Reject(Reason::kInsufficientQuantity,
-                  "lot " + lot_key +
-                      " has nothing left to ship; all of it was packed or "
-                      "transformed");
-  }
-  AGRI_RETURN_IF_ERROR(RequireNotSold(lot_key, lot, "shipped"));
-  return RequireNotRecalled(env.scratch, lot_key, lot, "shipped");
-}
-
-Status CheckShipParties(const EventEnv& env, const std::string& lot_key, const v1::Ship& ship) {
-  auto receiver = env.scratch.GetParticipant(ArrayFromCheckedBytes<32>(ship.receiver()));
-  if (!receiver) {
-    return Reject(Reason::kUnknownParticipant, "the receiver of lot " + lot_key + " (" +
-                                                   Who(env.scratch, ship.receiver()) +
-                                                   ") is not a registered participant");
-  }
-  if (!receiver->device_owner().empty()) {
-    return Reject(Reason::kNotAuthorized, receiver->name() +
-                                              " is a sensor device; lots are shipped to "
-                                              "participants");
-  }
-  if (receiver->revoked()) {
-    return Reject(Reason::kRevoked, "the receiver " + receiver->name() + " of lot " + lot_key +
-                                        (receiver->rotated_to().empty()
-                                             ? " was revoked and can no longer take custody"
-                                             : " has a new key; name its new key " +
-                                                   ToHex(receiver->rotated_to())));
-  }
-  if (ship.receiver() == env.signer_bytes()) {
-    return Reject(Reason::kMalformed, "lot " + lot_key + " cannot be shipped to " +
-                                          env.signer.name() +
-                                          ", who already holds it; name another receiver");
-  }
-  if (ship.carrier().empty()) return Status::Ok();
-  auto carrier = env.scratch.GetParticipant(ArrayFromCheckedBytes<32>(ship.carrier()));
-  if (!carrier) {
-    return Reject(Reason::kUnknownParticipant, "the carrier of lot " + lot_key + " (" +
-                                                   Who(env.scratch, ship.carrier()) +
-                                                   ") is not a registered participant");
-  }
-  if (carrier->revoked()) {
-    return Reject(Reason::kRevoked, "the carrier " + carrier->name() + " of lot " + lot_key +
-                                        (carrier->rotated_to().empty()
-                                             ? " was revoked and can no longer carry lots"
-                                             : " has a new key; name its new key " +
-                                                   ToHex(carrier->rotated_to())));
-  }
-  if (!HasRole(*carrier, v1::ROLE_CARRIER)) {
-    return Reject(Reason::kNotAuthorized, carrier->name() +
-                                              " is not registered as a carrier, so it cannot "
-                                              "carry lot " +
-                                              lot_key);
-  }
-  return Status::Ok();
-}
-
-Status ApplyShip(const EventEnv& env) {
-  const v1::Ship& ship = env.record.body.ship();
-  Result<v1::LotState> lot = LoadLot(env.scratch, ship.lot());
-  if (!lot.ok()) return lot.status();
-  const std::string lot_key = FormatLotKey(ship.lot());
-  AGRI_RETURN_IF_ERROR(CheckShippable(env, lot_key, *lot));
-  AGRI_RETURN_IF_ERROR(CheckShipParties(env, lot_key, ship));
-  lot->set_status(v1::LOT_STATUS_IN_TRANSIT);
-  lot->set_pending_receiver(ship.receiver());
-  lot->set_pending_carrier(ship.carrier());
-  env.scratch.PutLot(lot_key, *std::move(lot));
-  Touch(env, lot_key);
-  return Status::Ok();
-}
-
-// --- Receive
-
-Status ApplyReceive(const EventEnv& env) {
-  const v1::Receive& receive = env.record.body.receive();
-  Result<v1::LotState> lot = LoadLot(env.scratch, receive.lot());
-  if (!lot.ok()) return lot.status();
-  const std::string lot_key = FormatLotKey(receive.lot());
-  if (lot->status() != v1::LOT_STATUS_IN_TRANSIT) {
-    return Reject(Reason::kNotInTransit, "lot " + lot_key + " was not shipped (it is held by " +
-                                             Who(env.scratch, lot->custodian()) +
-                                             "); only a shipped lot can be received");
-  }
-  if (!SameParty(env.scratch, lot->pending_receiver(), env.signer_bytes())) {
-    return Reject(Reason::kNotAuthorized, "lot " + lot_key + " was shipped to " +
-                                              Who(env.scratch, lot->pending_receiver()) +
-                                              ", not to " + env.signer.name() +
-                                              "; only the named receiver can receive it");
-  }
-  lot->set_custodian(env.signer_bytes());
-  lot->set_status(v1::LOT_STATUS_ACTIVE);
-  lot->clear_pending_receiver();
-  lot->clear_pending_carrier();
-  env.scratch.PutLot(lot_key, *std::move(lot));
-  Touch(env, lot_key);
-  return Status::Ok();
-}
-
 Status ApplyEvent(const EventEnv& env) {
   switch (env.record.body.event_case()) {
     case v1::RecordBody::kRegisterParticipant:
@@ -449,6 +330,16 @@ Status ApplyEvent(const EventEnv& env) {
       return ApplyCorrection(env);
     case v1::RecordBody::kRotateKey:
       return ApplyRotateKey(env);
+    case v1::RecordBody::kCancelShipment:
+      return ApplyCancelShipment(env);
+    case v1::RecordBody::kLoss:
+      return ApplyLoss(env);
+    case v1::RecordBody::kAggregate:
+      return ApplyAggregate(env);
+    case v1::RecordBody::kDisaggregate:
+      return ApplyDisaggregate(env);
+    case v1::RecordBody::kUpdateParticipant:
+      return ApplyUpdateParticipant(env);
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }

@@ -19,6 +19,7 @@ constexpr size_t kMaxParticipantNameChars = 64;
 constexpr int64_t kMaxLatE6 = 90'000'000;
 constexpr int64_t kMaxLonE6 = 180'000'000;
 constexpr size_t kPubKeyBytes = 32;
+constexpr size_t kHashBytes = 32;  // record ids (SHA-256)
 // Values quoted in messages are cut so a hostile record cannot bloat a rejection sentence.
 constexpr size_t kMaxQuotedChars = 40;
 
@@ -182,11 +183,15 @@ Status CheckRoles(const v1::RegisterParticipant& reg) {
   return Status::Ok();
 }
 
+Status CheckContact(const v1::ContactDetails& contact);
+Status CheckDocumentRefs(const google::protobuf::RepeatedPtrField<v1::DocumentRef>& refs);
+
 Status CheckRegisterParticipant(const v1::RegisterParticipant& reg) {
   AGRI_RETURN_IF_ERROR(CheckText(reg.organization(), "organization"));
   AGRI_RETURN_IF_ERROR(CheckPubKey(reg.pubkey(), "new participant's key"));
   AGRI_RETURN_IF_ERROR(CheckName(reg.name()));
   AGRI_RETURN_IF_ERROR(CheckRoles(reg));
+  AGRI_RETURN_IF_ERROR(CheckContact(reg.contact()));
   return CheckLocation(reg.location(), "participant location");
 }
 
@@ -202,6 +207,7 @@ Status CheckHarvest(const v1::Harvest& harvest) {
   }
   AGRI_RETURN_IF_ERROR(CheckLotAmount(harvest.quantity(), harvest.net_mass_per_unit(), lot_key));
   AGRI_RETURN_IF_ERROR(CheckRange(harvest.allowed_range(), "lot " + lot_key));
+  AGRI_RETURN_IF_ERROR(CheckDocumentRefs(harvest.refs()));
   return CheckLocation(harvest.location(), "harvest location");
 }
 
@@ -260,17 +266,144 @@ Status CheckTransformOutputs(const v1::Transform& transform) {
   return Status::Ok();
 }
 
-Status CheckShip(const v1::Ship& ship) {
-  AGRI_RETURN_IF_ERROR(ValidateLotKey(ship.lot()));
-  if (ship.receiver().size() != kPubKeyBytes) {
-    return Reject(Reason::kMalformed, "the receiver of lot " + FormatLotKey(ship.lot()) +
-                                          " must be a 32-byte participant key");
+Status CheckDocumentRefs(const google::protobuf::RepeatedPtrField<v1::DocumentRef>& refs) {
+  if (static_cast<size_t>(refs.size()) > kMaxDocumentRefs) {
+    return Reject(Reason::kTooLarge, "the record names " + std::to_string(refs.size()) +
+                                         " documents; the limit is " +
+                                         std::to_string(kMaxDocumentRefs));
   }
-  if (!ship.carrier().empty() && ship.carrier().size() != kPubKeyBytes) {
-    return Reject(Reason::kMalformed, "the carrier of lot " + FormatLotKey(ship.lot()) +
-                                          " must be a 32-byte participant key, or left out");
+  for (const v1::DocumentRef& ref : refs) {
+    if (ref.type() == v1::DOCUMENT_TYPE_UNSPECIFIED || !v1::DocumentType_IsValid(ref.type())) {
+      return Reject(Reason::kMalformed,
+                    "a document reference needs its type: po, bol, inv, desadv or other");
+    }
+    AGRI_RETURN_IF_ERROR(CheckText(ref.id(), "document id"));
+    if (ref.id().empty()) return Reject(Reason::kMalformed, "a document reference needs its id");
   }
   return Status::Ok();
+}
+
+// Exactly one of a lot and a pallet (SSCC), valid.
+Status CheckLotOrPallet(const v1::LotKey& lot, bool has_lot, const std::string& sscc,
+                        std::string_view what) {
+  if (has_lot == !sscc.empty()) {
+    return Reject(Reason::kMalformed,
+                  "a " + std::string(what) + " names either a lot or a pallet (SSCC), not " +
+                      (has_lot ? "both" : "neither"));
+  }
+  return has_lot ? ValidateLotKey(lot) : ValidateSscc(sscc);
+}
+
+Status CheckPartyKey(const std::string& key, std::string_view what, bool optional) {
+  if ((optional && key.empty()) || key.size() == kPubKeyBytes) return Status::Ok();
+  return Reject(Reason::kMalformed, "the " + std::string(what) +
+                                        " must be a 32-byte participant key" +
+                                        (optional ? ", or left out" : ""));
+}
+
+Status CheckOptionalAmount(const v1::Quantity& quantity, bool has, std::string_view what) {
+  if (!has) return Status::Ok();
+  if (Status st = ValidateQuantity(quantity); !st.ok()) {
+    return Reject(st.reason(), "the " + std::string(what) + ": " + st.message());
+  }
+  return Status::Ok();
+}
+
+Status CheckShip(const v1::Ship& ship) {
+  AGRI_RETURN_IF_ERROR(CheckLotOrPallet(ship.lot(), ship.has_lot(), ship.sscc(), "shipment"));
+  AGRI_RETURN_IF_ERROR(CheckPartyKey(ship.receiver(), "receiver", false));
+  AGRI_RETURN_IF_ERROR(CheckPartyKey(ship.carrier(), "carrier", true));
+  AGRI_RETURN_IF_ERROR(CheckOptionalAmount(ship.quantity(), ship.has_quantity(), "quantity"));
+  return CheckDocumentRefs(ship.refs());
+}
+
+Status CheckShipmentId(const std::string& id, bool optional) {
+  if ((optional && id.empty()) || id.size() == kHashBytes) return Status::Ok();
+  return Reject(Reason::kMalformed, "a shipment id is the 32-byte id of its ship record");
+}
+
+Status CheckReceive(const v1::Receive& receive) {
+  AGRI_RETURN_IF_ERROR(
+      CheckLotOrPallet(receive.lot(), receive.has_lot(), receive.sscc(), "receipt"));
+  AGRI_RETURN_IF_ERROR(CheckShipmentId(receive.shipment(), true));
+  AGRI_RETURN_IF_ERROR(CheckOptionalAmount(receive.accept(), receive.has_accept(), "accepted part"));
+  AGRI_RETURN_IF_ERROR(CheckOptionalAmount(receive.reject(), receive.has_reject(), "rejected part"));
+  AGRI_RETURN_IF_ERROR(CheckText(receive.reject_reason(), "reason"));
+  return CheckDocumentRefs(receive.refs());
+}
+
+Status CheckCancelShipment(const v1::CancelShipment& cancel) {
+  AGRI_RETURN_IF_ERROR(CheckLotOrPallet(cancel.lot(), cancel.has_lot(), cancel.sscc(), "cancel"));
+  return CheckShipmentId(cancel.shipment(), false);
+}
+
+Status CheckLoss(const v1::Loss& loss) {
+  AGRI_RETURN_IF_ERROR(ValidateLotKey(loss.lot()));
+  AGRI_RETURN_IF_ERROR(CheckOptionalAmount(loss.quantity(), true, "lost quantity"));
+  if (loss.reason() == v1::LOSS_REASON_UNSPECIFIED || !v1::LossReason_IsValid(loss.reason())) {
+    return Reject(Reason::kMalformed, "a loss needs its reason: spoilage, damage, shrinkage, "
+                                      "sample, theft, destroyed or other");
+  }
+  return CheckText(loss.note(), "note");
+}
+
+Status CheckAggregate(const v1::Aggregate& aggregate) {
+  AGRI_RETURN_IF_ERROR(ValidateSscc(aggregate.sscc()));
+  if (aggregate.contents().empty()) {
+    return Reject(Reason::kMalformed, "a pallet needs at least one lot on it");
+  }
+  if (static_cast<size_t>(aggregate.contents().size()) > kMaxPalletLots) {
+    return Reject(Reason::kTooLarge, "the pallet lists " +
+                                         std::to_string(aggregate.contents().size()) +
+                                         " lots; the limit is " + std::to_string(kMaxPalletLots));
+  }
+  std::set<std::string> seen;
+  for (const v1::LotAmount& content : aggregate.contents()) {
+    AGRI_RETURN_IF_ERROR(ValidateLotKey(content.lot()));
+    const std::string key = FormatLotKey(content.lot());
+    if (!seen.insert(key).second) {
+      return Reject(Reason::kMalformed, "lot " + key + " is listed twice on the pallet");
+    }
+    AGRI_RETURN_IF_ERROR(CheckOptionalAmount(content.quantity(), true, "amount of lot " + key));
+  }
+  return Status::Ok();
+}
+
+Status CheckTzOffset(int32_t minutes, std::string_view what) {
+  if (minutes >= -kMaxTzOffsetMinutes && minutes <= kMaxTzOffsetMinutes) return Status::Ok();
+  return Reject(Reason::kMalformed, "the " + std::string(what) + " UTC offset of " +
+                                        std::to_string(minutes) +
+                                        " minutes is outside -14:00..+14:00");
+}
+
+Status CheckPhone(const std::string& phone) {
+  AGRI_RETURN_IF_ERROR(CheckText(phone, "phone"));
+  for (char c : phone) {
+    if (!(c >= '0' && c <= '9') && c != '+' && c != ' ' && c != '-' && c != '(' && c != ')') {
+      return Reject(Reason::kMalformed, "phone number " + Quoted(phone) +
+                                            " may hold only digits, spaces and + - ( )");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckContact(const v1::ContactDetails& contact) {
+  AGRI_RETURN_IF_ERROR(CheckText(contact.address(), "address"));
+  AGRI_RETURN_IF_ERROR(CheckPhone(contact.phone()));
+  return CheckTzOffset(contact.tz_offset_min(), "participant's");
+}
+
+Status CheckUpdateParticipant(const v1::UpdateParticipant& update) {
+  AGRI_RETURN_IF_ERROR(CheckPubKey(update.pubkey(), "participant's key"));
+  if (!update.has_address() && !update.has_phone() && !update.has_gln() &&
+      !update.has_tz_offset_min()) {
+    return Reject(Reason::kMalformed, "the update changes nothing; give a new address, phone, "
+                                      "GLN or time zone");
+  }
+  AGRI_RETURN_IF_ERROR(CheckText(update.address(), "address"));
+  AGRI_RETURN_IF_ERROR(CheckPhone(update.phone()));
+  if (update.has_gln() && !update.gln().empty()) AGRI_RETURN_IF_ERROR(ValidateGln(update.gln()));
+  return CheckTzOffset(update.tz_offset_min(), "participant's");
 }
 
 Status CheckReadings(const google::protobuf::RepeatedPtrField<v1::SensorReading>& readings,
@@ -389,11 +522,12 @@ Status CheckEvent(const v1::RecordBody& body) {
     case v1::RecordBody::kTransform:
       AGRI_RETURN_IF_ERROR(CheckTransformShape(body.transform()));
       AGRI_RETURN_IF_ERROR(CheckTransformInputs(body.transform()));
+      AGRI_RETURN_IF_ERROR(CheckDocumentRefs(body.transform().refs()));
       return CheckTransformOutputs(body.transform());
     case v1::RecordBody::kShip:
       return CheckShip(body.ship());
     case v1::RecordBody::kReceive:
-      return ValidateLotKey(body.receive().lot());
+      return CheckReceive(body.receive());
     case v1::RecordBody::kRegisterDevice:
       return CheckRegisterDevice(body.register_device());
     case v1::RecordBody::kSensorReadings:
@@ -405,17 +539,50 @@ Status CheckEvent(const v1::RecordBody& body) {
     case v1::RecordBody::kRecall:
       return CheckRecall(body.recall());
     case v1::RecordBody::kSell:
-      return ValidateLotKey(body.sell().lot());
+      AGRI_RETURN_IF_ERROR(ValidateLotKey(body.sell().lot()));
+      AGRI_RETURN_IF_ERROR(
+          CheckOptionalAmount(body.sell().quantity(), body.sell().has_quantity(), "quantity"));
+      return CheckDocumentRefs(body.sell().refs());
     case v1::RecordBody::kRevoke:
       return CheckRevoke(body.revoke());
     case v1::RecordBody::kCorrection:
       return CheckCorrection(body.correction());
     case v1::RecordBody::kRotateKey:
       return CheckRotateKey(body.rotate_key());
+    case v1::RecordBody::kCancelShipment:
+      return CheckCancelShipment(body.cancel_shipment());
+    case v1::RecordBody::kLoss:
+      return CheckLoss(body.loss());
+    case v1::RecordBody::kAggregate:
+      return CheckAggregate(body.aggregate());
+    case v1::RecordBody::kDisaggregate:
+      return ValidateSscc(body.disaggregate().sscc());
+    case v1::RecordBody::kUpdateParticipant:
+      return CheckUpdateParticipant(body.update_participant());
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
   return Reject(Reason::kMalformed, "the record carries no event (or one this node does not know)");
+}
+
+// The event time: not further ahead of the block (or node) clock than a record may be, and
+// for a harvest the same as its harvest time when both are given.
+Status CheckEventTime(const v1::RecordBody& body, const ChainParams& params, int64_t now_ms) {
+  AGRI_RETURN_IF_ERROR(CheckTzOffset(body.event_tz_offset_min(), "event time's"));
+  if (body.event_time_ms() < 0) {
+    return Reject(Reason::kEventTime, "the event time is before 1970; check the --at time");
+  }
+  if (body.event_time_ms() != 0 && body.has_harvest() && body.harvest().harvest_time_ms() != 0 &&
+      body.harvest().harvest_time_ms() != body.event_time_ms()) {
+    return Reject(Reason::kMalformed, "the harvest time and the event time differ; give one");
+  }
+  const __int128 ahead_ms = static_cast<__int128>(body.event_time_ms()) - now_ms;
+  if (body.event_time_ms() != 0 && ahead_ms > params.max_record_future_ms) {
+    return Reject(Reason::kEventTime, "the event time is " +
+                                          FormatDuration(static_cast<int64_t>(std::min<__int128>(ahead_ms, INT64_MAX))) +
+                                          " in the future; an event is recorded once it happened");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -428,6 +595,7 @@ Status CheckRecordStateless(const Record& record, const ChainParams& params, int
                                            Quoted(params.chain_id) + "; sign it for this chain");
   }
   AGRI_RETURN_IF_ERROR(CheckTimestamp(body.timestamp_ms(), params, now_ms));
+  AGRI_RETURN_IF_ERROR(CheckEventTime(body, params, now_ms));
   return CheckEvent(body);
 }
 

@@ -22,18 +22,32 @@ struct SampleParticipant {
   const char* place;
   int32_t lat_e6;
   int32_t lon_e6;
+  const char* address;
+  const char* phone;
 };
 
+// China Standard Time, the whole cast's time zone: events are shown in it.
+constexpr int32_t kChinaTzOffsetMin = 8 * 60;
+
 // The demo's cast: a rice co-operative in Wuchang, Heilongjiang, and its supply chain.
+// Addresses and phone numbers are made up (555 numbers).
 const std::vector<SampleParticipant>& SampleParticipants() {
   static const std::vector<SampleParticipant> kSamples = {
-      {"admin", {v1::ROLE_ADMIN}, "Wuchang County Agriculture Bureau", "Wuchang", 44920000, 127150000},
-      {"farmer", {v1::ROLE_FARMER}, "Wuchang Rice Co-operative", "Niujia village", 45120000, 127450000},
-      {"packer", {v1::ROLE_PACKER, v1::ROLE_PROCESSOR}, "Golden Grain Mill & Packing", "Harbin", 45750000, 126630000},
-      {"carrier", {v1::ROLE_CARRIER}, "Longjiang Cold Chain Logistics", "Harbin", 45800000, 126530000},
-      {"retailer", {v1::ROLE_RETAILER}, "Fresh Market Shanghai", "Shanghai", 31230000, 121470000},
-      {"inspector", {v1::ROLE_INSPECTOR}, "Heilongjiang Food Inspection Lab", "Harbin", 45760000, 126650000},
-      {"regulator", {v1::ROLE_REGULATOR}, "County Market Regulation Bureau", "Wuchang", 44920000, 127150000},
+      {"admin", {v1::ROLE_ADMIN}, "Wuchang County Agriculture Bureau", "Wuchang", 44920000,
+       127150000, "1 Renmin Road, Wuchang, Heilongjiang 150200", "+86 451 5555 0100"},
+      {"farmer", {v1::ROLE_FARMER}, "Wuchang Rice Co-operative", "Niujia village", 45120000,
+       127450000, "Niujia village, Wuchang, Heilongjiang 150229", "+86 451 5555 0101"},
+      {"packer", {v1::ROLE_PACKER, v1::ROLE_PROCESSOR}, "Golden Grain Mill & Packing", "Harbin",
+       45750000, 126630000, "88 Hanan Industrial Park, Harbin, Heilongjiang 150060",
+       "+86 451 5555 0102"},
+      {"carrier", {v1::ROLE_CARRIER}, "Longjiang Cold Chain Logistics", "Harbin", 45800000,
+       126530000, "12 Logistics Avenue, Daoli, Harbin 150010", "+86 451 5555 0103"},
+      {"retailer", {v1::ROLE_RETAILER}, "Fresh Market Shanghai", "Shanghai", 31230000, 121470000,
+       "500 Nanjing Road West, Jing'an, Shanghai 200041", "+86 21 5555 0104"},
+      {"inspector", {v1::ROLE_INSPECTOR}, "Heilongjiang Food Inspection Lab", "Harbin", 45760000,
+       126650000, "3 Xuefu Road, Nangang, Harbin 150080", "+86 451 5555 0105"},
+      {"regulator", {v1::ROLE_REGULATOR}, "County Market Regulation Bureau", "Wuchang", 44920000,
+       127150000, "9 Zhengfu Street, Wuchang, Heilongjiang 150200", "+86 451 5555 0106"},
   };
   return kSamples;
 }
@@ -56,6 +70,9 @@ chain::Result<v1::Participant> MakeSample(const SampleParticipant& sample, chain
   participant.mutable_location()->set_name(sample.place);
   participant.mutable_location()->set_lat_e6(sample.lat_e6);
   participant.mutable_location()->set_lon_e6(sample.lon_e6);
+  participant.mutable_contact()->set_address(sample.address);
+  participant.mutable_contact()->set_phone(sample.phone);
+  participant.mutable_contact()->set_tz_offset_min(kChinaTzOffsetMin);
   return participant;
 }
 

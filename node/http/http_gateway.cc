@@ -4,12 +4,15 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "chain/bundle/bundle.h"
 #include "chain/query/bundle_builder.h"
 #include "chain/model/gs1.h"
 #include "chain/model/record.h"
+#include "chain/export/custody_json.h"
+#include "chain/export/lot_history.h"
 #include "chain/export/record_json.h"
 #include "node/http/http_guard.h"
 #include "node/http/http_pages.h"
@@ -248,13 +251,26 @@ struct HttpGateway::Impl {
                     "text/html; charset=utf-8");
   }
 
-  // /api/v1/{lots,history,bundles}/01/{gtin}/10/{lot}
+  // /api/v1/{lots,history,bundles}/01/{gtin}/10/{lot}, or 00/{sscc} for a pallet's state
+  // and history.
   chain::Result<std::string> ApiLotKey(const httplib::Request& req) const {
-    auto key = chain::ParseLotKey(req.matches[1].str());
+    auto key = chain::ParseUnitKey(req.matches[1].str());
     if (!key.ok()) return key.status();
-    const std::string text = chain::FormatLotKey(*key);
-    AGRI_RETURN_IF_ERROR(RequireLot(text));
-    return text;
+    AGRI_RETURN_IF_ERROR(RequireLot(*key));
+    return key;
+  }
+
+  // Participant names from the store, each key looked up once per response.
+  chain::NameLookup Names() const {
+    auto cache = std::make_shared<std::map<std::string, std::string>>();
+    return [this, cache](const std::string& key_bytes) {
+      auto [it, inserted] = cache->try_emplace(key_bytes);
+      if (!inserted) return it->second;
+      if (auto pubkey = chain::ArrayFromBytes<32>(key_bytes)) {
+        if (auto p = store().GetParticipant(*pubkey)) it->second = p->name();
+      }
+      return it->second;
+    };
   }
 
   void AddName(json& j, const char* key, const std::string& pubkey_bytes) const {
@@ -267,9 +283,8 @@ struct HttpGateway::Impl {
     auto key = ApiLotKey(req);
     if (!key.ok()) return SendError(req, res, key.status(), true);
     v1::LotState lot = *store().GetLot(*key);
-    json j = chain::LotStateToJson(lot);
+    json j = chain::LotStateToJson(lot, Names());
     AddName(j, "owner_name", lot.owner());
-    AddName(j, "custodian_name", lot.custodian());
     j["children"] = store().GetChildren(*key);
     SendJson(res, 200, j);
   }
@@ -280,6 +295,7 @@ struct HttpGateway::Impl {
     auto history = store().GetLotHistory(*key);
     if (!history.ok()) return SendError(req, res, history.status(), true);
     json entries = json::array();
+    chain::LotHistoryReplay replay(*key);  // what each record moved
     for (const chain::StoredRecord& stored : *history) {
       json entry = {{"record_id", chain::ToHex(stored.id)},
                     {"height", stored.height},
@@ -288,6 +304,7 @@ struct HttpGateway::Impl {
       AddName(entry, "signer_name", stored.envelope.signer());
       if (auto record = chain::DecodeRecord(stored.envelope); record.ok()) {
         entry["record"] = chain::RecordBodyToJson(record->body);
+        entry["moved"] = replay.Apply(*record);
       }
       entries.push_back(std::move(entry));
     }

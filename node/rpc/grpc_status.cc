@@ -11,6 +11,7 @@ grpc::StatusCode GrpcCodeFor(Reason reason) {
     case Reason::kWrongChain:
     case Reason::kBadSignature:
     case Reason::kBadGs1Key:
+    case Reason::kEventTime:
     case Reason::kStaleTimestamp: return grpc::StatusCode::INVALID_ARGUMENT;
     case Reason::kUnknownSigner:
     case Reason::kNotAuthorized:
@@ -22,12 +23,14 @@ grpc::StatusCode GrpcCodeFor(Reason reason) {
     case Reason::kUnknownLot:
     case Reason::kUnknownParticipant:
     case Reason::kUnknownRecord:
+    case Reason::kUnknownShipment:
     case Reason::kNotFound: return grpc::StatusCode::NOT_FOUND;
     case Reason::kNotCustodian:
     case Reason::kInsufficientQuantity:
     case Reason::kMassBalance:
     case Reason::kRecalled:
     case Reason::kInTransit:
+    case Reason::kOnPallet:
     case Reason::kNotInTransit: return grpc::StatusCode::FAILED_PRECONDITION;
     case Reason::kTooLarge:
     case Reason::kMempoolFull: return grpc::StatusCode::RESOURCE_EXHAUSTED;

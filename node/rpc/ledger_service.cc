@@ -21,10 +21,9 @@ chain::Result<chain::Hash256> ParseRecordId(const std::string& bytes) {
   return *id;
 }
 
+// A lot key, or for the lot and history queries a pallet's "00/{sscc}" (stored alike).
 chain::Result<std::string> ParseLotKeyText(const std::string& text) {
-  auto key = chain::ParseLotKey(text);
-  if (!key.ok()) return key.status();
-  return chain::FormatLotKey(*key);
+  return chain::ParseUnitKey(text);
 }
 
 }  // namespace
@@ -90,7 +89,10 @@ grpc::Status LedgerService::GetLot(grpc::ServerContext* context, const v1::GetLo
   auto key = ParseLotKeyText(request->lot());
   if (!key.ok()) return ToGrpcStatus(key.status(), context);
   auto lot = node_->store().GetLot(*key);
-  if (!lot) return ToGrpcStatus(Reject(Reason::kUnknownLot, "no lot " + *key + " on this chain"), context);
+  if (!lot) {
+    return ToGrpcStatus(Reject(Reason::kUnknownLot, "no lot or pallet " + *key + " on this chain"),
+                        context);
+  }
   *response->mutable_lot() = std::move(*lot);
   return grpc::Status::OK;
 }

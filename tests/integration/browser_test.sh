@@ -34,6 +34,17 @@ done
 grep -qF 'farmer org' <<<"$page" || grep -qF '(farmer)' <<<"$page" || fail "organisation names not shown"
 echo "ok: journey shown and verified in the browser"
 
+# Partial custody: the retailer's bags verify, and the page shows the partial shipment and the
+# part the packer rejected.
+run_custody_journey
+page=$(dom "$HTTP/$R2")
+grep -q 'data-verification="ok"' <<<"$page" ||
+  fail "custody page did not verify: $(grep -o '<ul id="failures">.*</ul>' <<<"$page" | head -c 800)"
+for text in '600kg' '60pcs' 'Rejected, sent back' '20kg — bruised' '580kg'; do
+  grep -qF "$text" <<<"$page" || fail "the custody journey does not show '$text'"
+done
+echo "ok: partial shipment and rejected part shown and verified in the browser"
+
 page=$(dom "$HTTP/$R1" zh-CN)
 grep -q 'data-verification="ok"' <<<"$page" || fail "Chinese page did not verify"
 grep -qF '采收' <<<"$page" || fail "Accept-Language zh-CN did not give the Chinese page"

@@ -40,6 +40,20 @@ start_consumer_node() {
   fail "the HTTP gateway did not come up on $HTTP"
 }
 
+# A second product with partial custody: 600 kg of B2 shipped, 20 kg of it rejected and sent
+# back, 500 kg packed into 100 bags of R2, 60 bags shipped on to the retailer.
+B2=01/06901234567892/10/B2
+R2=01/06901234567809/10/R2
+run_custody_journey() {
+  cli --key farmer harvest $B2 --commodity rice --variety Wuchang --quantity 1000kg \
+    --field "Plot 9" >/dev/null
+  cli --key farmer ship $B2 --to packer --quantity 600kg >/dev/null
+  cli --key packer receive $B2 --accept 580kg --reject 20kg --reason bruised >/dev/null
+  cli --key packer pack --from $B2:500kg --to $R2:100pcs --net-mass 5kg >/dev/null
+  cli --key packer ship $R2 --to retailer --quantity 60pcs >/dev/null
+  cli --key retailer receive $R2 >/dev/null
+}
+
 run_journey() {
   cli --key farmer harvest $B1 --commodity rice --variety Wuchang --quantity 1000kg \
     --field "Plot 7" --location 45.12,127.45 >/dev/null

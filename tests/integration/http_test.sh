@@ -70,8 +70,16 @@ tamper 'del d["records"][2]' 'while it is in transit'
 
 # --- The JSON API.
 lot=$(get 200 "$HTTP/api/v1/lots/$R1")
-[[ $(json '["custodian_name"]' <<<"$lot") == retailer ]] || fail "lot API: $lot"
-[[ $(get 200 "$HTTP/api/v1/history/$B1" | json '["entries"].__len__()') == 4 ]] || fail "history API"
+[[ $(json '["holdings"][0]["participant"]' <<<"$lot") == retailer ]] || fail "lot API: $lot"
+[[ $(json '["sold"]' <<<"$lot") == 0pcs && $(json '["in_transit"]' <<<"$lot") == "[]" ]] ||
+  fail "lot API parts: $lot"
+history=$(get 200 "$HTTP/api/v1/history/$B1")
+[[ $(json '["entries"].__len__()' <<<"$history") == 4 ]] || fail "history API"
+[[ $(json '["entries"][0]["moved"]["created"]' <<<"$history") == 1000kg ]] ||
+  fail "history API lacks what was moved: $history"
+[[ $(json '["entries"][0]["record"]["local_time"]' <<<"$history") == *" +08:00" ]] ||
+  fail "history API lacks the local time: $history"
+get 404 "$HTTP/api/v1/lots/00/106141411234567897" | grep -q UNKNOWN_LOT || fail "API 404 pallet"
 get 200 "$HTTP/api/v1/bundles/$R1" | json '["lot"]' | grep -q R1 || fail "bundle API"
 status=$(get 200 "$HTTP/api/v1/status")
 [[ $(json '["height"]' <<<"$status") -ge 6 ]] || fail "status API: $status"

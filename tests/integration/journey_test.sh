@@ -70,7 +70,9 @@ cli --key retailer receive $R1
 lot=$(cli --json lot $R1)
 [[ $(json_field '["status"]' <<<"$lot") == active ]] || fail "R1 not active: $lot"
 retailer=$(cli --json key show retailer | json_field '["pubkey"]')
-[[ $(json_field '["custodian"]' <<<"$lot") == "$retailer" ]] || fail "retailer is not custodian: $lot"
+[[ $(json_field '["holdings"][0]["pubkey"]' <<<"$lot") == "$retailer" &&
+   $(json_field '["holdings"][0]["quantity"]' <<<"$lot") == 120pcs ]] ||
+  fail "the retailer does not hold all of R1: $lot"
 events=$(cli --json history $R1 | python3 -c "import json,sys; print(' '.join(e['type'] for e in json.load(sys.stdin)))")
 [[ $events == "transform ship receive" ]] || fail "R1 history: $events"
 

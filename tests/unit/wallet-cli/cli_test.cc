@@ -94,6 +94,30 @@ TEST_F(CliTest, OfflineHarvestThenRecordShow) {
   EXPECT_EQ(j["signature_valid"], true);
 }
 
+TEST_F(CliTest, OfflineRecordKeepsItsEventTimeAndOffset) {
+  std::vector<std::string> args = {"harvest", "01/06901234567892/10/B1", "--commodity", "rice",
+                                   "--quantity", "1000kg", "--out", dir_.File("h.json"),
+                                   "--chain-id", "offline-1", "--at",
+                                   "2026-11-16T06:30:00+08:00", "--json"};
+  for (auto& g : Globals()) args.push_back(g);
+  CliResult signed_run = RunAgritrace(args);
+  ASSERT_EQ(signed_run.code, 0) << signed_run.err;
+  EXPECT_EQ(nlohmann::json::parse(signed_run.out)["lot"], "01/06901234567892/10/B1");
+
+  CliResult show = RunAgritrace({"--json", "record", "show", dir_.File("h.json")});
+  ASSERT_EQ(show.code, 0) << show.err;
+  const auto j = nlohmann::json::parse(show.out)["event"];
+  EXPECT_EQ(j["event_time"], "2026-11-16T06:30:00+08:00");
+  EXPECT_EQ(j["local_time"], "2026-11-16 06:30 +08:00");
+  EXPECT_EQ(j["event"]["harvest_time"], "2026-11-15T22:30:00Z");  // the harvest time follows
+
+  args.push_back("--harvest-time");
+  args.push_back("2026-11-17T00:00:00Z");
+  CliResult both = RunAgritrace(args);
+  EXPECT_EQ(both.code, 1);
+  EXPECT_NE(both.err.find("--harvest-time and --at differ"), std::string::npos) << both.err;
+}
+
 TEST_F(CliTest, OfflineRotateKeyNamesTheOldAndTheNewKey) {
   const chain::PrivateKey fresh = chain::PrivateKey::Generate();
   ASSERT_TRUE(

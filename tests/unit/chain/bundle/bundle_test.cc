@@ -226,6 +226,49 @@ TEST_F(BundleTest, VerifiesWithTheGenesisAlone) {
   for (const RecordVerdict& record : verdict.records) EXPECT_TRUE(record.verified) << record.label;
 }
 
+// Partial custody: part of B1 goes to the retailer directly and part of that is rejected
+// back; R1's bags travel on a pallet and are sold bag by bag. The bundle of R1 holds every
+// record that moved B1 or R1, and the verifier follows each quantity.
+TEST_F(BundleTest, FollowsPartialShipmentsRejectionsLossesAndAPallet) {
+  const std::string sscc = "106141411234567897";
+  Commit({Sign(packer_, [&](v1::RecordBody& b) {
+    *b.mutable_ship()->mutable_lot() = Lot(kGtinBulk, "B1");
+    *b.mutable_ship()->mutable_quantity() = Qty("100kg");
+    b.mutable_ship()->set_receiver(AsBytes(retailer_.public_key()));
+  })});
+  Commit({Sign(retailer_, [](v1::RecordBody& b) {
+    *b.mutable_receive()->mutable_lot() = Lot(kGtinBulk, "B1");
+    *b.mutable_receive()->mutable_reject() = Qty("30kg");
+    b.mutable_receive()->set_reject_reason("wet");
+  })});
+  Commit({Receive(packer_, "B1", kGtinBulk)});
+  Commit({Sign(packer_, [](v1::RecordBody& b) {
+    *b.mutable_loss()->mutable_lot() = Lot(kGtinBulk, "B1");
+    *b.mutable_loss()->mutable_quantity() = Qty("30kg");
+    b.mutable_loss()->set_reason(v1::LOSS_REASON_SPOILAGE);
+  })});
+  Commit({Sign(retailer_, [&](v1::RecordBody& b) {
+    b.mutable_aggregate()->set_sscc(sscc);
+    v1::LotAmount* content = b.mutable_aggregate()->add_contents();
+    *content->mutable_lot() = Lot(kGtinBag, "R1");
+    *content->mutable_quantity() = Qty("60pcs");
+  })});
+  Commit({Sign(retailer_, [&](v1::RecordBody& b) { b.mutable_disaggregate()->set_sscc(sscc); })});
+  Commit({Sign(retailer_, [](v1::RecordBody& b) {
+    *b.mutable_sell()->mutable_lot() = Lot(kGtinBag, "R1");
+    *b.mutable_sell()->mutable_quantity() = Qty("25pcs");
+  })});
+  Rebuild();
+  BundleVerdict verdict = Verify(bundle_);
+  EXPECT_TRUE(verdict.ok()) << ::testing::PrintToString(verdict.failures);
+  // Without the receipt that sent 30 kg back, the packer receives a part never sent to it.
+  v1::ProofBundle tampered = bundle_;
+  const int rejecting = RecordOf(v1::RecordBody::kReceive, 2);
+  tampered.mutable_records()->erase(tampered.mutable_records()->begin() + rejecting);
+  EXPECT_TRUE(FailsWith(Verify(tampered), "receives lot " + kB1 + " that was shipped to someone"))
+      << ::testing::PrintToString(Verify(tampered).failures);
+}
+
 TEST_F(BundleTest, JsonAndBinaryFormsRoundTrip) {
   std::string json_text = BundleToJson(bundle_).dump();
   Result<v1::ProofBundle> from_json = ParseBundle(json_text);

@@ -99,7 +99,7 @@ class ExportTest : public ::testing::Test {
 TEST_F(ExportTest, FsmaHasTheKdeColumnsAndOneRowPerCte) {
   std::vector<std::string> lines = Lines(FsmaCsv(data_, 0, 0));
   ASSERT_EQ(lines.size(), 5u);
-  EXPECT_EQ(FsmaColumns().size(), 18u);
+  EXPECT_EQ(FsmaColumns().size(), 19u);
   EXPECT_EQ(lines[0].rfind("Traceability Lot Code,Traceability Lot Code Source,", 0), 0u);
   EXPECT_NE(lines[0].find("Reference Document Number"), std::string::npos);
   EXPECT_EQ(lines[1].rfind("(01)06901234567892(10)B1,", 0), 0u) << lines[1];
@@ -141,6 +141,71 @@ TEST_F(ExportTest, EpcisMapsEventsWithHashIds) {
     without_id.erase("eventID");
     EXPECT_EQ(event["eventID"], EpcisEventHashId(without_id, EpcisPrefixes()));
   }
+}
+
+// Partial custody in both exports: what each event moved, not the lot as created; the
+// rejected part; a pallet as an AggregationEvent; local event times.
+class CustodyExportTest : public ExportTest {
+ protected:
+  CustodyExportTest() {
+    data_.records.resize(1);  // the harvest only: the rest is this test's
+    Party(retailer_, "retailer", "Shop", "");
+    v1::RecordBody ship;
+    ship.set_timestamp_ms(kT0 + kDay);
+    ship.set_event_time_ms(kT0 + kDay - 3 * 3600 * 1000);
+    ship.set_event_tz_offset_min(480);
+    *ship.mutable_ship()->mutable_lot() = Lot("B1");
+    *ship.mutable_ship()->mutable_quantity() = *ParseQuantity("600kg");
+    ship.mutable_ship()->set_receiver(AsBytes(packer_.public_key()));
+    v1::DocumentRef* po = ship.mutable_ship()->add_refs();
+    po->set_type(v1::DOCUMENT_TYPE_PO);
+    po->set_id("PO-77");
+    Add(ship, farmer_);
+    v1::RecordBody whole;  // everything else the farmer holds: 400 kg
+    whole.set_timestamp_ms(kT0 + kDay + 1);
+    *whole.mutable_ship()->mutable_lot() = Lot("B1");
+    whole.mutable_ship()->set_receiver(AsBytes(retailer_.public_key()));
+    Add(whole, farmer_);
+    v1::RecordBody receive;
+    receive.set_timestamp_ms(kT0 + 2 * kDay);
+    *receive.mutable_receive()->mutable_lot() = Lot("B1");
+    *receive.mutable_receive()->mutable_reject() = *ParseQuantity("20kg");
+    receive.mutable_receive()->set_reject_reason("bruised");
+    Add(receive, packer_);
+    v1::RecordBody pallet;
+    pallet.set_timestamp_ms(kT0 + 3 * kDay);
+    pallet.mutable_aggregate()->set_sscc("106141411234567897");
+    *pallet.mutable_aggregate()->add_contents()->mutable_lot() = Lot("B1");
+    *pallet.mutable_aggregate()->mutable_contents(0)->mutable_quantity() = *ParseQuantity("500kg");
+    Add(pallet, packer_);
+  }
+  const PrivateKey retailer_ = PrivateKey::Generate();
+};
+
+TEST_F(CustodyExportTest, EpcisReportsWhatEachEventMoved) {
+  const auto events = EpcisDocument(data_, kT0)["epcisBody"]["eventList"];
+  ASSERT_EQ(events.size(), 5u);
+  EXPECT_EQ(events[1]["quantityList"][0]["quantity"], 600);
+  EXPECT_EQ(events[1]["eventTimeZoneOffset"], "+08:00");
+  EXPECT_EQ(events[1]["bizTransactionList"][0]["type"], "po");
+  EXPECT_EQ(events[2]["quantityList"][0]["quantity"], 400);  // a ship of all it held
+  EXPECT_EQ(events[3]["quantityList"][0]["quantity"], 580);
+  EXPECT_EQ(events[3]["agritrace:rejectedQuantityList"][0]["quantity"], 20);
+  EXPECT_EQ(events[4]["type"], "AggregationEvent");
+  EXPECT_EQ(events[4]["parentID"], "https://id.gs1.org/00/106141411234567897");
+  EXPECT_EQ(events[4]["childQuantityList"][0]["quantity"], 500);
+  EXPECT_EQ(events[4]["action"], "ADD");
+}
+
+TEST_F(CustodyExportTest, FsmaRowsCarryTheMovedQuantityAndLocalTime) {
+  std::vector<std::string> lines = Lines(FsmaCsv(data_, 0, 0));
+  ASSERT_EQ(lines.size(), 6u);  // header, harvest, 2 shipping, receiving, shipping back
+  EXPECT_NE(lines[2].find(",600,kg,Shipping,"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[2].find("Purchase Order; AgriTrace record"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[2].find(",2025-11-29T17:00:00+08:00"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[3].find(",400,kg,Shipping,"), std::string::npos) << lines[3];
+  EXPECT_NE(lines[4].find(",580,kg,Receiving,"), std::string::npos) << lines[4];
+  EXPECT_NE(lines[5].find(",20,kg,Shipping,"), std::string::npos) << lines[5];
 }
 
 }  // namespace

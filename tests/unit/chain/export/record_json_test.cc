@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "chain/base/bytes.h"
+#include "chain/export/custody_json.h"
+#include "chain/export/event_time.h"
 
 namespace agritrace::chain {
 namespace {
@@ -126,15 +128,16 @@ TEST(RecordJson, LotStateHasEveryDocumentedKey) {
   *lot.mutable_quantity_left() = Qty(40000, "case");
   *lot.mutable_net_mass_per_unit() = Qty(5000, "kg");
   lot.set_owner(std::string(32, '\x01'));
-  lot.set_custodian(std::string(32, '\x02'));
   lot.set_status(v1::LOT_STATUS_IN_TRANSIT);
   *lot.add_parents() = Lot("B1");
   nlohmann::json j = LotStateToJson(lot);
-  for (const char* key : {"lot", "gtin", "lot_code", "commodity", "variety", "quantity",
-                          "quantity_left", "net_mass_per_unit", "owner", "custodian", "status",
-                          "parents"}) {
+  for (const char* key : {"kind", "lot", "gtin", "lot_code", "commodity", "variety", "quantity",
+                          "quantity_left", "net_mass_per_unit", "owner", "status", "parents",
+                          "created", "created_ms", "holdings", "in_transit", "consumed", "lost",
+                          "sold", "pallets"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
+  EXPECT_EQ(j["kind"], "lot");
   EXPECT_EQ(j["lot"], "01/06901234567892/10/P1");
   EXPECT_EQ(j["gtin"], "06901234567892");
   EXPECT_EQ(j["lot_code"], "P1");
@@ -146,7 +149,165 @@ TEST(RecordJson, LotStateHasEveryDocumentedKey) {
   EXPECT_EQ(j["owner"], owner_hex);
   EXPECT_EQ(j["status"], "in_transit");
   EXPECT_EQ(j["parents"], nlohmann::json::array({"01/06901234567892/10/B1"}));
-  EXPECT_TRUE(j["pending_receiver"].is_null());
+  EXPECT_EQ(j["sold"], "0case");
+  EXPECT_FALSE(j.contains("pallet"));
+  EXPECT_FALSE(j.contains("custodian"));  // format 1; the holdings say who holds what
+}
+
+// The issue's farm-gate day: 1,000 kg, 100 at the farm, 580 at the packer (60 on a pallet),
+// 300 on their way to the retailer, 20 lost.
+v1::LotState FarmGateLot() {
+  v1::LotState lot;
+  *lot.mutable_lot() = Lot("B1");
+  *lot.mutable_quantity() = Qty(1'000'000, "kg");
+  *lot.mutable_quantity_left() = Qty(980'000, "kg");
+  const auto hold = [&](char who, int64_t milli, const std::string& sscc) {
+    v1::Holding* h = lot.add_holdings();
+    h->set_participant(std::string(32, who));
+    h->set_milli(milli);
+    h->set_sscc(sscc);
+    h->set_since_ms(1795870800000);
+  };
+  hold('\x01', 100'000, "");
+  hold('\x02', 520'000, "");
+  hold('\x02', 60'000, "106141411234567897");
+  v1::InTransit* t = lot.add_in_transit();
+  t->set_shipment(std::string(32, '\xaa'));
+  t->set_from(std::string(32, '\x01'));
+  t->set_to(std::string(32, '\x03'));
+  t->set_milli(300'000);
+  t->set_shipped_ms(1795870800000);
+  lot.set_lost_milli(20'000);
+  return lot;
+}
+
+TEST(RecordJson, LotStateShowsWhereEveryPartIs) {
+  const NameLookup names = [](const std::string& key) -> std::string {
+    if (key == std::string(32, '\x01')) return "farmer";
+    if (key == std::string(32, '\x02')) return "packer";
+    return "";  // the retailer is unknown here: shown by key
+  };
+  nlohmann::json j = LotStateToJson(FarmGateLot(), names);
+  ASSERT_EQ(j["holdings"].size(), 3u);
+  EXPECT_EQ(j["holdings"][0]["participant"], "farmer");
+  EXPECT_EQ(j["holdings"][0]["quantity"], "100kg");
+  EXPECT_FALSE(j["holdings"][0].contains("pallet"));
+  EXPECT_EQ(j["holdings"][2]["participant"], "packer");
+  EXPECT_EQ(j["holdings"][2]["pallet"], "106141411234567897");
+  ASSERT_EQ(j["in_transit"].size(), 1u);
+  const nlohmann::json& t = j["in_transit"][0];
+  EXPECT_EQ(t["shipment"], ToHex(std::string(32, '\xaa')));
+  EXPECT_EQ(t["from"], "farmer");
+  EXPECT_EQ(t["to"], ToHex(std::string(32, '\x03')));
+  EXPECT_EQ(t["quantity"], "300kg");
+  EXPECT_EQ(t["returned"], false);
+  EXPECT_FALSE(t.contains("carrier"));
+  EXPECT_EQ(j["lost"], "20kg");
+  EXPECT_EQ(j["consumed"], "0kg");
+  EXPECT_EQ(j["pallet"], "106141411234567897");
+  EXPECT_EQ(j["pallets"], nlohmann::json::array({"106141411234567897"}));
+}
+
+TEST(RecordJson, APalletShowsItsContents) {
+  v1::LotState pallet;
+  pallet.set_sscc("106141411234567897");
+  *pallet.mutable_quantity() = Qty(1000, "pcs");
+  v1::LotAmount* content = pallet.add_contents();
+  *content->mutable_lot() = Lot("P1");
+  *content->mutable_quantity() = Qty(60'000, "pcs");
+  nlohmann::json j = LotStateToJson(pallet);
+  EXPECT_EQ(j["kind"], "pallet");
+  EXPECT_EQ(j["lot"], "00/106141411234567897");
+  EXPECT_TRUE(j["gtin"].is_null());
+  EXPECT_EQ(j["contents"][0]["lot"], "01/06901234567892/10/P1");
+  EXPECT_EQ(j["contents"][0]["quantity"], "60pcs");
+}
+
+TEST(RecordJson, EventTimeInItsOwnOffset) {
+  v1::RecordBody body;
+  body.set_timestamp_ms(1795870800000);                  // signed 2026-11-28 13:00 UTC
+  body.set_event_time_ms(1795870800000 - 12 * 86400000);  // happened 12 days before
+  body.set_event_tz_offset_min(480);
+  *body.mutable_loss()->mutable_lot() = Lot("B1");
+  nlohmann::json j = RecordBodyToJson(body);
+  EXPECT_EQ(j["time"], "2026-11-28T13:00:00Z");
+  EXPECT_EQ(j["event_time"], "2026-11-16T21:00:00+08:00");
+  EXPECT_EQ(j["local_time"], "2026-11-16 21:00 +08:00");
+  EXPECT_EQ(j["event_tz_offset_min"], 480);
+  // No event time: when it was signed.
+  body.clear_event_time_ms();
+  body.set_event_tz_offset_min(-300);
+  EXPECT_EQ(RecordBodyToJson(body)["local_time"], "2026-11-28 08:00 -05:00");
+  EXPECT_EQ(RecordBodyToJson(body)["event_time_ms"], 1795870800000);
+}
+
+TEST(RecordJson, CustodyEventsNameTheirQuantitiesAndDocuments) {
+  v1::RecordBody body;
+  v1::Receive* receive = body.mutable_receive();
+  *receive->mutable_lot() = Lot("B1");
+  receive->set_shipment(std::string(32, '\xaa'));
+  *receive->mutable_accept() = Qty(580'000, "kg");
+  *receive->mutable_reject() = Qty(20'000, "kg");
+  receive->set_reject_reason("bruised");
+  v1::DocumentRef* ref = receive->add_refs();
+  ref->set_type(v1::DOCUMENT_TYPE_DESADV);
+  ref->set_id("DA-7");
+  nlohmann::json e = EventToJson(body);
+  EXPECT_EQ(e["accept"], "580kg");
+  EXPECT_EQ(e["reject"], "20kg");
+  EXPECT_EQ(e["reject_reason"], "bruised");
+  EXPECT_EQ(e["shipment"], ToHex(std::string(32, '\xaa')));
+  EXPECT_EQ(e["refs"], nlohmann::json::parse(R"([{"type": "desadv", "id": "DA-7"}])"));
+
+  v1::RecordBody ship;
+  ship.mutable_ship()->set_sscc("106141411234567897");
+  ship.mutable_ship()->set_receiver(std::string(32, '\x03'));
+  nlohmann::json s = EventToJson(ship);
+  EXPECT_EQ(s["pallet"], "00/106141411234567897");
+  EXPECT_FALSE(s.contains("lot"));
+  EXPECT_FALSE(s.contains("quantity"));  // everything the signer holds
+
+  v1::RecordBody loss;
+  *loss.mutable_loss()->mutable_lot() = Lot("B1");
+  *loss.mutable_loss()->mutable_quantity() = Qty(20'000, "kg");
+  loss.mutable_loss()->set_reason(v1::LOSS_REASON_SPOILAGE);
+  EXPECT_EQ(EventToJson(loss)["reason"], "spoilage");
+  EXPECT_EQ(RecordBodyToJson(loss)["type"], "loss");
+}
+
+TEST(RecordJson, TimeZoneOffsets) {
+  EXPECT_EQ(FormatTzOffset(480), "+08:00");
+  EXPECT_EQ(FormatTzOffset(-330), "-05:30");
+  EXPECT_EQ(FormatTzOffset(0), "+00:00");
+  EXPECT_EQ(*ParseTzOffset("+08:00"), 480);
+  EXPECT_EQ(*ParseTzOffset("+0800"), 480);
+  EXPECT_EQ(*ParseTzOffset("+8"), 480);
+  EXPECT_EQ(*ParseTzOffset("-5:30"), -330);
+  EXPECT_EQ(*ParseTzOffset("Z"), 0);
+  for (const char* bad : {"", "08:00", "+15:00", "+08:75", "+08:00x", "CET"}) {
+    EXPECT_EQ(ParseTzOffset(bad).status().reason(), Reason::kMalformed) << bad;
+  }
+  Result<ZonedTime> zoned = ParseZonedTime("2026-12-01T06:30:00+08:00");
+  ASSERT_TRUE(zoned.ok());
+  EXPECT_EQ(zoned->offset_min, 480);
+  EXPECT_EQ(FormatIsoTimeWithOffset(zoned->unix_ms, 480), "2026-12-01T06:30:00+08:00");
+  EXPECT_FALSE(ParseZonedTime("2026-12-01T06:30").value().offset_min.has_value());
+  // A hostile offset in a record renders as UTC, never overflows.
+  EXPECT_EQ(FormatIsoTimeWithOffset(0, 100'000), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatLocalTime(INT64_MAX, 840).substr(0, 1), FormatIsoTime(INT64_MAX).substr(0, 1));
+}
+
+TEST(RecordJson, DocumentReferencesAndLossReasonsByName) {
+  Result<v1::DocumentRef> ref = ParseDocumentRef("PO:4711/2026");
+  ASSERT_TRUE(ref.ok());
+  EXPECT_EQ(ref->type(), v1::DOCUMENT_TYPE_PO);
+  EXPECT_EQ(ref->id(), "4711/2026");
+  for (const char* bad : {"po", "po:", "invoice:1", ":1"}) {
+    EXPECT_EQ(ParseDocumentRef(bad).status().reason(), Reason::kMalformed) << bad;
+  }
+  EXPECT_EQ(*ParseLossReason("Spoilage"), v1::LOSS_REASON_SPOILAGE);
+  EXPECT_EQ(ParseLossReason("rot").status().reason(), Reason::kMalformed);
+  EXPECT_EQ(LossReasonCode(v1::LOSS_REASON_DESTROYED), "destroyed");
 }
 
 TEST(RecordJson, ParticipantRolesByName) {
@@ -163,6 +324,12 @@ TEST(RecordJson, ParticipantRolesByName) {
   EXPECT_EQ(j["organization"], "Wuchang Rice Coop");
   EXPECT_EQ(j["location"]["gln"], "6901234000004");
   EXPECT_FALSE(j["location"].contains("lat"));
+  EXPECT_FALSE(j.contains("contact"));
+  p.mutable_contact()->set_phone("+86 451 5555 0101");
+  p.mutable_contact()->set_tz_offset_min(480);
+  j = ParticipantToJson(p);
+  EXPECT_EQ(j["contact"]["phone"], "+86 451 5555 0101");
+  EXPECT_EQ(j["contact"]["tz"], "+08:00");
 }
 
 }  // namespace

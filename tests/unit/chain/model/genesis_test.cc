@@ -42,7 +42,10 @@ class GenesisTest : public ::testing::Test {
            {"organization", "Green Acres"},
            {"gln", "0614141000012"},
            {"lat", 45.12},
-           {"lon", -127.45}}}},
+           {"lon", -127.45},
+           {"address", "Niujia village, Wuchang"},
+           {"phone", "+86 451 5555 0101"},
+           {"tz_offset_min", 480}}}},
         {"params",
          {{"max_record_age_ms", 1000},
           {"max_record_future_ms", 2000},
@@ -136,7 +139,7 @@ TEST_F(GenesisTest, RoundTripsThroughJson) {
   Result<Genesis> original = ParseGenesis(doc_.dump());
   ASSERT_TRUE(original.ok());
   std::string text = GenesisToJson(*original);
-  EXPECT_EQ(text.rfind("{\n  \"chain_id\": ", 0), 0u) << text;
+  EXPECT_EQ(text.rfind("{\n  \"chain_format\": 2,\n  \"chain_id\": ", 0), 0u) << text;
   Result<Genesis> again = ParseGenesis(text);
   ASSERT_TRUE(again.ok()) << again.status().ToString() << "\n" << text;
   EXPECT_EQ(again->hash, Sha256(text));
@@ -260,6 +263,24 @@ TEST_F(GenesisTest, RejectsDuplicateValidators) {
 
 TEST_F(GenesisTest, RejectsValidatorWithoutName) {
   ExpectRejected([](Json& d) { d["validators"][0].erase("name"); }, "validators[0].name");
+}
+
+TEST_F(GenesisTest, ParticipantsCarryTheirMasterData) {
+  Result<Genesis> genesis = ParseGenesis(doc_.dump());
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  const v1::ContactDetails& contact = genesis->participants[1].contact();
+  EXPECT_EQ(contact.address(), "Niujia village, Wuchang");
+  EXPECT_EQ(contact.phone(), "+86 451 5555 0101");
+  EXPECT_EQ(contact.tz_offset_min(), 480);
+  EXPECT_FALSE(genesis->participants[0].has_contact());
+}
+
+TEST_F(GenesisTest, RejectsBadMasterData) {
+  ExpectRejected([&](Json& d) { Farmer(d)["phone"] = "call me"; }, "participants[1].phone");
+  ExpectRejected([&](Json& d) { Farmer(d)["tz_offset_min"] = 900; },
+                 "participants[1].tz_offset_min");
+  ExpectRejected([&](Json& d) { Farmer(d)["tz_offset_min"] = "+08:00"; },
+                 "participants[1].tz_offset_min");
 }
 
 TEST_F(GenesisTest, RejectsBadParticipantKey) {

@@ -134,5 +134,15 @@ TEST(ParseLotKeyTest, RoundTripsWithFormat) {
   EXPECT_EQ(parsed->lot(), key.lot());
 }
 
+TEST(ParseUnitKeyTest, ReadsLotsAndPalletsInCanonicalForm) {
+  EXPECT_EQ(*ParseUnitKey("https://id.example/01/6901234567892/10/B1"),
+            "01/06901234567892/10/B1");
+  EXPECT_EQ(*ParseUnitKey("/00/106141411234567897"), "00/106141411234567897");
+  EXPECT_EQ(ParseUnitKey("00/106141411234567890").status().reason(), Reason::kBadGs1Key);
+  Result<std::string> bad = ParseUnitKey("B1");
+  EXPECT_EQ(bad.status().reason(), Reason::kBadGs1Key);
+  EXPECT_NE(bad.status().message().find("SSCC"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace agritrace::chain

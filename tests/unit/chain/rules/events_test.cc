@@ -282,7 +282,9 @@ TEST_F(EventsTest, RetailerSellsALotItHolds) {
   ApplyOk(ShipBody("P1", Pub(retailer_)), packer_);
   ApplyOk(ReceiveBody("P1"), retailer_);
   ApplyOk(SellBody("P1"), retailer_);
-  EXPECT_TRUE(LotAt(kP1).sold());
+  EXPECT_EQ(LotAt(kP1).sold_milli(), LotAt(kP1).quantity().milli());
+  EXPECT_EQ(LotAt(kP1).status(), v1::LOT_STATUS_CONSUMED);
+  // What was sold has left the supply chain: nothing of the lot is left.
   ExpectRejected(SellBody("P1"), retailer_, Reason::kInsufficientQuantity);
   ExpectRejected(ShipBody("P1", Pub(packer_)), retailer_, Reason::kInsufficientQuantity);
 }

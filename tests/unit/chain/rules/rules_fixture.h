@@ -106,11 +106,12 @@ class RulesFixture : public ::testing::Test {
   }
 
   v1::RecordBody ShipBody(const std::string& code, const std::string& receiver,
-                          const std::string& carrier = "") {
+                          const std::string& carrier = "", std::string_view qty = "") {
     v1::RecordBody body = Body();
     *body.mutable_ship()->mutable_lot() = Lot(code);
     body.mutable_ship()->set_receiver(receiver);
     body.mutable_ship()->set_carrier(carrier);
+    if (!qty.empty()) *body.mutable_ship()->mutable_quantity() = Qty(qty);
     return body;
   }
 
@@ -187,6 +188,37 @@ class RulesFixture : public ::testing::Test {
     std::optional<v1::LotState> lot = state_.GetLot(lot_key);
     EXPECT_TRUE(lot.has_value()) << lot_key;
     return lot.value_or(v1::LotState());
+  }
+
+  // What `who` holds of a lot (off pallets when `sscc` is empty), in thousandths of its unit.
+  int64_t Held(const std::string& lot_key, const PrivateKey& who, const std::string& sscc = "") {
+    int64_t milli = 0;
+    const v1::LotState lot = LotAt(lot_key);
+    for (const v1::Holding& h : lot.holdings()) {
+      if (h.participant() == Pub(who) && h.sscc() == sscc) milli += h.milli();
+    }
+    return milli;
+  }
+
+  // The conservation law: quantity = holdings + in transit + consumed + lost + sold, and
+  // quantity_left = holdings + in transit, nothing negative.
+  static void ExpectConserved(const v1::LotState& lot) {
+    int64_t held = 0, moving = 0;
+    for (const v1::Holding& h : lot.holdings()) {
+      EXPECT_GT(h.milli(), 0);
+      held += h.milli();
+    }
+    for (const v1::InTransit& t : lot.in_transit()) {
+      EXPECT_GT(t.milli(), 0);
+      moving += t.milli();
+    }
+    EXPECT_GE(lot.consumed_milli(), 0);
+    EXPECT_GE(lot.lost_milli(), 0);
+    EXPECT_GE(lot.sold_milli(), 0);
+    EXPECT_EQ(lot.quantity().milli(),
+              held + moving + lot.consumed_milli() + lot.lost_milli() + lot.sold_milli())
+        << lot.ShortDebugString();
+    EXPECT_EQ(lot.quantity_left().milli(), held + moving) << lot.ShortDebugString();
   }
 
   size_t HistoryCount(const std::string& lot_key) const {

@@ -24,8 +24,9 @@ TEST_F(RulesTest, HarvestCreatesActiveLotOwnedAndHeldByTheFarmer) {
   EXPECT_EQ(FormatQuantity(lot.quantity()), "1000kg");
   EXPECT_EQ(FormatQuantity(lot.quantity_left()), "1000kg");
   EXPECT_EQ(lot.owner(), Pub(farmer_));
-  EXPECT_EQ(lot.custodian(), Pub(farmer_));
+  EXPECT_EQ(Held(kB1, farmer_), 1'000'000);
   EXPECT_EQ(lot.status(), v1::LOT_STATUS_ACTIVE);
+  ExpectConserved(lot);
   EXPECT_EQ(lot.created_by_record(), AsBytes(record.id));
   EXPECT_EQ(lot.created_height(), 7u);
   EXPECT_FALSE(lot.has_net_mass_per_unit());
@@ -45,16 +46,20 @@ TEST_F(RulesTest, FollowsALotFromHarvestToRetailer) {
 
   v1::LotState shipped = LotAt(kP1);
   EXPECT_EQ(shipped.status(), v1::LOT_STATUS_IN_TRANSIT);
-  EXPECT_EQ(shipped.pending_receiver(), Pub(retailer_));
-  EXPECT_EQ(shipped.pending_carrier(), Pub(carrier_));
-  EXPECT_EQ(shipped.custodian(), Pub(packer_));
+  ASSERT_EQ(shipped.in_transit_size(), 1);
+  EXPECT_EQ(shipped.in_transit(0).to(), Pub(retailer_));
+  EXPECT_EQ(shipped.in_transit(0).carrier(), Pub(carrier_));
+  EXPECT_EQ(shipped.in_transit(0).from(), Pub(packer_));
+  EXPECT_EQ(shipped.holdings_size(), 0);
+  ExpectConserved(shipped);
 
   ApplyOk(ReceiveBody("P1"), retailer_);
 
   v1::LotState field_lot = LotAt(kB1);
   EXPECT_EQ(FormatQuantity(field_lot.quantity_left()), "400kg");
   EXPECT_EQ(field_lot.status(), v1::LOT_STATUS_ACTIVE);
-  EXPECT_EQ(field_lot.custodian(), Pub(packer_));
+  EXPECT_EQ(Held(kB1, packer_), 400'000);
+  ExpectConserved(field_lot);
   EXPECT_EQ(field_lot.owner(), Pub(farmer_));
 
   v1::LotState packed = LotAt(kP1);
@@ -64,10 +69,10 @@ TEST_F(RulesTest, FollowsALotFromHarvestToRetailer) {
   EXPECT_EQ(packed.commodity(), "tomatoes");  // inherited from B1
   EXPECT_EQ(packed.variety(), "Roma");
   EXPECT_EQ(packed.owner(), Pub(packer_));
-  EXPECT_EQ(packed.custodian(), Pub(retailer_));
+  EXPECT_EQ(Held(kP1, retailer_), 120'000);
   EXPECT_EQ(packed.status(), v1::LOT_STATUS_ACTIVE);
-  EXPECT_TRUE(packed.pending_receiver().empty());
-  EXPECT_TRUE(packed.pending_carrier().empty());
+  EXPECT_EQ(packed.in_transit_size(), 0);
+  ExpectConserved(packed);
   EXPECT_EQ(packed.created_by_record(), AsBytes(pack.id));
   ASSERT_EQ(packed.parents_size(), 1);
   EXPECT_EQ(FormatLotKey(packed.parents(0)), kB1);
@@ -495,7 +500,7 @@ TEST_F(RulesTest, RejectsPackingMoreThanWasHarvested) {
   ApplyOk(PackBody("B1", "600kg", "P1", "120pcs", "5kg"), packer_);
   Status st = ExpectRejected(PackBody("B1", "600kg", "P2", "600kg"), packer_,
                              Reason::kInsufficientQuantity);
-  EXPECT_EQ(st.message(), "lot 01/06901234567892/10/B1 has 400kg left; this record consumes 600kg");
+  EXPECT_EQ(st.message(), "packhouse holds 400kg of lot 01/06901234567892/10/B1; this record needs 600kg");
 }
 
 TEST_F(RulesTest, RejectsPackingAConsumedLot) {

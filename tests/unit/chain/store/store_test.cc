@@ -113,7 +113,9 @@ class StoreTest : public ::testing::Test {
         std::string key = "01/09506000134352/10/" + codes[i];
         v1::LotState lot;
         *lot.mutable_lot() = LotKeyOf(codes[i]);
-        lot.set_custodian(AsBytes(farmer_.public_key()));
+        v1::Holding* holding = lot.add_holdings();
+        holding->set_participant(AsBytes(farmer_.public_key()));
+        holding->set_milli(1'000'000);
         lot.set_created_by_record(AsBytes(block.records[i].id));
         lot.set_created_height(block.header.height());
         changes.PutLot(key, lot);

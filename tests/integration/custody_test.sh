@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Quantity-true custody (issue 13) end to end with the real node and CLI: a harvest split over
+# partial shipments, a receipt with a rejected part that goes back and is written off, packing,
+# a pallet shipped and taken apart, bag-by-bag sales, a record signed offline twelve days after
+# the fact, participants' master data, and each new command's main refusal.
+# Usage: custody_test.sh BIN_DIR
+set -euo pipefail
+BIN=${1:?usage: custody_test.sh BIN_DIR}
+source "$(cd "$(dirname "$0")" && pwd)/it_lib.sh"
+
+"$BIN/agritrace-node" init --dir "$NET" --grpc-addr "$AGRITRACE_NODE" --scrypt-n 1024 >/dev/null
+start_node
+
+B1=01/06901234567892/10/B1
+P1=01/06901234567809/10/P1
+SSCC=106141411234567897
+PALLET=00/$SSCC
+
+# check_lot LOT PYTHON: runs PYTHON with `lot` bound to `agritrace --json lot LOT` and
+# `held(name)` summing that participant's holdings (off pallets unless pallet=...).
+check_lot() {
+  local lot_json
+  lot_json=$(cli --json lot "$1")
+  python3 - "$lot_json" "$2" <<'PY' || fail "lot $1: $2 does not hold: $lot_json"
+import json, sys
+lot = json.loads(sys.argv[1])
+def held(name, pallet=None):
+    return sum(float(h["quantity"].rstrip("kgpcs")) for h in lot["holdings"]
+               if h["participant"] == name and h.get("pallet") == pallet)
+assert eval(sys.argv[2]), sys.argv[2]
+PY
+  echo "ok: $1: $2"
+}
+
+# --- The farm-gate day: 1,000 kg split over two partial shipments
+cli --key farmer harvest $B1 --commodity rice --variety Wuchang --quantity 1000kg \
+  --field "Plot 7" --ref po:PO-2026-118 >/dev/null
+TO_PACKER=$(cli --json --key farmer ship $B1 --to packer --quantity 600kg --carrier carrier \
+  --ref bol:BOL-77 | json_field '["shipment"]')
+[[ ${#TO_PACKER} == 64 ]] || fail "ship --json did not report the shipment id: $TO_PACKER"
+cli --key farmer ship $B1 --to retailer --quantity 300kg >/dev/null
+expect_reject INSUFFICIENT_QUANTITY cli --key farmer ship $B1 --to packer --quantity 101kg
+check_lot $B1 'held("farmer") == 100 and len(lot["in_transit"]) == 2 and lot["quantity_left"] == "1000kg"'
+
+# The packer takes 580 kg and rejects 20 kg, which travel back to the farm.
+expect_reject MALFORMED cli --key packer receive $B1 --accept 580kg --reject 20kg
+BACK=$(cli --json --key packer receive $B1 --shipment "$TO_PACKER" --accept 580kg --reject 20kg \
+  --reason "bruised and wet" | json_field '["return_shipment"]')
+cli --key retailer receive $B1 >/dev/null
+cli --key farmer receive $B1 --shipment "$BACK" >/dev/null
+expect_reject INSUFFICIENT_QUANTITY cli --key farmer loss $B1 --quantity 121kg --reason spoilage
+expect_reject MALFORMED cli --key farmer loss $B1 --quantity 20kg --reason rotten
+cli --key farmer loss $B1 --quantity 20kg --reason spoilage --note "rejected at the mill" >/dev/null
+check_lot $B1 'held("farmer") == 100 and held("packer") == 580 and held("retailer") == 300'
+check_lot $B1 'lot["lost"] == "20kg" and lot["in_transit"] == [] and lot["quantity_left"] == "980kg"'
+check_lot $B1 'lot["quantity"] == "1000kg" and lot["consumed"] == "0kg" and lot["sold"] == "0kg"'
+cli lot $B1 | grep -q "held by:.*farmer 100kg" || fail "lot text lacks the farmer's holding"
+
+# --- Packing, a pallet, bag-by-bag sales
+cli --key packer pack --from $B1:500kg --to $P1:100pcs --net-mass 5kg --ref inv:INV-9 >/dev/null
+expect_reject BAD_GS1_KEY cli --key packer aggregate 00/106141411234567890 --lots $P1:60pcs
+cli --json --key packer aggregate $PALLET --lots $P1:60pcs | grep -q "\"pallet\": \"$PALLET\"" ||
+  fail "aggregate --json did not report the pallet"
+expect_reject LOT_EXISTS cli --key packer aggregate $PALLET --lots $P1:1pcs
+check_lot $P1 'held("packer") == 40 and held("packer", "'$SSCC'") == 60 and lot["pallet"] == "'$SSCC'"'
+expect_reject INSUFFICIENT_QUANTITY cli --key packer ship $P1 --to retailer --quantity 41pcs
+cli --key packer ship $PALLET --to retailer --carrier carrier >/dev/null
+expect_reject ON_PALLET cli --key retailer receive $P1
+cli --key retailer receive $PALLET >/dev/null
+expect_reject ON_PALLET cli --key retailer sell $P1 --quantity 25pcs
+expect_reject NOT_CUSTODIAN cli --key packer disaggregate $PALLET
+cli --key retailer disaggregate $PALLET >/dev/null
+cli --key retailer sell $P1 --quantity 25pcs --ref inv:RCPT-1 >/dev/null
+check_lot $P1 'held("retailer") == 35 and held("packer") == 40 and lot["sold"] == "25pcs"'
+check_lot $PALLET 'lot["kind"] == "pallet" and lot["status"] == "consumed" and lot["contents"][0]["quantity"] == "60pcs"'
+check_lot $B1 'lot["consumed"] == "500kg" and held("packer") == 80'
+
+# History: quantities moved, refs and shipment ids, in the event's local time (+08:00, the
+# sample participants' zone).
+hist=$(cli --json history $B1)
+python3 - "$hist" "$TO_PACKER" "$BACK" <<'PY' || fail "B1 history: $hist"
+import json, sys
+h, to_packer, back = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+moved = [(e["type"], e["moved"]) for e in h]
+assert moved[1] == ("ship", {"shipped": "600kg", "shipment": to_packer}), moved[1]
+rec = next(m for t, m in moved if t == "receive" and "rejected" in m)
+assert rec["accepted"] == "580kg" and rec["rejected"] == "20kg" and rec["return_shipment"] == back, rec
+assert any(m.get("lost") == "20kg" for t, m in moved), moved
+assert h[0]["event"]["refs"] == [{"type": "po", "id": "PO-2026-118"}], h[0]["event"]
+assert all(e["local_time"].endswith("+08:00") for e in h), [e["local_time"] for e in h]
+PY
+cli history $B1 | grep -q "rejected 20kg (bruised and wet)" || fail "history text lacks the rejection"
+cli history $PALLET | grep -q "disaggregate" || fail "the pallet's history lacks its disaggregation"
+echo "ok: history shows quantities, refs and shipments in local time"
+
+# --- Several shipments on their way: the chain names them; cancel one nobody received
+B3=01/06901234567892/10/B3
+cli --key farmer harvest $B3 --commodity rice --quantity 50kg --field "Plot 8" >/dev/null
+FIRST=$(cli --json --key farmer ship $B3 --to packer --quantity 10kg | json_field '["shipment"]')
+SECOND=$(cli --json --key farmer ship $B3 --to packer --quantity 15kg | json_field '["shipment"]')
+err=$(cli --key packer receive $B3 2>&1 >/dev/null) && fail "receive without --shipment passed"
+grep -q "UNKNOWN_SHIPMENT" <<<"$err" && grep -q "$FIRST" <<<"$err" && grep -q "$SECOND" <<<"$err" ||
+  fail "the candidates are not named: $err"
+echo "ok: UNKNOWN_SHIPMENT names both candidates"
+cli --key packer receive $B3 --shipment "$FIRST" >/dev/null
+expect_reject NOT_AUTHORIZED cli --key packer cancel-shipment "$SECOND"
+cli --key farmer cancel-shipment "$SECOND" >/dev/null
+expect_reject UNKNOWN_SHIPMENT cli --key farmer cancel-shipment "$SECOND"
+expect_reject UNKNOWN_SHIPMENT cli --key farmer cancel-shipment "$(printf '%064d' 7)"
+check_lot $B3 'held("farmer") == 40 and held("packer") == 10 and lot["in_transit"] == []'
+
+# --- Event times: signed offline twelve days after the harvest, submitted today
+CHAIN=$(cli --json status | json_field '["chain_id"]')
+read -r HARVESTED SHIPPED LOCAL < <(python3 - <<'PY'
+import datetime as d
+tz = d.timezone(d.timedelta(hours=8))
+day = (d.datetime.now(tz) - d.timedelta(days=12)).date()
+h = d.datetime.combine(day, d.time(6, 30), tz)
+print(h.isoformat(), (h + d.timedelta(hours=3)).isoformat(), h.strftime("%Y-%m-%d %H:%M +08:00"))
+PY
+)
+B2=01/06901234567892/10/B2
+cli --key farmer --chain-id "$CHAIN" harvest $B2 --commodity rice --quantity 80kg --field "Plot 2" \
+  --at "$HARVESTED" --out "$WORK/b2-harvest.json" >/dev/null
+cli --key farmer --chain-id "$CHAIN" ship $B2 --to packer --quantity 50kg --at "$SHIPPED" \
+  --out "$WORK/b2-ship.json" >/dev/null
+cli submit "$WORK/b2-harvest.json" "$WORK/b2-ship.json" >/dev/null
+cli history $B2 | grep -q "$LOCAL" || fail "history does not show the harvest's local time $LOCAL"
+[[ $(cli --json history $B2 | json_field '[0]["local_time"]') == "$LOCAL" ]] ||
+  fail "history --json: $(cli --json history $B2)"
+echo "ok: a record signed offline 12 days after the event committed; history shows $LOCAL"
+expect_reject EVENT_TIME cli --key packer receive $B2 --at "$HARVESTED"
+FUTURE=$(python3 -c 'import datetime as d; print((d.datetime.now(d.timezone.utc) + d.timedelta(hours=2)).isoformat())')
+expect_reject EVENT_TIME cli --key packer receive $B2 --at "$FUTURE"
+expect_reject MALFORMED cli --key packer receive $B2 --at "yesterday"
+cli --key packer receive $B2 >/dev/null
+
+# --- Master data: register with contact details, update, and who may update
+cli key new stall7 --scrypt-n 1024 >/dev/null
+cli --key admin register stall-7 --pubkey stall7 --role retailer --org "Stall 7, Harbin market" \
+  --address "7 Zhongyang Street, Harbin" --phone "+86 451 5555 0177" --tz +08:00 >/dev/null
+[[ $(cli --json participant stall-7 | json_field '["contact"]["tz"]') == "+08:00" ]] ||
+  fail "stall-7 has no time zone"
+[[ $(cli --json participant farmer | json_field '["contact"]["phone"]') == "+86 451 5555 0101" ]] ||
+  fail "init's farmer has no phone"
+expect_reject NOT_AUTHORIZED cli --key packer participant update farmer --phone "+86 1"
+expect_reject MALFORMED cli --key farmer participant update farmer --tz +15:00
+cli --key farmer participant update farmer --phone "+86 451 5555 0111" --gln 0614141000005 >/dev/null
+cli participant farmer | grep -q "+86 451 5555 0111" || fail "the farmer's new phone is not shown"
+[[ $(cli --json participant farmer | json_field '["location"]["gln"]') == 0614141000005 ]] ||
+  fail "the farmer's GLN was not updated"
+echo "ok: participants' master data"
+
+echo "PASS: custody_test"
