@@ -129,6 +129,22 @@ cli history $B2 | grep -q "$LOCAL" || fail "history does not show the harvest's 
 [[ $(cli --json history $B2 | json_field '[0]["local_time"]') == "$LOCAL" ]] ||
   fail "history --json: $(cli --json history $B2)"
 echo "ok: a record signed offline 12 days after the event committed; history shows $LOCAL"
+# ...and both exports carry its time where it happened: EPCIS eventTime (UTC) with the
+# +08:00 offset, FSMA's local-time column; the shipping event states the 50 kg it moved.
+cli export epcis $B2 --out "$WORK/b2.epcis.json" >/dev/null
+python3 - "$WORK/b2.epcis.json" "$HARVESTED" <<'PY' || fail "EPCIS export of the offline records"
+import datetime as d, json, sys
+events = json.load(open(sys.argv[1]))["epcisBody"]["eventList"]
+harvested = d.datetime.fromisoformat(sys.argv[2]).astimezone(d.timezone.utc)
+when = d.datetime.fromisoformat(events[0]["eventTime"].replace("Z", "+00:00"))
+assert when == harvested, (when, harvested)
+assert events[0]["eventTimeZoneOffset"] == "+08:00", events[0]
+ship = [e for e in events if e.get("bizStep") == "shipping"][0]
+assert ship["quantityList"][0]["quantity"] == 50, ship
+PY
+cli export fsma $B2 --out "$WORK/b2.csv" >/dev/null
+grep -q "${HARVESTED%%+*}+08:00" "$WORK/b2.csv" || fail "FSMA export lacks the local time: $(cat "$WORK/b2.csv")"
+echo "ok: both exports carry the offline records' event times and offsets"
 expect_reject EVENT_TIME cli --key packer receive $B2 --at "$HARVESTED"
 FUTURE=$(python3 -c 'import datetime as d; print((d.datetime.now(d.timezone.utc) + d.timedelta(hours=2)).isoformat())')
 expect_reject EVENT_TIME cli --key packer receive $B2 --at "$FUTURE"
