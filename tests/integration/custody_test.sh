@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Quantity-true custody (issue 13) end to end with the real node and CLI: a harvest split over
+# Quantity-true custody end to end with the real node and CLI: a harvest split over
 # partial shipments, a receipt with a rejected part that goes back and is written off, packing,
 # a pallet shipped and taken apart, bag-by-bag sales, a record signed offline twelve days after
 # the fact, participants' master data, and each new command's main refusal.
