@@ -406,7 +406,15 @@ Result<int> FindShipment(const EventEnv& env, const Unit& unit, const std::strin
   std::string named;
   for (int i = 0; i < unit.state.in_transit_size(); ++i) {
     const v1::InTransit& part = unit.state.in_transit(i);
-    if (!part.sscc().empty()) continue;  // on a pallet: it is received with the pallet
+    if (!part.sscc().empty()) {  // on a pallet: it moves with the pallet
+      if (!shipment.empty() && part.shipment() == shipment) {
+        return Reject(Reason::kOnPallet, "shipment " + ToHex(shipment).substr(0, 16) + " of " +
+                                             UnitName(unit.state) + " travels on pallet " +
+                                             part.sscc() + "; name the pallet (00/" +
+                                             part.sscc() + ") instead of the lot");
+      }
+      continue;
+    }
     const std::string& party = as_receiver ? part.to() : part.from();
     if (!shipment.empty() && part.shipment() != shipment) continue;
     if (!SameParty(env.scratch, party, signer)) {

@@ -215,6 +215,9 @@ TEST_F(CustodyTest, APalletCarriesLotQuantitiesAsOneUnit) {
   EXPECT_EQ(moving.in_transit(0).sscc(), kSscc);
   EXPECT_EQ(moving.in_transit(0).milli(), 60'000);
   ExpectRejected(ReceiveBody("P1"), retailer_, Reason::kOnPallet);  // comes with the pallet
+  const Hash256 pallet_shipment = *ArrayFromBytes<32>(moving.in_transit(0).shipment());
+  ExpectRejected(ReceiveSplitBody("P1", "", "", "", &pallet_shipment), retailer_,
+                 Reason::kOnPallet);
   ApplyOk(PalletReceiveBody(), retailer_);
   EXPECT_EQ(Held(kP1, retailer_, kSscc), 60'000);
   ExpectRejected(SellBody("P1", "25pcs"), retailer_, Reason::kOnPallet);
