@@ -158,6 +158,9 @@ v1::SensorReading Reading(int64_t time_ms, int32_t temperature_mc) {
   return r;
 }
 
+// An SSCC (AI 00) with its check digit, for the pallet of the journey.
+constexpr char kPalletSscc[] = "106141411234567897";
+
 void Journey::Run() {
   v1::Envelope harvest = Sign("farmer", "harvest", [](v1::RecordBody& b) {
     v1::Harvest* h = b.mutable_harvest();
@@ -232,6 +235,60 @@ void Journey::Run() {
   Commit({Sign("regulator", "recall", [](v1::RecordBody& b) {
     *b.mutable_recall()->mutable_lot() = Lot(kGtinBulk, "X9");
     b.mutable_recall()->set_reason("Cadmium above limit");
+  })});
+  // Custody in parts: a partial shipment with a rejected part sent back, a loss, a pallet
+  // shipped and taken apart, a cancelled shipment, and a master-data update.
+  Commit({Sign("packer", "ship_partial", [](v1::RecordBody& b) {
+    *b.mutable_ship()->mutable_lot() = Lot(kGtinBulk, "B1");
+    *b.mutable_ship()->mutable_quantity() = Qty("100kg");
+    b.mutable_ship()->set_receiver(Pub("retailer"));
+    v1::DocumentRef* ref = b.mutable_ship()->add_refs();
+    ref->set_type(v1::DOCUMENT_TYPE_PO);
+    ref->set_id("PO-1");
+  })});
+  Commit({Sign("retailer", "receive_split", [](v1::RecordBody& b) {
+    *b.mutable_receive()->mutable_lot() = Lot(kGtinBulk, "B1");
+    *b.mutable_receive()->mutable_accept() = Qty("90kg");
+    *b.mutable_receive()->mutable_reject() = Qty("10kg");
+    b.mutable_receive()->set_reject_reason("wet");
+  })});
+  Commit({Sign("packer", "receive_returned", [](v1::RecordBody& b) {
+    *b.mutable_receive()->mutable_lot() = Lot(kGtinBulk, "B1");
+  })});
+  Commit({Sign("packer", "loss", [](v1::RecordBody& b) {
+    *b.mutable_loss()->mutable_lot() = Lot(kGtinBulk, "B1");
+    *b.mutable_loss()->mutable_quantity() = Qty("10kg");
+    b.mutable_loss()->set_reason(v1::LOSS_REASON_SPOILAGE);
+  })});
+  Commit({Sign("packer", "aggregate", [](v1::RecordBody& b) {
+    b.mutable_aggregate()->set_sscc(kPalletSscc);
+    v1::LotAmount* content = b.mutable_aggregate()->add_contents();
+    *content->mutable_lot() = Lot(kGtinBulk, "B1");
+    *content->mutable_quantity() = Qty("200kg");
+  })});
+  Commit({Sign("packer", "ship_pallet", [](v1::RecordBody& b) {
+    b.mutable_ship()->set_sscc(kPalletSscc);
+    b.mutable_ship()->set_receiver(Pub("retailer"));
+  })});
+  Commit({Sign("retailer", "receive_pallet",
+               [](v1::RecordBody& b) { b.mutable_receive()->set_sscc(kPalletSscc); })});
+  Commit({Sign("retailer", "disaggregate",
+               [](v1::RecordBody& b) { b.mutable_disaggregate()->set_sscc(kPalletSscc); })});
+  v1::Envelope wrong = Sign("packer", "ship_to_cancel", [](v1::RecordBody& b) {
+    *b.mutable_ship()->mutable_lot() = Lot(kGtinBulk, "B1");
+    *b.mutable_ship()->mutable_quantity() = Qty("50kg");
+    b.mutable_ship()->set_receiver(Pub("retailer"));
+  });
+  Commit({wrong});
+  const std::string shipment = chain::AsBytes(chain::DecodeRecord(wrong)->id);
+  Commit({Sign("packer", "cancel_shipment", [&](v1::RecordBody& b) {
+    *b.mutable_cancel_shipment()->mutable_lot() = Lot(kGtinBulk, "B1");
+    b.mutable_cancel_shipment()->set_shipment(shipment);
+  })});
+  Commit({Sign("farmer", "update_participant", [](v1::RecordBody& b) {
+    b.mutable_update_participant()->set_pubkey(Pub("farmer"));
+    b.mutable_update_participant()->set_phone("+86 451 5555 0101");
+    b.mutable_update_participant()->set_tz_offset_min(480);
   })});
   Commit({Sign("admin", "register_participant", [](v1::RecordBody& b) {
     v1::RegisterParticipant* r = b.mutable_register_participant();
