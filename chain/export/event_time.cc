@@ -9,14 +9,6 @@ namespace agritrace::chain {
 
 constexpr int64_t kMsPerMinute = 60'000;
 
-int64_t EventTimeOf(const v1::RecordBody& body) {
-  if (body.event_time_ms() != 0) return body.event_time_ms();
-  if (body.has_harvest() && body.harvest().harvest_time_ms() != 0) {
-    return body.harvest().harvest_time_ms();
-  }
-  return body.timestamp_ms();
-}
-
 std::string FormatTzOffset(int32_t minutes) {
   // Offsets are checked to be within +-14:00 (chain/base/limits.h), so two digits suffice.
   const int magnitude = std::abs(minutes) % (100 * 60);

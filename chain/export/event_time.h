@@ -7,10 +7,10 @@
 #include <string>
 
 #include "agritrace/v1/records.pb.h"
+#include "chain/model/record.h"  // EventTimeOf
 
 namespace agritrace::chain {
 
-int64_t EventTimeOf(const v1::RecordBody& body);
 // "+08:00", "-05:30", "+00:00".
 std::string FormatTzOffset(int32_t minutes);
 // ISO 8601 in local time with its offset: "2026-11-19T06:30:00+08:00".

@@ -96,4 +96,12 @@ std::string_view EventName(const v1::RecordBody& body) {
   return "none";
 }
 
+int64_t EventTimeOf(const v1::RecordBody& body) {
+  if (body.event_time_ms() != 0) return body.event_time_ms();
+  if (body.has_harvest() && body.harvest().harvest_time_ms() != 0) {
+    return body.harvest().harvest_time_ms();
+  }
+  return body.timestamp_ms();
+}
+
 }  // namespace agritrace::chain

@@ -44,5 +44,8 @@ v1::Envelope SignRecord(const v1::RecordBody& body, const PrivateKey& key);
 // Human name of the event kind: "harvest", "transform", "ship", "receive",
 // "register_participant"; "none" when unset.
 std::string_view EventName(const v1::RecordBody& body);
+// When the recorded event happened: its event time, else (a harvest) its harvest time, else
+// when the record was signed.
+int64_t EventTimeOf(const v1::RecordBody& body);
 
 }  // namespace agritrace::chain

@@ -20,16 +20,7 @@ constexpr int64_t kMilliPerUnit = 1000;
 
 // --- Parts of a lot
 
-int64_t EventTimeMs(const EventEnv& env) {
-  const v1::RecordBody& body = env.record.body;
-  if (body.event_time_ms() != 0) return body.event_time_ms();
-  // A harvest states when it was harvested in its own field (checked equal to the event time
-  // when both are given).
-  if (body.has_harvest() && body.harvest().harvest_time_ms() != 0) {
-    return body.harvest().harvest_time_ms();
-  }
-  return body.timestamp_ms();
-}
+int64_t EventTimeMs(const EventEnv& env) { return EventTimeOf(env.record.body); }
 
 int64_t HeldBy(const StateReader& state, const v1::LotState& lot, const std::string& party,
                const std::string& sscc) {
