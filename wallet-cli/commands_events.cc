@@ -399,6 +399,10 @@ std::optional<v1::LotKey> LotOfRecord(const v1::RecordBody& body) {
     case v1::RecordBody::kRevoke:
     case v1::RecordBody::kCorrection:
     case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kCancelShipment:
+    case v1::RecordBody::kAggregate:
+    case v1::RecordBody::kDisaggregate:
+    case v1::RecordBody::kUpdateParticipant:
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return std::nullopt;

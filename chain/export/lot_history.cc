@@ -112,9 +112,20 @@ json LotHistoryReplay::Apply(const Record& record) {
       return ApplyAggregate(record, false);
     case v1::RecordBody::kDisaggregate:
       return ApplyAggregate(record, true);
-    default:
-      return out;
+    case v1::RecordBody::kRegisterParticipant:  // move nothing of any lot
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kSensorReadings:
+    case v1::RecordBody::kCheckpoint:
+    case v1::RecordBody::kCertify:
+    case v1::RecordBody::kRecall:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::EVENT_NOT_SET:
+      break;
   }
+  return out;
 }
 
 json LotHistoryReplay::ApplyTransform(const Record& record) {

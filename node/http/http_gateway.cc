@@ -61,6 +61,9 @@ int HttpStatusFor(const chain::Status& status) {
     case Reason::kAlreadyRegistered:
     case Reason::kRevoked:
     case Reason::kUnknownRecord:
+    case Reason::kUnknownShipment:
+    case Reason::kOnPallet:
+    case Reason::kEventTime:
     case Reason::kMempoolFull:
     case Reason::kIoError:
     case Reason::kBadPassword:
