@@ -10,6 +10,7 @@
 
 #include "chain/model/block.h"
 #include "chain/bundle/bundle.h"
+#include "chain/export/custody_json.h"
 #include "chain/model/custody_replay.h"
 #include "chain/model/gs1.h"
 #include "chain/model/merkle.h"
@@ -28,34 +29,24 @@ std::string PrimaryLot(const v1::RecordBody& body) {
   switch (body.event_case()) {
     case v1::RecordBody::kHarvest:
       return FormatLotKey(body.harvest().lot());
-    case v1::RecordBody::kShip:
-      return body.ship().sscc().empty() ? FormatLotKey(body.ship().lot())
-                                        : FormatPalletKey(body.ship().sscc());
-    case v1::RecordBody::kReceive:
-      return body.receive().sscc().empty() ? FormatLotKey(body.receive().lot())
-                                           : FormatPalletKey(body.receive().sscc());
-    case v1::RecordBody::kLoss:
-      return FormatLotKey(body.loss().lot());
-    case v1::RecordBody::kSell:
-      return FormatLotKey(body.sell().lot());
-    case v1::RecordBody::kAggregate:
-      return FormatPalletKey(body.aggregate().sscc());
     case v1::RecordBody::kTransform:
       if (body.transform().outputs_size() > 0) {
         return FormatLotKey(body.transform().outputs(0).lot());
       }
       return "";
+    case v1::RecordBody::kShip:
+    case v1::RecordBody::kReceive:
+    case v1::RecordBody::kCancelShipment:
+    case v1::RecordBody::kLoss:
+    case v1::RecordBody::kSell:
+    case v1::RecordBody::kAggregate:
+    case v1::RecordBody::kDisaggregate:
+      return CustodyEventSubject(body);  // the lot, or "00/{sscc}" for a pallet
     case v1::RecordBody::kRegisterParticipant:
     case v1::RecordBody::kRegisterDevice:
     case v1::RecordBody::kSensorReadings:
     case v1::RecordBody::kCheckpoint:
     case v1::RecordBody::kCertify:
-    case v1::RecordBody::kCancelShipment:
-      return body.cancel_shipment().sscc().empty()
-                 ? FormatLotKey(body.cancel_shipment().lot())
-                 : FormatPalletKey(body.cancel_shipment().sscc());
-    case v1::RecordBody::kDisaggregate:
-      return FormatPalletKey(body.disaggregate().sscc());
     case v1::RecordBody::kRecall:
     case v1::RecordBody::kRevoke:
     case v1::RecordBody::kCorrection:

@@ -145,22 +145,6 @@ json InTransitJson(const v1::LotState& lot, const v1::InTransit& t, const NameLo
 
 }  // namespace
 
-bool IsCustodyEvent(const v1::RecordBody& body) {
-  switch (body.event_case()) {
-    case v1::RecordBody::kShip:
-    case v1::RecordBody::kReceive:
-    case v1::RecordBody::kCancelShipment:
-    case v1::RecordBody::kLoss:
-    case v1::RecordBody::kSell:
-    case v1::RecordBody::kAggregate:
-    case v1::RecordBody::kDisaggregate:
-    case v1::RecordBody::kUpdateParticipant:
-      return true;
-    default:
-      return false;
-  }
-}
-
 json CustodyEventToJson(const v1::RecordBody& body) {
   switch (body.event_case()) {
     case v1::RecordBody::kShip:
@@ -195,7 +179,18 @@ json CustodyEventToJson(const v1::RecordBody& body) {
               {"pallet", FormatPalletKey(body.disaggregate().sscc())}};
     case v1::RecordBody::kUpdateParticipant:
       return UpdateParticipantToJson(body.update_participant());
-    default:
+    case v1::RecordBody::kRegisterParticipant:  // not custody events: record_json.cc renders them
+    case v1::RecordBody::kHarvest:
+    case v1::RecordBody::kTransform:
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kSensorReadings:
+    case v1::RecordBody::kCheckpoint:
+    case v1::RecordBody::kCertify:
+    case v1::RecordBody::kRecall:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
   return json::object();
@@ -224,7 +219,18 @@ std::string CustodyEventSubject(const v1::RecordBody& body) {
       return FormatPalletKey(body.disaggregate().sscc());
     case v1::RecordBody::kUpdateParticipant:
       return ToHex(body.update_participant().pubkey());
-    default:
+    case v1::RecordBody::kRegisterParticipant:  // not custody events
+    case v1::RecordBody::kHarvest:
+    case v1::RecordBody::kTransform:
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kSensorReadings:
+    case v1::RecordBody::kCheckpoint:
+    case v1::RecordBody::kCertify:
+    case v1::RecordBody::kRecall:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
   return "";

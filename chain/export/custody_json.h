@@ -22,8 +22,6 @@ namespace agritrace::chain {
 // A participant's name for a public key (raw bytes); "" when unknown.
 using NameLookup = std::function<std::string(const std::string& pubkey_bytes)>;
 
-// True for the events CustodyEventToJson renders.
-bool IsCustodyEvent(const v1::RecordBody& body);
 // The event's own fields, e.g. ship {"lot" or "sscc" and "pallet", "receiver", "carrier"?,
 // "quantity"? (absent: all the signer held), "refs"?}; receive {"lot"|"sscc", "shipment"?,
 // "accept"?, "reject"?, "reject_reason"?, "refs"?}; loss {"lot", "quantity", "reason", "note"?}.

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "chain/base/bytes.h"
+#include "chain/export/custody_json.h"
 #include "chain/export/event_json.h"
 #include "chain/export/event_time.h"
 #include "chain/model/custody_replay.h"
@@ -101,30 +102,17 @@ json MovedList(const std::vector<CustodyReplay::Move>& moves) {
   return list;
 }
 
-// CBV business transaction types for the document references (other: an AgriTrace type).
-std::string BizTransactionType(v1::DocumentType type) {
-  switch (type) {
-    case v1::DOCUMENT_TYPE_PO: return "po";
-    case v1::DOCUMENT_TYPE_BOL: return "bol";
-    case v1::DOCUMENT_TYPE_INV: return "inv";
-    case v1::DOCUMENT_TYPE_DESADV: return "desadv";
-    case v1::DOCUMENT_TYPE_OTHER:
-    case v1::DOCUMENT_TYPE_UNSPECIFIED:
-    case v1::DocumentType_INT_MIN_SENTINEL_DO_NOT_USE_:
-    case v1::DocumentType_INT_MAX_SENTINEL_DO_NOT_USE_:
-      break;
-  }
-  return "";
-}
-
 void AddBizTransactions(json& event,
                         const google::protobuf::RepeatedPtrField<v1::DocumentRef>& refs) {
   if (refs.empty()) return;
   json list = json::array();
   for (const v1::DocumentRef& ref : refs) {
     json entry = {{"bizTransaction", "urn:agritrace:bt:" + ref.id()}};
-    const std::string type = BizTransactionType(ref.type());
-    if (!type.empty()) entry["type"] = type;
+    // po, bol, inv and desadv are CBV business transaction types under the same codes; an
+    // "other" document names no type.
+    if (ref.type() != v1::DOCUMENT_TYPE_OTHER && ref.type() != v1::DOCUMENT_TYPE_UNSPECIFIED) {
+      entry["type"] = std::string(DocumentTypeCode(ref.type()));
+    }
     list.push_back(std::move(entry));
   }
   event["bizTransactionList"] = std::move(list);

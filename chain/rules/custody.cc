@@ -201,12 +201,11 @@ Status NothingHeld(const EventEnv& env, const v1::LotState& lot, std::string_vie
 
 }  // namespace
 
-Status RequireHeld(const EventEnv& env, const std::string& lot_key, const v1::LotState& lot,
-                   int64_t milli, std::string_view action) {
+Status RequireHeld(const EventEnv& env, const v1::LotState& lot, int64_t milli,
+                   std::string_view action) {
   const std::string signer = env.signer_bytes();
   const int64_t held = HeldBy(env.scratch, lot, signer);
   const std::string what = UnitName(lot);
-  (void)lot_key;
   if (held == 0) return NothingHeld(env, lot, action);
   if (held < milli) {
     std::string on_pallet;
@@ -353,7 +352,7 @@ Status ShipLot(const EventEnv& env, Unit& unit, const v1::Ship& ship) {
     if (!amount.ok()) return amount.status();
     milli = *amount;
   }
-  AGRI_RETURN_IF_ERROR(RequireHeld(env, unit.key, unit.state, std::max<int64_t>(milli, 1), "ship"));
+  AGRI_RETURN_IF_ERROR(RequireHeld(env, unit.state, milli, "ship"));
   AGRI_RETURN_IF_ERROR(RequireRoomForParts(unit.key, unit.state));
   TakeHolding(env.scratch, unit.state, env.signer_bytes(), milli);
   *unit.state.add_in_transit() = Shipment(env, ship, milli, "");
@@ -367,7 +366,7 @@ Status ShipPallet(const EventEnv& env, Unit& pallet, const v1::Ship& ship) {
     return Reject(Reason::kMalformed, "pallet " + pallet.state.sscc() +
                                           " ships whole; leave out the quantity or ship lots");
   }
-  AGRI_RETURN_IF_ERROR(RequireHeld(env, pallet.key, pallet.state, kMilliPerUnit, "ship"));
+  AGRI_RETURN_IF_ERROR(RequireHeld(env, pallet.state, kMilliPerUnit, "ship"));
   Result<std::vector<Unit>> contents = LoadContents(env.scratch, pallet.state);
   if (!contents.ok()) return contents.status();
   const std::string& sscc = pallet.state.sscc();
@@ -612,7 +611,7 @@ Status ApplyLoss(const EventEnv& env) {
   Result<int64_t> milli = AmountInLotUnit(unit.key, unit.state, loss.quantity());
   if (!milli.ok()) return milli.status();
   // Recalled stock may be lost too: destroying it is how a recall ends.
-  AGRI_RETURN_IF_ERROR(RequireHeld(env, unit.key, unit.state, *milli, "record a loss of"));
+  AGRI_RETURN_IF_ERROR(RequireHeld(env, unit.state, *milli, "record a loss of"));
   TakeHolding(env.scratch, unit.state, env.signer_bytes(), *milli);
   unit.state.set_lost_milli(unit.state.lost_milli() + *milli);
   Save(env, unit);
@@ -631,7 +630,7 @@ Status ApplySell(const EventEnv& env) {
     if (!amount.ok()) return amount.status();
     milli = *amount;
   }
-  AGRI_RETURN_IF_ERROR(RequireHeld(env, unit.key, unit.state, std::max<int64_t>(milli, 1), "sell"));
+  AGRI_RETURN_IF_ERROR(RequireHeld(env, unit.state, milli, "sell"));
   AGRI_RETURN_IF_ERROR(RequireNotRecalled(env.scratch, unit.key, unit.state, "sold"));
   TakeHolding(env.scratch, unit.state, env.signer_bytes(), milli);
   unit.state.set_sold_milli(unit.state.sold_milli() + milli);
@@ -658,7 +657,7 @@ Status ApplyAggregate(const EventEnv& env) {
     Unit lot{FormatLotKey(content.lot()), *std::move(loaded)};
     Result<int64_t> milli = AmountInLotUnit(lot.key, lot.state, content.quantity());
     if (!milli.ok()) return milli.status();
-    AGRI_RETURN_IF_ERROR(RequireHeld(env, lot.key, lot.state, *milli, "put on a pallet"));
+    AGRI_RETURN_IF_ERROR(RequireHeld(env, lot.state, *milli, "put on a pallet"));
     AGRI_RETURN_IF_ERROR(RequireRoomForParts(lot.key, lot.state));
     TakeHolding(env.scratch, lot.state, env.signer_bytes(), *milli);
     AddHolding(lot.state, env.signer_bytes(), *milli, aggregate.sscc(), at);
@@ -685,7 +684,7 @@ Status ApplyDisaggregate(const EventEnv& env) {
   Result<Unit> pallet = LoadPallet(env.scratch, disaggregate.sscc());
   if (!pallet.ok()) return pallet.status();
   AGRI_RETURN_IF_ERROR(
-      RequireHeld(env, pallet->key, pallet->state, kMilliPerUnit, "take apart"));
+      RequireHeld(env, pallet->state, kMilliPerUnit, "take apart"));
   Result<std::vector<Unit>> contents = LoadContents(env.scratch, pallet->state);
   if (!contents.ok()) return contents.status();
   const int64_t at = EventTimeMs(env);

@@ -63,8 +63,8 @@ Result<int64_t> AmountInLotUnit(const std::string& lot_key, const v1::LotState& 
 // The signer holds at least `milli` of the lot off pallets, and held it by the event time:
 // NOT_CUSTODIAN (holds none, or it is still on its way), ON_PALLET (only on a pallet),
 // INSUFFICIENT_QUANTITY (less), EVENT_TIME (the event is before the holding began).
-Status RequireHeld(const EventEnv& env, const std::string& lot_key, const v1::LotState& lot,
-                   int64_t milli, std::string_view action);
+Status RequireHeld(const EventEnv& env, const v1::LotState& lot, int64_t milli,
+                   std::string_view action);
 // The signer (or, for a device, its owner) holds any part of the lot, on a pallet or not.
 bool HoldsAny(const StateReader& state, const v1::LotState& lot, const std::string& party);
 // TOO_LARGE past kMaxLotParts holdings + shipments.

@@ -209,7 +209,7 @@ Result<Consumption> CheckInput(const EventEnv& env, const v1::LotAmount& input) 
   c.lot = *std::move(lot);
   Result<int64_t> milli = AmountInLotUnit(c.lot_key, c.lot, input.quantity());
   if (!milli.ok()) return milli.status();
-  AGRI_RETURN_IF_ERROR(RequireHeld(env, c.lot_key, c.lot, *milli, "pack or transform"));
+  AGRI_RETURN_IF_ERROR(RequireHeld(env, c.lot, *milli, "pack or transform"));
   AGRI_RETURN_IF_ERROR(RequireNotRecalled(env.scratch, c.lot_key, c.lot, "packed or transformed"));
   c.milli = *milli;
   v1::Quantity consumed;
