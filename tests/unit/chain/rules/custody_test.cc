@@ -407,5 +407,23 @@ TEST_F(CustodyTest, AParticipantUpdatesItsOwnDetailsAndNoOneElseCan) {
   ExpectRejected(body, admin_, Reason::kMalformed);
 }
 
+TEST_F(CustodyTest, RejectsUpdatingAnUnknownParticipant) {
+  v1::RecordBody body = Body();
+  body.mutable_update_participant()->set_pubkey(Pub(PrivateKey::Generate()));
+  body.mutable_update_participant()->set_phone("+86 451 5555 0102");
+  ExpectRejected(body, admin_, Reason::kUnknownParticipant);
+}
+
+TEST_F(CustodyTest, RejectsUpdatingARevokedParticipant) {
+  v1::RecordBody revoke = Body();
+  revoke.mutable_revoke()->set_pubkey(Pub(retailer_));
+  revoke.mutable_revoke()->set_reason("left the network");
+  ApplyOk(revoke, admin_);
+  v1::RecordBody body = Body();
+  body.mutable_update_participant()->set_pubkey(Pub(retailer_));
+  body.mutable_update_participant()->set_phone("+86 451 5555 0103");
+  ExpectRejected(body, admin_, Reason::kRevoked);
+}
+
 }  // namespace
 }  // namespace agritrace::chain
