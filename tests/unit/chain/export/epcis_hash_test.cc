@@ -94,6 +94,10 @@ TEST(EpcisHashTest, AnyChangedFieldChangesTheHash) {
   EXPECT_NE(EpcisEventHashId(event, {}), before);
 }
 
+// Every field of the canonical order at once, the document's key order reversed. epcis2.js
+// 2.7.3 gives the same string once its Date.parse is limited to xsd:dateTime forms (as
+// tests/integration/epcis_hash_check.js does; otherwise it reads the certificationInfo URI as
+// a date).
 TEST(EpcisHashTest, EveryCanonicalFieldHasItsPlace) {
   json event = {
       {"type", "TransformationEvent"},
