@@ -134,7 +134,9 @@ class PreHash {
     return "";
   }
 
-  std::string Value(const json& value, const std::string& where);
+  // `where` names the field in errors; an EPC URN is refused only in a standard field (the
+  // identifiers), never in extension text, which any participant may write.
+  std::string Value(const json& value, const std::string& where, bool standard_field = true);
   std::string Pair(const std::string& key, const json& value) {
     return key + "=" + Value(value, key);
   }
@@ -238,22 +240,22 @@ std::string PreHash::Event(const json& event) {
 
 // The canonical text of one value. Strings are trimmed; timestamps go to UTC milliseconds;
 // compact IRIs whose prefix the context defines are expanded (the text's rule for CURIEs;
-// epcis2.js expands none in values); Digital Link URIs are constrained.
-std::string PreHash::Value(const json& value, const std::string& where) {
+// epcis2.js expands none in values); Digital Link URIs are constrained. Text shaped like a
+// timestamp that is not one (e.g. month 13) is written as it is.
+std::string PreHash::Value(const json& value, const std::string& where, bool standard_field) {
   if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
   if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
   if (value.is_number_unsigned()) return std::to_string(value.get<uint64_t>());
   if (value.is_number_float()) return DoubleText(value.get<double>());
   if (!value.is_string()) return Fail(where + " must be a string, number or boolean");
   std::string text = Trim(value.get<std::string>());
-  if (text.rfind("urn:epc:", 0) == 0) {
+  if (standard_field && text.rfind("urn:epc:", 0) == 0) {
     return Fail(where + " is an EPC URN (" + text +
                 "); write it as a GS1 Digital Link URI before hashing");
   }
   if (IsTimestamp(text)) {
     Result<std::string> time = NormaliseTime(text);
-    if (!time.ok()) return Fail(where + ": " + time.status().message());
-    return *time;
+    if (time.ok()) return *time;
   }
   size_t colon = text.find(':');
   if (colon != std::string::npos) {
@@ -290,12 +292,12 @@ std::string PreHash::Extension(const std::string& key, const json& value) {
   const std::string name = ExtensionKey(key);
   if (name == kRdfsComment) return "";
   if (value.is_object()) return name + Extensions(value, {"@context"});
-  if (!value.is_array()) return name + "=" + Value(value, key);
+  if (!value.is_array()) return name + "=" + Value(value, key, false);
   std::vector<std::string> entries;
   for (const json& entry : value) {
     if (entry.is_array()) return Fail("the extension " + key + " holds a list in a list");
     entries.push_back(entry.is_object() ? name + Extensions(entry, {"@context"})
-                                        : name + "=" + Value(entry, key));
+                                        : name + "=" + Value(entry, key, false));
   }
   return Joined(std::move(entries));
 }

@@ -23,8 +23,8 @@
 // extensions at the end, each group prefixed by its parent's name, all sorted together
 // (CBV 2.0). ilmd has its own position, its keys written the same way.
 //
-// Identifiers must be GS1 Digital Link URIs (this exporter writes only those): EPC URNs are
-// refused rather than converted. Where GS1's two reference implementations depart from the
+// Identifiers must be GS1 Digital Link URIs (this exporter writes only those): an EPC URN in a
+// standard field is refused rather than converted. Where GS1's two reference implementations depart from the
 // text, epcis_hash.cc says so next to the rule.
 #pragma once
 
@@ -43,8 +43,9 @@ using JsonLdPrefixes = std::map<std::string, std::string>;
 
 // The pre-hash string and the hash ID of an event from anywhere: MALFORMED with a sentence
 // naming the field when the event is not one this algorithm can hash (not an object, an
-// unknown event type, a field of the wrong JSON type, a compact IRI whose prefix the context
-// does not define, an EPC URN, a null).
+// unknown event type, a standard field of the wrong JSON type, an extension key whose prefix
+// the context does not define, an EPC URN in a standard field, a null). Extension values are
+// never refused: any text a participant wrote hashes.
 Result<std::string> TryEpcisPreHash(const nlohmann::json& event, const JsonLdPrefixes& prefixes);
 Result<std::string> TryEpcisEventHashId(const nlohmann::json& event,
                                         const JsonLdPrefixes& prefixes);

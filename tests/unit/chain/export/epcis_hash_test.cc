@@ -172,5 +172,17 @@ TEST(EpcisHashTest, RefusesWhatItCannotHash) {
   EXPECT_EQ(reason({{"type", "ObjectEvent"}}), "ok");
 }
 
+// Extension text is whatever a participant wrote: it is hashed, never refused.
+TEST(EpcisHashTest, HashesAnyExtensionText) {
+  json event = {{"type", "ObjectEvent"},
+                {"ex:note", "urn:epc:id:sgtin:0614141.107346.1"},
+                {"ex:when", "2024-13-45T99:99:99Z"}};
+  Result<std::string> pre_hash = TryEpcisPreHash(event, {{"ex", "urn:e:"}});
+  ASSERT_TRUE(pre_hash.ok()) << pre_hash.status().ToString();
+  EXPECT_EQ(*pre_hash,
+            "eventType=ObjectEvent{urn:e:}note=urn:epc:id:sgtin:0614141.107346.1"
+            "{urn:e:}when=2024-13-45T99:99:99Z");
+}
+
 }  // namespace
 }  // namespace agritrace::chain
