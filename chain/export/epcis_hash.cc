@@ -249,6 +249,8 @@ std::string PreHash::Value(const json& value, const std::string& where, bool sta
   if (value.is_number_float()) return DoubleText(value.get<double>());
   if (!value.is_string()) return Fail(where + " must be a string, number or boolean");
   std::string text = Trim(value.get<std::string>());
+  // The text converts EPC URNs to Digital Links everywhere; we convert none: refused where an
+  // identifier stands, written as they are in extension text (where epcis2.js converts them).
   if (standard_field && text.rfind("urn:epc:", 0) == 0) {
     return Fail(where + " is an EPC URN (" + text +
                 "); write it as a GS1 Digital Link URI before hashing");
