@@ -167,4 +167,13 @@ cli participant farmer | grep -q "+86 451 5555 0111" || fail "the farmer's new p
   fail "the farmer's GLN was not updated"
 echo "ok: participants' master data"
 
+# --- The journey as EPCIS: P1's lineage (harvest, partial shipments, the rejected part, the
+# loss, packing, the pallet, sales) validates against GS1's EPCIS 2.0 JSON schema, and GS1's
+# epcis2.js, vendored, recomputes every eventID (CBV 2.0 section 8.9).
+cli export epcis $P1 --lineage --out "$WORK/p1.epcis.json" >/dev/null
+python3 "$IT_HERE/validate_epcis.py" "$WORK/p1.epcis.json" || fail "P1's lineage is not valid EPCIS"
+node "$IT_HERE/epcis_hash_check.js" "$WORK/p1.epcis.json" ||
+  fail "epcis2.js disagrees with an eventID of P1's lineage"
+echo "ok: P1's lineage is valid EPCIS 2.0 and epcis2.js recomputes every eventID"
+
 echo "PASS: custody_test"

@@ -84,6 +84,15 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); del d['schemaVersio
   "$WORK/r1.epcis.json" "$WORK/bad.json"
 if python3 "$IT_HERE/validate_epcis.py" "$WORK/bad.json" >/dev/null; then fail "validator accepted a bad document"; fi
 echo "ok: EPCIS export validates"
+# GS1's epcis2.js (vendored) recomputes every eventID, sensor elements included; and it
+# notices an event changed under its eventID.
+node "$IT_HERE/epcis_hash_check.js" "$WORK/r1.epcis.json" || fail "epcis2.js disagrees with an eventID"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); e=d['epcisBody']['eventList'][0]; e['eventTimeZoneOffset']='+01:00'; json.dump(d, open(sys.argv[2],'w'))" \
+  "$WORK/r1.epcis.json" "$WORK/changed.json"
+if node "$IT_HERE/epcis_hash_check.js" "$WORK/changed.json" >/dev/null; then
+  fail "the eventID check accepted a changed event"
+fi
+echo "ok: epcis2.js recomputes every eventID of R1's lineage"
 
 # --- EPCIS import round trip: export B9, import on a fresh chain, export again: same events.
 # The journey has every kind the export writes: harvest, sensor readings, ship with a carrier,
