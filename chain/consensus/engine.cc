@@ -1,5 +1,8 @@
 #include "chain/consensus/engine.h"
 
+#include <algorithm>
+#include <functional>
+
 #include "chain/base/check.h"
 #include "chain/consensus/engine_state.h"
 
@@ -105,6 +108,16 @@ void ConsensusEngine::State::ResetHeight(uint64_t new_height) {
   my_precommit.reset();
 }
 
+uint64_t ConsensusEngine::State::FutureHeightOfQuorum() const {
+  if (future_heights.size() < SkipThreshold()) return 0;
+  std::vector<uint64_t> heights;
+  heights.reserve(future_heights.size());
+  for (const auto& [sender, height] : future_heights) heights.push_back(height);
+  auto kth = heights.begin() + static_cast<std::ptrdiff_t>(SkipThreshold() - 1);
+  std::nth_element(heights.begin(), kth, heights.end(), std::greater<>());
+  return *kth;
+}
+
 void ConsensusEngine::State::RequestSync(uint64_t target) {
   if (target < height || target <= sync_requested) return;
   sync_requested = target;
@@ -171,7 +184,7 @@ std::vector<v1::Vote> ConsensusEngine::State::ValidPol() const {
 void ConsensusEngine::State::IngestFuture() {
   std::vector<std::variant<v1::Proposal, v1::Vote>> pending;
   pending.swap(future);
-  future_senders.clear();
+  future_heights.clear();
   for (const auto& message : pending) {
     if (const auto* vote = std::get_if<v1::Vote>(&message)) {
       if (vote->height() == height) AcceptVote(*vote);
@@ -266,9 +279,11 @@ void ConsensusEngine::State::Route(const Message& message, const std::string& se
       if (message.height() == s.height + 1 && s.future.size() < kMaxBufferedFutureMessages) {
         s.future.push_back(message);
       }
-      s.max_future_height = std::max(s.max_future_height, message.height());
-      s.future_senders.insert(from);
-      if (s.future_senders.size() >= s.SkipThreshold()) s.RequestSync(s.max_future_height - 1);
+      {
+        uint64_t& highest = s.future_heights[from];
+        highest = std::max(highest, message.height());
+      }
+      if (uint64_t target = s.FutureHeightOfQuorum(); target > 0) s.RequestSync(target - 1);
       return;
     case Relation::kCurrent:
       if (message.round() < s.round && !from_self) s.HelpLaggingRound(message.round());

@@ -61,10 +61,10 @@ struct ConsensusEngine::State {
   // valid_pol and earlier_votes from the safety state, counted at Start.
   std::vector<v1::Vote> restored_votes;
 
-  // Messages for later heights (only the next one is kept), and who sent any.
+  // Messages for later heights (only the next one is kept), and the highest height each
+  // validator sent a message for. Cleared when the height changes.
   std::vector<std::variant<v1::Proposal, v1::Vote>> future;
-  std::set<PubKey> future_senders;
-  uint64_t max_future_height = 0;
+  std::map<PubKey, uint64_t> future_heights;
   uint64_t sync_requested = 0;  // highest SyncNeeded emitted
 
   std::vector<Misbehaviour> evidence;
@@ -78,6 +78,10 @@ struct ConsensusEngine::State {
   // --- consensus.cc
   size_t Quorum() const { return config.validators.Quorum(); }
   size_t SkipThreshold() const;  // f + 1
+  // The highest height that f + 1 validators sent messages for (0: fewer senders): at least
+  // one honest validator is there, so the height below it is committed and can be synced.
+  // One validator's far-future message alone never sets a target.
+  uint64_t FutureHeightOfQuorum() const;
   bool IsProposer(uint32_t r) const;
   void Emit(ConsensusAction action) { out->actions.push_back(std::move(action)); }
   void Schedule(uint32_t r, ConsensusStep kind, int64_t delay_ms);

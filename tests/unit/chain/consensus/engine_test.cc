@@ -369,6 +369,27 @@ TEST_F(EngineTest, TellsTheDriverWhenItFallsBehind) {
   EXPECT_EQ(sync[0].height, 4u);
 }
 
+// Scenario 9 (docs/security.md): one validator's vote for a far-future height must not set a
+// sync target that no honest node can serve; the target is the height f + 1 validators reached.
+TEST_F(EngineTest, AFarFutureVoteOfOneValidatorSetsNoSyncTarget) {
+  Make(4, 0);
+  ASSERT_TRUE(engine_->Start(0).status.ok());
+  auto vote_at = [](int i, uint64_t height) {
+    return chain::SignVote(DeterministicKey(i), kSimChainId, height, 0, v1::VOTE_TYPE_PREVOTE,
+                           std::nullopt);
+  };
+  EXPECT_TRUE(All<SyncNeeded>(engine_->OnVote(vote_at(1, 1'000'000), 0)).empty());
+  std::vector<SyncNeeded> sync = All<SyncNeeded>(engine_->OnVote(vote_at(2, 5), 0));
+  ASSERT_EQ(sync.size(), 1u);
+  EXPECT_EQ(sync[0].height, 4u);
+  // Another vote of the far-future validator changes nothing.
+  EXPECT_TRUE(All<SyncNeeded>(engine_->OnVote(vote_at(1, 2'000'000), 0)).empty());
+  // Once a second validator is further on, the target follows it.
+  sync = All<SyncNeeded>(engine_->OnVote(vote_at(3, 9), 0));
+  ASSERT_EQ(sync.size(), 1u);
+  EXPECT_EQ(sync[0].height, 8u);
+}
+
 TEST_F(EngineTest, FollowerWithoutKeyCommitsButNeverSigns) {
   engine_ = std::make_unique<ConsensusEngine>(Config(4), std::nullopt, 0, &app_, &store_);
   ASSERT_FALSE(engine_->is_validator());
