@@ -134,8 +134,10 @@ void ConsensusEngine::State::AcceptVote(const v1::Vote& vote) {
       votes.NoteSender(vote.round(), validator);
       break;
     case RoundVotes::AddResult::kDuplicate:
+    case RoundVotes::AddResult::kKnownConflict:
       break;
     case RoundVotes::AddResult::kConflict:
+      if (evidence.size() >= kMaxKeptEvidence) evidence.erase(evidence.begin());
       evidence.push_back(Misbehaviour{validator, *first, vote});
       Emit(evidence.back());
       break;

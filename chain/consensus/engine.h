@@ -191,6 +191,10 @@ inline constexpr size_t kMaxBufferedFutureMessages = 4096;
 // Votes of higher rounds of the current height are tracked only this far ahead, which bounds
 // the memory a faulty validator can make us spend.
 inline constexpr uint32_t kMaxRoundsAhead = 64;
+// Equivocation evidence kept by the engine (oldest dropped first): one entry per offence
+// (validator, height, round, vote type), so this holds every offence of 64 rounds of a
+// 4-validator network; the driver logs each as it is found.
+inline constexpr size_t kMaxKeptEvidence = 1024;
 
 class ConsensusEngine {
  public:

@@ -271,6 +271,24 @@ TEST_F(EngineTest, RecordsEquivocationEvidence) {
   EXPECT_TRUE(All<Misbehaviour>(Feed(Vote(2, 0, v1::VOTE_TYPE_PRECOMMIT, Hash256{2}))).empty());
 }
 
+// Scenario 5 (docs/security.md): an equivocator signing many values in one round is one
+// offence, reported once; before, every value past the fifth was reported again.
+TEST_F(EngineTest, ReportsEachEquivocationOnce) {
+  Make(4, 0);
+  ASSERT_TRUE(engine_->Start(0).status.ok());
+  size_t reported = 0;
+  for (uint8_t value = 1; value <= 40; ++value) {
+    reported += All<Misbehaviour>(Feed(Vote(2, 0, v1::VOTE_TYPE_PREVOTE, Hash256{value}))).size();
+    reported += All<Misbehaviour>(Feed(Vote(2, 0, v1::VOTE_TYPE_PREVOTE, Hash256{value}))).size();
+  }
+  EXPECT_EQ(reported, 1u);
+  EXPECT_EQ(engine_->evidence().size(), 1u);
+  // Another round is another offence.
+  Feed(Vote(2, 1, v1::VOTE_TYPE_PREVOTE, Hash256{1}));
+  EXPECT_EQ(All<Misbehaviour>(Feed(Vote(2, 1, v1::VOTE_TYPE_PREVOTE, Hash256{2}))).size(), 1u);
+  EXPECT_EQ(engine_->evidence().size(), 2u);
+}
+
 TEST_F(EngineTest, EquivocatorsVotesCountForEachValueTheySigned) {
   Make(4, 0);
   ASSERT_TRUE(engine_->Start(0).status.ok());
