@@ -149,10 +149,10 @@ void ConsensusEngine::State::AcceptProposal(const v1::Proposal& proposal) {
   Hash256 hash = BlockHash(proposal.block().header());
   std::vector<ProposalEntry>& entries = proposals[proposal.round()];
   for (const ProposalEntry& entry : entries) {
-    if (entry.hash == hash && entry.proposal.pol_round() == proposal.pol_round()) return;
+    if (entry.hash == hash && entry.pol_round == proposal.pol_round()) return;
   }
   if (entries.size() >= kMaxProposalsPerRound) return;
-  entries.push_back(ProposalEntry{proposal, hash});
+  entries.push_back(ProposalEntry{proposal.pol_round(), hash});
   blocks.try_emplace(hash, proposal.block());
   votes.NoteSender(proposal.round(), ArrayFromCheckedBytes<32>(proposal.proposer()));
 }
@@ -186,6 +186,7 @@ std::vector<v1::Vote> ConsensusEngine::State::ValidPol() const {
 void ConsensusEngine::State::IngestFuture() {
   std::vector<std::variant<v1::Proposal, v1::Vote>> pending;
   pending.swap(future);
+  future_slots.clear();
   future_heights.clear();
   for (const auto& message : pending) {
     if (const auto* vote = std::get_if<v1::Vote>(&message)) {
@@ -278,8 +279,13 @@ void ConsensusEngine::State::Route(const Message& message, const std::string& se
       if (!from_self) s.Emit(PeerBehind{from, message.height()});
       return;
     case Relation::kFuture:
-      if (message.height() == s.height + 1 && s.future.size() < kMaxBufferedFutureMessages) {
-        s.future.push_back(message);
+      if (message.height() == s.height + 1 && message.round() <= kMaxBufferedFutureRound &&
+          s.future.size() < kMaxBufferedFutureMessages) {
+        int kind = 0;
+        if constexpr (std::is_same_v<Message, v1::Vote>) kind = message.type();
+        if (s.future_slots.emplace(from, kind, message.round()).second) {
+          s.future.push_back(message);
+        }
       }
       {
         uint64_t& highest = s.future_heights[from];
@@ -403,5 +409,7 @@ std::optional<Hash256> ConsensusEngine::locked_hash() const {
 }
 bool ConsensusEngine::is_validator() const { return state_->key.has_value(); }
 const std::vector<Misbehaviour>& ConsensusEngine::evidence() const { return state_->evidence; }
+
+size_t ConsensusEngine::buffered_future_messages() const { return state_->future.size(); }
 
 }  // namespace agritrace::chain

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <tuple>
 #include <optional>
 #include <set>
 #include <variant>
@@ -14,8 +15,10 @@
 namespace agritrace::chain {
 
 // A proposal accepted for the current height, with its block hash.
+// A proposal as the rules need it; its block is kept once, in `blocks` (scenario 3 in
+// docs/security.md: proposals were held twice).
 struct ProposalEntry {
-  v1::Proposal proposal;
+  int32_t pol_round = -1;
   Hash256 hash{};
 };
 
@@ -64,6 +67,8 @@ struct ConsensusEngine::State {
   // Messages for later heights (only the next one is kept), and the highest height each
   // validator sent a message for. Cleared when the height changes.
   std::vector<std::variant<v1::Proposal, v1::Vote>> future;
+  // The (validator, kind, round) of each buffered message; kind 0 proposal, else VoteType.
+  std::set<std::tuple<PubKey, int, uint32_t>> future_slots;
   std::map<PubKey, uint64_t> future_heights;
   uint64_t sync_requested = 0;  // highest SyncNeeded emitted
 

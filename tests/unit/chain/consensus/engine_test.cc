@@ -408,6 +408,25 @@ TEST_F(EngineTest, AFarFutureVoteOfOneValidatorSetsNoSyncTarget) {
   EXPECT_EQ(sync[0].height, 8u);
 }
 
+// Scenario 3 (docs/security.md): what a validator signs, or a peer replays, for the next
+// height is buffered once per (validator, kind, round) and only for its first rounds.
+TEST_F(EngineTest, BuffersTheNextHeightsMessagesOncePerValidatorKindAndRound) {
+  Make(4, 0);
+  ASSERT_TRUE(engine_->Start(0).status.ok());
+  for (uint32_t round = 0; round < kMaxRoundsAhead; ++round) {
+    for (int copy = 0; copy < 5; ++copy) {
+      for (v1::VoteType type : {v1::VOTE_TYPE_PREVOTE, v1::VOTE_TYPE_PRECOMMIT}) {
+        // Distinct values each time: a byzantine validator signing as much as it likes.
+        Hash256 value{static_cast<uint8_t>(copy + 1), static_cast<uint8_t>(round)};
+        engine_->OnVote(chain::SignVote(DeterministicKey(2), kSimChainId, 2, round, type,
+                                        value),
+                        0);
+      }
+    }
+  }
+  EXPECT_EQ(engine_->buffered_future_messages(), 2u * (kMaxBufferedFutureRound + 1));
+}
+
 TEST_F(EngineTest, FollowerWithoutKeyCommitsButNeverSigns) {
   engine_ = std::make_unique<ConsensusEngine>(Config(4), std::nullopt, 0, &app_, &store_);
   ASSERT_FALSE(engine_->is_validator());
