@@ -116,6 +116,7 @@ const google::protobuf::RepeatedPtrField<v1::DocumentRef>* RefsOf(const v1::Reco
     case v1::RecordBody::kAggregate:
     case v1::RecordBody::kDisaggregate:
     case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::kCool:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -312,6 +313,7 @@ std::string FsmaCsv(const ExportData& data, int64_t from_ms, int64_t to_ms) {
       case v1::RecordBody::kAggregate:
       case v1::RecordBody::kDisaggregate:
       case v1::RecordBody::kUpdateParticipant:
+      case v1::RecordBody::kCool:  // the FSMA rows of cooling come with the export's rewrite
       case v1::RecordBody::EVENT_NOT_SET: break;
     }
   }
