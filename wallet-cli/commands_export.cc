@@ -190,20 +190,26 @@ chain::Result<chain::ExportData> GatherRequest(Context& ctx, const ExportArgs& a
                                      "at once; narrow the request (a GTIN, a shorter range)");
   }
   Gatherer gatherer(ctx);
-  std::vector<std::string> subjects;
-  for (const v1::LotState& lot : found->lots()) subjects.push_back(chain::FormatLotKey(lot.lot()));
+  std::vector<std::string> subjects;  // in the node's order, each once (filter.lots)
+  const auto add_subject = [&](const std::string& lot) {
+    if (filter.lots.insert(lot).second) subjects.push_back(lot);
+    if (subjects.size() <= kMaxFsmaRequestLots) return chain::Status::Ok();
+    return Reject(Reason::kTooLarge, "the request reaches more than " +
+                                         std::to_string(kMaxFsmaRequestLots) +
+                                         " lots; narrow it (a shorter date range, a GTIN)");
+  };
+  for (const v1::LotState& lot : found->lots()) {
+    AGRI_RETURN_IF_ERROR(add_subject(chain::FormatLotKey(lot.lot())));
+  }
   if (args.forward) {
     const std::vector<std::string> matched = subjects;
     for (const std::string& lot : matched) {
       auto descendants = gatherer.Trace(lot, v1::TRACE_DIRECTION_FORWARD, true);
       if (!descendants.ok()) return descendants.status();
-      for (const std::string& d : *descendants) {
-        if (std::find(subjects.begin(), subjects.end(), d) == subjects.end()) subjects.push_back(d);
-      }
+      for (const std::string& d : *descendants) AGRI_RETURN_IF_ERROR(add_subject(d));
     }
   }
   for (const std::string& lot : subjects) {
-    filter.lots.insert(lot);
     auto ancestors = gatherer.Trace(lot, v1::TRACE_DIRECTION_BACKWARD, true);
     if (!ancestors.ok()) return ancestors.status();
     AGRI_RETURN_IF_ERROR(gatherer.AddRecords(*ancestors));
