@@ -1,8 +1,8 @@
 // JSON of the custody events of chain format 2 (ship, receive, cancel_shipment, loss, sell,
-// aggregate, disaggregate, update_participant) and of cooling, their document references and loss reasons,
-// and the parts of a lot (holdings, shipments in transit, consumed, lost, sold). Same
-// conventions as record_json.h: keys and record ids hex, lots "01/{gtin14}/10/{lot}",
-// pallets "00/{sscc}", quantities "600kg".
+// aggregate, disaggregate, update_participant) and of cooling, their document references,
+// loss reasons and cooling methods, and the parts of a lot (holdings, shipments in transit,
+// consumed, lost, sold). Same conventions as record_json.h: keys and record ids hex, lots
+// "01/{gtin14}/10/{lot}", pallets "00/{sscc}", quantities "600kg".
 //
 // Pure functions; safe from any thread.
 #pragma once

@@ -229,10 +229,14 @@ class FsmaWriter {
 
   static std::string DocumentTypeName(v1::DocumentType type) {
     switch (type) {
-      case v1::DOCUMENT_TYPE_PO: return "Purchase Order";
-      case v1::DOCUMENT_TYPE_BOL: return "Bill of Lading";
-      case v1::DOCUMENT_TYPE_INV: return "Invoice";
-      case v1::DOCUMENT_TYPE_DESADV: return "Despatch Advice";
+      case v1::DOCUMENT_TYPE_PO:
+        return "Purchase Order";
+      case v1::DOCUMENT_TYPE_BOL:
+        return "Bill of Lading";
+      case v1::DOCUMENT_TYPE_INV:
+        return "Invoice";
+      case v1::DOCUMENT_TYPE_DESADV:
+        return "Despatch Advice";
       case v1::DOCUMENT_TYPE_OTHER:
       case v1::DOCUMENT_TYPE_UNSPECIFIED:
       case v1::DocumentType_INT_MIN_SENTINEL_DO_NOT_USE_:

@@ -36,8 +36,8 @@ const std::vector<std::string>& FsmaColumns();
 
 // Which rows to write.
 struct FsmaFilter {
-  std::string from_date;      // "YYYY-MM-DD" (the event's local date); empty: unbounded
-  std::string to_date;        // inclusive; empty: unbounded
+  std::string from_date;       // "YYYY-MM-DD" (the event's local date); empty: unbounded
+  std::string to_date;         // inclusive; empty: unbounded
   std::set<std::string> lots;  // rows of these lot keys only; empty: every lot in the data
 };
 

@@ -29,7 +29,8 @@ Result<v1::FindLotsResponse> FindLots(const ChainStore& store, const v1::FindLot
   v1::FindLotsResponse response;
   size_t scanned = 0;
   store.ForEachLot(prefix, [&](const v1::LotState& lot) {
-    if (++scanned > kMaxFindLotsScanned || static_cast<size_t>(response.lots_size()) == kMaxFoundLots) {
+    if (++scanned > kMaxFindLotsScanned ||
+        static_cast<size_t>(response.lots_size()) == kMaxFoundLots) {
       response.set_truncated(true);
       return false;
     }

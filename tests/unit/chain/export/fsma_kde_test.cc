@@ -281,8 +281,8 @@ TEST_F(FsmaKdeTest, EveryKdeTheDocsTableMarksIsFilledOnItsCtesRows) {
         const std::string& cell = row.at(column.column);
         any = any || !cell.empty();
         if (mark == "K" || mark == "X") {
-          EXPECT_FALSE(cell.empty()) << cte << " row of " << row.at("AgriTrace Lot")
-                                     << " lacks " << column.column;
+          EXPECT_FALSE(cell.empty())
+              << cte << " row of " << row.at("AgriTrace Lot") << " lacks " << column.column;
         }
         if (mark == "-") {
           EXPECT_TRUE(cell.empty()) << cte << " row has " << column.column << ": " << cell;
@@ -307,14 +307,16 @@ TEST_F(FsmaKdeTest, RowsFollowTheRule) {
             "150229; GLN 0614141000005");
   EXPECT_EQ(harvest[0].at("Reference Document Type"), "Purchase Order");
   EXPECT_EQ(harvest[0].at("Reference Document Number"), "PO-2026-118");
-  EXPECT_NE(harvest[0].at("Immediate Subsequent Recipient Location Description").find("Golden Grain"),
-            std::string::npos);
+  EXPECT_NE(
+      harvest[0].at("Immediate Subsequent Recipient Location Description").find("Golden Grain"),
+      std::string::npos);
   // Cooling only from the cool record (the sensor reading is none), with the cooler's holding.
   const auto cooling = Of(rows, "Cooling");
   ASSERT_EQ(cooling.size(), 1u);
   EXPECT_EQ(cooling[0].at("Quantity"), "1000");
   EXPECT_EQ(cooling[0].at("Cooling Method"), "forced-air");
-  EXPECT_EQ(cooling[0].at("Cooling Location Description").rfind("Cold room 2; Wuchang Rice", 0), 0u);
+  EXPECT_EQ(cooling[0].at("Cooling Location Description").rfind("Cold room 2; Wuchang Rice", 0),
+            0u);
   // The raw lot's shipment and receipt are no CTEs (1.1340(c), 1.1345(c)).
   for (const auto& row : rows) {
     if (row.at("Critical Tracking Event") == "Shipping" ||
@@ -370,9 +372,11 @@ TEST_F(FsmaKdeTest, OneRowPerInputOfATransformation) {
   State(mix, "100kg", packer_, {kP1, kM1});
   std::vector<std::string> inputs;
   for (const auto& row : Of(Rows(), "Transformation")) {
-    if (row.at("AgriTrace Lot") == FormatLotKey(mix)) inputs.push_back(row.at("Input Traceability Lot Code"));
+    if (row.at("AgriTrace Lot") == FormatLotKey(mix))
+      inputs.push_back(row.at("Input Traceability Lot Code"));
   }
-  EXPECT_EQ(inputs, (std::vector<std::string>{"(01)06901234567809(10)P1", "(01)06901234567809(10)M1"}));
+  EXPECT_EQ(inputs,
+            (std::vector<std::string>{"(01)06901234567809(10)P1", "(01)06901234567809(10)M1"}));
 }
 
 TEST_F(FsmaKdeTest, FiltersByLocalDateAndLot) {
