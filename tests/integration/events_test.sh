@@ -71,9 +71,13 @@ echo "ok: trace forward and backward"
 # --- Exports before the recall (FSMA rows, EPCIS document)
 cli export fsma $R1 --out "$WORK/r1.csv"
 head -1 "$WORK/r1.csv" | grep -q "Traceability Lot Code" || fail "FSMA header missing"
-for cte in Harvesting Shipping Receiving "Initial Packing"; do
-  grep -q "$cte" "$WORK/r1.csv" || fail "FSMA export lacks a $cte row"
+for cte in Harvesting "Initial Packing"; do
+  grep -q "^$cte," "$WORK/r1.csv" || fail "FSMA export lacks a $cte row"
 done
+# Sensor readings are not cooling, and shipping the raw lot before packing is no CTE.
+if grep -qE "^(Cooling|Shipping|Receiving)," "$WORK/r1.csv"; then
+  fail "FSMA export has rows the rule does not know: $(cat "$WORK/r1.csv")"
+fi
 echo "ok: FSMA export ($(($(wc -l <"$WORK/r1.csv") - 1)) rows)"
 cli export epcis $R1 --lineage --out "$WORK/r1.epcis.json"
 python3 "$IT_HERE/validate_epcis.py" "$WORK/r1.epcis.json" || fail "EPCIS export is not valid"
