@@ -204,6 +204,13 @@ const v1::LotKey* LotOf(const v1::RecordBody& body, const v1::Quantity** stated)
     case v1::RecordBody::kAggregate:
     case v1::RecordBody::kDisaggregate:
     case v1::RecordBody::kUpdateParticipant:
+    // Origin records (plots, applications, bans) are not EPCIS events yet.
+    case v1::RecordBody::kRegisterPlot:
+    case v1::RecordBody::kTransferPlot:
+    case v1::RecordBody::kRetirePlot:
+    case v1::RecordBody::kInputApplication:
+    case v1::RecordBody::kBanIngredient:
+    case v1::RecordBody::kComplianceCert:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -400,6 +407,13 @@ json EventFor(const Context& c) {
     case v1::RecordBody::kCorrection:
     case v1::RecordBody::kRotateKey:
     case v1::RecordBody::kUpdateParticipant:
+    // Origin records (plots, applications, bans) are not EPCIS events yet.
+    case v1::RecordBody::kRegisterPlot:
+    case v1::RecordBody::kTransferPlot:
+    case v1::RecordBody::kRetirePlot:
+    case v1::RecordBody::kInputApplication:
+    case v1::RecordBody::kBanIngredient:
+    case v1::RecordBody::kComplianceCert:
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return nullptr;

@@ -116,6 +116,13 @@ const google::protobuf::RepeatedPtrField<v1::DocumentRef>* RefsOf(const v1::Reco
     case v1::RecordBody::kAggregate:
     case v1::RecordBody::kDisaggregate:
     case v1::RecordBody::kUpdateParticipant:
+    // Origin records (plots, applications, bans): not FSMA 204 events.
+    case v1::RecordBody::kRegisterPlot:
+    case v1::RecordBody::kTransferPlot:
+    case v1::RecordBody::kRetirePlot:
+    case v1::RecordBody::kInputApplication:
+    case v1::RecordBody::kBanIngredient:
+    case v1::RecordBody::kComplianceCert:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -312,6 +319,13 @@ std::string FsmaCsv(const ExportData& data, int64_t from_ms, int64_t to_ms) {
       case v1::RecordBody::kAggregate:
       case v1::RecordBody::kDisaggregate:
       case v1::RecordBody::kUpdateParticipant:
+      // Origin records (plots, applications, bans): not FSMA 204 events.
+      case v1::RecordBody::kRegisterPlot:
+      case v1::RecordBody::kTransferPlot:
+      case v1::RecordBody::kRetirePlot:
+      case v1::RecordBody::kInputApplication:
+      case v1::RecordBody::kBanIngredient:
+      case v1::RecordBody::kComplianceCert:
       case v1::RecordBody::EVENT_NOT_SET: break;
     }
   }
