@@ -61,7 +61,7 @@ int64_t HarvestTimeMs(const EventEnv& env) {
   return harvest.harvest_time_ms() != 0 ? harvest.harvest_time_ms() : EventTimeMs(env);
 }
 
-Status CheckIntervals(const EventEnv& env, const v1::PlotState& plot, int64_t harvest_ms) {
+Status CheckIntervals(const v1::PlotState& plot, int64_t harvest_ms) {
   for (const v1::PlotInput& input : plot.inputs()) {
     const int64_t allowed_ms = input.applied_ms() + input.phi_days() * kMsPerDay;
     if (harvest_ms < input.applied_ms() || harvest_ms >= allowed_ms) continue;
@@ -73,7 +73,6 @@ Status CheckIntervals(const EventEnv& env, const v1::PlotState& plot, int64_t ha
                       "-day pre-harvest interval; the first allowed harvest day is " +
                       CivilDate(allowed_ms, input.tz_offset_min()));
   }
-  (void)env;
   return Status::Ok();
 }
 
@@ -211,7 +210,9 @@ Status ApplyHarvestToPlot(const EventEnv& env, v1::LotState& lot) {
     // Certificates on the farmer or its organisation still give a harvest their claims.
     const int64_t mass_mg =
         MassMilligrams(harvest.quantity(), harvest.net_mass_per_unit()).value_or(0);
-    if (!env.params.require_plot) return ApplyHarvestClaims(env, lot, HarvestTimeMs(env), mass_mg);
+    if (!env.params.require_plot) {
+      return ApplyHarvestClaims(env, lot, HarvestTimeMs(env), mass_mg);
+    }
     return Reject(Reason::kUnknownPlot, "this chain requires every harvest to name the "
                                         "registered plot it came from (--plot PLOT)");
   }
@@ -232,7 +233,7 @@ Status ApplyHarvestToPlot(const EventEnv& env, v1::LotState& lot) {
     return Reject(Reason::kEventTime, "the harvest time is in the future; a harvest is recorded "
                                       "once it happened");
   }
-  AGRI_RETURN_IF_ERROR(CheckIntervals(env, *plot, harvest_ms));
+  AGRI_RETURN_IF_ERROR(CheckIntervals(*plot, harvest_ms));
   // Stateless checks made sure the mass is known.
   const int64_t mass_mg = MassMilligrams(harvest.quantity(), harvest.net_mass_per_unit()).value_or(0);
   const int32_t season = SeasonYear(*plot, harvest_ms, env.record.body.event_tz_offset_min());
