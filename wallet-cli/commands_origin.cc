@@ -93,6 +93,20 @@ std::string OrDash(const json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
+// "Niujia village (45.120000, 127.450000) https://www.openstreetmap.org/?mlat=..&mlon=.."
+std::string PlaceText(const json& location) {
+  std::string out = location.value("name", "");
+  if (location.contains("lat") && location.contains("lon")) {
+    char where[160];
+    const double lat = location["lat"].get<double>(), lon = location["lon"].get<double>();
+    std::snprintf(where, sizeof where,
+                  "(%.6f, %.6f) https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f", lat, lon,
+                  lat, lon);
+    out += (out.empty() ? "" : " ") + std::string(where);
+  }
+  return out;
+}
+
 chain::Status RunPlotShow(Context& ctx, const std::string& plot_id) {
   auto plot = ctx.node().GetPlot(plot_id);
   if (!plot.ok()) return plot.status();
@@ -114,7 +128,7 @@ chain::Status RunPlotShow(Context& ctx, const std::string& plot_id) {
                    {"cap this season", j["cap"]},
                    {"harvested", j["harvested"]},
                    {"remaining", j["remaining"]}};
-  if (j.contains("location")) fields.emplace_back("location", j["location"].dump());
+  if (j.contains("location")) fields.emplace_back("location", PlaceText(j["location"]));
   if (!j["polygon"].empty()) fields.emplace_back("polygon points", std::to_string(j["polygon"].size()));
   for (const json& input : j["inputs"]) {
     fields.emplace_back("application", input["product"].get<std::string>() + " (" +
