@@ -2,7 +2,10 @@
 #include "wallet-cli/commands_origin.h"
 
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
+#include <set>
+#include <vector>
 #include <memory>
 
 #include "chain/base/bytes.h"
@@ -269,12 +272,39 @@ chain::Result<v1::RecordBody> BuildComplianceCert(const ComplianceArgs& args) {
   return body;
 }
 
+// Lots a slip follows back to find the plots behind a packed or processed lot.
+constexpr size_t kMaxSlipAncestors = 64;
+
+// The registered plots a lot was harvested from: its own, or its ancestors' (breadth first,
+// at most kMaxSlipAncestors lots read).
+std::vector<std::string> PlotsBehind(Context& ctx, const v1::LotState& lot) {
+  std::vector<std::string> plots;
+  std::vector<v1::LotState> queue = {lot};
+  std::set<std::string> seen = {chain::FormatLotKey(lot.lot())};
+  for (size_t i = 0; i < queue.size() && i < kMaxSlipAncestors; ++i) {
+    const v1::LotState current = queue[i];
+    if (!current.plot().empty() &&
+        std::find(plots.begin(), plots.end(), current.plot()) == plots.end()) {
+      plots.push_back(current.plot());
+    }
+    for (const v1::LotKey& parent : current.parents()) {
+      const std::string key = chain::FormatLotKey(parent);
+      if (!seen.insert(key).second) continue;
+      if (auto response = ctx.node().GetLot(key); response.ok()) queue.push_back(response->lot());
+    }
+  }
+  return plots;
+}
+
 // What the slip prints, from the chain: the lot, its producer, its plot and its claims.
 ComplianceSlip SlipOf(Context& ctx, const v1::LotState& lot, const std::string& uri,
                       const std::string& record_id) {
   ComplianceSlip slip;
   slip.product = lot.commodity() + (lot.variety().empty() ? "" : " " + lot.variety());
   slip.quantity = chain::FormatQuantity(lot.quantity());
+  if (lot.has_net_mass_per_unit()) {
+    slip.quantity += " x " + chain::FormatQuantity(lot.net_mass_per_unit());
+  }
   slip.lot = chain::FormatLotKey(lot.lot());
   slip.uri = uri;
   slip.record_id = record_id;
@@ -291,11 +321,14 @@ ComplianceSlip SlipOf(Context& ctx, const v1::LotState& lot, const std::string& 
   } else {
     slip.date = chain::CivilDate(now, Context::LocalTzOffset(now));
   }
-  if (!lot.plot().empty()) {
-    slip.origin = lot.plot();
-    if (auto plot = ctx.node().GetPlot(lot.plot()); plot.ok() && !plot->location().name().empty()) {
-      slip.origin += ", " + plot->location().name();
+  const std::vector<std::string> plots = PlotsBehind(ctx, lot);
+  if (!plots.empty()) slip.origin.clear();
+  for (const std::string& plot_id : plots) {
+    std::string text = plot_id;
+    if (auto plot = ctx.node().GetPlot(plot_id); plot.ok() && !plot->location().name().empty()) {
+      text += ", " + plot->location().name();
     }
+    slip.origin += (slip.origin.empty() ? "" : "; ") + text;
   }
   for (const json& claim : chain::LotClaimsToJson(lot)) {
     slip.claims.push_back(claim["claim"].get<std::string>() + " " +
