@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "chain/model/gs1.h"
+#include "chain/model/plot.h"
 #include "chain/model/record.h"
 
 namespace agritrace::bench {
@@ -56,6 +57,13 @@ void SetQuantity(v1::Quantity* q, int64_t milli, const char* unit) {
   q->set_unit(unit);
 }
 
+// Each load farmer harvests from its own plot, registered with it by the admin; a large one
+// (10,000 ha at 9 t/ha, 90,000 t a season) so that a long run never meets the cap.
+constexpr const char* kLoadPlotArea = "10000ha";
+constexpr const char* kLoadPlotYield = "9t/ha";
+
+std::string PlotOf(const Signer& farmer) { return farmer.name + "-plot"; }
+
 std::string PaddyLot(const WorkloadOptions& o, size_t j) {
   return "H" + o.run_id + std::to_string(j);
 }
@@ -96,6 +104,7 @@ std::vector<v1::Envelope> Journey(const WorkloadOptions& o, size_t j, const Sign
   SetQuantity(h->mutable_quantity(), kHarvestMilliKg, "kg");
   h->set_harvest_time_ms(harvest.timestamp_ms());
   h->set_field("Plot " + std::to_string(j % 100));
+  h->set_plot(PlotOf(farmer));
   records.push_back(chain::SignRecord(harvest, farmer.key));
 
   // Ships `milli_kg` of the lot (0: everything `from` holds), then `to` receives it all.
@@ -193,6 +202,18 @@ std::vector<v1::Envelope> RegistrationRecords(const Workload& workload,
     r->set_name(signer.name);
     r->add_roles(signer.role);
     r->set_organization("Load generator");
+    records.push_back(chain::SignRecord(body, admin));
+  }
+  for (const Signer& signer : workload.signers) {
+    if (signer.role != v1::ROLE_FARMER) continue;
+    v1::RecordBody body = NewBody(chain_id);
+    v1::RegisterPlot* plot = body.mutable_register_plot();
+    plot->set_plot_id(PlotOf(signer));
+    plot->set_owner(chain::AsBytes(signer.key.public_key()));
+    *plot->mutable_area() = chain::ParseArea(kLoadPlotArea).value();
+    plot->set_crop("rice");
+    (void)chain::ParseYield(kLoadPlotYield, *plot->mutable_max_yield(),
+                            *plot->mutable_max_yield_per());
     records.push_back(chain::SignRecord(body, admin));
   }
   return records;

@@ -1,6 +1,7 @@
 // The load generator's workload: signer keys, their registration, and pre-signed journeys.
 //
-// A journey is the farm-to-shelf chain of dependent records: harvest, ship part of it to a
+// A journey is the farm-to-shelf chain of dependent records: harvest (from the farmer's own
+// registered plot), ship part of it to a
 // packer, receive, the packer's cold-store sensor readings on the paddy, pack into retail
 // bags, ship to a retailer, receive, the retailer's sensor readings on the bags. So the rules
 // run (roles, custody, mass balance, replay guards), not only signatures. Records of one
@@ -50,7 +51,8 @@ Workload BuildWorkload(const WorkloadOptions& options, unsigned threads = 1);
 // The lot at the end of journey `index`: "01/{gtin}/10/{lot}".
 std::string RetailLotOf(const WorkloadOptions& options, size_t index);
 
-// RegisterParticipant records for every signer, signed by `admin`.
+// RegisterParticipant records for every signer, then a RegisterPlot for every farmer (its
+// journeys harvest from it), all signed by `admin`.
 std::vector<v1::Envelope> RegistrationRecords(const Workload& workload,
                                               const chain::PrivateKey& admin,
                                               const std::string& chain_id);

@@ -285,7 +285,7 @@ load_loop() {
     rm -f "$WORK/paused-$tag"
     i=$((i + 1))
     lot=$tag$i out=P$tag$i
-    cli_load --key farmer harvest "01/06901234567892/10/$lot" --commodity rice --quantity 100kg \
+    cli_load --key farmer harvest "01/06901234567892/10/$lot" --plot plot-1 --commodity rice --quantity 100kg \
       --field "Plot $i" --no-wait || { sleep 0.5; continue; }
     echo "01/06901234567892/10/$lot" >>"$WORK/lots.txt"
     cli_load --key farmer ship "01/06901234567892/10/$lot" --to packer --carrier carrier --no-wait || continue

@@ -33,8 +33,14 @@ run status
 B1=01/06901234567892/10/B1
 R1=01/06901234567809/10/R1
 
-step "The farmer registers the harvest of 1000 kg of paddy rice from Plot 7"
-run --key farmer harvest $B1 --commodity rice --variety "Wuchang Daohuaxiang No.2" \
+step "Origin is backed by land: plot-1 (100 mu of rice, capped at 700 kg/mu) came with genesis"
+run plot show plot-1
+step "The farmer sprayed plot-1 three weeks ago; the 14-day pre-harvest interval has passed"
+run --key farmer input plot-1 --product "Coragen 20% SC" --active-ingredient chlorantraniliprole \
+  --phi-days 14 --rate "10 ml/mu" --at "$(date -u -d '21 days ago' +%Y-%m-%dT%H:%M:%SZ)"
+
+step "The farmer registers the harvest of 1000 kg of paddy rice from plot-1"
+run --key farmer harvest $B1 --plot plot-1 --commodity rice --variety "Wuchang Daohuaxiang No.2" \
   --quantity 1000kg --field "Plot 7" --location 45.12,127.45 --temp-range 0..4
 step "The farmer forced-air cools the paddy in the co-operative's cold room (FSMA 204 cooling)"
 run --key farmer cool $B1 --method forced-air --location "Co-op cold room 2"
@@ -50,6 +56,10 @@ step "A loss: the farmer takes the 20 kg back and writes them off as spoiled"
 run --key farmer receive $B1
 run --key farmer loss $B1 --quantity 20kg --reason spoilage --note "rejected wet at the mill"
 run lot $B1
+run plot show plot-1
+step "The farmer issues B1's compliance certificate (承诺达标合格证): on chain, and a printable slip"
+run --key farmer compliance-cert $B1 --basis self-commitment --base-url "http://127.0.0.1:$HTTP_PORT" \
+  --svg "$ROOT/build/cert-B1.svg" --png "$ROOT/build/cert-B1-qr.png"  # kept after exit
 
 step "The packer mills and packs 500 kg into 100 retail bags of 5 kg"
 run --key packer pack --from $B1:500kg --to $R1:100pcs --net-mass 5kg
@@ -104,7 +114,7 @@ if [[ $KEEP_RUNNING == 1 ]]; then
 The node is still running (pid $NODE_PID), log in $WORK/node.log.
   export AGRITRACE_NODE=$AGRITRACE_NODE AGRITRACE_KEYSTORE=$AGRITRACE_KEYSTORE AGRITRACE_PASSWORD=$AGRITRACE_PASSWORD
   $BIN/agritrace status
-  $BIN/agritrace --key farmer harvest 01/06901234567892/10/B2 --commodity rice --quantity 500kg --field "Plot 8"
+  $BIN/agritrace --key farmer harvest 01/06901234567892/10/B2 --plot plot-1 --commodity rice --quantity 500kg --field "Plot 8"
   grpcurl -plaintext $AGRITRACE_NODE list      # server reflection is on
 Stop it with: kill $NODE_PID
 INFO

@@ -8,6 +8,7 @@
 #include "wallet-cli/cli_context.h"
 #include "wallet-cli/commands.h"
 #include "wallet-cli/commands_events.h"
+#include "wallet-cli/commands_origin.h"
 #include "wallet-cli/output.h"
 
 namespace agritrace::wallet {
@@ -87,6 +88,7 @@ int RunCli(int argc, char** argv, std::ostream& out_stream, std::ostream& err_st
   AddEventCommands(app, ctx, action);
   AddCustodyCommands(app, ctx, action);
   AddConsumerCommands(app, ctx, action);
+  AddOriginCommands(app, ctx, action);
   app.footer("");  // the top-level help already lists the global options
 
   try {

@@ -80,6 +80,8 @@ struct HarvestArgs {
   std::string temp_range;     // allowed range "MIN..MAX" degrees C (sensor breaches)
   std::string humidity_range; // allowed range "MIN..MAX" percent
   std::vector<std::string> refs;  // TYPE:ID document references
+  std::string plot;               // registered plot id
+  bool no_claim = false;          // waive the claims of certificates in scope
 };
 // `now_ms` is the harvest time when --harvest-time is not given (the event time, else now).
 chain::Result<v1::RecordBody> BuildHarvest(const HarvestArgs& args, int64_t now_ms);

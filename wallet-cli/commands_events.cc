@@ -238,16 +238,51 @@ struct CertifyArgs {
   std::string valid_from;
   std::string valid_until;
   std::string certificate_id;
+  // A claim certificate (origin): the positional argument is then a plot id, unless the
+  // certificate covers a farmer (--farmer, resolved into farmer_key) or an organisation.
+  std::string claim;
+  std::string tonnage;
+  std::string farmer;
+  std::string farmer_key;  // raw key bytes of --farmer
+  std::string organization;
 };
 
+// "2027-06-30" (the end of that day, UTC) or an ISO 8601 time.
+chain::Result<int64_t> ParseDateOrTime(const std::string& text, bool end_of_day) {
+  if (text.size() == 10) return chain::ParseIsoTime(text + (end_of_day ? "T23:59:59Z" : "T00:00:00Z"));
+  return chain::ParseIsoTime(text);
+}
+
+chain::Status FillClaimScope(const CertifyArgs& args, v1::Certify& c) {
+  c.set_claim(args.claim);
+  auto tonnage = chain::ParseQuantity(args.tonnage);
+  if (!tonnage.ok()) return tonnage.status();
+  *c.mutable_tonnage() = *tonnage;
+  if (!args.farmer_key.empty()) {
+    c.set_farmer(args.farmer_key);
+  } else if (!args.organization.empty()) {
+    c.set_organization(args.organization);
+  } else {
+    c.set_plot_id(args.lot);
+  }
+  return chain::Status::Ok();
+}
+
 chain::Result<v1::RecordBody> BuildCertify(const CertifyArgs& args) {
-  auto lot = Lot(args.lot);
-  if (!lot.ok()) return lot.status();
   v1::RecordBody body;
   v1::Certify& c = *body.mutable_certify();
-  *c.mutable_lot() = *lot;
+  if (args.claim.empty()) {
+    auto lot = Lot(args.lot);
+    if (!lot.ok()) return lot.status();
+    *c.mutable_lot() = *lot;
+  } else {
+    if (args.tonnage.empty()) {
+      return Reject(Reason::kMalformed, "--claim needs --tonnage, the mass the certificate covers");
+    }
+    AGRI_RETURN_IF_ERROR(FillClaimScope(args, c));
+  }
   c.set_standard(args.standard);
-  if (args.result == "pass") {
+  if (args.result == "pass" || (args.result.empty() && !args.claim.empty())) {
     c.set_outcome(v1::CERT_OUTCOME_PASS);
   } else if (args.result == "fail") {
     c.set_outcome(v1::CERT_OUTCOME_FAIL);
@@ -262,7 +297,7 @@ chain::Result<v1::RecordBody> BuildCertify(const CertifyArgs& args) {
   for (auto [text, setter] : {std::pair{&args.valid_from, &v1::Certify::set_valid_from_ms},
                               std::pair{&args.valid_until, &v1::Certify::set_valid_until_ms}}) {
     if (text->empty()) continue;
-    auto t = chain::ParseIsoTime(*text);
+    auto t = ParseDateOrTime(*text, text == &args.valid_until);
     if (!t.ok()) return t.status();
     (c.*setter)(*t);
   }
@@ -274,18 +309,37 @@ void AddCertify(CLI::App& app, Context& ctx, Action& action) {
   auto args = std::make_shared<CertifyArgs>();
   auto flags = std::make_shared<SignFlags>();
   CLI::App* sub = app.add_subcommand(
-      "certify", "Attach a certificate or inspection result to LOT (inspector)");
-  sub->add_option("LOT", args->lot, "Lot key 01/{gtin14}/10/{lot}")->required();
+      "certify",
+      "Attach a certificate or inspection result to LOT; with --claim, certify a plot (or "
+      "--farmer / --org) for a claim up to a tonnage (inspector)");
+  sub->add_option("LOT", args->lot, "Lot key 01/{gtin14}/10/{lot}; with --claim a plot id");
   sub->add_option("--standard", args->standard, "Standard, e.g. \"GB/T 19630 organic\"")
       ->required();
-  sub->add_option("--result", args->result, "pass or fail")->required();
+  sub->add_option("--result", args->result, "pass or fail (a claim certificate is a pass)");
+  sub->add_option("--claim", args->claim,
+                  "Claim harvests in scope carry, e.g. organic or \"gi:Wuchang rice\"");
+  sub->add_option("--tonnage", args->tonnage, "Mass the claim certificate covers, e.g. 50t");
+  sub->add_option("--farmer", args->farmer, "With --claim: certify this farmer's harvests");
+  sub->add_option("--org", args->organization,
+                  "With --claim: certify the harvests of this organisation's farmers");
   sub->add_option("--document", args->document, "Certificate document (its SHA-256 is recorded)");
   sub->add_option("--valid-from", args->valid_from, "Validity start, ISO 8601");
   sub->add_option("--valid-until", args->valid_until, "Validity end, ISO 8601");
   sub->add_option("--certificate-id", args->certificate_id, "Certificate number");
   AddSignFlags(sub, *flags);
   SetAction(sub, action, [&ctx, args, flags] {
-    return BuildAndSend(ctx, *flags, [&] { return BuildCertify(*args); });
+    return BuildAndSend(ctx, *flags, [&]() -> chain::Result<v1::RecordBody> {
+      if (!args->farmer.empty()) {
+        auto key = ctx.ResolveParticipant(args->farmer);
+        if (!key.ok()) return key.status();
+        args->farmer_key = chain::AsBytes(*key);
+      }
+      if (args->lot.empty() && (args->claim.empty() || (args->farmer.empty() &&
+                                                        args->organization.empty()))) {
+        return Reject(Reason::kMalformed, "name the LOT (or, with --claim, the plot)");
+      }
+      return BuildCertify(*args);
+    });
   });
 }
 
@@ -393,6 +447,7 @@ std::optional<v1::LotKey> LotOfRecord(const v1::RecordBody& body) {
     case v1::RecordBody::kSensorReadings: return body.sensor_readings().lot();
     case v1::RecordBody::kCheckpoint: return body.checkpoint().lot();
     case v1::RecordBody::kCertify: return body.certify().lot();
+    case v1::RecordBody::kComplianceCert: return body.compliance_cert().lot();
     case v1::RecordBody::kRecall: return body.recall().lot();
     case v1::RecordBody::kSell: return body.sell().lot();
     case v1::RecordBody::kRegisterParticipant:
@@ -404,6 +459,12 @@ std::optional<v1::LotKey> LotOfRecord(const v1::RecordBody& body) {
     case v1::RecordBody::kAggregate:
     case v1::RecordBody::kDisaggregate:
     case v1::RecordBody::kUpdateParticipant:
+    // Origin records (plots, applications, bans): none of this switch's business.
+    case v1::RecordBody::kRegisterPlot:
+    case v1::RecordBody::kTransferPlot:
+    case v1::RecordBody::kRetirePlot:
+    case v1::RecordBody::kInputApplication:
+    case v1::RecordBody::kBanIngredient:
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return std::nullopt;

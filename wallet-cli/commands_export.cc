@@ -245,7 +245,8 @@ chain::Status RunFsma(Context& ctx, const ExportArgs& args) {
 
 // Signs each imported event with the keystore key named by its agritrace:signer party when
 // the keystore has it, else with --key, and submits them in order, waiting for each commit.
-chain::Status RunImport(Context& ctx, const std::string& path) {
+// `plot`: the registered plot of imported harvests that name none (EPCIS carries no plot).
+chain::Status RunImport(Context& ctx, const std::string& path, const std::string& plot) {
   auto text = chain::ReadFile(path);
   if (!text.ok()) return text.status();
   nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
@@ -264,6 +265,9 @@ chain::Status RunImport(Context& ctx, const std::string& path) {
       auto carrier = ctx.ResolveParticipant(event.carrier);
       if (!carrier.ok()) return carrier.status();
       event.body.mutable_ship()->set_carrier(chain::AsBytes(*carrier));
+    }
+    if (event.body.has_harvest() && event.body.harvest().plot().empty()) {
+      event.body.mutable_harvest()->set_plot(plot);
     }
     const bool own_key = !event.signer.empty() && ctx.keystore().Info(event.signer).ok();
     ctx.options().key_name = own_key ? event.signer : default_key;
@@ -308,10 +312,12 @@ void AddExportCommands(CLI::App& app, Context& ctx, Action& action) {
   CLI::App* imp = app.add_subcommand("import", "Import events from a partner's system");
   imp->require_subcommand(1);
   auto file = std::make_shared<std::string>();
+  auto plot = std::make_shared<std::string>();
   CLI::App* i = imp->add_subcommand(
       "epcis", "Sign and submit the events of an EPCIS 2.0 document (refused whole if invalid)");
   i->add_option("FILE", *file, "EPCIS 2.0 JSON document")->required();
-  SetAction(i, action, [&ctx, file] { return RunImport(ctx, *file); });
+  i->add_option("--plot", *plot, "Registered plot of the harvests (EPCIS names none)");
+  SetAction(i, action, [&ctx, file, plot] { return RunImport(ctx, *file, *plot); });
 }
 
 }  // namespace agritrace::wallet

@@ -173,6 +173,8 @@ chain::Result<v1::RecordBody> BuildHarvest(const HarvestArgs& args, int64_t now_
   auto refs = ParseDocumentRefs(args.refs);
   if (!refs.ok()) return refs.status();
   for (v1::DocumentRef& ref : *refs) *h.add_refs() = std::move(ref);
+  h.set_plot(args.plot);
+  h.set_waive_claims(args.no_claim);
   return body;
 }
 
@@ -307,7 +309,11 @@ void AddHarvest(CLI::App& app, Context& ctx, Action& action) {
   sub->add_option("--quantity", args->quantity, "Quantity with unit, e.g. 1000kg or 120case")
       ->required();
   sub->add_option("--net-mass", args->net_mass, "Net mass per unit for count quantities, e.g. 5kg");
-  sub->add_option("--field", args->field, "Field or plot name, e.g. \"Plot 7\"");
+  sub->add_option("--field", args->field, "Field name as the farm calls it, e.g. \"Plot 7\"");
+  sub->add_option("--plot", args->plot,
+                  "Registered plot it came from (counts against its season cap)");
+  sub->add_flag("--no-claim", args->no_claim,
+                "Carry no claim even where a certificate covers the harvest");
   sub->add_option("--location", args->location, "Field LAT,LON in decimal degrees");
   sub->add_option("--gln", args->gln, "GS1 GLN of the field (13 digits)");
   sub->add_option("--harvest-time", args->harvest_time, "Harvest time, ISO 8601 (default now)");

@@ -216,6 +216,17 @@ chain::Result<v1::Participant> NodeClient::GetParticipantByKey(const std::string
       [&](grpc::ClientContext* c, auto* r) { return stub->GetParticipant(c, request, r); }));
 }
 
+chain::Result<v1::PlotState> NodeClient::GetPlot(const std::string& plot_id) {
+  v1::GetPlotRequest request;
+  request.set_plot_id(plot_id);
+  auto* stub = impl().stub.get();
+  auto response = Invoke<v1::GetPlotResponse>(
+      address_, timeout_ms_, timeout_ms_,
+      [&](grpc::ClientContext* c, auto* r) { return stub->GetPlot(c, request, r); });
+  if (!response.ok()) return response.status();
+  return response->plot();
+}
+
 chain::Result<v1::StatusResponse> NodeClient::Status() {
   v1::StatusRequest request;
   auto* stub = impl().stub.get();

@@ -49,6 +49,7 @@ class NodeClient {
   chain::Result<v1::GetBlockResponse> GetBlock(uint64_t height);
   chain::Result<v1::Participant> GetParticipantByName(const std::string& name);
   chain::Result<v1::Participant> GetParticipantByKey(const std::string& pubkey);
+  chain::Result<v1::PlotState> GetPlot(const std::string& plot_id);
   chain::Result<v1::StatusResponse> Status();
   chain::Result<v1::TraceResponse> Trace(const v1::TraceRequest& request);
   // Lots of a GTIN or commodity (FSMA 204 requests by product); `truncated` past the node's limit.

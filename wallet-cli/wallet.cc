@@ -9,6 +9,7 @@
 #include "chain/model/genesis.h"
 #include "chain/model/gs1.h"
 #include "chain/model/quantity.h"
+#include "chain/model/state.h"
 #include "chain/export/custody_json.h"
 #include "chain/export/record_json.h"
 #include "wallet-cli/output.h"
@@ -230,6 +231,15 @@ std::string RecordSubject(const v1::RecordBody& body) {
     case v1::RecordBody::kDisaggregate:
     case v1::RecordBody::kUpdateParticipant:
     case v1::RecordBody::kCool: return chain::CustodyEventSubject(body);
+    case v1::RecordBody::kRegisterPlot: return "plot " + body.register_plot().plot_id();
+    case v1::RecordBody::kTransferPlot: return "plot " + body.transfer_plot().plot_id();
+    case v1::RecordBody::kRetirePlot: return "plot " + body.retire_plot().plot_id();
+    case v1::RecordBody::kInputApplication: return "plot " + body.input_application().plot_id();
+    case v1::RecordBody::kComplianceCert:
+      return chain::FormatLotKey(body.compliance_cert().lot());
+    case v1::RecordBody::kBanIngredient:
+      return chain::IngredientBanKey(body.ban_ingredient().crop(),
+                                     body.ban_ingredient().active_ingredient());
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return "";

@@ -18,6 +18,9 @@
       cool: 'Cooled', method: 'Method', loss: 'Loss', cancel_shipment: 'Shipment cancelled', aggregate: 'Put on a pallet', disaggregate: 'Taken off a pallet',
       accepted: 'Accepted', rejected: 'Rejected, sent back', pallet: 'Pallet (SSCC)', shipment: 'Shipment', documents: 'Documents',
       note: 'Note', contents: 'On it',
+      pledge: 'Commitment', plot: 'Registered plot', compliance_cert: 'Compliance certificate (承诺达标合格证)', basis: 'Basis',
+      'self-commitment': 'self commitment', 'self-test': 'self test', 'commissioned-test': 'commissioned test', 'internal-control': 'internal quality control',
+      commitment: 'No banned pesticides or veterinary drugs; residues within limits; the producer answers for it',
       explain: 'Your browser checked each step’s digital signature (BIP-340), its inclusion in a block (Merkle proof) and each block’s certificate by the validators below. Only this chain’s validator keys are trusted.',
     },
     zh: {
@@ -33,6 +36,9 @@
       cool: '预冷', method: '方式', loss: '损耗', cancel_shipment: '发运取消', aggregate: '装托盘', disaggregate: '拆托盘',
       accepted: '接收', rejected: '拒收（退回）', pallet: '托盘 (SSCC)', shipment: '运单', documents: '单据',
       note: '备注', contents: '托盘内容',
+      pledge: '承诺内容', plot: '登记地块', compliance_cert: '承诺达标合格证', basis: '承诺依据',
+      'self-commitment': '自我承诺', 'self-test': '自我检测', 'commissioned-test': '委托检测', 'internal-control': '内部质量控制',
+      commitment: '不使用禁用农药兽药、停用兽药和非法添加物；常规农药兽药残留不超标；对承诺的真实性负责',
       explain: '您的浏览器已逐一核验每个步骤的数字签名（BIP-340）、其在区块中的包含证明（默克尔证明），以及下列验证节点对每个区块的认证。只信任本链的验证节点公钥。',
     },
   };
@@ -107,7 +113,7 @@
   function describeEvent(r) {
     const e = r.event;
     switch (r.type) {
-      case 'harvest': return ['harvest', r.event_time_ms, [['farm', who(r.signer)], ['field', e.field], ['where', place(e.location)],
+      case 'harvest': return ['harvest', r.event_time_ms, [['farm', who(r.signer)], ['plot', e.plot], ['field', e.field], ['where', place(e.location)],
         ['commodity', e.commodity], ['variety', e.variety], ['quantity', e.quantity], ['date', when(e.harvest_time_ms)], ['lot', e.lot]]];
       case 'transform': return [e.kind, r.event_time_ms, [['by', who(r.signer)], ['from', e.inputs.map((i) => i.quantity + ' ' + i.lot).join(', ')],
         ['into', e.outputs.map((o) => o.quantity + (o.net_mass_per_unit ? ' × ' + o.net_mass_per_unit : '') + ' ' + o.lot).join(', ')]]];
@@ -127,6 +133,8 @@
       case 'sensor_readings': return ['sensor_readings', r.event_time_ms, [['by', who(r.signer)], ['readings', readingsText(e.readings, rangeOf(e.lot))], ['lot', e.lot]],
         e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
       case 'certify': return ['certify', r.event_time_ms, [['by', who(r.signer)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
+      case 'compliance_cert': return ['compliance_cert', r.event_time_ms, [['by', who(r.signer)], ['basis', t(e.basis)],
+        ['pledge', t('commitment')], ['lot', e.lot]]];
       case 'recall': return ['recall_ev', r.event_time_ms, [['by', who(r.signer)], ['reason', e.reason], ['lot', e.lot]], true];
       case 'sell': return ['sell', r.event_time_ms, [['by', who(r.signer)], ['quantity', e.quantity], ['documents', docs(e.refs)], ['lot', e.lot]]];
       case 'rotate_key': return ['rotate_key', r.event_time_ms, [['participant', who(e.new_pubkey)], ['by', who(r.signer)],

@@ -113,7 +113,8 @@
   const EVENTS = {
     10: ['register_participant', (m) => ({ pubkey: hex(bytes(m, 1)), name: str(m, 2), organization: str(m, 4) })],
     11: ['harvest', (m) => ({ lot: lotKey(msg(m, 1)), commodity: str(m, 2), variety: str(m, 3), quantity: quantity(msg(m, 4)), amount: amount(msg(m, 4)), refs: refs(m, 10),
-      net_mass_per_unit: quantity(msg(m, 5)), harvest_time_ms: i64(m, 6), field: str(m, 7), location: location(msg(m, 8)), range: range(msg(m, 9)) })],
+      net_mass_per_unit: quantity(msg(m, 5)), harvest_time_ms: i64(m, 6), field: str(m, 7), location: location(msg(m, 8)), range: range(msg(m, 9)),
+      plot: str(m, 60) })],
     12: ['transform', (m) => ({ kind: num(m, 1) === 1 ? 'pack' : 'transform', refs: refs(m, 4),
       inputs: msgs(m, 2).map((a) => ({ lot: lotKey(msg(a, 1)), quantity: quantity(msg(a, 2)), amount: amount(msg(a, 2)) })),
       outputs: msgs(m, 3).map((o) => ({ lot: lotKey(msg(o, 1)), quantity: quantity(msg(o, 2)), amount: amount(msg(o, 2)), net_mass_per_unit: quantity(msg(o, 3)),
@@ -139,6 +140,15 @@
     27: ['disaggregate', (m) => ({ lot: '00/' + str(m, 1), sscc: str(m, 1) })],
     28: ['update_participant', (m) => ({ pubkey: hex(bytes(m, 1)) })],
     29: ['cool', (m) => ({ lot: lotKey(msg(m, 1)), method: COOLING[num(m, 2)] || 'unspecified', location: location(msg(m, 3)) })],
+    // Origin (records.proto 30-35).
+    30: ['register_plot', (m) => ({ plot: str(m, 1), owner: hex(bytes(m, 2)), crop: str(m, 4), location: location(msg(m, 8)) })],
+    31: ['transfer_plot', (m) => ({ plot: str(m, 1), new_owner: hex(bytes(m, 2)) })],
+    32: ['retire_plot', (m) => ({ plot: str(m, 1), reason: str(m, 2) })],
+    33: ['input_application', (m) => ({ plot: str(m, 1), product: str(m, 2), active_ingredient: str(m, 3), phi_days: num(m, 4) })],
+    34: ['ban_ingredient', (m) => ({ crop: str(m, 1), active_ingredient: str(m, 2), reason: str(m, 3) })],
+    35: ['compliance_cert', (m) => ({ lot: lotKey(msg(m, 1)),
+      basis: ['unspecified', 'self-commitment', 'self-test', 'commissioned-test', 'internal-control'][num(m, 2)] || 'unspecified',
+      test_report_sha256: hex(bytes(m, 3)) })],
   };
   // RecordBody: 1 chain_id, 2 timestamp_ms, 3 nonce, 4 event_time_ms, 5 event_tz_offset_min,
   // 10.. the event (a oneof). `event_time_ms` is when it happened (the signing time if unset).

@@ -42,6 +42,15 @@ enum class Reason {
   kUnknownShipment,     // no such shipment of the lot on its way (or it is not the signer's)
   kOnPallet,            // the quantity is on a pallet: it moves only with the pallet
   kEventTime,           // event time in the future, or before the event it depends on
+  // Origin backed by land.
+  kUnknownPlot,         // the plot named is not registered (or a harvest names none where required)
+  kPlotExists,          // a plot id is taken
+  kPlotRetired,         // the plot was retired: no harvests or inputs on it
+  kCropMismatch,        // the harvest's commodity is not the plot's crop
+  kYieldExceeded,       // the season's harvests of the plot would pass area x max yield
+  kPhiNotElapsed,       // a pre-harvest interval of an application on the plot has not passed
+  kIngredientBanned,    // the active ingredient is banned for the plot's crop
+  kClaimExceeded,       // a claim certificate's tonnage would be passed
   kMempoolFull,
   // Operational failures.
   kNotFound,

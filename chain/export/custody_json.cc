@@ -204,6 +204,13 @@ json CustodyEventToJson(const v1::RecordBody& body) {
     case v1::RecordBody::kRevoke:
     case v1::RecordBody::kCorrection:
     case v1::RecordBody::kRotateKey:
+    // Origin records (plots, applications, bans): none of this switch's business.
+    case v1::RecordBody::kRegisterPlot:
+    case v1::RecordBody::kTransferPlot:
+    case v1::RecordBody::kRetirePlot:
+    case v1::RecordBody::kInputApplication:
+    case v1::RecordBody::kBanIngredient:
+    case v1::RecordBody::kComplianceCert:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -246,6 +253,13 @@ std::string CustodyEventSubject(const v1::RecordBody& body) {
     case v1::RecordBody::kRevoke:
     case v1::RecordBody::kCorrection:
     case v1::RecordBody::kRotateKey:
+    // Origin records (plots, applications, bans): none of this switch's business.
+    case v1::RecordBody::kRegisterPlot:
+    case v1::RecordBody::kTransferPlot:
+    case v1::RecordBody::kRetirePlot:
+    case v1::RecordBody::kInputApplication:
+    case v1::RecordBody::kBanIngredient:
+    case v1::RecordBody::kComplianceCert:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }

@@ -205,6 +205,13 @@ const v1::LotKey* LotOf(const v1::RecordBody& body, const v1::Quantity** stated)
     case v1::RecordBody::kDisaggregate:
     case v1::RecordBody::kUpdateParticipant:
     case v1::RecordBody::kCool:
+    // Origin records (plots, applications, bans) are not EPCIS events yet.
+    case v1::RecordBody::kRegisterPlot:
+    case v1::RecordBody::kTransferPlot:
+    case v1::RecordBody::kRetirePlot:
+    case v1::RecordBody::kInputApplication:
+    case v1::RecordBody::kBanIngredient:
+    case v1::RecordBody::kComplianceCert:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -403,6 +410,13 @@ json EventFor(const Context& c) {
     case v1::RecordBody::kUpdateParticipant:
     // Cooling (FSMA 204 CTE) is not exported to EPCIS yet.
     case v1::RecordBody::kCool:
+    // Origin records (plots, applications, bans) are not EPCIS events yet.
+    case v1::RecordBody::kRegisterPlot:
+    case v1::RecordBody::kTransferPlot:
+    case v1::RecordBody::kRetirePlot:
+    case v1::RecordBody::kInputApplication:
+    case v1::RecordBody::kBanIngredient:
+    case v1::RecordBody::kComplianceCert:
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return nullptr;

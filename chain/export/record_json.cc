@@ -1,5 +1,7 @@
 #include "chain/export/record_json.h"
 
+#include "chain/export/origin_json.h"
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -317,6 +319,12 @@ json EventToJson(const v1::RecordBody& body) {
     case v1::RecordBody::kDisaggregate:
     case v1::RecordBody::kUpdateParticipant:
     case v1::RecordBody::kCool: return CustodyEventToJson(body);
+    case v1::RecordBody::kRegisterPlot:  // origin_json.cc
+    case v1::RecordBody::kTransferPlot:
+    case v1::RecordBody::kRetirePlot:
+    case v1::RecordBody::kInputApplication:
+    case v1::RecordBody::kBanIngredient:
+    case v1::RecordBody::kComplianceCert: return OriginEventToJson(body);
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return json::object();
@@ -361,6 +369,12 @@ json LotStateToJson(const v1::LotState& lot, const NameLookup& name_of) {
       {"recalled_itself", lot.recalled()},
       {"recall_reason", lot.recall_reason().empty() ? json(nullptr) : json(lot.recall_reason())},
       {"breaches", lot.breach_count()}};
+  if (!lot.plot().empty()) out["plot"] = lot.plot();
+  out["claims"] = LotClaimsToJson(lot);
+  if (!lot.compliance_cert().empty()) {
+    out["compliance_cert"] = {{"record", ToHex(lot.compliance_cert())},
+                              {"basis", ComplianceBasisName(lot.compliance_basis())}};
+  }
   AddLotPartsJson(lot, name_of, out);
   if (pallet) {
     out["sscc"] = lot.sscc();

@@ -15,6 +15,9 @@ struct ChainParams {
   int64_t max_record_age_ms = 30LL * 24 * 3600 * 1000;
   // ...and at most this far ahead of it (clock skew).
   int64_t max_record_future_ms = 10LL * 60 * 1000;
+  // Every harvest must name a registered plot (Harvest.plot). Off by default so that genesis
+  // files written before plots existed keep their meaning.
+  bool require_plot = false;
 };
 
 }  // namespace agritrace::chain

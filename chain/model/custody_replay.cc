@@ -382,6 +382,13 @@ void CustodyReplay::Apply(size_t i, const Record& r) {
     case v1::RecordBody::kCorrection:
     case v1::RecordBody::kUpdateParticipant:
     case v1::RecordBody::kCool:
+    // Origin records (plots, applications, bans): none of this switch's business.
+    case v1::RecordBody::kRegisterPlot:
+    case v1::RecordBody::kTransferPlot:
+    case v1::RecordBody::kRetirePlot:
+    case v1::RecordBody::kInputApplication:
+    case v1::RecordBody::kBanIngredient:
+    case v1::RecordBody::kComplianceCert:
     case v1::RecordBody::EVENT_NOT_SET:
       return;
   }

@@ -1,12 +1,14 @@
 #include "chain/model/genesis.h"
 
 #include <cmath>
+#include <cstdio>
 #include <initializer_list>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "chain/model/gs1.h"
+#include "chain/model/plot.h"
 #include "chain/base/hash.h"
 #include "chain/base/limits.h"
 
@@ -325,7 +327,14 @@ Status ParseParams(const Json& root, Genesis& genesis) {
   if (!params.is_object()) return Malformed("params", "must be an object");
   AGRI_RETURN_IF_ERROR(CheckKeys(
       params, "params.",
-      {"max_record_age_ms", "max_record_future_ms", "max_block_records", "block_delay_ms"}));
+      {"max_record_age_ms", "max_record_future_ms", "max_block_records", "block_delay_ms",
+       "require_plot"}));
+  if (params.contains("require_plot")) {
+    if (!params.at("require_plot").is_boolean()) {
+      return Malformed("params.require_plot", "must be true or false");
+    }
+    genesis.params.require_plot = params.at("require_plot").get<bool>();
+  }
   constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
   Result<int64_t> age = GetInt(params, "max_record_age_ms", "params.", false,
                                genesis.params.max_record_age_ms, 0, kInt64Max);
@@ -345,13 +354,106 @@ Status ParseParams(const Json& root, Genesis& genesis) {
   return Status::Ok();
 }
 
+// Genesis lists a network's first plots; the rest register on chain.
+constexpr size_t kMaxGenesisPlots = 10'000;
+
+// "MM-DD" -> month, day.
+Status ParseSeasonStart(const Json& item, const std::string& where, v1::RegisterPlot& reg) {
+  Result<std::string> text = GetText(item, "season_start", where, false);
+  if (!text.ok()) return text.status();
+  if (text->empty()) return Status::Ok();
+  unsigned month = 0, day = 0;
+  char extra = 0;
+  if (std::sscanf(text->c_str(), "%2u-%2u%c", &month, &day, &extra) != 2 || month < 1 ||
+      month > 12 || day < 1 || day > 31) {
+    return Malformed(where + "season_start", "must be MM-DD, e.g. 03-01");
+  }
+  reg.set_season_start_month(month);
+  reg.set_season_start_day(day);
+  return Status::Ok();
+}
+
+Result<v1::PlotState> ParsePlot(const Json& item, const std::string& where,
+                                const Genesis& genesis) {
+  if (!item.is_object()) return Malformed(where, "must be an object");
+  AGRI_RETURN_IF_ERROR(CheckKeys(item, where,
+                                 {"id", "owner", "area", "crop", "max_yield", "gln", "lat", "lon",
+                                  "location_name", "season_start"}));
+  v1::RegisterPlot reg;
+  Result<std::string> id = GetText(item, "id", where, true, kMaxPlotIdBytes);
+  Result<std::string> owner = GetText(item, "owner", where, true);
+  Result<std::string> area = GetText(item, "area", where, true);
+  Result<std::string> crop = GetText(item, "crop", where, true);
+  Result<std::string> yield = GetText(item, "max_yield", where, true);
+  for (const auto* value : {&id, &owner, &area, &crop, &yield}) {
+    if (!value->ok()) return value->status();
+  }
+  reg.set_plot_id(*id);
+  for (const v1::Participant& p : genesis.participants) {
+    if (p.name() == *owner && HasRole(p, v1::ROLE_FARMER)) reg.set_owner(p.pubkey());
+  }
+  if (reg.owner().empty()) return Malformed(where + "owner", "must name a farmer participant");
+  Result<v1::Area> parsed_area = ParseArea(*area);
+  if (!parsed_area.ok()) return Malformed(where + "area", parsed_area.status().message());
+  *reg.mutable_area() = *parsed_area;
+  reg.set_crop(*crop);
+  Status yield_ok = ParseYield(*yield, *reg.mutable_max_yield(), *reg.mutable_max_yield_per());
+  if (!yield_ok.ok()) return Malformed(where + "max_yield", yield_ok.message());
+  AGRI_RETURN_IF_ERROR(ParseLocation(item, where, *reg.mutable_location()));
+  AGRI_RETURN_IF_ERROR(ParseSeasonStart(item, where, reg));
+  Result<v1::PlotState> plot = NewPlotState(reg);
+  if (!plot.ok()) return Malformed(where.substr(0, where.size() - 1), plot.status().message());
+  return plot;
+}
+
+Status ParsePlots(const Json& root, Genesis& genesis) {
+  if (!root.contains("plots")) return Status::Ok();
+  const Json& list = root.at("plots");
+  if (!list.is_array()) return Malformed("plots", "must be an array");
+  if (list.size() > kMaxGenesisPlots) {
+    return Malformed("plots", "lists more than " + std::to_string(kMaxGenesisPlots) + " plots");
+  }
+  std::set<std::string> ids;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string where = "plots[" + std::to_string(i) + "].";
+    Result<v1::PlotState> plot = ParsePlot(list[i], where, genesis);
+    if (!plot.ok()) return plot.status();
+    if (!ids.insert(plot->plot_id()).second) return Malformed(where + "id", "is listed twice");
+    genesis.plots.push_back(std::move(plot).value());
+  }
+  return Status::Ok();
+}
+
+OrderedJson PlotToGenesisJson(const v1::PlotState& plot, const Genesis& genesis) {
+  OrderedJson out;
+  out["id"] = plot.plot_id();
+  for (const v1::Participant& p : genesis.participants) {
+    if (p.pubkey() == plot.owner()) out["owner"] = p.name();
+  }
+  out["area"] = FormatArea(plot.area());
+  out["crop"] = plot.crop();
+  out["max_yield"] = FormatYield(plot.max_yield(), plot.max_yield_per());
+  const v1::Location& location = plot.location();
+  if (!location.gln().empty()) out["gln"] = location.gln();
+  if (location.has_lat_e6()) out["lat"] = location.lat_e6() / kMicroDegreesPerDegree;
+  if (location.has_lon_e6()) out["lon"] = location.lon_e6() / kMicroDegreesPerDegree;
+  if (!location.name().empty()) out["location_name"] = location.name();
+  if (plot.season_start_month() != 0) {
+    char start[24];
+    std::snprintf(start, sizeof start, "%02u-%02u", plot.season_start_month(),
+                  plot.season_start_day() == 0 ? 1u : plot.season_start_day());
+    out["season_start"] = start;
+  }
+  return out;
+}
+
 Status ParseRoot(const Json& root, Genesis& genesis) {
   if (!root.is_object())
     return Reject(Reason::kMalformed, "genesis: the file must hold a JSON object");
   AGRI_RETURN_IF_ERROR(CheckKeys(
       root, "",
       {"chain_format", "chain_id", "genesis_time_ms", "validators", "admins", "participants",
-       "params"}));
+       "params", "plots"}));
   // Absent: the current format (hand-written test networks need not say it).
   Result<int64_t> format = GetInt(root, "chain_format", "", false, kChainFormat, 0,
                                   std::numeric_limits<int64_t>::max());
@@ -372,6 +474,7 @@ Status ParseRoot(const Json& root, Genesis& genesis) {
   AGRI_RETURN_IF_ERROR(ParseParticipants(root, genesis));
   AGRI_RETURN_IF_ERROR(ApplyAdmins(root, genesis));
   AGRI_RETURN_IF_ERROR(CheckEveryoneHasARole(genesis));
+  AGRI_RETURN_IF_ERROR(ParsePlots(root, genesis));
   return ParseParams(root, genesis);
 }
 
@@ -438,6 +541,12 @@ std::string GenesisToJson(const Genesis& genesis) {
                                {"max_record_future_ms", genesis.params.max_record_future_ms},
                                {"max_block_records", genesis.max_block_records},
                                {"block_delay_ms", genesis.block_delay_ms}};
+  if (genesis.params.require_plot) root["params"]["require_plot"] = true;
+  if (!genesis.plots.empty()) {
+    OrderedJson plots = OrderedJson::array();
+    for (const v1::PlotState& plot : genesis.plots) plots.push_back(PlotToGenesisJson(plot, genesis));
+    root["plots"] = plots;
+  }
   // Strings parsed from JSON are valid UTF-8; anything else is replaced rather than thrown on,
   // because chain/ reports errors as values.
   return root.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";

@@ -11,8 +11,13 @@
 //                     "organization": "...", "gln": "...", "lat": 45.12, "lon": 127.45,
 //                     "address": "...", "phone": "+86 ...", "tz_offset_min": 480}],
 //   "params": {"max_record_age_ms": ..., "max_record_future_ms": ...,
-//              "max_block_records": ..., "block_delay_ms": ...}
+//              "max_block_records": ..., "block_delay_ms": ..., "require_plot": true},
+//   "plots": [{"id": "plot-1", "owner": "farmer", "area": "100mu", "crop": "rice",
+//              "max_yield": "700kg/mu", "lat": 45.12, "lon": 127.45, "location_name": "...",
+//              "season_start": "03-01"}]
 // }
+// "plots" and "require_plot" are optional (absent: none, false), so files written before
+// plots existed load with their old meaning.
 #pragma once
 
 #include <string>
@@ -40,6 +45,7 @@ struct Genesis {
   int64_t genesis_time_ms = 0;
   std::vector<GenesisValidator> validators;
   std::vector<v1::Participant> participants;  // admins are participants with ROLE_ADMIN
+  std::vector<v1::PlotState> plots;           // registered at genesis (owner: a participant)
   ChainParams params;
   uint32_t max_block_records = 1000;
   uint32_t block_delay_ms = 200;  // a block closes this long after its first pending record

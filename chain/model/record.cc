@@ -92,6 +92,12 @@ std::string_view EventName(const v1::RecordBody& body) {
     case v1::RecordBody::kDisaggregate: return "disaggregate";
     case v1::RecordBody::kUpdateParticipant: return "update_participant";
     case v1::RecordBody::kCool: return "cool";
+    case v1::RecordBody::kRegisterPlot: return "register_plot";
+    case v1::RecordBody::kTransferPlot: return "transfer_plot";
+    case v1::RecordBody::kRetirePlot: return "retire_plot";
+    case v1::RecordBody::kInputApplication: return "input_application";
+    case v1::RecordBody::kBanIngredient: return "ban_ingredient";
+    case v1::RecordBody::kComplianceCert: return "compliance_cert";
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return "none";

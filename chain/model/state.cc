@@ -2,6 +2,58 @@
 
 namespace agritrace::chain {
 
+std::string IngredientBanKey(const std::string& crop, const std::string& ingredient) {
+  std::string key = crop + "/" + ingredient;
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
+}
+
+std::optional<v1::PlotState> StateOverlay::GetPlot(const std::string& plot_id) const {
+  if (auto it = plots_.find(plot_id); it != plots_.end()) return it->second;
+  return base_ ? base_->GetPlot(plot_id) : std::nullopt;
+}
+
+std::optional<v1::IngredientBan> StateOverlay::GetIngredientBan(const std::string& ban_key) const {
+  if (auto it = bans_.find(ban_key); it != bans_.end()) return it->second;
+  return base_ ? base_->GetIngredientBan(ban_key) : std::nullopt;
+}
+
+std::string CertScopeKey(const v1::ClaimCert& cert) {
+  if (!cert.plot_id().empty()) return "plot/" + cert.plot_id();
+  if (!cert.farmer().empty()) return "farmer/" + ToHex(cert.farmer());
+  return "org/" + cert.organization();
+}
+
+std::optional<v1::ClaimCert> StateOverlay::GetClaimCert(const std::string& record_id) const {
+  if (auto it = certs_.find(record_id); it != certs_.end()) return it->second;
+  return base_ ? base_->GetClaimCert(record_id) : std::nullopt;
+}
+
+v1::CertIndex StateOverlay::GetCertIndex(const std::string& scope_key) const {
+  if (auto it = cert_index_.find(scope_key); it != cert_index_.end()) return it->second;
+  return base_ ? base_->GetCertIndex(scope_key) : v1::CertIndex();
+}
+
+void StateOverlay::PutClaimCert(v1::ClaimCert cert) {
+  std::string id = cert.record();
+  certs_[id] = std::move(cert);
+}
+
+void StateOverlay::PutCertIndex(const std::string& scope_key, v1::CertIndex index) {
+  cert_index_[scope_key] = std::move(index);
+}
+
+void StateOverlay::PutPlot(v1::PlotState plot) {
+  std::string id = plot.plot_id();
+  plots_[id] = std::move(plot);
+}
+
+void StateOverlay::PutIngredientBan(const std::string& ban_key, v1::IngredientBan ban) {
+  bans_[ban_key] = std::move(ban);
+}
+
 std::optional<v1::LotState> StateOverlay::GetLot(const std::string& lot_key) const {
   if (auto it = lots_.find(lot_key); it != lots_.end()) return it->second;
   return base_ ? base_->GetLot(lot_key) : std::nullopt;
@@ -70,6 +122,10 @@ void StateOverlay::MergeInto(StateOverlay& parent) {
   for (auto& [key, lot] : lots_) parent.lots_[key] = std::move(lot);
   for (auto& [key, participant] : participants_) parent.participants_[key] = std::move(participant);
   for (auto& [name, key] : names_) parent.names_[name] = key;
+  for (auto& [id, plot] : plots_) parent.plots_[id] = std::move(plot);
+  for (auto& [key, ban] : bans_) parent.bans_[key] = std::move(ban);
+  for (auto& [id, cert] : certs_) parent.certs_[id] = std::move(cert);
+  for (auto& [key, index] : cert_index_) parent.cert_index_[key] = std::move(index);
   parent.nonces_.insert(nonces_.begin(), nonces_.end());
   for (auto& [id, location] : records_) parent.records_[id] = location;
   for (auto& [id, signer] : record_signers_) parent.record_signers_[id] = signer;
@@ -78,6 +134,10 @@ void StateOverlay::MergeInto(StateOverlay& parent) {
   lots_.clear();
   participants_.clear();
   names_.clear();
+  plots_.clear();
+  bans_.clear();
+  certs_.clear();
+  cert_index_.clear();
   nonces_.clear();
   records_.clear();
   record_signers_.clear();

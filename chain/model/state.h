@@ -35,7 +35,34 @@ class StateReader {
     (void)record_id;
     return std::nullopt;
   }
+  // Origin (plots, banned ingredients). The defaults answer "none": a reader that keeps no
+  // plots makes every harvest naming one fail with UNKNOWN_PLOT, never pass unchecked.
+  virtual std::optional<v1::PlotState> GetPlot(const std::string& plot_id) const {
+    (void)plot_id;
+    return std::nullopt;
+  }
+  // `ban_key` is IngredientBanKey(crop, active ingredient).
+  virtual std::optional<v1::IngredientBan> GetIngredientBan(const std::string& ban_key) const {
+    (void)ban_key;
+    return std::nullopt;
+  }
+  // A claim certificate by its Certify record id (raw bytes).
+  virtual std::optional<v1::ClaimCert> GetClaimCert(const std::string& record_id) const {
+    (void)record_id;
+    return std::nullopt;
+  }
+  // The claim certificates of a scope (CertScopeKey); empty when none.
+  virtual v1::CertIndex GetCertIndex(const std::string& scope_key) const {
+    (void)scope_key;
+    return v1::CertIndex();
+  }
 };
+
+// "plot/{id}", "farmer/{hex key}" or "org/{name}": the scope a claim certificate covers.
+std::string CertScopeKey(const v1::ClaimCert& cert);
+
+// "crop/ingredient", both lower-cased (ASCII): bans match whatever case a record uses.
+std::string IngredientBanKey(const std::string& crop, const std::string& ingredient);
 
 // One entry of a lot's history: the record that touched it and where that record lives.
 struct HistoryChange {
@@ -56,7 +83,15 @@ class StateOverlay : public StateReader {
   bool HasNonce(const PubKey& signer, uint64_t nonce) const override;
   bool HasRecord(const Hash256& record_id) const override;
   std::optional<PubKey> GetRecordSigner(const Hash256& record_id) const override;
+  std::optional<v1::PlotState> GetPlot(const std::string& plot_id) const override;
+  std::optional<v1::IngredientBan> GetIngredientBan(const std::string& ban_key) const override;
+  std::optional<v1::ClaimCert> GetClaimCert(const std::string& record_id) const override;
+  v1::CertIndex GetCertIndex(const std::string& scope_key) const override;
 
+  void PutClaimCert(v1::ClaimCert cert);
+  void PutCertIndex(const std::string& scope_key, v1::CertIndex index);
+  void PutPlot(v1::PlotState plot);
+  void PutIngredientBan(const std::string& ban_key, v1::IngredientBan ban);
   void PutLot(const std::string& lot_key, v1::LotState lot);
   void PutParticipant(v1::Participant participant);
   // Stores a participant without pointing its name at it: a rotated-out key, whose name now
@@ -79,6 +114,10 @@ class StateOverlay : public StateReader {
   const std::map<PubKey, v1::Participant>& participants() const { return participants_; }
   // Name -> key entries of the names index to write (a rotated name moves to the new key).
   const std::map<std::string, PubKey>& names() const { return names_; }
+  const std::map<std::string, v1::PlotState>& plots() const { return plots_; }
+  const std::map<std::string, v1::IngredientBan>& ingredient_bans() const { return bans_; }
+  const std::map<std::string, v1::ClaimCert>& claim_certs() const { return certs_; }
+  const std::map<std::string, v1::CertIndex>& cert_indexes() const { return cert_index_; }
   const std::set<std::pair<PubKey, uint64_t>>& nonces() const { return nonces_; }
   const std::map<Hash256, std::pair<uint64_t, uint32_t>>& records() const { return records_; }
   const std::vector<HistoryChange>& history() const { return history_; }
@@ -94,6 +133,10 @@ class StateOverlay : public StateReader {
   std::map<std::string, v1::LotState> lots_;
   std::map<PubKey, v1::Participant> participants_;
   std::map<std::string, PubKey> names_;
+  std::map<std::string, v1::PlotState> plots_;       // by plot id
+  std::map<std::string, v1::IngredientBan> bans_;    // by IngredientBanKey
+  std::map<std::string, v1::ClaimCert> certs_;       // by record id bytes
+  std::map<std::string, v1::CertIndex> cert_index_;  // by CertScopeKey
   std::set<std::pair<PubKey, uint64_t>> nonces_;
   std::map<Hash256, std::pair<uint64_t, uint32_t>> records_;
   std::map<Hash256, PubKey> record_signers_;

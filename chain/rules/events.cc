@@ -171,6 +171,7 @@ Status ApplyCheckpoint(const EventEnv& env) {
 Status ApplyCertify(const EventEnv& env) {
   const v1::Certify& certify = env.record.body.certify();
   AGRI_RETURN_IF_ERROR(RequireRole(env.signer, {v1::ROLE_INSPECTOR}, "certify or inspect lots"));
+  if (!certify.claim().empty()) return ApplyClaimCertify(env);
   Result<v1::LotState> lot = LoadLot(env.scratch, certify.lot());
   if (!lot.ok()) return lot.status();
   Touch(env, FormatLotKey(certify.lot()));

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chain/model/record.h"
 #include "chain/rules/rules.h"
@@ -23,6 +24,7 @@ struct EventEnv {
   const ApplyContext& ctx;
   const v1::Participant& signer;
   StateOverlay& scratch;
+  const ChainParams& params;
 
   std::string signer_bytes() const { return AsBytes(record.signer); }
 };
@@ -30,6 +32,8 @@ struct EventEnv {
 bool HasRole(const v1::Participant& participant, v1::Role role);
 // Who a key belongs to, for messages: the participant's name, else the start of its hex.
 std::string Who(const StateReader& state, const std::string& key_bytes);
+// A mass for messages: "600kg" when it is a whole number of grams, else in grams ("0.5g").
+std::string FormatMass(int64_t mg);
 Status RequireRole(const v1::Participant& signer, std::initializer_list<v1::Role> roles,
                    std::string_view action);
 Result<v1::LotState> LoadLot(const StateReader& state, const v1::LotKey& key);
@@ -97,6 +101,41 @@ std::string CurrentKey(const StateReader& state, const std::string& key_bytes);
 bool SameParty(const StateReader& state, const std::string& stored, const std::string& acting);
 Status ApplyRotateKey(const EventEnv& env);
 Status ApplyUpdateParticipant(const EventEnv& env);
+
+// Origin backed by land (origin.cc): plots, applications, bans, and the plot checks of a
+// harvest.
+Status ApplyRegisterPlot(const EventEnv& env);
+Status ApplyTransferPlot(const EventEnv& env);
+Status ApplyRetirePlot(const EventEnv& env);
+Status ApplyInputApplication(const EventEnv& env);
+Status ApplyBanIngredient(const EventEnv& env);
+// The harvest's plot (Harvest.plot): registered and not retired (UNKNOWN_PLOT, PLOT_RETIRED;
+// UNKNOWN_PLOT also when none is named and genesis requires one), owned by the signer
+// (NOT_AUTHORIZED), of the harvest's crop (CROP_MISMATCH), every pre-harvest interval passed
+// (PHI_NOT_ELAPSED), and the season's harvests within its cap (YIELD_EXCEEDED). Counts the
+// harvest against the season in `scratch`.
+Status ApplyHarvestToPlot(const EventEnv& env, v1::LotState& lot);
+
+// Claims (claims.cc). A Certify with a claim: a certificate on a plot, farmer or organisation
+// (UNKNOWN_PLOT, UNKNOWN_PARTICIPANT, TOO_LARGE past the certificates a scope may hold).
+Status ApplyClaimCertify(const EventEnv& env);
+// The claims of the certificates whose scope covers the harvest (its plot, the signer, the
+// signer's organisation) and that are valid at `harvest_ms`, each using `mass_mg` of a
+// certificate's tonnage (CLAIM_EXCEEDED when no certificate of a claim has that much left).
+Status ApplyHarvestClaims(const EventEnv& env, v1::LotState& lot, int64_t harvest_ms,
+                          int64_t mass_mg);
+struct ClaimedInput {
+  const v1::LotState* lot;
+  int64_t consumed_mg = 0;
+};
+// Claimed mass a pack or transform consumes, per claim and certificate, rounded down.
+std::vector<v1::LotClaim> ClaimsCarriedIn(const std::vector<ClaimedInput>& inputs);
+// An output of `out_mg` of a record consuming `in_mg` carries floor(out x claimed / in) of
+// each claim.
+void AddOutputClaims(const std::vector<v1::LotClaim>& carried, int64_t in_mg, int64_t out_mg,
+                     v1::LotState& out);
+// The lot's producer commits it meets the standards (NOT_AUTHORIZED for anyone else).
+Status ApplyComplianceCert(const EventEnv& env);
 
 // Devices, sensor readings, checkpoints, certificates, recalls, sales, revocations and
 // corrections (events.cc).

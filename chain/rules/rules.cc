@@ -186,6 +186,7 @@ Status ApplyHarvest(const EventEnv& env) {
   lot.set_commodity(harvest.commodity());
   lot.set_variety(harvest.variety());
   if (harvest.has_allowed_range()) *lot.mutable_allowed_range() = harvest.allowed_range();
+  AGRI_RETURN_IF_ERROR(ApplyHarvestToPlot(env, lot));
   env.scratch.PutLot(lot_key, std::move(lot));
   Touch(env, lot_key);
   return Status::Ok();
@@ -262,6 +263,13 @@ void ConsumeInputs(const EventEnv& env, const std::vector<Consumption>& inputs) 
 void CreateOutputs(const EventEnv& env, const std::vector<Consumption>& inputs) {
   AGRI_CHECK(!inputs.empty());  // CheckTransformShape: at least one input lot
   const v1::LotState& first = inputs.front().lot;
+  std::vector<ClaimedInput> claimed;
+  int64_t in_mg = 0;  // CheckMassBalance summed it without overflow
+  for (const Consumption& c : inputs) {
+    claimed.push_back({&c.lot, c.mass_mg});
+    in_mg += c.mass_mg;
+  }
+  const std::vector<v1::LotClaim> carried = ClaimsCarriedIn(claimed);
   for (const v1::LotOutput& output : env.record.body.transform().outputs()) {
     const std::string lot_key = FormatLotKey(output.lot());
     v1::LotState lot = NewLot(env, output.lot(), output.quantity(), output.net_mass_per_unit());
@@ -272,6 +280,10 @@ void CreateOutputs(const EventEnv& env, const std::vector<Consumption>& inputs) 
     } else if (first.has_allowed_range()) {
       *lot.mutable_allowed_range() = first.allowed_range();
     }
+    // CheckMassBalance computed every output's mass.
+    const int64_t out_mg =
+        MassMilligrams(output.quantity(), output.net_mass_per_unit()).value_or(0);
+    AddOutputClaims(carried, in_mg, out_mg, lot);
     for (const Consumption& c : inputs) {
       *lot.add_parents() = c.lot.lot();
       env.scratch.AddLineage(c.lot_key, lot_key, env.record.id);
@@ -342,6 +354,18 @@ Status ApplyEvent(const EventEnv& env) {
       return ApplyUpdateParticipant(env);
     case v1::RecordBody::kCool:
       return ApplyCool(env);
+    case v1::RecordBody::kRegisterPlot:
+      return ApplyRegisterPlot(env);
+    case v1::RecordBody::kTransferPlot:
+      return ApplyTransferPlot(env);
+    case v1::RecordBody::kRetirePlot:
+      return ApplyRetirePlot(env);
+    case v1::RecordBody::kInputApplication:
+      return ApplyInputApplication(env);
+    case v1::RecordBody::kBanIngredient:
+      return ApplyBanIngredient(env);
+    case v1::RecordBody::kComplianceCert:
+      return ApplyComplianceCert(env);
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -378,7 +402,7 @@ Status ApplyRecord(const Record& record, const ChainParams& params, const ApplyC
   std::optional<v1::Participant> signer;
   AGRI_RETURN_IF_ERROR(CheckSignerAndReplay(record, state, signer));
   StateOverlay scratch(&state);
-  const EventEnv env{record, ctx, *signer, scratch};
+  const EventEnv env{record, ctx, *signer, scratch, params};
   AGRI_RETURN_IF_ERROR(ApplyEvent(env));
   scratch.AddNonce(record.signer, record.body.nonce());
   scratch.AddRecord(record.id, ctx.height, ctx.index);

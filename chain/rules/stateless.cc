@@ -6,6 +6,7 @@
 
 #include "chain/model/gs1.h"
 #include "chain/base/limits.h"
+#include "chain/model/plot.h"
 #include "chain/model/quantity.h"
 #include "chain/rules/rules.h"
 
@@ -208,6 +209,10 @@ Status CheckHarvest(const v1::Harvest& harvest) {
   AGRI_RETURN_IF_ERROR(CheckLotAmount(harvest.quantity(), harvest.net_mass_per_unit(), lot_key));
   AGRI_RETURN_IF_ERROR(CheckRange(harvest.allowed_range(), "lot " + lot_key));
   AGRI_RETURN_IF_ERROR(CheckDocumentRefs(harvest.refs()));
+  if (harvest.plot().size() > kMaxPlotIdBytes) {
+    return Reject(Reason::kTooLarge, "a plot id is at most " + std::to_string(kMaxPlotIdBytes) +
+                                         " bytes");
+  }
   return CheckLocation(harvest.location(), "harvest location");
 }
 
@@ -443,8 +448,39 @@ Status CheckReadings(const google::protobuf::RepeatedPtrField<v1::SensorReading>
   return Status::Ok();
 }
 
+// A claim certificate: one scope (plot, farmer or organisation), no lot, a claim, a tonnage
+// of mass, a pass.
+Status CheckClaimCertify(const v1::Certify& c) {
+  AGRI_RETURN_IF_ERROR(CheckText(c.claim(), "claim"));
+  AGRI_RETURN_IF_ERROR(CheckText(c.organization(), "organisation"));
+  const int scopes = !c.plot_id().empty() + !c.farmer().empty() + !c.organization().empty();
+  if (scopes != 1 || c.has_lot()) {
+    return Reject(Reason::kMalformed, "a claim certificate covers exactly one plot, farmer or "
+                                      "organisation, and no lot");
+  }
+  if (!c.farmer().empty()) AGRI_RETURN_IF_ERROR(CheckPubKey(c.farmer(), "certified farmer's key"));
+  if (c.plot_id().size() > kMaxPlotIdBytes) {
+    return Reject(Reason::kTooLarge, "a plot id is at most " + std::to_string(kMaxPlotIdBytes) +
+                                         " bytes");
+  }
+  AGRI_RETURN_IF_ERROR(ValidateQuantity(c.tonnage()));
+  if (KindOfUnit(c.tonnage().unit()) != UnitKind::kMass) {
+    return Reject(Reason::kMalformed, "a claim certificate's tonnage is a mass, e.g. 50t");
+  }
+  if (c.outcome() != v1::CERT_OUTCOME_PASS) {
+    return Reject(Reason::kMalformed, "a claim certificate must be a pass");
+  }
+  return Status::Ok();
+}
+
 Status CheckCertify(const v1::Certify& c) {
-  AGRI_RETURN_IF_ERROR(ValidateLotKey(c.lot()));
+  if (!c.claim().empty()) AGRI_RETURN_IF_ERROR(CheckClaimCertify(c));
+  if (c.claim().empty() && (!c.plot_id().empty() || !c.farmer().empty() ||
+                            !c.organization().empty() || c.has_tonnage())) {
+    return Reject(Reason::kMalformed, "a certificate on a plot, farmer or organisation must "
+                                      "name its claim (e.g. organic)");
+  }
+  if (c.claim().empty()) AGRI_RETURN_IF_ERROR(ValidateLotKey(c.lot()));
   AGRI_RETURN_IF_ERROR(CheckText(c.standard(), "standard"));
   AGRI_RETURN_IF_ERROR(CheckText(c.certificate_id(), "certificate id"));
   if (c.standard().empty()) {
@@ -521,6 +557,86 @@ Status CheckRotateKey(const v1::RotateKey& rotate) {
   return Status::Ok();
 }
 
+// --- Origin: plots, inputs, bans.
+
+Status CheckPlotId(const std::string& plot_id) {
+  if (plot_id.empty()) return Reject(Reason::kMalformed, "the record must name its plot");
+  if (plot_id.size() > kMaxPlotIdBytes) {
+    return Reject(Reason::kTooLarge,
+                  "a plot id is at most " + std::to_string(kMaxPlotIdBytes) + " bytes");
+  }
+  for (char c : plot_id) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == '/' || c == 0x7f) {
+      return Reject(Reason::kMalformed, "plot id " + Quoted(plot_id) +
+                                            " may not hold spaces, control characters or '/'");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckRegisterPlot(const v1::RegisterPlot& reg) {
+  AGRI_RETURN_IF_ERROR(CheckPlotId(reg.plot_id()));
+  AGRI_RETURN_IF_ERROR(CheckPubKey(reg.owner(), "plot owner's key"));
+  AGRI_RETURN_IF_ERROR(CheckText(reg.crop(), "crop"));
+  if (reg.crop().empty()) return Reject(Reason::kMalformed, "a plot must name its crop");
+  AGRI_RETURN_IF_ERROR(CheckLocation(reg.location(), "plot location"));
+  if (reg.polygon_size() > kMaxPlotPolygonPoints) {
+    return Reject(Reason::kTooLarge, "a plot polygon has at most " +
+                                         std::to_string(kMaxPlotPolygonPoints) + " points");
+  }
+  for (const v1::Location& point : reg.polygon()) {
+    AGRI_RETURN_IF_ERROR(CheckLocation(point, "polygon point"));
+    if (!point.has_lat_e6() || !point.has_lon_e6()) {
+      return Reject(Reason::kMalformed, "every polygon point needs a latitude and longitude");
+    }
+  }
+  Result<v1::PlotState> plot = NewPlotState(reg);  // area, yield, season start
+  return plot.ok() ? Status::Ok() : plot.status();
+}
+
+Status CheckInputApplication(const v1::InputApplication& input) {
+  AGRI_RETURN_IF_ERROR(CheckPlotId(input.plot_id()));
+  AGRI_RETURN_IF_ERROR(CheckText(input.product(), "product"));
+  AGRI_RETURN_IF_ERROR(CheckText(input.active_ingredient(), "active ingredient"));
+  AGRI_RETURN_IF_ERROR(CheckText(input.rate(), "rate"));
+  if (input.product().empty() || input.active_ingredient().empty()) {
+    return Reject(Reason::kMalformed, "an application must name its product and active ingredient");
+  }
+  if (input.phi_days() > kMaxPhiDays) {
+    return Reject(Reason::kMalformed, "a pre-harvest interval is at most " +
+                                          std::to_string(kMaxPhiDays) + " days");
+  }
+  return Status::Ok();
+}
+
+Status CheckBanIngredient(const v1::BanIngredient& ban) {
+  AGRI_RETURN_IF_ERROR(CheckText(ban.crop(), "crop"));
+  AGRI_RETURN_IF_ERROR(CheckText(ban.active_ingredient(), "active ingredient"));
+  if (ban.crop().empty() || ban.active_ingredient().empty()) {
+    return Reject(Reason::kMalformed, "a ban names a crop and an active ingredient");
+  }
+  return CheckReasonText(ban.reason(), "ban");
+}
+
+Status CheckComplianceCert(const v1::ComplianceCert& cert) {
+  AGRI_RETURN_IF_ERROR(ValidateLotKey(cert.lot()));
+  if (cert.basis() == v1::COMPLIANCE_BASIS_UNSPECIFIED || !v1::ComplianceBasis_IsValid(cert.basis())) {
+    return Reject(Reason::kMalformed, "a compliance certificate names its basis: "
+                                      "self-commitment, self-test, commissioned-test or "
+                                      "internal-control");
+  }
+  if (!cert.test_report_sha256().empty() && cert.test_report_sha256().size() != kHashBytes) {
+    return Reject(Reason::kMalformed, "the test report hash must be a 32-byte SHA-256");
+  }
+  const bool tested = cert.basis() == v1::COMPLIANCE_BASIS_SELF_TEST ||
+                      cert.basis() == v1::COMPLIANCE_BASIS_COMMISSIONED_TEST;
+  if (tested && cert.test_report_sha256().empty()) {
+    return Reject(Reason::kMalformed, "a test basis needs the test report's SHA-256 "
+                                      "(--test-report)");
+  }
+  return Status::Ok();
+}
+
 // Every event by name and no default: -Wswitch flags an event added to RecordBody and not
 // checked here. An event this node does not know arrives as EVENT_NOT_SET (an unknown field).
 Status CheckEvent(const v1::RecordBody& body) {
@@ -571,6 +687,20 @@ Status CheckEvent(const v1::RecordBody& body) {
       return CheckUpdateParticipant(body.update_participant());
     case v1::RecordBody::kCool:
       return CheckCool(body.cool());
+    case v1::RecordBody::kRegisterPlot:
+      return CheckRegisterPlot(body.register_plot());
+    case v1::RecordBody::kTransferPlot:
+      AGRI_RETURN_IF_ERROR(CheckPlotId(body.transfer_plot().plot_id()));
+      return CheckPubKey(body.transfer_plot().new_owner(), "new owner's key");
+    case v1::RecordBody::kRetirePlot:
+      AGRI_RETURN_IF_ERROR(CheckPlotId(body.retire_plot().plot_id()));
+      return CheckReasonText(body.retire_plot().reason(), "retirement");
+    case v1::RecordBody::kInputApplication:
+      return CheckInputApplication(body.input_application());
+    case v1::RecordBody::kBanIngredient:
+      return CheckBanIngredient(body.ban_ingredient());
+    case v1::RecordBody::kComplianceCert:
+      return CheckComplianceCert(body.compliance_cert());
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }

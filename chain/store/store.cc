@@ -36,13 +36,20 @@ enum Cf : size_t {
   kLineage,
   kMeta,
   kSafety,
+  kOrigin,  // "plot/{id}" PlotState, "ban/{crop}/{ingredient}" IngredientBan, "cert/{record id}"
+            // ClaimCert, "scope/{scope}" CertIndex
   kCfCount,
 };
 constexpr const char* kCfNames[kCfCount] = {
     "default",  // rocksdb::kDefaultColumnFamilyName; RocksDB requires it to be opened
     "blocks",  "records", "lots",    "participants", "names",
-    "nonces",  "history", "lineage", "meta",         "safety",
+    "nonces",  "history", "lineage", "meta",         "safety",  "origin",
 };
+// Key prefixes in the origin column family.
+constexpr const char* kPlotPrefix = "plot/";
+constexpr const char* kBanPrefix = "ban/";
+constexpr const char* kCertPrefix = "cert/";
+constexpr const char* kScopePrefix = "scope/";
 
 // Shared by every column family. A node mostly reads recent lots and participants; 64 MiB
 // holds a busy co-op's working set without crowding the rest of a small server.
@@ -68,7 +75,7 @@ bool Supports(rocksdb::CompressionType type) {
 // lineage) and the tiny ones would gain nothing from it.
 bool IsPointLookup(size_t cf) {
   return cf == kBlocks || cf == kRecords || cf == kLots || cf == kParticipants || cf == kNames ||
-         cf == kNonces;
+         cf == kNonces || cf == kOrigin;
 }
 
 rocksdb::ColumnFamilyOptions CfOptions(size_t cf, const std::shared_ptr<rocksdb::Cache>& cache) {
@@ -203,6 +210,9 @@ Status ChainStore::Impl::Initialize(const Genesis& genesis) {
     batch.Put(cf(kNames), participant.name(), participant.pubkey());
     batch.Put(cf(kParticipants), participant.pubkey(), Serialize(participant));
   }
+  for (const v1::PlotState& plot : genesis.plots) {
+    batch.Put(cf(kOrigin), kPlotPrefix + plot.plot_id(), Serialize(plot));
+  }
   batch.Put(cf(kMeta), kTipKey, EncodeTip(0, genesis.hash));
   // Written last in the same batch: its presence means the genesis state is complete.
   batch.Put(cf(kMeta), kGenesisKey, AsBytes(genesis.hash));
@@ -278,6 +288,37 @@ std::optional<PubKey> ChainStore::FindParticipantByName(const std::string& name)
   auto key = ArrayFromBytes<32>(*value);
   if (!key) FailStop("the stored name " + name + " is damaged");
   return key;
+}
+
+std::optional<v1::PlotState> ChainStore::GetPlot(const std::string& plot_id) const {
+  std::optional<std::string> value = impl_->GetOrFail(kOrigin, kPlotPrefix + plot_id);
+  if (!value) return std::nullopt;
+  v1::PlotState plot;
+  if (!plot.ParseFromString(*value)) FailStop("the stored plot " + plot_id + " is damaged");
+  return plot;
+}
+
+std::optional<v1::IngredientBan> ChainStore::GetIngredientBan(const std::string& ban_key) const {
+  std::optional<std::string> value = impl_->GetOrFail(kOrigin, kBanPrefix + ban_key);
+  if (!value) return std::nullopt;
+  v1::IngredientBan ban;
+  if (!ban.ParseFromString(*value)) FailStop("the stored ban " + ban_key + " is damaged");
+  return ban;
+}
+
+std::optional<v1::ClaimCert> ChainStore::GetClaimCert(const std::string& record_id) const {
+  std::optional<std::string> value = impl_->GetOrFail(kOrigin, kCertPrefix + record_id);
+  if (!value) return std::nullopt;
+  v1::ClaimCert cert;
+  if (!cert.ParseFromString(*value)) FailStop("the stored certificate " + ToHex(record_id) + " is damaged");
+  return cert;
+}
+
+v1::CertIndex ChainStore::GetCertIndex(const std::string& scope_key) const {
+  v1::CertIndex index;
+  std::optional<std::string> value = impl_->GetOrFail(kOrigin, kScopePrefix + scope_key);
+  if (value && !index.ParseFromString(*value)) FailStop("the stored index " + scope_key + " is damaged");
+  return index;
 }
 
 bool ChainStore::HasNonce(const PubKey& signer, uint64_t nonce) const {
@@ -358,6 +399,18 @@ Status ChainStore::CommitBlock(const DecodedBlock& block, const StateOverlay& ch
   // From the names map, not the participants: a rotated-out key keeps its name for display
   // while the name itself now finds its successor.
   for (const auto& [name, key] : changes.names()) batch.Put(db.cf(kNames), name, AsBytes(key));
+  for (const auto& [id, plot] : changes.plots()) {
+    batch.Put(db.cf(kOrigin), kPlotPrefix + id, Serialize(plot));
+  }
+  for (const auto& [key, ban] : changes.ingredient_bans()) {
+    batch.Put(db.cf(kOrigin), kBanPrefix + key, Serialize(ban));
+  }
+  for (const auto& [id, cert] : changes.claim_certs()) {
+    batch.Put(db.cf(kOrigin), kCertPrefix + id, Serialize(cert));
+  }
+  for (const auto& [key, index] : changes.cert_indexes()) {
+    batch.Put(db.cf(kOrigin), kScopePrefix + key, Serialize(index));
+  }
   for (const auto& [signer, nonce] : changes.nonces()) {
     batch.Put(db.cf(kNonces), NonceKey(signer, nonce), rocksdb::Slice());
   }

@@ -3,7 +3,7 @@
 // Column families: blocks (height -> stored block), records (id -> envelope + location),
 // lots, participants, names, nonces, history (lot + height + index -> id), lineage
 // (parent -> child and child -> parent), meta (tip, genesis hash), safety (consensus signing
-// state). A block and every state change it causes are one synced WriteBatch, so a crash
+// state), origin (plots, banned ingredients). A block and every state change it causes are one synced WriteBatch, so a crash
 // leaves either all of it or none of it.
 //
 // Thread-safety: reads may run concurrently with each other and with CommitBlock (RocksDB
@@ -47,6 +47,10 @@ class ChainStore : public BlockStore {
   bool HasNonce(const PubKey& signer, uint64_t nonce) const override;
   bool HasRecord(const Hash256& record_id) const override;
   std::optional<PubKey> GetRecordSigner(const Hash256& record_id) const override;
+  std::optional<v1::PlotState> GetPlot(const std::string& plot_id) const override;
+  std::optional<v1::IngredientBan> GetIngredientBan(const std::string& ban_key) const override;
+  std::optional<v1::ClaimCert> GetClaimCert(const std::string& record_id) const override;
+  v1::CertIndex GetCertIndex(const std::string& scope_key) const override;
 
   // BlockStore. CommitBlock writes one synced WriteBatch; GetBlockHead is one read, where
   // GetBlock reads every record.

@@ -5,6 +5,7 @@
 
 #include "chain/io/file_util.h"
 #include "chain/model/genesis.h"
+#include "chain/model/plot.h"
 #include "chain/keystore/keystore.h"
 #include "node/common/config.h"
 
@@ -76,6 +77,30 @@ chain::Result<v1::Participant> MakeSample(const SampleParticipant& sample, chain
   return participant;
 }
 
+// The sample farmer's registered plot, and the rule that every harvest names its plot: the
+// sample networks show origin backed by land from the first harvest.
+chain::Status AddSamplePlot(chain::Genesis* genesis) {
+  v1::RegisterPlot reg;
+  reg.set_plot_id("plot-1");
+  for (const v1::Participant& p : genesis->participants) {
+    if (p.name() == "farmer") reg.set_owner(p.pubkey());
+  }
+  auto area = chain::ParseArea("100mu");
+  if (!area.ok()) return area.status();
+  *reg.mutable_area() = *area;
+  reg.set_crop("rice");
+  AGRI_RETURN_IF_ERROR(
+      chain::ParseYield("700kg/mu", *reg.mutable_max_yield(), *reg.mutable_max_yield_per()));
+  reg.mutable_location()->set_name("Niujia village, Wuchang");
+  reg.mutable_location()->set_lat_e6(45'120'000);
+  reg.mutable_location()->set_lon_e6(127'450'000);
+  auto plot = chain::NewPlotState(reg);
+  if (!plot.ok()) return plot.status();
+  genesis->plots.push_back(std::move(*plot));
+  genesis->params.require_plot = true;
+  return chain::Status::Ok();
+}
+
 }  // namespace
 
 chain::Status AddSampleParticipants(const std::string& keystore_dir, const InitOptions& options,
@@ -86,7 +111,7 @@ chain::Status AddSampleParticipants(const std::string& keystore_dir, const InitO
     if (!participant.ok()) return participant.status();
     genesis->participants.push_back(std::move(*participant));
   }
-  return chain::Status::Ok();
+  return AddSamplePlot(genesis);
 }
 
 chain::Status InitDevNetwork(const InitOptions& options) {

@@ -24,7 +24,8 @@ struct InitOptions {
 chain::Status InitDevNetwork(const InitOptions& options);
 
 // Creates the sample participants' keys in `keystore_dir` (encrypted with options.password)
-// and adds them to `genesis` (shared with node/init_network.cc).
+// and adds them to `genesis` (shared with node/init_network.cc), with the sample farmer's plot
+// "plot-1" (rice, 100 mu, 700 kg/mu) and require_plot on: every harvest names its plot.
 chain::Status AddSampleParticipants(const std::string& keystore_dir, const InitOptions& options,
                                     chain::Genesis* genesis);
 

@@ -64,6 +64,14 @@ int HttpStatusFor(const chain::Status& status) {
     case Reason::kUnknownShipment:
     case Reason::kOnPallet:
     case Reason::kEventTime:
+    case Reason::kUnknownPlot:  // origin rejections (records are not submitted over HTTP)
+    case Reason::kPlotExists:
+    case Reason::kPlotRetired:
+    case Reason::kCropMismatch:
+    case Reason::kYieldExceeded:
+    case Reason::kPhiNotElapsed:
+    case Reason::kIngredientBanned:
+    case Reason::kClaimExceeded:
     case Reason::kMempoolFull:
     case Reason::kIoError:
     case Reason::kBadPassword:

@@ -19,11 +19,13 @@ grpc::StatusCode GrpcCodeFor(Reason reason) {
     case Reason::kBadPassword: return grpc::StatusCode::PERMISSION_DENIED;
     case Reason::kReplay:
     case Reason::kLotExists:
+    case Reason::kPlotExists:
     case Reason::kAlreadyRegistered: return grpc::StatusCode::ALREADY_EXISTS;
     case Reason::kUnknownLot:
     case Reason::kUnknownParticipant:
     case Reason::kUnknownRecord:
     case Reason::kUnknownShipment:
+    case Reason::kUnknownPlot:
     case Reason::kNotFound: return grpc::StatusCode::NOT_FOUND;
     case Reason::kNotCustodian:
     case Reason::kInsufficientQuantity:
@@ -31,6 +33,12 @@ grpc::StatusCode GrpcCodeFor(Reason reason) {
     case Reason::kRecalled:
     case Reason::kInTransit:
     case Reason::kOnPallet:
+    case Reason::kPlotRetired:
+    case Reason::kCropMismatch:
+    case Reason::kYieldExceeded:
+    case Reason::kPhiNotElapsed:
+    case Reason::kIngredientBanned:
+    case Reason::kClaimExceeded:
     case Reason::kNotInTransit: return grpc::StatusCode::FAILED_PRECONDITION;
     case Reason::kTooLarge:
     case Reason::kMempoolFull: return grpc::StatusCode::RESOURCE_EXHAUSTED;

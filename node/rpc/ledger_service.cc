@@ -98,6 +98,17 @@ grpc::Status LedgerService::GetLot(grpc::ServerContext* context, const v1::GetLo
   return grpc::Status::OK;
 }
 
+grpc::Status LedgerService::GetPlot(grpc::ServerContext* context, const v1::GetPlotRequest* request,
+                                    v1::GetPlotResponse* response) {
+  auto plot = node_->store().GetPlot(request->plot_id());
+  if (!plot) {
+    return ToGrpcStatus(
+        Reject(Reason::kUnknownPlot, "no plot " + request->plot_id() + " on this chain"), context);
+  }
+  *response->mutable_plot() = std::move(*plot);
+  return grpc::Status::OK;
+}
+
 grpc::Status LedgerService::GetLotHistory(grpc::ServerContext* context,
                                           const v1::GetLotRequest* request,
                                           v1::GetLotHistoryResponse* response) {

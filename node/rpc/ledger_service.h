@@ -25,6 +25,8 @@ class LedgerService final : public v1::Ledger::Service {
                              v1::GetLotHistoryResponse* response) override;
   grpc::Status GetBlock(grpc::ServerContext* context, const v1::GetBlockRequest* request,
                         v1::GetBlockResponse* response) override;
+  grpc::Status GetPlot(grpc::ServerContext* context, const v1::GetPlotRequest* request,
+                       v1::GetPlotResponse* response) override;
   grpc::Status GetParticipant(grpc::ServerContext* context,
                               const v1::GetParticipantRequest* request,
                               v1::GetParticipantResponse* response) override;

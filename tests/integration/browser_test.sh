@@ -45,6 +45,22 @@ for text in '600kg' '60pcs' 'Rejected, sent back' '20kg — bruised' '580kg'; do
 done
 echo "ok: partial shipment and rejected part shown and verified in the browser"
 
+# Origin: the harvest names its registered plot, and the packer's compliance certificate
+# (承诺达标合格证) on the bags is a verified event of their journey, in both languages.
+cli --key packer compliance-cert $R2 --basis self-commitment --svg "$WORK/r2-cert.svg" >/dev/null
+page=$(dom "$HTTP/$R2")
+grep -q 'data-verification="ok"' <<<"$page" ||
+  fail "page with a compliance certificate did not verify: $(grep -o '<ul id="failures">.*</ul>' <<<"$page" | head -c 800)"
+grep -q 'data-type="compliance_cert" data-verified="true"' <<<"$page" ||
+  fail "the compliance certificate is not a verified event"
+for text in 'Compliance certificate' 'self commitment' 'Registered plot' 'plot-1'; do
+  grep -qF "$text" <<<"$page" || fail "the origin part does not show '$text'"
+done
+page=$(dom "$HTTP/$R2" zh-CN)
+grep -qF '承诺达标合格证' <<<"$page" && grep -qF '登记地块' <<<"$page" ||
+  fail "the Chinese page does not show the compliance certificate and the plot"
+echo "ok: registered plot and compliance certificate shown and verified in the browser"
+
 page=$(dom "$HTTP/$R1" zh-CN)
 grep -q 'data-verification="ok"' <<<"$page" || fail "Chinese page did not verify"
 grep -qF '采收' <<<"$page" || fail "Accept-Language zh-CN did not give the Chinese page"

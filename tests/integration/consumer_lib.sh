@@ -45,7 +45,7 @@ start_consumer_node() {
 B2=01/06901234567892/10/B2
 R2=01/06901234567809/10/R2
 run_custody_journey() {
-  cli --key farmer harvest $B2 --commodity rice --variety Wuchang --quantity 1000kg \
+  cli --key farmer harvest $B2 --plot plot-1 --commodity rice --variety Wuchang --quantity 1000kg \
     --field "Plot 9" >/dev/null
   cli --key farmer ship $B2 --to packer --quantity 600kg >/dev/null
   cli --key packer receive $B2 --accept 580kg --reject 20kg --reason bruised >/dev/null
@@ -55,7 +55,7 @@ run_custody_journey() {
 }
 
 run_journey() {
-  cli --key farmer harvest $B1 --commodity rice --variety Wuchang --quantity 1000kg \
+  cli --key farmer harvest $B1 --plot plot-1 --commodity rice --variety Wuchang --quantity 1000kg \
     --field "Plot 7" --location 45.12,127.45 >/dev/null
   cli --key farmer ship $B1 --to packer --carrier carrier >/dev/null
   cli --key packer receive $B1 >/dev/null

@@ -35,7 +35,7 @@ PY
 }
 
 # --- The farm-gate day: 1,000 kg split over two partial shipments
-cli --key farmer harvest $B1 --commodity rice --variety Wuchang --quantity 1000kg \
+cli --key farmer harvest $B1 --plot plot-1 --commodity rice --variety Wuchang --quantity 1000kg \
   --field "Plot 7" --ref po:PO-2026-118 >/dev/null
 # Cooling (FSMA 204 CTE): the farmer holding the lot cools it; nobody else can.
 cli --key farmer cool $B1 --method forced-air --location "Cold room 2" >/dev/null
@@ -111,7 +111,7 @@ echo "ok: history shows quantities, refs and shipments in local time"
 
 # --- Several shipments on their way: the chain names them; cancel one nobody received
 B3=01/06901234567892/10/B3
-cli --key farmer harvest $B3 --commodity rice --quantity 50kg --field "Plot 8" >/dev/null
+cli --key farmer harvest $B3 --plot plot-1 --commodity rice --quantity 50kg --field "Plot 8" >/dev/null
 FIRST=$(cli --json --key farmer ship $B3 --to packer --quantity 10kg | json_field '["shipment"]')
 SECOND=$(cli --json --key farmer ship $B3 --to packer --quantity 15kg | json_field '["shipment"]')
 err=$(cli --key packer receive $B3 2>&1 >/dev/null) && fail "receive without --shipment passed"
@@ -136,7 +136,7 @@ print(h.isoformat(), (h + d.timedelta(hours=3)).isoformat(), h.strftime("%Y-%m-%
 PY
 )
 B2=01/06901234567892/10/B2
-cli --key farmer --chain-id "$CHAIN" harvest $B2 --commodity rice --quantity 80kg --field "Plot 2" \
+cli --key farmer --chain-id "$CHAIN" harvest $B2 --plot plot-1 --commodity rice --quantity 80kg --field "Plot 2" \
   --at "$HARVESTED" --out "$WORK/b2-harvest.json" >/dev/null
 cli --key farmer --chain-id "$CHAIN" ship $B2 --to packer --quantity 50kg --at "$SHIPPED" \
   --out "$WORK/b2-ship.json" >/dev/null

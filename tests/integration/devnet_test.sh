@@ -31,7 +31,7 @@ height() { cli "$1" --json status 2>/dev/null | python3 -c 'import json,sys; pri
 block_hash() { cli "$1" --json block "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["hash"])'; }
 harvest() {  # harvest NODE LOTCODE [extra CLI flags]
   local node=$1 lot=$2; shift 2
-  cli "$node" --key farmer harvest "01/06901234567892/10/$lot" --commodity rice --quantity 10kg \
+  cli "$node" --key farmer harvest "01/06901234567892/10/$lot" --plot plot-1 --commodity rice --quantity 10kg \
     --field "Plot 1" "$@" >/dev/null
 }
 # wait_height NODE H SECONDS: until NODE has committed height H.

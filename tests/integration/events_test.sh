@@ -20,7 +20,7 @@ M1=01/06901234567809/10/M1
 # --- A device and a cold-chain breach
 cli key new probe1 --scrypt-n 1024 >/dev/null
 PROBE=$(cli --json key show probe1 | json_field '["pubkey"]')
-cli --key farmer harvest $B1 --commodity rice --variety Wuchang --quantity 1000kg \
+cli --key farmer harvest $B1 --plot plot-1 --commodity rice --variety Wuchang --quantity 1000kg \
   --field "Plot 7" --temp-range 0..4 >/dev/null
 cli --key farmer device register probe-1 --pubkey "$PROBE" >/dev/null
 cli --key probe1 sensor $B1 --temperature 2.5 --humidity 80 >/dev/null
@@ -32,7 +32,7 @@ breaches=$(cli --json lot $B1 | json_field '["breaches"]')
 [[ $breaches == 2 ]] || fail "B1 should report 2 breaches, reports $breaches"
 echo "ok: sensor breaches recorded ($breaches)"
 expect_reject UNKNOWN_LOT cli --key probe1 sensor 01/06901234567892/10/NOPE --temperature 1
-expect_reject NOT_AUTHORIZED cli --key probe1 harvest 01/06901234567892/10/X1 --commodity rice \
+expect_reject NOT_AUTHORIZED cli --key probe1 harvest 01/06901234567892/10/X1 --plot plot-1 --commodity rice \
   --quantity 1kg
 
 # --- Shipping with a checkpoint; certificate; packing into retail lots and a blend
@@ -45,7 +45,7 @@ echo "certificate body" >"$WORK/cert.pdf"
 cli --key inspector certify $B1 --standard "GB/T 19630 organic" --result pass \
   --document "$WORK/cert.pdf" >/dev/null
 expect_reject NOT_AUTHORIZED cli --key farmer certify $B1 --standard "X" --result pass
-cli --key farmer harvest $B2 --commodity rice --quantity 200kg --field "Plot 8" >/dev/null
+cli --key farmer harvest $B2 --plot plot-1 --commodity rice --quantity 200kg --field "Plot 8" >/dev/null
 cli --key farmer ship $B2 --to packer >/dev/null
 cli --key packer receive $B2 >/dev/null
 cli --key packer pack --from $B1:300kg --to $R1:60pcs --net-mass 5kg >/dev/null
@@ -102,7 +102,7 @@ echo "ok: epcis2.js recomputes every eventID of R1's lineage"
 # The journey has every kind the export writes: harvest, sensor readings, ship with a carrier,
 # a checkpoint with a reading, receive, a certificate, ship, receive, a sale and a recall.
 B9=01/06901234567892/10/B9
-cli --key farmer harvest $B9 --commodity rice --variety Wuchang --quantity 80kg --field "Plot 2" \
+cli --key farmer harvest $B9 --plot plot-1 --commodity rice --variety Wuchang --quantity 80kg --field "Plot 2" \
   --location 45.1,127.4 >/dev/null
 cli --key farmer sensor $B9 --temperature 2.5 --humidity 80 >/dev/null
 cli --key farmer ship $B9 --to packer --carrier carrier >/dev/null
@@ -131,7 +131,7 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['epcisBody']['eve
   "$WORK/b2.epcis.json" "$WORK/b2.bad2.json"
 expect_reject "schema" cli2 --key farmer import epcis "$WORK/b2.bad2.json"
 [[ $(cli2 status --json | json_field '["height"]') == 0 ]] || fail "an invalid import submitted records"
-cli2 --key farmer import epcis "$WORK/b2.epcis.json" >/dev/null
+cli2 --key farmer import epcis "$WORK/b2.epcis.json" --plot plot-1 >/dev/null
 cli2 export epcis $B9 --out "$WORK/b2.again.json" 2>/dev/null
 python3 - "$WORK/b2.epcis.json" "$WORK/b2.again.json" <<'PY' || fail "round trip changed the events"
 import json, sys
@@ -167,16 +167,16 @@ cli --key retailer sell $B2 >/dev/null
 expect_reject INSUFFICIENT_QUANTITY cli --key retailer sell $B2
 
 # Selling a recalled lot: R2 reaches the retailer before the recall of its own parent lot.
-cli --key farmer harvest 01/06901234567892/10/B5 --commodity rice --quantity 50kg --field P >/dev/null
+cli --key farmer harvest 01/06901234567892/10/B5 --plot plot-1 --commodity rice --quantity 50kg --field P >/dev/null
 cli --key farmer ship 01/06901234567892/10/B5 --to retailer >/dev/null
 cli --key retailer receive 01/06901234567892/10/B5 >/dev/null
 cli --key farmer recall 01/06901234567892/10/B5 --reason "mislabelled" >/dev/null
 expect_reject RECALLED cli --key retailer sell 01/06901234567892/10/B5
 
 # --- Correction: the farmer declares a harvest record erroneous; history keeps both
-HID=$(cli --json --key farmer harvest 01/06901234567892/10/B6 --commodity rice --quantity 10kg \
+HID=$(cli --json --key farmer harvest 01/06901234567892/10/B6 --plot plot-1 --commodity rice --quantity 10kg \
   --field "Plot 9" | json_field '["record_id"]')
-cli --key farmer harvest 01/06901234567892/10/B7 --commodity rice --quantity 10kg \
+cli --key farmer harvest 01/06901234567892/10/B7 --plot plot-1 --commodity rice --quantity 10kg \
   --field "Plot 10" --out "$WORK/fix.json" >/dev/null
 cli --key farmer correct "$HID" --reason "wrong plot" --with "$WORK/fix.json" >/dev/null
 cli --json history 01/06901234567892/10/B6 | grep -q '"correction"' || fail "no correction in history"
@@ -186,7 +186,7 @@ echo "ok: correction recorded"
 
 # --- Revoke: the device first, then the carrier
 cli --key admin revoke probe-1 --reason "stolen" >/dev/null
-cli --key farmer harvest 01/06901234567892/10/B8 --commodity rice --quantity 10kg --field P >/dev/null
+cli --key farmer harvest 01/06901234567892/10/B8 --plot plot-1 --commodity rice --quantity 10kg --field P >/dev/null
 expect_reject REVOKED cli --key probe1 sensor 01/06901234567892/10/B8 --temperature 1
 cli --key admin revoke carrier >/dev/null
 expect_reject REVOKED cli --key carrier checkpoint $B1 --location "Anywhere"
@@ -197,7 +197,7 @@ echo "ok: revoke"
 cli key new packer-2027 --scrypt-n 1024 >/dev/null
 NEWPACKER=$(cli --json key show packer-2027 | json_field '["pubkey"]')
 B11=01/06901234567892/10/B11
-cli --key farmer harvest $B11 --commodity rice --quantity 10kg --field P >/dev/null
+cli --key farmer harvest $B11 --plot plot-1 --commodity rice --quantity 10kg --field P >/dev/null
 cli --key farmer ship $B11 --to packer >/dev/null
 expect_reject NOT_AUTHORIZED cli --key farmer rotate-key packer --new packer-2027
 cli --key admin rotate-key packer --new packer-2027 --reason "phone stolen" >/dev/null

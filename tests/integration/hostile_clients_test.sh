@@ -55,7 +55,7 @@ echo "ok: a 45 MB message is refused by the transport: ${out:0:120}"
 # --- gRPC: a flood from [::1] while the honest client on 127.0.0.1 commits a record
 "$BIN/agritrace-hostile-client" flood "$FLOODER" 2000 >"$WORK/flood.out" &
 FLOOD_PID=$!
-out=$(cli --json --key farmer harvest 01/06901234567892/10/H1 --commodity rice --quantity 100kg \
+out=$(cli --json --key farmer harvest 01/06901234567892/10/H1 --plot plot-1 --commodity rice --quantity 100kg \
       --field "Plot 1")
 [[ $(json_field '["committed"]' <<<"$out") == True ]] || fail "honest harvest during the flood: $out"
 wait $FLOOD_PID
@@ -107,7 +107,7 @@ PY
 SLOW_PID=$!
 sleep 1
 before=$(height)
-cli --key farmer harvest 01/06901234567892/10/H2 --commodity rice --quantity 100kg --field "Plot 2" \
+cli --key farmer harvest 01/06901234567892/10/H2 --plot plot-1 --commodity rice --quantity 100kg --field "Plot 2" \
   >/dev/null || fail "harvest during slowloris"
 for i in 1 2 3 4; do
   t=$(curl -fsS -o /dev/null -w '%{time_total}' -m 1 "$HTTP/healthz") ||

@@ -73,7 +73,7 @@ LOTS=()
 submit_record() {  # a harvest sent to validator-2 in the background; waits for its commit
   local lot=H$1
   LOTS+=("$lot")
-  "$BIN/agritrace" --node "${ADDR[validator-2]}" --key farmer harvest "01/06901234567892/10/$lot" \
+  "$BIN/agritrace" --node "${ADDR[validator-2]}" --key farmer harvest "01/06901234567892/10/$lot" --plot plot-1 \
     --commodity rice --quantity 10kg --field "Plot 1" >"$WORK/$lot.out" 2>&1 &
   SUBMIT_PID=$!
 }

@@ -14,7 +14,7 @@ B1=01/06901234567892/10/B1
 R1=01/06901234567809/10/R1
 
 # --- The journey
-out=$(cli --json --key farmer harvest $B1 --commodity rice --variety Wuchang --quantity 1000kg \
+out=$(cli --json --key farmer harvest $B1 --plot plot-1 --commodity rice --variety Wuchang --quantity 1000kg \
       --field "Plot 7" --location 45.12,127.45)
 [[ $(json_field '["committed"]' <<<"$out") == True ]] || fail "harvest not committed: $out"
 cli --key farmer ship $B1 --to packer --carrier carrier
@@ -31,12 +31,12 @@ expect_reject MASS_BALANCE cli --key packer pack --from $B1:100kg \
 expect_reject NOT_AUTHORIZED cli --key carrier harvest 01/06901234567892/10/X1 \
   --commodity rice --quantity 10kg --field "Nowhere"
 expect_reject NOT_CUSTODIAN cli --key farmer ship $R1 --to retailer
-expect_reject LOT_EXISTS cli --key farmer harvest $B1 --commodity rice --quantity 5kg --field "Plot 7"
-expect_reject BAD_GS1_KEY cli --key farmer harvest 01/06901234567893/10/B9 --commodity rice \
+expect_reject LOT_EXISTS cli --key farmer harvest $B1 --plot plot-1 --commodity rice --quantity 5kg --field "Plot 7"
+expect_reject BAD_GS1_KEY cli --key farmer harvest 01/06901234567893/10/B9 --plot plot-1 --commodity rice \
   --quantity 5kg --field "Plot 7"
 
 # Offline signing: sign in the field, submit at the co-op; a replay of the same file is refused.
-cli --key farmer harvest 01/06901234567892/10/B2 --commodity rice --quantity 300kg \
+cli --key farmer harvest 01/06901234567892/10/B2 --plot plot-1 --commodity rice --quantity 300kg \
   --field "Plot 8" --out "$WORK/b2.json"
 cli record show "$WORK/b2.json" | grep -q harvest || fail "record show does not decode the event"
 cli submit "$WORK/b2.json"
@@ -44,7 +44,7 @@ expect_reject REPLAY cli submit "$WORK/b2.json"
 
 # A forged signature: flip one byte of the signature in a signed file (and fix up the id, as a
 # forger would, so the node itself must catch it).
-cli --key farmer harvest 01/06901234567892/10/B3 --commodity rice --quantity 30kg \
+cli --key farmer harvest 01/06901234567892/10/B3 --plot plot-1 --commodity rice --quantity 30kg \
   --field "Plot 9" --out "$WORK/b3.json"
 python3 - "$WORK/b3.json" <<'PY'
 import hashlib, json, sys
@@ -59,7 +59,7 @@ PY
 expect_reject BAD_SIGNATURE cli submit "$WORK/b3.json"
 
 # A record signed for another chain.
-cli --key farmer --chain-id some-other-chain harvest 01/06901234567892/10/B4 --commodity rice \
+cli --key farmer --chain-id some-other-chain harvest 01/06901234567892/10/B4 --plot plot-1 --commodity rice \
   --quantity 30kg --field "Plot 9" --out "$WORK/b4.json"
 expect_reject WRONG_CHAIN cli submit "$WORK/b4.json"
 
@@ -85,7 +85,7 @@ for f in height tip_hash genesis_hash; do
   [[ $(json_field "[\"$f\"]" <<<"$before") == $(json_field "[\"$f\"]" <<<"$after") ]] ||
     fail "$f changed across restart: $before vs $after"
 done
-cli --key farmer harvest 01/06901234567892/10/B5 --commodity rice --quantity 30kg --field "Plot 9"
+cli --key farmer harvest 01/06901234567892/10/B5 --plot plot-1 --commodity rice --quantity 30kg --field "Plot 9"
 height=$(cli --json status | json_field '["height"]')
 kill -KILL "$NODE_PID"; wait "$NODE_PID" 2>/dev/null || true; NODE_PID=""
 start_node

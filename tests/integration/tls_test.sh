@@ -50,7 +50,7 @@ wait_for_node "$BIN/agritrace" "$O" || fail "observer did not come up with TLS"
 echo "ok: both nodes answer the CLI over mutual TLS"
 
 # A record committed on the validator reaches the observer over the TLS peer channel.
-"$BIN/agritrace" --node "$V" --key farmer harvest 01/06901234567892/10/TLS1 --commodity rice \
+"$BIN/agritrace" --node "$V" --key farmer harvest 01/06901234567892/10/TLS1 --plot plot-1 --commodity rice \
   --quantity 10kg --field "Plot 1" >/dev/null || fail "harvest over TLS failed"
 for ((i = 0; i < 100; i++)); do
   "$BIN/agritrace" --node "$O" lot 01/06901234567892/10/TLS1 >/dev/null 2>&1 && break

@@ -17,6 +17,27 @@ SimStore::SimStore(const chain::Genesis& genesis, const chain::PubKey& owner) : 
     names_[participant.name()] = *key;
     participants_[*key] = std::move(participant);
   }
+  for (const v1::PlotState& plot : genesis.plots) plots_[plot.plot_id()] = plot;
+}
+
+std::optional<v1::PlotState> SimStore::GetPlot(const std::string& plot_id) const {
+  if (auto it = plots_.find(plot_id); it != plots_.end()) return it->second;
+  return std::nullopt;
+}
+
+std::optional<v1::ClaimCert> SimStore::GetClaimCert(const std::string& record_id) const {
+  if (auto it = certs_.find(record_id); it != certs_.end()) return it->second;
+  return std::nullopt;
+}
+
+v1::CertIndex SimStore::GetCertIndex(const std::string& scope_key) const {
+  if (auto it = cert_index_.find(scope_key); it != cert_index_.end()) return it->second;
+  return v1::CertIndex();
+}
+
+std::optional<v1::IngredientBan> SimStore::GetIngredientBan(const std::string& ban_key) const {
+  if (auto it = bans_.find(ban_key); it != bans_.end()) return it->second;
+  return std::nullopt;
 }
 
 bool SimStore::TakeInjectedFault() {
@@ -108,6 +129,10 @@ Status SimStore::CommitBlock(const chain::DecodedBlock& block, const chain::Stat
   for (const chain::Record& record : block.records) records_[record.id] = record.signer;
   for (const auto& [key, lot] : changes.lots()) lots_[key] = lot;
   for (const auto& [key, participant] : changes.participants()) participants_[key] = participant;
+  for (const auto& [id, plot] : changes.plots()) plots_[id] = plot;
+  for (const auto& [key, ban] : changes.ingredient_bans()) bans_[key] = ban;
+  for (const auto& [id, cert] : changes.claim_certs()) certs_[id] = cert;
+  for (const auto& [key, index] : changes.cert_indexes()) cert_index_[key] = index;
   for (const auto& [name, key] : changes.names()) names_[name] = key;
   for (const auto& nonce : changes.nonces()) nonces_.insert(nonce);
   blocks_.push_back(block.block);

@@ -52,6 +52,10 @@ class SimStore final : public chain::BlockStore {
   bool HasNonce(const chain::PubKey& signer, uint64_t nonce) const override;
   bool HasRecord(const chain::Hash256& record_id) const override;
   std::optional<chain::PubKey> GetRecordSigner(const chain::Hash256& record_id) const override;
+  std::optional<v1::PlotState> GetPlot(const std::string& plot_id) const override;
+  std::optional<v1::IngredientBan> GetIngredientBan(const std::string& ban_key) const override;
+  std::optional<v1::ClaimCert> GetClaimCert(const std::string& record_id) const override;
+  v1::CertIndex GetCertIndex(const std::string& scope_key) const override;
 
   // BlockStore.
   chain::ChainTip Tip() const override { return tip_; }
@@ -77,6 +81,10 @@ class SimStore final : public chain::BlockStore {
   std::map<std::string, v1::LotState> lots_;
   std::map<chain::PubKey, v1::Participant> participants_;
   std::map<std::string, chain::PubKey> names_;
+  std::map<std::string, v1::PlotState> plots_;
+  std::map<std::string, v1::IngredientBan> bans_;
+  std::map<std::string, v1::ClaimCert> certs_;
+  std::map<std::string, v1::CertIndex> cert_index_;
   std::set<std::pair<chain::PubKey, uint64_t>> nonces_;
   std::map<chain::Hash256, chain::PubKey> records_;  // id -> signer
   std::map<std::string, std::string> safety_;

@@ -181,6 +181,10 @@ class RulesFixture : public ::testing::Test {
     }
     for (const HistoryChange& h : state_.history()) out += h.lot_key + ToHex(h.record_id) + "\n";
     for (const auto& edge : state_.lineage()) out += edge.parent_key + ">" + edge.child_key + "\n";
+    for (const auto& [id, plot] : state_.plots()) out += id + plot.ShortDebugString() + "\n";
+    for (const auto& [key, ban] : state_.ingredient_bans()) out += key + ban.ShortDebugString() + "\n";
+    for (const auto& [id, cert] : state_.claim_certs()) out += cert.ShortDebugString() + "\n";
+    for (const auto& [key, index] : state_.cert_indexes()) out += key + index.ShortDebugString() + "\n";
     return out;
   }
 
