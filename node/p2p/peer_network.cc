@@ -49,6 +49,12 @@ class ServerStream final : public PeerStream {
   grpc::ServerReaderWriter<v1::PeerMessage, v1::PeerMessage>* rw_;
 };
 
+// The PeerMessage field a message carries ("tip", "vote", ...), for the metrics.
+std::string_view KindName(const v1::PeerMessage& message) {
+  const auto* field = v1::PeerMessage::GetDescriptor()->FindFieldByNumber(message.kind_case());
+  return field ? std::string_view(field->name()) : std::string_view("none");
+}
+
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                           std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
@@ -253,21 +259,31 @@ void PeerNetwork::Ban(const chain::PubKey& peer, const Status& why) {
 
 void PeerNetwork::Broadcast(std::shared_ptr<const v1::PeerMessage> shared,
                             const chain::PubKey* except) {
-  std::lock_guard lock(mu_);
-  const chain::PubKey* last = nullptr;
-  for (auto& [key, session] : sessions_) {
-    if ((except && key == *except) || (last && *last == key)) continue;  // one copy per peer
-    last = &key;
-    session->Send(shared);
+  uint64_t copies = 0;
+  {
+    std::lock_guard lock(mu_);
+    const chain::PubKey* last = nullptr;
+    for (auto& [key, session] : sessions_) {
+      if ((except && key == *except) || (last && *last == key)) continue;  // one copy per peer
+      last = &key;
+      copies += session->Send(shared) ? 1 : 0;
+    }
   }
+  if (metrics_) metrics_->OnPeerMessagesQueued(KindName(*shared), copies);
 }
 
 bool PeerNetwork::SendTo(const chain::PubKey& peer,
                          std::shared_ptr<const v1::PeerMessage> message) {
-  std::lock_guard lock(mu_);
-  auto it = sessions_.find(peer);
-  if (it == sessions_.end()) return false;
-  return it->second->Send(std::move(message));
+  const std::string_view kind = KindName(*message);
+  bool queued = false;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(peer);
+    if (it == sessions_.end()) return false;
+    queued = it->second->Send(std::move(message));
+  }
+  if (metrics_ && queued) metrics_->OnPeerMessagesQueued(kind, 1);
+  return queued;
 }
 
 size_t PeerNetwork::connected_peers() const {
