@@ -55,6 +55,15 @@ std::string_view KindName(const v1::PeerMessage& message) {
   return field ? std::string_view(field->name()) : std::string_view("none");
 }
 
+// gRPC's peer string without the port: "ipv4:10.0.0.1:5000" -> "ipv4:10.0.0.1",
+// "ipv6:[::1]:5000" -> "ipv6:[::1]". Streams from one host share a handshake budget.
+std::string AddressWithoutPort(const std::string& peer) {
+  const size_t colon = peer.rfind(':');
+  const size_t scheme = peer.find(':');
+  if (colon == std::string::npos || colon == scheme) return peer;
+  return peer.substr(0, colon);
+}
+
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                           std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
@@ -152,10 +161,19 @@ void PeerNetwork::Refused(const chain::PubKey& key, const std::string& name, boo
 }
 
 bool PeerNetwork::OnOpen(PeerSession* session) {
+  const chain::PubKey& key = session->peer().pubkey;
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || sessions_.size() >= kMaxPeerSessions) return false;
-    sessions_.emplace(session->peer().pubkey, session);
+    if (stopping_) return false;
+    if (sessions_.size() >= kMaxPeerSessions || sessions_.count(key) >= kMaxSessionsPerPeer) {
+      const bool per_key = sessions_.count(key) >= kMaxSessionsPerPeer;
+      if (metrics_) metrics_->OnPeerRefused(per_key ? "sessions_per_key" : "sessions");
+      spdlog::debug("refused a session with {}: {}", session->peer().name,
+                    per_key ? "it already has " + std::to_string(kMaxSessionsPerPeer)
+                            : std::string("too many sessions"));
+      return false;
+    }
+    sessions_.emplace(key, session);
   }
   spdlog::info("peer {} ({}) connected ({})", session->peer().name,
                PeerKindName(session->peer().kind), session->outbound() ? "outbound" : "inbound");
@@ -181,13 +199,60 @@ Status PeerNetwork::OnMessage(PeerSession* session, v1::PeerMessage&& message) {
   return status;
 }
 
+Status PeerNetwork::TakeHandshakeSlot(const std::string& address) {
+  std::unique_lock lock(mu_);
+  size_t& from_address = pending_by_address_[address];
+  std::string why;
+  if (pending_handshakes_ >= kMaxPendingHandshakes) {
+    why = "too many peer streams in their handshake (" + std::to_string(kMaxPendingHandshakes) +
+          ")";
+  } else if (from_address >= kMaxPendingHandshakesPerAddress) {
+    why = "too many peer streams in their handshake from " + address + " (" +
+          std::to_string(kMaxPendingHandshakesPerAddress) + ")";
+  }
+  if (why.empty()) {
+    ++pending_handshakes_;
+    ++from_address;
+    return Status::Ok();
+  }
+  if (from_address == 0) pending_by_address_.erase(address);
+  const auto now = Clock::now();
+  const bool log = now - last_pending_log_ >= kUnlistedLogInterval;
+  if (log) last_pending_log_ = now;
+  lock.unlock();
+  if (metrics_) metrics_->OnPeerRefused("handshake_slots");
+  if (log) spdlog::warn("refused a peer stream: {}", why);
+  return Reject(Reason::kUnavailable, why);
+}
+
+void PeerNetwork::ReleaseHandshakeSlot(const std::string& address) {
+  std::lock_guard lock(mu_);
+  --pending_handshakes_;
+  auto it = pending_by_address_.find(address);
+  if (it != pending_by_address_.end() && --it->second == 0) pending_by_address_.erase(it);
+}
+
+// A stream holds this synchronous gRPC thread for its whole life. Before its handshake it is
+// unauthenticated, so such streams get a small budget (TakeHandshakeSlot) and a short deadline
+// (kHandshakeTimeout); one refused returns at once and holds nothing (scenario 2).
 grpc::Status PeerNetwork::Connect(grpc::ServerContext* context,
                                   grpc::ServerReaderWriter<v1::PeerMessage, v1::PeerMessage>* rw) {
+  const std::string address = AddressWithoutPort(context->peer());
+  if (Status slot = TakeHandshakeSlot(address); !slot.ok()) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, slot.ToString());
+  }
   ServerStream stream(context, rw);
   Status status;
   {
-    PeerSession session(MakeContext(), &stream, /*outbound=*/false);
+    SessionContext session_context = MakeContext();
+    bool released = false;
+    session_context.on_handshake_done = [this, &address, &released] {
+      ReleaseHandshakeSlot(address);
+      released = true;
+    };
+    PeerSession session(std::move(session_context), &stream, /*outbound=*/false);
     status = session.Run();
+    if (!released) ReleaseHandshakeSlot(address);
   }
   if (!status.ok()) spdlog::debug("inbound peer session from {} ended: {}", context->peer(),
                                   status.ToString());
@@ -278,9 +343,11 @@ bool PeerNetwork::SendTo(const chain::PubKey& peer,
   bool queued = false;
   {
     std::lock_guard lock(mu_);
-    auto it = sessions_.find(peer);
-    if (it == sessions_.end()) return false;
-    queued = it->second->Send(std::move(message));
+    // The newest session with the peer: a greeting (OnPeerConnected) reaches the session that
+    // just opened, and the one that stays when an older duplicate ends.
+    auto range = sessions_.equal_range(peer);
+    if (range.first == range.second) return false;
+    queued = std::prev(range.second)->second->Send(std::move(message));
   }
   if (metrics_ && queued) metrics_->OnPeerMessagesQueued(kind, 1);
   return queued;

@@ -95,6 +95,10 @@ class PeerNetwork final : public v1::Peer::Service {
   chain::Status OnMessage(PeerSession* session, v1::PeerMessage&& message);
   void DialLoop(PeerEntry peer);
   bool HasSession(const chain::PubKey& key) const;
+  // An inbound stream from `address` may start its handshake (kMaxPendingHandshakes,
+  // kMaxPendingHandshakesPerAddress); not ok: refuse it now. Release when the handshake ends.
+  chain::Status TakeHandshakeSlot(const std::string& address);
+  void ReleaseHandshakeSlot(const std::string& address);
   bool SleepUnlessStopping(std::chrono::milliseconds duration);
 
   const std::string chain_id_;
@@ -116,6 +120,10 @@ class PeerNetwork final : public v1::Peer::Service {
   // when an unlisted key's refusal was last logged: a redial loop must not flood the log.
   std::map<chain::PubKey, uint64_t> refusals_during_ban_;                  // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point last_unlisted_log_{};              // GUARDED_BY(mu_)
+  // Inbound streams in their handshake, in all and by address (IP without port).
+  size_t pending_handshakes_ = 0;                                          // GUARDED_BY(mu_)
+  std::map<std::string, size_t> pending_by_address_;                      // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point last_pending_log_{};               // GUARDED_BY(mu_)
   std::vector<std::thread> dialers_;
 };
 

@@ -28,6 +28,7 @@ PeerSession::~PeerSession() {
 Status PeerSession::Run() {
   StartHandshakeWatchdog();
   Status status = Handshake();
+  if (context_.on_handshake_done) context_.on_handshake_done();
   if (!status.ok()) {
     Close();
     return status;

@@ -47,6 +47,8 @@ struct SessionContext {
   std::string our_name;
   // Policy: may this key peer now (listed and not banned)? Returns its entry.
   std::function<chain::Result<PeerEntry>(const chain::PubKey&)> admit;
+  // Called once when the handshake ends, whether it succeeded or not (optional).
+  std::function<void()> on_handshake_done;
   // Called once after the handshake; false refuses the session (e.g. too many sessions).
   std::function<bool(class PeerSession*)> on_open;
   // Called for every message after the handshake (the callee may move the message); a non-ok
