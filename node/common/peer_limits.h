@@ -54,6 +54,10 @@ inline constexpr uint32_t kSyncBatchBlocks = 64;
 inline constexpr size_t kMaxSyncResponseBytes = 16 * 1024 * 1024;
 // A sync request with no answer after this is abandoned and retried, maybe elsewhere.
 inline constexpr std::chrono::milliseconds kSyncRequestTimeout{5000};
+// A peer that let a sync request time out, or answered with fewer blocks than it has when
+// the answer was far below kMaxSyncResponseBytes, is not asked again for this long while
+// another peer is ahead: one valid block just before each timeout cannot pin catch-up.
+inline constexpr std::chrono::milliseconds kSyncSlowPeerPause{30000};
 // How often a node re-announces its tip even when idle, so a lagging peer notices.
 inline constexpr std::chrono::milliseconds kTipAnnounceInterval{1000};
 // Ids of gossip already seen (records, votes, proposals), to stop echo storms.

@@ -204,8 +204,8 @@ Status PeerNetwork::TakeHandshakeSlot(const std::string& address) {
   size_t& from_address = pending_by_address_[address];
   std::string why;
   if (pending_handshakes_ >= kMaxPendingHandshakes) {
-    why = "too many peer streams in their handshake (" + std::to_string(kMaxPendingHandshakes) +
-          ")";
+    why =
+        "too many peer streams in their handshake (" + std::to_string(kMaxPendingHandshakes) + ")";
   } else if (from_address >= kMaxPendingHandshakesPerAddress) {
     why = "too many peer streams in their handshake from " + address + " (" +
           std::to_string(kMaxPendingHandshakesPerAddress) + ")";
