@@ -22,12 +22,21 @@ constexpr std::chrono::milliseconds kDialerIdlePoll{250};
 // Refusals of unlisted keys are logged at most this often (each is counted in the metrics).
 constexpr std::chrono::seconds kUnlistedLogInterval{10};
 
+// The other end's certificate on a TLS channel (empty without TLS).
+std::string PemOf(const std::shared_ptr<const grpc::AuthContext>& auth) {
+  if (!auth) return {};
+  auto values = auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  if (values.empty()) return {};
+  return std::string(values.front().data(), values.front().size());
+}
+
 class ClientStream final : public PeerStream {
  public:
   explicit ClientStream(v1::Peer::Stub* stub) : rw_(stub->Connect(&context_)) {}
   bool Read(v1::PeerMessage* message) override { return rw_->Read(message); }
   bool Write(const v1::PeerMessage& message) override { return rw_->Write(message); }
   void Cancel() override { context_.TryCancel(); }
+  std::string PeerCertificatePem() const override { return PemOf(context_.auth_context()); }
   void Finish() { (void)rw_->Finish(); }
 
  private:
@@ -43,6 +52,7 @@ class ServerStream final : public PeerStream {
   bool Read(v1::PeerMessage* message) override { return rw_->Read(message); }
   bool Write(const v1::PeerMessage& message) override { return rw_->Write(message); }
   void Cancel() override { context_->TryCancel(); }
+  std::string PeerCertificatePem() const override { return PemOf(context_->auth_context()); }
 
  private:
   grpc::ServerContext* context_;
@@ -117,6 +127,7 @@ SessionContext PeerNetwork::MakeContext() {
   context.genesis_hash = genesis_hash_;
   context.key = key_;
   context.our_name = our_name_;
+  context.own_certificate_hash = own_certificate_hash_;
   context.admit = [this](const chain::PubKey& key) { return Admit(key); };
   context.on_open = [this](PeerSession* s) { return OnOpen(s); };
   context.on_message = [this](PeerSession* s, v1::PeerMessage&& m) {

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -61,6 +62,9 @@ class PeerNetwork final : public v1::Peer::Service {
   void SetChannelCredentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
     channel_credentials_ = std::move(credentials);
   }
+  // With TLS on: the hash of our own certificate (OwnCertificateHash, node/p2p/tls.h), which
+  // binds every handshake to its TLS channel. Call before Start().
+  void SetOwnCertificateHash(std::optional<chain::Hash256> hash) { own_certificate_hash_ = hash; }
   // Starts the dialers. Call after the gRPC server serving this service is up.
   void Start();
   void Stop();
@@ -110,6 +114,7 @@ class PeerNetwork final : public v1::Peer::Service {
   PeerHandler* handler_ = nullptr;
   NodeMetrics* metrics_ = nullptr;
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
+  std::optional<chain::Hash256> own_certificate_hash_;
 
   mutable std::mutex mu_;
   std::condition_variable stop_cv_;

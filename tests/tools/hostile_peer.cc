@@ -54,6 +54,7 @@
 #include "chain/model/genesis.h"
 #include "chain/keystore/keystore.h"
 #include "node/p2p/peer_handshake.h"
+#include "node/p2p/tls.h"
 #include "node/common/peer_limits.h"
 #include "node/common/token_bucket.h"
 
@@ -142,6 +143,14 @@ class Wire {
         stream_(grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer, grpc::ByteBuffer>::
                     Create(channel_.get(), method_, &context_)) {}
   ~Wire() { Cancel(); }
+  // The node's TLS certificate as this end sees it (empty without TLS); after a first Read.
+  std::string PeerCertificatePem() const {
+    auto auth = context_.auth_context();
+    if (!auth) return {};
+    auto values = auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+    if (values.empty()) return {};
+    return std::string(values.front().data(), values.front().size());
+  }
   // Ends the stream; a blocked Read returns false.
   void Cancel() { context_.TryCancel(); }
 
@@ -400,17 +409,26 @@ int Handshake(const Args& args, Wire& wire, const chain::Genesis& genesis, const
   }
   auto their_key = node::CheckHello(theirs.hello(), genesis.chain_id, genesis.hash);
   if (!their_key.ok()) return Fail("their hello: " + their_key.status().ToString());
+  // With TLS, bound to the channel as node/p2p/peer_session.cc does it.
+  Hash256 their_binding{}, our_binding{};
+  if (!args.tls_ca.empty()) {
+    their_binding = node::CertificateHash(wire.PeerCertificatePem()).value_or(Hash256{});
+    our_binding = node::CertificateHash(ReadText(args.tls_cert)).value_or(Hash256{});
+  }
   v1::PeerMessage auth;
-  *auth.mutable_auth() = node::MakeAuth(key, genesis.chain_id, genesis.hash, theirs.hello());
+  *auth.mutable_auth() =
+      node::MakeAuth(key, genesis.chain_id, genesis.hash, theirs.hello(), their_binding);
   v1::PeerMessage their_auth;
   if (!wire.Write(auth) || !wire.Read(&their_auth) || !their_auth.has_auth()) {
     std::printf("refused at handshake: %s did not accept our key\n", args.target.c_str());
     return kExitRefused;
   }
   if (!node::CheckAuth(their_auth.auth(), genesis.chain_id, genesis.hash, challenge, *their_key,
-                       key.public_key())
+                       key.public_key(), our_binding)
            .ok()) {
-    return Fail("the node's auth does not verify");
+    // Through a relay the node's proof is bound to the relay's certificate, not ours.
+    std::printf("refused at handshake: the node's proof is not bound to our TLS channel\n");
+    return kExitRefused;
   }
   *their_key_out = *their_key;
   return kHandshakeDone;
