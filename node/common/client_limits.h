@@ -40,9 +40,10 @@ inline constexpr size_t kMaxLedgerCallsInFlightPerClient = 64;
 // Client addresses whose rate-limit state is remembered (least recently seen is forgotten).
 inline constexpr size_t kMaxRateLimitedClients = 10'000;
 // Threads the gRPC server may run: every peer session (a long bidi stream holds one), every
-// admitted Ledger call, and a few pollers. Beyond it gRPC answers RESOURCE_EXHAUSTED itself.
+// peer stream still in its handshake (capped by PeerNetwork), every admitted Ledger call, and
+// a few pollers. Beyond it gRPC answers RESOURCE_EXHAUSTED itself.
 inline constexpr int kGrpcMaxThreads =
-    static_cast<int>(kMaxPeerSessions + kMaxLedgerCallsInFlight + 32);
+    static_cast<int>(kMaxPeerSessions + kMaxPendingHandshakes + kMaxLedgerCallsInFlight + 32);
 // Concurrent streams on one HTTP/2 connection. A wallet uses one, a peer one, the load
 // generator up to its thread count; more streams queue in the client, they do not fail.
 inline constexpr int kGrpcMaxConcurrentStreams = 100;

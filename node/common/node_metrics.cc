@@ -30,6 +30,14 @@ void NodeMetrics::OnPeerRefused(std::string_view why) {
   ++peer_refusals_[std::string(why)];
 }
 
+void NodeMetrics::OnPeerMessagesQueued(std::string_view kind, uint64_t copies) {
+  if (copies == 0) return;
+  std::lock_guard lock(mu_);
+  auto it = peer_queued_.find(kind);
+  if (it == peer_queued_.end()) it = peer_queued_.emplace(std::string(kind), 0).first;
+  it->second += copies;
+}
+
 std::string NodeMetrics::RenderPrometheus(const Gauges& gauges) const {
   std::ostringstream out;
   out << "# HELP agritrace_height Height of the last committed block.\n"
@@ -83,6 +91,11 @@ std::string NodeMetrics::RenderPrometheus(const Gauges& gauges) const {
       << "# TYPE agritrace_peer_refusals_total counter\n";
   for (const auto& [why, value] : peer_refusals_) {
     out << "agritrace_peer_refusals_total{why=\"" << why << "\"} " << value << "\n";
+  }
+  out << "# HELP agritrace_peer_messages_queued_total Messages queued for peers, by kind.\n"
+      << "# TYPE agritrace_peer_messages_queued_total counter\n";
+  for (const auto& [kind, value] : peer_queued_) {
+    out << "agritrace_peer_messages_queued_total{kind=\"" << kind << "\"} " << value << "\n";
   }
   return out.str();
 }

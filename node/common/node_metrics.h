@@ -35,6 +35,9 @@ class NodeMetrics {
   void OnPeerBanned(std::string_view reason);
   // A peer refused at the handshake; `why` is "banned" or "not_listed".
   void OnPeerRefused(std::string_view why);
+  // `copies` peer messages of `kind` (the PeerMessage field name, e.g. "tip") queued for
+  // peers: what this node makes the network carry.
+  void OnPeerMessagesQueued(std::string_view kind, uint64_t copies);
   // Block sync: blocks sent to peers that asked, and blocks received, by whether they were
   // committed or skipped (already stored, or not the next block).
   void OnSyncBlocksServed(uint64_t blocks) { sync_blocks_served_ += blocks; }
@@ -62,6 +65,7 @@ class NodeMetrics {
   std::map<std::pair<std::string, int>, uint64_t> http_requests_;  // GUARDED_BY(mu_)
   std::map<std::string, uint64_t, std::less<>> peer_bans_;         // GUARDED_BY(mu_)
   std::map<std::string, uint64_t, std::less<>> peer_refusals_;     // GUARDED_BY(mu_)
+  std::map<std::string, uint64_t, std::less<>> peer_queued_;       // GUARDED_BY(mu_)
 };
 
 }  // namespace agritrace::node

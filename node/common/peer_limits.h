@@ -29,8 +29,21 @@ inline constexpr double kPeerBurstMessages = 8000;
 inline constexpr double kPeerSendPacing = 0.9;
 // Sessions at once (inbound + outbound), well above 2 * (validators + observers).
 inline constexpr size_t kMaxPeerSessions = 2 * chain::kMaxValidators + 64;
-// The handshake must finish within this, or the stream is closed.
-inline constexpr std::chrono::milliseconds kHandshakeTimeout{5000};
+// Sessions with one node key at once: its dial to us and ours to it. More would multiply the
+// per-session rate limit and let one listed key fill kMaxPeerSessions (scenario 2).
+inline constexpr size_t kMaxSessionsPerPeer = 2;
+// Inbound peer streams that have not finished the handshake, over all addresses and from one
+// address (IP, any port). Each holds a synchronous gRPC thread until the handshake ends or
+// kHandshakeTimeout passes; beyond these a new stream is refused at once (RESOURCE_EXHAUSTED)
+// and holds nothing. 64 is far above the dials a healthy network makes at once (each node
+// redials a lost peer with backoff); 8 per address lets the nodes of one host (a loopback
+// devnet) dial at once and redial while an old stream times out, while one address can hold
+// only 8 threads for kHandshakeTimeout.
+inline constexpr size_t kMaxPendingHandshakes = 64;
+inline constexpr size_t kMaxPendingHandshakesPerAddress = 8;
+// The handshake (hello and auth both ways: two round trips after TLS) must finish within
+// this, or the stream is closed. Two seconds is ten round trips across the world.
+inline constexpr std::chrono::milliseconds kHandshakeTimeout{2000};
 // Reconnect backoff: doubles from the first to the last value after each failed dial.
 inline constexpr std::chrono::milliseconds kDialBackoffMin{200};
 inline constexpr std::chrono::milliseconds kDialBackoffMax{5000};
@@ -41,6 +54,10 @@ inline constexpr uint32_t kSyncBatchBlocks = 64;
 inline constexpr size_t kMaxSyncResponseBytes = 16 * 1024 * 1024;
 // A sync request with no answer after this is abandoned and retried, maybe elsewhere.
 inline constexpr std::chrono::milliseconds kSyncRequestTimeout{5000};
+// A peer that let a sync request time out, or answered with fewer blocks than it has when
+// the answer was far below kMaxSyncResponseBytes, is not asked again for this long while
+// another peer is ahead: one valid block just before each timeout cannot pin catch-up.
+inline constexpr std::chrono::milliseconds kSyncSlowPeerPause{30000};
 // How often a node re-announces its tip even when idle, so a lagging peer notices.
 inline constexpr std::chrono::milliseconds kTipAnnounceInterval{1000};
 // Ids of gossip already seen (records, votes, proposals), to stop echo storms.
@@ -53,6 +70,8 @@ static_assert(kMaxSyncResponseBytes + 1024 * 1024 <= kMaxPeerMessageBytes,
 static_assert(kMaxPeerMessageBytes >= chain::kMaxBlockBytes,
               "a proposal or a commit carries one whole block");
 static_assert(kDialBackoffMin <= kDialBackoffMax);
+static_assert(kMaxPendingHandshakesPerAddress <= kMaxPendingHandshakes);
+static_assert(kMaxSessionsPerPeer >= 2, "both ends may dial at once");
 static_assert(kPeerBurstMessages >= kPeerMessagesPerSecond);
 static_assert(kPeerSendPacing > 0 && kPeerSendPacing < 1, "senders stay below the limit");
 

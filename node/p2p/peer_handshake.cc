@@ -10,7 +10,8 @@ using chain::Reject;
 
 chain::Hash256 HandshakeSigningHash(const std::string& chain_id, const chain::Hash256& genesis_hash,
                                     const chain::Hash256& challenge, const chain::PubKey& signer,
-                                    const chain::PubKey& verifier) {
+                                    const chain::PubKey& verifier,
+                                    const chain::Hash256& channel_binding) {
   std::string bytes;
   bytes.push_back(static_cast<char>(chain_id.size()));  // chain ids are at most 64 bytes
   bytes += chain_id;
@@ -18,6 +19,7 @@ chain::Hash256 HandshakeSigningHash(const std::string& chain_id, const chain::Ha
   bytes += chain::AsBytes(challenge);
   bytes += chain::AsBytes(signer);
   bytes += chain::AsBytes(verifier);
+  if (channel_binding != chain::Hash256{}) bytes += chain::AsBytes(channel_binding);
   return chain::TaggedHash(kHandshakeTag, bytes);
 }
 
@@ -54,25 +56,27 @@ chain::Result<chain::PubKey> CheckHello(const v1::PeerHello& hello, const std::s
 }
 
 v1::PeerAuth MakeAuth(const chain::PrivateKey& key, const std::string& chain_id,
-                      const chain::Hash256& genesis_hash, const v1::PeerHello& their_hello) {
+                      const chain::Hash256& genesis_hash, const v1::PeerHello& their_hello,
+                      const chain::Hash256& channel_binding) {
   chain::Hash256 challenge{};
   auto parsed = chain::ArrayFromBytes<32>(their_hello.challenge());
   if (parsed) challenge = *parsed;
   chain::PubKey verifier{};
   if (auto v = chain::ArrayFromBytes<32>(their_hello.node_pubkey())) verifier = *v;
   v1::PeerAuth auth;
-  auth.set_signature(chain::AsBytes(key.Sign(
-      HandshakeSigningHash(chain_id, genesis_hash, challenge, key.public_key(), verifier))));
+  auth.set_signature(chain::AsBytes(key.Sign(HandshakeSigningHash(
+      chain_id, genesis_hash, challenge, key.public_key(), verifier, channel_binding))));
   return auth;
 }
 
 chain::Status CheckAuth(const v1::PeerAuth& auth, const std::string& chain_id,
                         const chain::Hash256& genesis_hash, const chain::Hash256& our_challenge,
-                        const chain::PubKey& peer_key, const chain::PubKey& our_key) {
+                        const chain::PubKey& peer_key, const chain::PubKey& our_key,
+                        const chain::Hash256& channel_binding) {
   auto signature = chain::ArrayFromBytes<64>(auth.signature());
   if (!signature) return Reject(Reason::kMalformed, "peer auth signature is not 64 bytes");
-  chain::Hash256 message =
-      HandshakeSigningHash(chain_id, genesis_hash, our_challenge, peer_key, our_key);
+  chain::Hash256 message = HandshakeSigningHash(chain_id, genesis_hash, our_challenge, peer_key,
+                                                our_key, channel_binding);
   if (!chain::VerifySchnorr(peer_key, message, *signature)) {
     return Reject(Reason::kBadSignature, "peer did not prove its node key");
   }

@@ -22,12 +22,21 @@ constexpr std::chrono::milliseconds kDialerIdlePoll{250};
 // Refusals of unlisted keys are logged at most this often (each is counted in the metrics).
 constexpr std::chrono::seconds kUnlistedLogInterval{10};
 
+// The other end's certificate on a TLS channel (empty without TLS).
+std::string PemOf(const std::shared_ptr<const grpc::AuthContext>& auth) {
+  if (!auth) return {};
+  auto values = auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  if (values.empty()) return {};
+  return std::string(values.front().data(), values.front().size());
+}
+
 class ClientStream final : public PeerStream {
  public:
   explicit ClientStream(v1::Peer::Stub* stub) : rw_(stub->Connect(&context_)) {}
   bool Read(v1::PeerMessage* message) override { return rw_->Read(message); }
   bool Write(const v1::PeerMessage& message) override { return rw_->Write(message); }
   void Cancel() override { context_.TryCancel(); }
+  std::string PeerCertificatePem() const override { return PemOf(context_.auth_context()); }
   void Finish() { (void)rw_->Finish(); }
 
  private:
@@ -43,11 +52,27 @@ class ServerStream final : public PeerStream {
   bool Read(v1::PeerMessage* message) override { return rw_->Read(message); }
   bool Write(const v1::PeerMessage& message) override { return rw_->Write(message); }
   void Cancel() override { context_->TryCancel(); }
+  std::string PeerCertificatePem() const override { return PemOf(context_->auth_context()); }
 
  private:
   grpc::ServerContext* context_;
   grpc::ServerReaderWriter<v1::PeerMessage, v1::PeerMessage>* rw_;
 };
+
+// The PeerMessage field a message carries ("tip", "vote", ...), for the metrics.
+std::string_view KindName(const v1::PeerMessage& message) {
+  const auto* field = v1::PeerMessage::GetDescriptor()->FindFieldByNumber(message.kind_case());
+  return field ? std::string_view(field->name()) : std::string_view("none");
+}
+
+// gRPC's peer string without the port: "ipv4:10.0.0.1:5000" -> "ipv4:10.0.0.1",
+// "ipv6:[::1]:5000" -> "ipv6:[::1]". Streams from one host share a handshake budget.
+std::string AddressWithoutPort(const std::string& peer) {
+  const size_t colon = peer.rfind(':');
+  const size_t scheme = peer.find(':');
+  if (colon == std::string::npos || colon == scheme) return peer;
+  return peer.substr(0, colon);
+}
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                           std::shared_ptr<grpc::ChannelCredentials> credentials) {
@@ -102,6 +127,7 @@ SessionContext PeerNetwork::MakeContext() {
   context.genesis_hash = genesis_hash_;
   context.key = key_;
   context.our_name = our_name_;
+  context.own_certificate_hash = own_certificate_hash_;
   context.admit = [this](const chain::PubKey& key) { return Admit(key); };
   context.on_open = [this](PeerSession* s) { return OnOpen(s); };
   context.on_message = [this](PeerSession* s, v1::PeerMessage&& m) {
@@ -146,10 +172,19 @@ void PeerNetwork::Refused(const chain::PubKey& key, const std::string& name, boo
 }
 
 bool PeerNetwork::OnOpen(PeerSession* session) {
+  const chain::PubKey& key = session->peer().pubkey;
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || sessions_.size() >= kMaxPeerSessions) return false;
-    sessions_.emplace(session->peer().pubkey, session);
+    if (stopping_) return false;
+    if (sessions_.size() >= kMaxPeerSessions || sessions_.count(key) >= kMaxSessionsPerPeer) {
+      const bool per_key = sessions_.count(key) >= kMaxSessionsPerPeer;
+      if (metrics_) metrics_->OnPeerRefused(per_key ? "sessions_per_key" : "sessions");
+      spdlog::debug("refused a session with {}: {}", session->peer().name,
+                    per_key ? "it already has " + std::to_string(kMaxSessionsPerPeer)
+                            : std::string("too many sessions"));
+      return false;
+    }
+    sessions_.emplace(key, session);
   }
   spdlog::info("peer {} ({}) connected ({})", session->peer().name,
                PeerKindName(session->peer().kind), session->outbound() ? "outbound" : "inbound");
@@ -175,13 +210,60 @@ Status PeerNetwork::OnMessage(PeerSession* session, v1::PeerMessage&& message) {
   return status;
 }
 
+Status PeerNetwork::TakeHandshakeSlot(const std::string& address) {
+  std::unique_lock lock(mu_);
+  size_t& from_address = pending_by_address_[address];
+  std::string why;
+  if (pending_handshakes_ >= kMaxPendingHandshakes) {
+    why =
+        "too many peer streams in their handshake (" + std::to_string(kMaxPendingHandshakes) + ")";
+  } else if (from_address >= kMaxPendingHandshakesPerAddress) {
+    why = "too many peer streams in their handshake from " + address + " (" +
+          std::to_string(kMaxPendingHandshakesPerAddress) + ")";
+  }
+  if (why.empty()) {
+    ++pending_handshakes_;
+    ++from_address;
+    return Status::Ok();
+  }
+  if (from_address == 0) pending_by_address_.erase(address);
+  const auto now = Clock::now();
+  const bool log = now - last_pending_log_ >= kUnlistedLogInterval;
+  if (log) last_pending_log_ = now;
+  lock.unlock();
+  if (metrics_) metrics_->OnPeerRefused("handshake_slots");
+  if (log) spdlog::warn("refused a peer stream: {}", why);
+  return Reject(Reason::kUnavailable, why);
+}
+
+void PeerNetwork::ReleaseHandshakeSlot(const std::string& address) {
+  std::lock_guard lock(mu_);
+  --pending_handshakes_;
+  auto it = pending_by_address_.find(address);
+  if (it != pending_by_address_.end() && --it->second == 0) pending_by_address_.erase(it);
+}
+
+// A stream holds this synchronous gRPC thread for its whole life. Before its handshake it is
+// unauthenticated, so such streams get a small budget (TakeHandshakeSlot) and a short deadline
+// (kHandshakeTimeout); one refused returns at once and holds nothing (scenario 2).
 grpc::Status PeerNetwork::Connect(grpc::ServerContext* context,
                                   grpc::ServerReaderWriter<v1::PeerMessage, v1::PeerMessage>* rw) {
+  const std::string address = AddressWithoutPort(context->peer());
+  if (Status slot = TakeHandshakeSlot(address); !slot.ok()) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, slot.ToString());
+  }
   ServerStream stream(context, rw);
   Status status;
   {
-    PeerSession session(MakeContext(), &stream, /*outbound=*/false);
+    SessionContext session_context = MakeContext();
+    bool released = false;
+    session_context.on_handshake_done = [this, &address, &released] {
+      ReleaseHandshakeSlot(address);
+      released = true;
+    };
+    PeerSession session(std::move(session_context), &stream, /*outbound=*/false);
     status = session.Run();
+    if (!released) ReleaseHandshakeSlot(address);
   }
   if (!status.ok()) spdlog::debug("inbound peer session from {} ended: {}", context->peer(),
                                   status.ToString());
@@ -253,21 +335,33 @@ void PeerNetwork::Ban(const chain::PubKey& peer, const Status& why) {
 
 void PeerNetwork::Broadcast(std::shared_ptr<const v1::PeerMessage> shared,
                             const chain::PubKey* except) {
-  std::lock_guard lock(mu_);
-  const chain::PubKey* last = nullptr;
-  for (auto& [key, session] : sessions_) {
-    if ((except && key == *except) || (last && *last == key)) continue;  // one copy per peer
-    last = &key;
-    session->Send(shared);
+  uint64_t copies = 0;
+  {
+    std::lock_guard lock(mu_);
+    const chain::PubKey* last = nullptr;
+    for (auto& [key, session] : sessions_) {
+      if ((except && key == *except) || (last && *last == key)) continue;  // one copy per peer
+      last = &key;
+      copies += session->Send(shared) ? 1 : 0;
+    }
   }
+  if (metrics_) metrics_->OnPeerMessagesQueued(KindName(*shared), copies);
 }
 
 bool PeerNetwork::SendTo(const chain::PubKey& peer,
                          std::shared_ptr<const v1::PeerMessage> message) {
-  std::lock_guard lock(mu_);
-  auto it = sessions_.find(peer);
-  if (it == sessions_.end()) return false;
-  return it->second->Send(std::move(message));
+  const std::string_view kind = KindName(*message);
+  bool queued = false;
+  {
+    std::lock_guard lock(mu_);
+    // The newest session with the peer: a greeting (OnPeerConnected) reaches the session that
+    // just opened, and the one that stays when an older duplicate ends.
+    auto range = sessions_.equal_range(peer);
+    if (range.first == range.second) return false;
+    queued = std::prev(range.second)->second->Send(std::move(message));
+  }
+  if (metrics_ && queued) metrics_->OnPeerMessagesQueued(kind, 1);
+  return queued;
 }
 
 size_t PeerNetwork::connected_peers() const {

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -61,6 +62,9 @@ class PeerNetwork final : public v1::Peer::Service {
   void SetChannelCredentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
     channel_credentials_ = std::move(credentials);
   }
+  // With TLS on: the hash of our own certificate (OwnCertificateHash, node/p2p/tls.h), which
+  // binds every handshake to its TLS channel. Call before Start().
+  void SetOwnCertificateHash(std::optional<chain::Hash256> hash) { own_certificate_hash_ = hash; }
   // Starts the dialers. Call after the gRPC server serving this service is up.
   void Start();
   void Stop();
@@ -95,6 +99,10 @@ class PeerNetwork final : public v1::Peer::Service {
   chain::Status OnMessage(PeerSession* session, v1::PeerMessage&& message);
   void DialLoop(PeerEntry peer);
   bool HasSession(const chain::PubKey& key) const;
+  // An inbound stream from `address` may start its handshake (kMaxPendingHandshakes,
+  // kMaxPendingHandshakesPerAddress); not ok: refuse it now. Release when the handshake ends.
+  chain::Status TakeHandshakeSlot(const std::string& address);
+  void ReleaseHandshakeSlot(const std::string& address);
   bool SleepUnlessStopping(std::chrono::milliseconds duration);
 
   const std::string chain_id_;
@@ -106,6 +114,7 @@ class PeerNetwork final : public v1::Peer::Service {
   PeerHandler* handler_ = nullptr;
   NodeMetrics* metrics_ = nullptr;
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
+  std::optional<chain::Hash256> own_certificate_hash_;
 
   mutable std::mutex mu_;
   std::condition_variable stop_cv_;
@@ -116,6 +125,10 @@ class PeerNetwork final : public v1::Peer::Service {
   // when an unlisted key's refusal was last logged: a redial loop must not flood the log.
   std::map<chain::PubKey, uint64_t> refusals_during_ban_;                  // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point last_unlisted_log_{};              // GUARDED_BY(mu_)
+  // Inbound streams in their handshake, in all and by address (IP without port).
+  size_t pending_handshakes_ = 0;                                          // GUARDED_BY(mu_)
+  std::map<std::string, size_t> pending_by_address_;                      // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point last_pending_log_{};               // GUARDED_BY(mu_)
   std::vector<std::thread> dialers_;
 };
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "node/p2p/peer_handshake.h"
+#include "node/p2p/tls.h"
 #include "node/common/peer_limits.h"
 
 namespace agritrace::node {
@@ -28,6 +29,7 @@ PeerSession::~PeerSession() {
 Status PeerSession::Run() {
   StartHandshakeWatchdog();
   Status status = Handshake();
+  if (context_.on_handshake_done) context_.on_handshake_done();
   if (!status.ok()) {
     Close();
     return status;
@@ -70,16 +72,24 @@ Status PeerSession::Handshake() {
   if (*key == context_.key->public_key()) return Reject(Reason::kMalformed, "connected to self");
   auto entry = context_.admit(*key);
   if (!entry.ok()) return entry.status();
+  // With TLS on, each proof is bound to the channel it travels on (peer_handshake.h).
+  chain::Hash256 their_binding{}, our_binding{};
+  if (context_.own_certificate_hash) {
+    auto theirs_seen = CertificateHash(stream_->PeerCertificatePem());
+    if (!theirs_seen) return Reject(Reason::kMalformed, "peer presented no TLS certificate");
+    their_binding = *theirs_seen;
+    our_binding = *context_.own_certificate_hash;
+  }
   v1::PeerMessage auth;
-  *auth.mutable_auth() =
-      MakeAuth(*context_.key, context_.chain_id, context_.genesis_hash, theirs.hello());
+  *auth.mutable_auth() = MakeAuth(*context_.key, context_.chain_id, context_.genesis_hash,
+                                  theirs.hello(), their_binding);
   if (!stream_->Write(auth)) return Reject(Reason::kUnavailable, "peer closed the stream");
   v1::PeerMessage their_auth;
   if (!stream_->Read(&their_auth) || !their_auth.has_auth()) {
     return Reject(Reason::kMalformed, "peer sent no auth");
   }
   AGRI_RETURN_IF_ERROR(CheckAuth(their_auth.auth(), context_.chain_id, context_.genesis_hash,
-                                 challenge, *key, context_.key->public_key()));
+                                 challenge, *key, context_.key->public_key(), our_binding));
   peer_ = std::move(*entry);
   authenticated_ = true;
   cv_.notify_all();

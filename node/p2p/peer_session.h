@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -37,6 +38,9 @@ class PeerStream {
   virtual bool Write(const v1::PeerMessage& message) = 0;
   // Makes a blocked Read/Write return false; callable from any thread.
   virtual void Cancel() = 0;
+  // The other end's TLS certificate (PEM) as this end of the channel sees it; empty without
+  // TLS. Valid once the first message was read.
+  virtual std::string PeerCertificatePem() const { return {}; }
 };
 
 // What a session knows and asks of its owner (PeerNetwork).
@@ -45,8 +49,13 @@ struct SessionContext {
   chain::Hash256 genesis_hash{};
   const chain::PrivateKey* key = nullptr;  // our node key; outlives the session
   std::string our_name;
+  // With TLS on: SHA-256 of our own certificate, to which the peer's proof must be bound (and
+  // then the peer's certificate as we see it is bound into ours). Nullopt without TLS.
+  std::optional<chain::Hash256> own_certificate_hash;
   // Policy: may this key peer now (listed and not banned)? Returns its entry.
   std::function<chain::Result<PeerEntry>(const chain::PubKey&)> admit;
+  // Called once when the handshake ends, whether it succeeded or not (optional).
+  std::function<void()> on_handshake_done;
   // Called once after the handshake; false refuses the session (e.g. too many sessions).
   std::function<bool(class PeerSession*)> on_open;
   // Called for every message after the handshake (the callee may move the message); a non-ok

@@ -2,7 +2,10 @@
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/server_credentials.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
+#include "chain/base/hash.h"
 #include "chain/io/file_util.h"
 
 namespace agritrace::node {
@@ -22,12 +25,13 @@ struct TlsMaterial {
 
 chain::Result<std::string> ReadPem(const NodeConfig& config, const std::string& path,
                                    const char* option) {
-  if (path.empty()) return Reject(Reason::kMalformed, std::string("config: tls.") + option +
-                                                          " is required when tls.enabled");
+  if (path.empty())
+    return Reject(Reason::kMalformed,
+                  std::string("config: tls.") + option + " is required when tls.enabled");
   auto text = chain::ReadFile(config.Resolve(path), kMaxPemBytes);
   if (!text.ok()) {
-    return Reject(text.status().reason(), std::string("tls.") + option + ": " +
-                                              text.status().message());
+    return Reject(text.status().reason(),
+                  std::string("tls.") + option + ": " + text.status().message());
   }
   if (text->find("-----BEGIN ") == std::string::npos) {
     return Reject(Reason::kMalformed,
@@ -70,6 +74,34 @@ chain::Result<std::shared_ptr<grpc::ChannelCredentials>> PeerChannelCredentials(
   options.pem_private_key = material->key;
   options.pem_cert_chain = material->cert;
   return grpc::SslCredentials(options);
+}
+
+std::optional<chain::Hash256> CertificateHash(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (!bio) return std::nullopt;
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (!cert) return std::nullopt;
+  unsigned char* der = nullptr;
+  const int length = i2d_X509(cert, &der);
+  X509_free(cert);
+  if (length <= 0) return std::nullopt;
+  const chain::Hash256 hash =
+      chain::Sha256(std::string(reinterpret_cast<const char*>(der), static_cast<size_t>(length)));
+  OPENSSL_free(der);
+  return hash;
+}
+
+chain::Result<std::optional<chain::Hash256>> OwnCertificateHash(const NodeConfig& config) {
+  if (!config.tls_enabled) return std::optional<chain::Hash256>();
+  auto cert = ReadPem(config, config.tls_cert_file, "cert_file");
+  if (!cert.ok()) return cert.status();
+  auto hash = CertificateHash(*cert);
+  if (!hash) {
+    return Reject(Reason::kMalformed, "tls.cert_file: " + config.Resolve(config.tls_cert_file) +
+                                          " holds no certificate");
+  }
+  return std::optional<chain::Hash256>(*hash);
 }
 
 }  // namespace agritrace::node

@@ -12,7 +12,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "chain/base/bytes.h"
 #include "chain/base/status.h"
 #include "node/common/config.h"
 
@@ -28,5 +31,11 @@ namespace agritrace::node {
 chain::Result<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const NodeConfig& config);
 chain::Result<std::shared_ptr<grpc::ChannelCredentials>> PeerChannelCredentials(
     const NodeConfig& config);
+
+// SHA-256 of the DER of the first certificate in `pem`; nullopt when there is none.
+std::optional<chain::Hash256> CertificateHash(const std::string& pem);
+// The hash of this node's own certificate (tls.cert_file) when TLS is on, nullopt when off:
+// what peers' handshake signatures must be bound to (peer_handshake.h).
+chain::Result<std::optional<chain::Hash256>> OwnCertificateHash(const NodeConfig& config);
 
 }  // namespace agritrace::node

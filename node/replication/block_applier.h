@@ -66,9 +66,10 @@ class BlockApplier {
   // faulty validators can cause it), or the store cannot write it (IO_ERROR).
   chain::Result<bool> CommitCertified(const v1::Block& block);
   // Checks the signatures of a block's records ahead of its CommitCertified, leaving one core
-  // free, so that a syncing node verifies the next blocks while it applies earlier ones. Only
-  // fills the VerifiedRecords cache: a block that does not decode or a bad signature is left
-  // for CommitCertified to report.
+  // free, so that a syncing node verifies the next blocks while it applies earlier ones, and
+  // only once its certificate verifies. Only fills the VerifiedRecords cache: a block that
+  // does not decode, a bad certificate or a bad signature is left for CommitCertified to
+  // report. CommitCertified, too, verifies the certificate before any record.
   void PreVerify(const v1::Block& block) const;
 
  private:

@@ -46,12 +46,15 @@ void ConsensusDriver::Start() {
 
 void ConsensusDriver::OnProposal(const chain::PubKey& from, const SharedMessage& message) {
   if (halted_) return;
-  Execute(engine_->OnProposal(message->proposal(), clock_->WallMs()), FromPeer{&from, &message});
+  const uint64_t height = engine_->height();
+  Execute(engine_->OnProposal(message->proposal(), clock_->WallMs()),
+          FromPeer{&from, &message, height});
 }
 
 void ConsensusDriver::OnVote(const chain::PubKey& from, const SharedMessage& message) {
   if (halted_) return;
-  Execute(engine_->OnVote(message->vote(), clock_->WallMs()), FromPeer{&from, &message});
+  const uint64_t height = engine_->height();
+  Execute(engine_->OnVote(message->vote(), clock_->WallMs()), FromPeer{&from, &message, height});
 }
 
 void ConsensusDriver::OnRecordsAvailable(int64_t at_steady_ms) {
@@ -92,6 +95,34 @@ bool ConsensusDriver::FirstRelay(const std::string& signature) {
   return true;
 }
 
+// The engine accepts (status ok) messages of past heights, which it only answers with
+// PeerBehind, and of future heights, which it buffers or counts towards a sync target.
+// Relaying those helps nobody: a node at a past height catches up by sync, and one at a
+// later height has the messages of its own height from their signers. And every precommit of
+// a past height can be rebuilt from a block certificate, so relaying them would let any peer
+// make us forward millions of valid messages. Only the height being decided is relayed.
+bool ConsensusDriver::Relayable(const v1::PeerMessage& message, uint64_t height) {
+  const uint64_t message_height =
+      message.has_proposal() ? message.proposal().height() : message.vote().height();
+  return message_height == height;
+}
+
+// Tells a validator that is behind our tip, at most every kTipAnswerIntervalMs; its block
+// sync then asks us for the blocks it lacks.
+void ConsensusDriver::AnswerPeerBehind(const chain::PeerBehind& behind) {
+  const int64_t now = clock_->SteadyMs();
+  auto [it, first] = tip_answered_at_ms_.emplace(behind.validator, now);
+  if (!first) {
+    if (now - it->second < kTipAnswerIntervalMs) return;
+    it->second = now;
+  }
+  const chain::ChainTip tip = store_->Tip();
+  v1::PeerMessage message;
+  message.mutable_tip()->set_height(tip.height);
+  message.mutable_tip()->set_tip_hash(chain::AsBytes(tip.hash));
+  transport_->SendTo(behind.validator, Share(std::move(message)));
+}
+
 // A rejected peer message bans its sender only for a fault no honest node commits. A failure
 // of our own is the safety state not made durable: the engine signed nothing in that step, but
 // it has left the step, so this validator would stay silent for the rest of the round (which
@@ -104,7 +135,9 @@ bool ConsensusDriver::Judge(const Status& status, std::optional<FromPeer> peer) 
     const v1::PeerMessage& message = **peer->message;
     const std::string& signature =
         message.has_proposal() ? message.proposal().signature() : message.vote().signature();
-    if (FirstRelay(signature)) transport_->Broadcast(*peer->message, peer->from);  // gossip, once
+    if (Relayable(message, peer->height) && FirstRelay(signature)) {
+      transport_->Broadcast(*peer->message, peer->from);  // gossip, once
+    }
   } else if (IsLocalFailure(status.reason())) {
     spdlog::critical("consensus: {}", status.ToString());
     halted_ = true;
@@ -153,12 +186,7 @@ bool ConsensusDriver::Carry(chain::ConsensusAction& action) {
   } else if (auto* a = std::get_if<chain::CommitBlock>(&action)) {
     return DoCommit(*a);
   } else if (auto* a = std::get_if<chain::PeerBehind>(&action)) {
-    // Tell it our tip; its block sync then asks us for the blocks it lacks.
-    const chain::ChainTip tip = store_->Tip();
-    v1::PeerMessage message;
-    message.mutable_tip()->set_height(tip.height);
-    message.mutable_tip()->set_tip_hash(chain::AsBytes(tip.hash));
-    transport_->SendTo(a->validator, Share(std::move(message)));
+    AnswerPeerBehind(*a);
   } else if (auto* a = std::get_if<chain::SyncNeeded>(&action)) {
     if (request_sync_) request_sync_(a->height);
   } else if (auto* a = std::get_if<chain::Misbehaviour>(&action)) {

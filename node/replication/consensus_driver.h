@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -40,6 +41,11 @@ namespace agritrace::node {
 
 // Signatures of relayed proposals and votes remembered, so each is relayed once.
 inline constexpr size_t kMaxRelayedMessages = 50'000;
+// A validator that sent a message for a height we committed is told our tip at most this
+// often: the engine asks for an answer to every such message (PeerBehind), and old messages
+// are valid for ever, so a peer replaying them would otherwise make us send one tip each.
+// One a second is what the periodic tip announcement (kTipAnnounceInterval) gives anyway.
+inline constexpr int64_t kTipAnswerIntervalMs = 1000;
 
 class ConsensusDriver final : public chain::Application, public chain::SafetyStore {
  public:
@@ -93,6 +99,7 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   struct FromPeer {
     const chain::PubKey* from;
     const SharedMessage* message;
+    uint64_t height;  // the height the engine was deciding when the message arrived
   };
 
   void Execute(chain::ConsensusOutput output, std::optional<FromPeer> peer = std::nullopt);
@@ -104,6 +111,9 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   void Schedule(const chain::ScheduleTimeout& timeout);
   void SendSigned(v1::PeerMessage message);
   bool FirstRelay(const std::string& signature);
+  // Only what helps peers decide the current height is relayed (docs/security.md, scenario 4).
+  static bool Relayable(const v1::PeerMessage& message, uint64_t height);
+  void AnswerPeerBehind(const chain::PeerBehind& behind);
 
   const chain::Genesis* genesis_;
   std::optional<chain::PrivateKey> key_;
@@ -122,6 +132,8 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   std::optional<int64_t> records_ready_at_ms_;  // steady
   std::set<std::string> relayed_;
   std::deque<std::string> relayed_order_;
+  // When each validator was last told our tip (steady ms); at most one entry per validator.
+  std::map<chain::PubKey, int64_t> tip_answered_at_ms_;
 };
 
 }  // namespace agritrace::node

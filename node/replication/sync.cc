@@ -19,6 +19,7 @@ namespace {
 
 constexpr int64_t kTipAnnounceIntervalMs = kTipAnnounceInterval.count();
 constexpr int64_t kSyncRequestTimeoutMs = kSyncRequestTimeout.count();
+constexpr int64_t kSyncSlowPeerPauseMs = kSyncSlowPeerPause.count();
 
 }  // namespace
 
@@ -67,24 +68,39 @@ void BlockSync::Want(uint64_t height) {
   MaybeRequest();
 }
 
-// At most one request in flight; a peer that is ahead is asked, rotating between such peers
-// when one does not answer in time. Nothing is asked while a batch is being applied: the
-// request for the range after it went out when it arrived (OnSyncResponse).
+// At most one request in flight; a peer that is ahead is asked, rotating between such peers.
+// A request unanswered in time pauses its peer. Nothing is asked while a batch is being
+// applied: the request for the range after it went out when it arrived (OnSyncResponse).
 void BlockSync::MaybeRequest() {
   if (applying_ || halted_) return;
   const uint64_t ours = store_->Tip().height;
-  if (in_flight_ && clock_->SteadyMs() - in_flight_->sent_at_ms < kSyncRequestTimeoutMs &&
-      in_flight_->from_height > ours) {
-    return;
+  if (in_flight_ && in_flight_->from_height > ours) {
+    if (clock_->SteadyMs() - in_flight_->sent_at_ms < kSyncRequestTimeoutMs) return;
+    Pause(in_flight_->peer, "let a sync request time out");
   }
   in_flight_.reset();
-  std::vector<chain::PubKey> ahead;
-  for (const auto& [peer, height] : peer_tips_) {
-    if (height > ours) ahead.push_back(peer);
+  if (auto peer = PickPeer(ours)) Request(*peer, ours + 1);
+}
+
+std::optional<chain::PubKey> BlockSync::PickPeer(uint64_t height) {
+  const int64_t now = clock_->SteadyMs();
+  std::vector<chain::PubKey> ahead, ready;
+  for (const auto& [peer, tip] : peer_tips_) {
+    if (tip <= height) continue;
+    ahead.push_back(peer);
+    auto paused = paused_until_ms_.find(peer);
+    if (paused == paused_until_ms_.end() || paused->second <= now) ready.push_back(peer);
   }
-  if (ahead.empty() && wanted_height_ > ours) ahead = transport_->ConnectedPeers();
-  if (ahead.empty()) return;
-  Request(ahead[next_peer_++ % ahead.size()], ours + 1);
+  if (ahead.empty() && wanted_height_ > height) ahead = transport_->ConnectedPeers();
+  const std::vector<chain::PubKey>& from = ready.empty() ? ahead : ready;
+  if (from.empty()) return std::nullopt;
+  return from[next_peer_++ % from.size()];
+}
+
+void BlockSync::Pause(const chain::PubKey& peer, const char* why) {
+  paused_until_ms_[peer] = clock_->SteadyMs() + kSyncSlowPeerPauseMs;
+  spdlog::info("sync: {} {}; asking other peers first for {} s", transport_->PeerName(peer), why,
+               kSyncSlowPeerPauseMs / 1000);
 }
 
 void BlockSync::Request(const chain::PubKey& peer, uint64_t from_height) {
@@ -136,7 +152,11 @@ bool BlockSync::Failed(const chain::PubKey& from, const Status& status) {
     if (fatal_) fatal_(status);
     return false;
   }
-  if (IsPeerFault(PeerInput::kCertifiedBlock, status.reason())) transport_->Ban(from, status);
+  if (IsPeerFault(PeerInput::kCertifiedBlock, status.reason())) {
+    transport_->Ban(from, status);
+    peer_tips_.erase(from);  // what it claimed counts for nothing now
+    if (in_flight_ && in_flight_->peer == from) in_flight_.reset();
+  }
   return true;
 }
 
@@ -146,16 +166,38 @@ void BlockSync::NotifySynced(uint64_t before) {
   if (synced_listener_) synced_listener_(tip.height, tip.hash);
 }
 
+bool BlockSync::Solicited(const chain::PubKey& from, const v1::SyncResponse& response) const {
+  if (!in_flight_ || in_flight_->peer != from) return false;
+  if (response.blocks_size() == 0) return true;
+  v1::BlockHeader first;
+  return first.ParseFromString(response.blocks(0).header()) &&
+         first.height() == in_flight_->from_height;
+}
+
 void BlockSync::OnSyncResponse(const chain::PubKey& from, const v1::SyncResponse& response) {
   if (halted_) return;
+  // An answer nobody asked for (or too late: the request went elsewhere) is dropped unread.
+  if (!Solicited(from, response)) {
+    spdlog::debug("sync: dropped an unsolicited response from {}", transport_->PeerName(from));
+    return;
+  }
+  const uint64_t asked_from = in_flight_->from_height;
+  in_flight_.reset();
   const int count = response.blocks_size();
   v1::BlockHeader last;
   const bool has_last = count > 0 && last.ParseFromString(response.blocks(count - 1).header());
   uint64_t& tip = peer_tips_[from];
   tip = std::max(tip, response.tip_height());
-  if (in_flight_ && in_flight_->peer == from) in_flight_.reset();
-  // Ask for the range after this batch now, so the peer reads and sends it while we apply.
-  if (has_last && tip > last.height() && !in_flight_) Request(from, last.height() + 1);
+  // Fewer blocks than it has, in an answer far below the byte limit: withholding.
+  if (static_cast<uint64_t>(count) < kSyncBatchBlocks && tip >= asked_from + count &&
+      response.ByteSizeLong() < kMaxSyncResponseBytes / 2) {
+    Pause(from, "answered with fewer blocks than it has");
+  }
+  // Ask for the range after this batch now (from the next peer ahead), so it is read and sent
+  // while we apply this one.
+  if (has_last) {
+    if (auto next = PickPeer(last.height())) Request(*next, last.height() + 1);
+  }
   const uint64_t before = store_->Tip().height;
   applying_ = true;
   const bool go_on = ApplyBatch(from, response);

@@ -5,10 +5,13 @@
 // without us (SyncNeeded), one request at a time asks a peer that is ahead for the next
 // kSyncBatchBlocks blocks; each block that comes back goes through BlockApplier, which checks
 // its certificate against the genesis validator set and every record before committing it.
-// When an answer arrives the request for the range after it goes out at once, so the peer
-// reads and sends it while this batch is applied; the signatures of the batch's later blocks
-// are checked meanwhile on the side (Background). A peer that sends an invalid block is
-// banned (IsPeerFault); an unanswered request is retried, with another peer if one is ahead.
+// When an answer arrives the request for the range after it goes out at once, to the next
+// peer that is ahead (requests rotate between them), so that peer reads and sends it while
+// this batch is applied; the signatures of the batch's later blocks are checked meanwhile on
+// the side (Background), each only after its block's certificate. Only the answer to the
+// request in flight is taken (same peer, same first height); anything else is dropped. A
+// peer that sends an invalid block is banned (IsPeerFault); one that lets a request time out
+// or answers short is not asked for kSyncSlowPeerPause while another peer is ahead.
 // A block that cannot be stored (IO_ERROR) stops the node (ReplicaHost::Fatal).
 //
 // A single-threaded state machine: inputs are peer messages, Want() and Tick() when
@@ -85,6 +88,13 @@ class BlockSync {
   void AnnounceTip() const;
   void MaybeRequest();
   void Request(const chain::PubKey& peer, uint64_t from_height);
+  // The next peer to ask for blocks above `height`, rotating between the peers ahead of it
+  // and skipping paused ones while another is ahead; nullopt when none is ahead.
+  std::optional<chain::PubKey> PickPeer(uint64_t height);
+  // Not asked while another peer is ahead, for kSyncSlowPeerPause.
+  void Pause(const chain::PubKey& peer, const char* why);
+  // Whether `response` answers the request in flight (same peer, same first height).
+  bool Solicited(const chain::PubKey& from, const v1::SyncResponse& response) const;
   // Applies the blocks in order; false when the node cannot go on (fatal_ was called).
   bool ApplyBatch(const chain::PubKey& from, const v1::SyncResponse& response);
   // Applies a certified block at tip + 1: Ok(false) when it is not (yet) the next block.
@@ -105,6 +115,7 @@ class BlockSync {
   std::function<void(const chain::Status&)> fatal_;
 
   std::map<chain::PubKey, uint64_t> peer_tips_;
+  std::map<chain::PubKey, int64_t> paused_until_ms_;  // steady; one entry per peer at most
   uint64_t wanted_height_ = 0;
   std::optional<InFlight> in_flight_;
   bool applying_ = false;  // a batch is being applied: ask nothing else meanwhile

@@ -4,7 +4,9 @@
 # works with the network's certificates; a plaintext client, a client whose certificate comes
 # from another CA, and a peer with another CA's certificate are all refused before any request;
 # a peer with a good certificate but a node key outside the network is refused at the
-# handshake.
+# handshake; a listed peer whose handshake passes through an on-path relay that terminates TLS
+# with its own network certificate is refused at the handshake (its proof is bound to the TLS
+# channel it signed on), and nobody is banned.
 # Usage: tls_test.sh BIN_DIR
 set -euo pipefail
 BIN=$(cd "${1:?usage: tls_test.sh BIN_DIR}" && pwd)
@@ -16,7 +18,11 @@ WORK=$(mktemp -d /tmp/agritrace-tls.XXXXXX)
 NET=$WORK/net
 PIDS=()
 export AGRITRACE_PASSWORD=tls-secret AGRITRACE_KEYSTORE=$NET/keystore
-cleanup() { for pid in "${PIDS[@]}"; do stop_pid "$pid"; done; rm -rf "$WORK"; }
+cleanup() {
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  [[ -n ${RELAY_PID:-} ]] && kill "$RELAY_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 fail() {
   echo "FAIL: $*" >&2
@@ -27,7 +33,7 @@ fail() {
 V=127.0.0.1:$(free_port) O=127.0.0.1:$(free_port)
 "$BIN/agritrace-node" init --dir "$NET" --validators 1 --observers 1 --grpc-addrs "$V,$O" \
   --http-addrs "127.0.0.1:$(free_port),127.0.0.1:$(free_port)" --scrypt-n 1024 >/dev/null
-"$ROOT/scripts/make-certs.sh" "$NET/certs" validator-1 observer-1 wallet >/dev/null
+"$ROOT/scripts/make-certs.sh" "$NET/certs" validator-1 observer-1 wallet relay >/dev/null
 "$ROOT/scripts/make-certs.sh" "$WORK/rogue" intruder >/dev/null  # another CA
 for name in validator-1 observer-1; do
   python3 - "$NET/$name/node.toml" "$name" <<'PY'
@@ -85,4 +91,19 @@ code=0; out=$(hostile --random-key --tls-ca "$NET/certs/ca.crt" --tls-cert "$NET
   --tls-key "$NET/certs/wallet.key") || code=$?
 ((code == 3)) && grep -q "at handshake" <<<"$out" || fail "unlisted key with a good cert: $code $out"
 echo "ok: peer with a network certificate but an unlisted node key refused ($out)"
+# Issue 16, scenario 8: a relay in the middle (it holds a network certificate, as any
+# organisation's machine does) passes a listed key's handshake on: refused, nobody banned.
+R_PORT=$(free_port)
+python3 "$HERE/tls_relay.py" "$R_PORT" "$V" "$NET/certs/ca.crt" "$NET/certs/relay.crt" \
+  "$NET/certs/relay.key" >"$WORK/relay.out" 2>&1 &
+RELAY_PID=$!
+for ((i = 0; i < 100; i++)); do grep -q listening "$WORK/relay.out" && break; sleep 0.1; done
+((i < 100)) || fail "the relay did not start: $(cat "$WORK/relay.out")"
+code=0; out=$("$BIN/agritrace-hostile-peer" --target "127.0.0.1:$R_PORT" --genesis "$NET/genesis.json" \
+  --mode hold --wait-ms 1000 --key-file "$NET/observer-1/node_key.json" --tls-ca "$NET/certs/ca.crt" \
+  --tls-cert "$NET/certs/wallet.crt" --tls-key "$NET/certs/wallet.key") || code=$?
+((code == 3)) && grep -q "not bound to our TLS channel" <<<"$out" ||
+  fail "a handshake relayed through a TLS-terminating relay was not refused: $code $out"
+! grep -q "banning peer" "$NET/validator-1/node.log" || fail "the relayed handshake got someone banned"
+echo "ok: a handshake relayed through another TLS endpoint refused, nobody banned ($out)"
 echo "TLS test passed"

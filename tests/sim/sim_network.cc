@@ -300,12 +300,12 @@ void World::HostileExtras(SimNode& node, const v1::PeerMessage& message) {
       garbage.set_signature(std::string(64, '\x01'));
       if (rng_.Chance(0.2)) Send(node.index, to.index, Wrap(garbage));
     } else if (mode == ByzantineMode::kBadCertificate) {
+      // Announced as just committed: block sync judges it (an unsolicited sync response
+      // would be dropped unread, docs/security.md scenario 6).
       const chain::ChainTip tip = to.store->Tip();
-      v1::PeerMessage response;
-      response.mutable_sync_response()->set_tip_height(tip.height + 1);
-      *response.mutable_sync_response()->add_blocks() =
-          ForgedCertifiedBlock(node, tip.height + 1, tip.hash);
-      Send(node.index, to.index, node::Share(std::move(response)));
+      v1::PeerMessage announce;
+      *announce.mutable_commit() = ForgedCertifiedBlock(node, tip.height + 1, tip.hash);
+      Send(node.index, to.index, node::Share(std::move(announce)));
     }
   }
 }

@@ -21,7 +21,7 @@ enum class ByzantineMode {
   // Hostile peers: each also votes honestly, so it is banned for what it adds.
   kForger,          // also sends forged votes (corrupted signature, another validator's name,
                     // a non-member's key) and malformed ones (truncated key, garbage header)
-  kBadCertificate,  // also sends every node "synced" blocks whose certificates are forged
+  kBadCertificate,  // also announces to every node blocks whose certificates are forged
   kFlooder,         // sends every message hundreds of times, past the per-peer rate limit
 };
 std::string ByzantineModeName(ByzantineMode mode);

@@ -5,7 +5,7 @@
 //
 //   agritrace-hostile-peer --target HOST:PORT --genesis genesis.json
 //       (--key-file node_key.json | --random-key) --mode MODE [--wait-ms 5000]
-//       [--tls-ca CA --tls-cert CERT --tls-key KEY]
+//       [--tls-ca CA --tls-cert CERT --tls-key KEY] [--count N] [--streams N]
 //
 // Modes (what is sent after the handshake; repeated on every new tip until disconnected):
 //   hold            nothing: stays connected (shows the key is admitted)
@@ -17,6 +17,16 @@
 //   nonmember-vote  a prevote signed by a key that is not a validator
 //   bad-cert        a block at tip + 1 whose commit certificate holds forged signatures
 //   flood           tip messages as fast as the stream takes them
+//   replay          fetches the node's blocks by sync, rebuilds precommits from their commit
+//                   certificates (a precommit for a block is exactly a CommitSig), and replays
+//                   --count of them (default 100,000) signed by one other validator, paced
+//                   like an honest sender (below the per-peer rate limit): valid, old
+//                   messages that no honest node may count as a fault. Reports the tips the
+//                   node answered with.
+//   sessions        opens --streams sessions (default 20) with the one key, each on its own
+//                   connection, and reports how many the node admitted
+//   idle            opens --streams Connect streams that never send a byte and reopens each
+//                   as it ends, until --wait-ms; reports how many the node opened or refused
 //
 // Prints one line and exits: 0 "disconnected ..." (the node closed the stream), 3 "refused ..."
 // (the node ended the handshake without proving its key: we are not admitted), 4 "still
@@ -30,9 +40,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "agritrace/v1/peer.pb.h"
 #include "chain/model/block.h"
@@ -42,7 +54,9 @@
 #include "chain/model/genesis.h"
 #include "chain/keystore/keystore.h"
 #include "node/p2p/peer_handshake.h"
+#include "node/p2p/tls.h"
 #include "node/common/peer_limits.h"
+#include "node/common/token_bucket.h"
 
 namespace {
 
@@ -65,6 +79,8 @@ struct Args {
   std::string target, genesis, key_file, mode, tls_ca, tls_cert, tls_key;
   bool random_key = false;
   int wait_ms = 5000;
+  uint64_t count = 100'000;  // replay: messages to send
+  int streams = 20;          // sessions, idle: streams to open
 };
 
 int Fail(const std::string& why) {
@@ -89,6 +105,8 @@ bool ParseArgs(int argc, char** argv, Args& args) {
     else if (flag == "--tls-ca") args.tls_ca = value;
     else if (flag == "--tls-cert") args.tls_cert = value;
     else if (flag == "--tls-key") args.tls_key = value;
+    else if (flag == "--streams") args.streams = std::atoi(value.c_str());
+    else if (flag == "--count") args.count = std::strtoull(value.c_str(), nullptr, 10);
     else return false;
   }
   return !args.target.empty() && !args.genesis.empty() && !args.mode.empty() &&
@@ -100,8 +118,9 @@ std::string ReadText(const std::string& path) {
   return text.ok() ? *text : std::string();
 }
 
-std::shared_ptr<grpc::Channel> MakeChannel(const Args& args) {
+std::shared_ptr<grpc::Channel> MakeChannel(const Args& args, bool own_connection = false) {
   grpc::ChannelArguments channel_args;
+  if (own_connection) channel_args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   channel_args.SetMaxSendMessageSize(static_cast<int>(node::kMaxPeerMessageBytes));
   channel_args.SetMaxReceiveMessageSize(static_cast<int>(node::kMaxPeerMessageBytes));
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
@@ -124,6 +143,14 @@ class Wire {
         stream_(grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer, grpc::ByteBuffer>::
                     Create(channel_.get(), method_, &context_)) {}
   ~Wire() { Cancel(); }
+  // The node's TLS certificate as this end sees it (empty without TLS); after a first Read.
+  std::string PeerCertificatePem() const {
+    auto auth = context_.auth_context();
+    if (!auth) return {};
+    auto values = auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+    if (values.empty()) return {};
+    return std::string(values.front().data(), values.front().size());
+  }
   // Ends the stream; a blocked Read returns false.
   void Cancel() { context_.TryCancel(); }
 
@@ -160,13 +187,37 @@ struct NodeView {
   uint64_t height = 0;
   Hash256 tip_hash{};
   bool have_tip = false;
+  std::vector<v1::Vote> precommits;  // rebuilt from the certificates of synced blocks
+  bool have_blocks = false;
+  std::atomic<uint64_t> tips{0};
   std::atomic<bool> closed{false};
 };
+
+// Every CommitSig of a block's certificate is a precommit its validator signed.
+void CollectPrecommits(const v1::SyncResponse& response, NodeView* view) {
+  std::lock_guard lock(view->mu);
+  for (const v1::Block& block : response.blocks()) {
+    const v1::CommitCertificate& cert = block.certificate();
+    for (const v1::CommitSig& sig : cert.signatures()) {
+      v1::Vote vote;
+      vote.set_height(cert.height());
+      vote.set_round(cert.round());
+      vote.set_type(v1::VOTE_TYPE_PRECOMMIT);
+      vote.set_block_hash(cert.block_hash());
+      vote.set_validator(sig.validator());
+      vote.set_signature(sig.signature());
+      view->precommits.push_back(std::move(vote));
+    }
+  }
+  view->have_blocks = true;
+}
 
 void ReadLoop(Wire* wire, NodeView* view) {
   v1::PeerMessage message;
   while (wire->Read(&message)) {
+    if (message.has_sync_response()) CollectPrecommits(message.sync_response(), view);
     if (!message.has_tip()) continue;
+    ++view->tips;
     auto hash = chain::ArrayFromBytes<32>(message.tip().tip_hash());
     if (!hash) continue;
     std::lock_guard lock(view->mu);
@@ -221,8 +272,67 @@ std::optional<std::string> Attack(const std::string& mode, const chain::Genesis&
   return message.SerializeAsString();
 }
 
+// The precommits of the validator (neither us nor the node we talk to) that signed most of the
+// certificates we fetched: replaying one signer's votes aims every answer at one victim.
+std::vector<v1::Vote> VictimPrecommits(NodeView& view, const chain::PubKey& ours,
+                                       const chain::PubKey& theirs) {
+  std::lock_guard lock(view.mu);
+  std::map<std::string, std::vector<v1::Vote>> by_signer;
+  for (const v1::Vote& vote : view.precommits) {
+    if (vote.validator() == chain::AsBytes(ours) || vote.validator() == chain::AsBytes(theirs)) {
+      continue;
+    }
+    by_signer[vote.validator()].push_back(vote);
+  }
+  std::vector<v1::Vote> best;
+  for (auto& [signer, votes] : by_signer) {
+    if (votes.size() > best.size()) best = std::move(votes);
+  }
+  return best;
+}
+
+// replay: fetch blocks, then send `count` old precommits as fast as an honest sender may.
+// Returns false when there was nothing to replay.
+bool Replay(const Args& args, Wire& wire, NodeView& view, const chain::PubKey& ours,
+            const chain::PubKey& theirs, Clock::time_point deadline, uint64_t* sent) {
+  v1::PeerMessage request;
+  request.mutable_sync_request()->set_from_height(1);
+  request.mutable_sync_request()->set_max_blocks(node::kSyncBatchBlocks);
+  if (!wire.Write(request)) return false;
+  while (Clock::now() < deadline && !view.closed) {
+    {
+      std::lock_guard lock(view.mu);
+      if (view.have_blocks) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const std::vector<v1::Vote> votes = VictimPrecommits(view, ours, theirs);
+  if (votes.empty()) return false;
+  std::vector<std::string> wire_bytes;
+  for (const v1::Vote& vote : votes) {
+    v1::PeerMessage message;
+    *message.mutable_vote() = vote;
+    wire_bytes.push_back(message.SerializeAsString());
+  }
+  node::TokenBucket pacing(node::kPeerMessagesPerSecond * node::kPeerSendPacing,
+                           node::kPeerBurstMessages * node::kPeerSendPacing, Clock::now());
+  while (*sent < args.count && Clock::now() < deadline && !view.closed) {
+    if (auto wait = pacing.WaitTime(Clock::now()); wait.count() > 0) {
+      std::this_thread::sleep_for(wait);
+      continue;
+    }
+    (void)pacing.TryTake(Clock::now());
+    if (!wire.WriteBytes(wire_bytes[*sent % wire_bytes.size()])) break;
+    ++*sent;
+  }
+  std::printf("replayed %llu precommits (%zu distinct, one signer)\n",
+              static_cast<unsigned long long>(*sent), wire_bytes.size());
+  return true;
+}
+
 // Returns the exit code after the handshake succeeded.
-int Misbehave(const Args& args, Wire& wire, const chain::Genesis& genesis, const PrivateKey& key) {
+int Misbehave(const Args& args, Wire& wire, const chain::Genesis& genesis, const PrivateKey& key,
+              const chain::PubKey& their_key) {
   NodeView view;
   std::thread reader(ReadLoop, &wire, &view);
   const auto start = Clock::now();
@@ -231,9 +341,9 @@ int Misbehave(const Args& args, Wire& wire, const chain::Genesis& genesis, const
   auto report = [&](int code, const char* what) {
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-    std::printf("%s after %llu %s messages in %lld ms\n", what,
+    std::printf("%s after %llu %s messages in %lld ms (%llu tips received)\n", what,
                 static_cast<unsigned long long>(sent), args.mode.c_str(),
-                static_cast<long long>(ms));
+                static_cast<long long>(ms), static_cast<unsigned long long>(view.tips.load()));
     std::fflush(stdout);
     return code;
   };
@@ -252,6 +362,14 @@ int Misbehave(const Args& args, Wire& wire, const chain::Genesis& genesis, const
       if (!view.have_tip && args.mode != "garbage" && args.mode != "empty") {
         height = UINT64_MAX;  // wait for the tip before height-bound attacks
       }
+    }
+    if (args.mode == "replay" && height != UINT64_MAX) {
+      if (!Replay(args, wire, view, key.public_key(), their_key, deadline, &sent)) {
+        wire.Cancel();
+        reader.join();
+        return Fail("nothing to replay: the node sent no certificate of another validator");
+      }
+      break;
     }
     if (args.mode == "flood") {
       v1::PeerMessage message;
@@ -275,6 +393,116 @@ int Misbehave(const Args& args, Wire& wire, const chain::Genesis& genesis, const
   return code;
 }
 
+// The handshake, as node/p2p/peer_session.cc does it: hello both ways, then each side's auth.
+// kHandshakeDone, or the exit code to report.
+constexpr int kHandshakeDone = -1;
+int Handshake(const Args& args, Wire& wire, const chain::Genesis& genesis, const PrivateKey& key,
+              chain::PubKey* their_key_out) {
+  Hash256 challenge{};
+  v1::PeerMessage hello;
+  *hello.mutable_hello() = node::MakeHello(genesis.chain_id, genesis.hash, key.public_key(),
+                                           "hostile", &challenge);
+  v1::PeerMessage theirs;
+  if (!wire.Write(hello) || !wire.Read(&theirs) || !theirs.has_hello()) {
+    std::printf("refused before hello (no connection, TLS failure or not a peer port)\n");
+    return kExitRefused;
+  }
+  auto their_key = node::CheckHello(theirs.hello(), genesis.chain_id, genesis.hash);
+  if (!their_key.ok()) return Fail("their hello: " + their_key.status().ToString());
+  // With TLS, bound to the channel as node/p2p/peer_session.cc does it.
+  Hash256 their_binding{}, our_binding{};
+  if (!args.tls_ca.empty()) {
+    their_binding = node::CertificateHash(wire.PeerCertificatePem()).value_or(Hash256{});
+    our_binding = node::CertificateHash(ReadText(args.tls_cert)).value_or(Hash256{});
+  }
+  v1::PeerMessage auth;
+  *auth.mutable_auth() =
+      node::MakeAuth(key, genesis.chain_id, genesis.hash, theirs.hello(), their_binding);
+  v1::PeerMessage their_auth;
+  if (!wire.Write(auth) || !wire.Read(&their_auth) || !their_auth.has_auth()) {
+    std::printf("refused at handshake: %s did not accept our key\n", args.target.c_str());
+    return kExitRefused;
+  }
+  if (!node::CheckAuth(their_auth.auth(), genesis.chain_id, genesis.hash, challenge, *their_key,
+                       key.public_key(), our_binding)
+           .ok()) {
+    // Through a relay the node's proof is bound to the relay's certificate, not ours.
+    std::printf("refused at handshake: the node's proof is not bound to our TLS channel\n");
+    return kExitRefused;
+  }
+  *their_key_out = *their_key;
+  return kHandshakeDone;
+}
+
+// sessions: --streams sessions with our one key, each handshaken; a session is admitted when
+// the node greets it with its tip (it does on every session it opens), refused when the node
+// ends the stream instead. All are held until every one is decided.
+int OpenSessions(const Args& args, const chain::Genesis& genesis, const PrivateKey& key) {
+  std::vector<std::unique_ptr<Wire>> wires;
+  int admitted = 0, refused = 0;
+  for (int i = 0; i < args.streams; ++i) {
+    // Each on its own connection, as separate dialers would.
+    wires.push_back(std::make_unique<Wire>(MakeChannel(args, /*own_connection=*/true)));
+    chain::PubKey their_key{};
+    if (Handshake(args, *wires.back(), genesis, key, &their_key) != kHandshakeDone) {
+      ++refused;
+      continue;
+    }
+    v1::PeerMessage message;
+    bool greeted = false;
+    while (wires.back()->Read(&message)) {
+      if (message.has_tip()) {
+        greeted = true;
+        break;
+      }
+    }
+    ++(greeted ? admitted : refused);
+  }
+  std::printf("admitted %d of %d sessions with one key (%d refused)\n", admitted, args.streams,
+              refused);
+  return kExitDisconnected;
+}
+
+// idle: --streams Connect streams that never send a byte, spread over connections, each
+// reopened as soon as it ends, until --wait-ms. Counts the streams the node opened (it sent
+// its hello) and those it refused at once.
+int HoldIdleStreams(const Args& args) {
+  constexpr int kStreamsPerConnection = 90;  // below the server's 100 concurrent streams
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < (args.streams + kStreamsPerConnection - 1) / kStreamsPerConnection; ++i) {
+    channels.push_back(MakeChannel(args, /*own_connection=*/true));
+  }
+  const auto deadline = Clock::now() + std::chrono::milliseconds(args.wait_ms);
+  std::atomic<uint64_t> opened{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < args.streams; ++i) {
+    threads.emplace_back([&, channel = channels[i / kStreamsPerConnection]] {
+      while (Clock::now() < deadline) {
+        Wire wire(channel);
+        v1::PeerMessage hello;
+        if (!wire.Read(&hello)) {
+          ++refused;
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          continue;
+        }
+        ++opened;
+        std::thread cancel([&] {
+          while (Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          wire.Cancel();
+        });
+        while (wire.Read(&hello)) {
+        }
+        cancel.join();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::printf("idle streams: %llu opened by the node, %llu refused at once\n",
+              static_cast<unsigned long long>(opened.load()),
+              static_cast<unsigned long long>(refused.load()));
+  return kExitDisconnected;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -285,7 +513,8 @@ int main(int argc, char** argv) {
   }
   static const char* kModes[] = {"hold",        "garbage",        "empty",    "rehello",
                                  "bad-record",  "forged-vote",    "nonmember-vote",
-                                 "bad-cert",    "flood"};
+                                 "bad-cert",    "flood",          "replay",
+                                 "sessions",    "idle"};
   bool known = false;
   for (const char* mode : kModes) known = known || args.mode == mode;
   if (!known) return Fail("unknown mode " + args.mode);
@@ -303,30 +532,12 @@ int main(int argc, char** argv) {
     key = *decrypted;
   }
 
+  if (args.mode == "idle") return HoldIdleStreams(args);
+  if (args.mode == "sessions") return OpenSessions(args, *genesis, *key);
   Wire wire(MakeChannel(args));
-  // The handshake, as node/peer_session.cc does it: hello both ways, then each side's auth.
-  Hash256 challenge{};
-  v1::PeerMessage hello;
-  *hello.mutable_hello() = node::MakeHello(genesis->chain_id, genesis->hash, key->public_key(),
-                                           "hostile", &challenge);
-  v1::PeerMessage theirs;
-  if (!wire.Write(hello) || !wire.Read(&theirs) || !theirs.has_hello()) {
-    std::printf("refused before hello (no connection, TLS failure or not a peer port)\n");
-    return kExitRefused;
+  chain::PubKey their_key{};
+  if (int code = Handshake(args, wire, *genesis, *key, &their_key); code != kHandshakeDone) {
+    return code;
   }
-  auto their_key = node::CheckHello(theirs.hello(), genesis->chain_id, genesis->hash);
-  if (!their_key.ok()) return Fail("their hello: " + their_key.status().ToString());
-  v1::PeerMessage auth;
-  *auth.mutable_auth() = node::MakeAuth(*key, genesis->chain_id, genesis->hash, theirs.hello());
-  v1::PeerMessage their_auth;
-  if (!wire.Write(auth) || !wire.Read(&their_auth) || !their_auth.has_auth()) {
-    std::printf("refused at handshake: %s did not accept our key\n", args.target.c_str());
-    return kExitRefused;
-  }
-  if (!node::CheckAuth(their_auth.auth(), genesis->chain_id, genesis->hash, challenge,
-                       *their_key, key->public_key())
-           .ok()) {
-    return Fail("the node's auth does not verify");
-  }
-  return Misbehave(args, wire, *genesis, *key);
+  return Misbehave(args, wire, *genesis, *key, their_key);
 }

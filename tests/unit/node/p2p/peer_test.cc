@@ -50,6 +50,27 @@ TEST(HandshakeTest, RejectsAnAnswerToAnotherChallenge) {
             Reason::kBadSignature);
 }
 
+// Issue 16, scenario 8: with TLS, a proof signed for the certificate the signer saw on its
+// channel (a relay's) does not verify against the verifier's own certificate.
+TEST(HandshakeTest, RejectsAProofBoundToAnotherTlsChannel) {
+  auto alice = chain::PrivateKey::Generate(), bob = chain::PrivateKey::Generate();
+  chain::Hash256 genesis = chain::Sha256("g"), challenge{};
+  const chain::Hash256 alice_cert = chain::Sha256("alice's certificate");
+  const chain::Hash256 relay_cert = chain::Sha256("the relay's certificate");
+  v1::PeerHello hello = MakeHello(kChain, genesis, alice.public_key(), "alice", &challenge);
+  EXPECT_TRUE(CheckAuth(MakeAuth(bob, kChain, genesis, hello, alice_cert), kChain, genesis,
+                        challenge, bob.public_key(), alice.public_key(), alice_cert)
+                  .ok());
+  EXPECT_EQ(CheckAuth(MakeAuth(bob, kChain, genesis, hello, relay_cert), kChain, genesis,
+                      challenge, bob.public_key(), alice.public_key(), alice_cert)
+                .reason(),
+            Reason::kBadSignature);
+  EXPECT_EQ(CheckAuth(MakeAuth(bob, kChain, genesis, hello), kChain, genesis, challenge,
+                      bob.public_key(), alice.public_key(), alice_cert)
+                .reason(),
+            Reason::kBadSignature);
+}
+
 TEST(HandshakeTest, RejectsAKeyThatDidNotSign) {
   auto alice = chain::PrivateKey::Generate(), bob = chain::PrivateKey::Generate();
   auto mallory = chain::PrivateKey::Generate();

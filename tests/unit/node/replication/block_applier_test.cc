@@ -123,6 +123,18 @@ TEST_F(BlockApplierTest, RejectsARecordWithABadSignatureEvenWhenCertified) {
   EXPECT_EQ(store_->Tip().height, 0u);
 }
 
+// Issue 16, scenario 6: a block nobody certified costs no record verification.
+TEST_F(BlockApplierTest, ChecksTheCertificateBeforeAnyRecordSignature) {
+  std::vector<v1::Envelope> records;
+  const chain::PrivateKey signer = chain::PrivateKey::Generate();
+  for (uint64_t i = 0; i < 20; ++i) records.push_back(TestRecord(signer, i + 1));
+  const v1::Block block = Certified(2, records);  // two of four: no quorum
+  applier_->PreVerify(block);
+  EXPECT_FALSE(applier_->CommitCertified(block).ok());
+  EXPECT_EQ(verified_.verifications(), 0u);
+  EXPECT_EQ(store_->Tip().height, 0u);
+}
+
 TEST_F(BlockApplierTest, RejectsABlockThatDoesNotBuildOnOurTip) {
   v1::Block block = Certified(3);
   ASSERT_TRUE(applier_->CommitCertified(block).ok());

@@ -12,6 +12,7 @@
 #include "chain/base/limits.h"
 #include "chain/consensus/messages.h"
 #include "chain/store/store.h"
+#include "node/common/peer_limits.h"
 
 namespace agritrace::node {
 namespace {
@@ -168,11 +169,27 @@ class ReplicaTest : public ::testing::Test {
     }
     return block;
   }
+  // `from` says it has block 1 (so sync asks it), then answers with `block`.
   void Sync(const chain::PubKey& from, const v1::Block& block) {
+    Tip(from, 1);
     v1::PeerMessage message;
     message.mutable_sync_response()->set_tip_height(1);
     *message.mutable_sync_response()->add_blocks() = block;
     replica_->OnMessage(from, Share(std::move(message)));
+  }
+
+  void Tip(const chain::PubKey& from, uint64_t height) {
+    v1::PeerMessage tip;
+    tip.mutable_tip()->set_height(height);
+    replica_->OnMessage(from, Share(std::move(tip)));
+  }
+  // The last sync request sent since `since` (an index into transport_.sent).
+  std::optional<std::pair<chain::PubKey, v1::SyncRequest>> LastRequest(size_t since) const {
+    for (size_t i = transport_.sent.size(); i > since; --i) {
+      const auto& [peer, message] = transport_.sent[i - 1];
+      if (message->has_sync_request()) return std::make_pair(peer, message->sync_request());
+    }
+    return std::nullopt;
   }
 
   std::string dir_;
@@ -262,6 +279,68 @@ TEST_F(ReplicaTest, SyncDoesNotBlameAPeerForABlockWeCannotPlaceYet) {
   Sync(Key(1).public_key(), ahead);
   EXPECT_TRUE(transport_.bans.empty());
   EXPECT_FALSE(host_.fatal);
+}
+
+// Issue 16, scenario 6. Two peers have 130 blocks we lack. One withholds: it answers every
+// request with a single valid block just before the request would time out. Sync moves on
+// to the other peer and catches up at its pace (before: it kept asking the withholder, one
+// block per 4.9 s, about ten minutes for 130 blocks).
+TEST_F(ReplicaTest, SyncIsNotThrottledByAPeerThatAnswersSlowlyAndShort) {
+  Make(4, -1);
+  replica_->Start();
+  constexpr uint64_t kBlocks = 130;
+  std::vector<v1::Block> chain_blocks;
+  chain::Hash256 parent = store_->Tip().hash;
+  for (uint64_t h = 1; h <= kBlocks; ++h) {
+    v1::Block block = chain::MakeBlock(kChain, h, parent, 1000 + h, Key(0).public_key(), {});
+    parent = chain::BlockHash(block.header());
+    auto* cert = block.mutable_certificate();
+    cert->set_height(h);
+    cert->set_block_hash(chain::AsBytes(parent));
+    for (int i = 0; i < 3; ++i) {
+      *cert->add_signatures() = chain::SignPrecommit(Key(i), kChain, h, 0, parent);
+    }
+    chain_blocks.push_back(std::move(block));
+  }
+  const chain::PubKey withholder = Key(1).public_key(), honest = Key(2).public_key();
+  Tip(withholder, kBlocks);  // asked first: it is the only peer known to be ahead
+  Tip(honest, kBlocks);
+  size_t seen = 0;
+  while (store_->Tip().height < kBlocks && clock_.now_ms < 60'000) {
+    auto request = LastRequest(seen);
+    seen = transport_.sent.size();
+    if (!request) {  // nothing in flight: let time pass for retries
+      clock_.now_ms += kSyncTickMs;
+      replica_->Tick();
+      continue;
+    }
+    const auto& [peer, asked] = *request;
+    const bool withholding = peer == withholder;
+    clock_.now_ms += withholding ? kSyncRequestTimeout.count() - 100 : 10;
+    replica_->Tick();
+    v1::PeerMessage answer;
+    answer.mutable_sync_response()->set_tip_height(kBlocks);
+    const uint64_t count = withholding ? 1 : asked.max_blocks();
+    for (uint64_t h = asked.from_height(); h < asked.from_height() + count && h <= kBlocks; ++h) {
+      *answer.mutable_sync_response()->add_blocks() = chain_blocks[h - 1];
+    }
+    replica_->OnMessage(peer, Share(std::move(answer)));
+  }
+  EXPECT_EQ(store_->Tip().height, kBlocks);
+  EXPECT_LT(clock_.now_ms, 15'000) << "catch-up took " << clock_.now_ms << " ms of virtual time";
+  EXPECT_TRUE(transport_.bans.empty());
+}
+
+// Blocks nobody asked for are dropped unread, even valid ones.
+TEST_F(ReplicaTest, SyncDropsAResponseItDidNotAskFor) {
+  Make(4, -1);
+  replica_->Start();
+  v1::PeerMessage message;
+  message.mutable_sync_response()->set_tip_height(1);
+  *message.mutable_sync_response()->add_blocks() = Certified(1, 3);
+  replica_->OnMessage(Key(1).public_key(), Share(std::move(message)));
+  EXPECT_EQ(store_->Tip().height, 0u);
+  EXPECT_TRUE(transport_.bans.empty());
 }
 
 TEST_F(ReplicaTest, IntakeRefusesMessagesNoHonestPeerSends) {
