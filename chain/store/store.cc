@@ -474,6 +474,23 @@ std::vector<ChainStore::LineageLink> ChainStore::GetChildLinks(const std::string
   return ToLinks(impl_->Scan(kLineage, ChildrenPrefix(lot_key)));
 }
 
+std::vector<std::string> ChainStore::ListLotKeys(const std::string& prefix, size_t max_keys,
+                                                bool* more) const {
+  std::vector<std::string> out;
+  *more = false;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kLots)));
+  for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    if (out.size() == max_keys) {
+      *more = true;
+      break;
+    }
+    out.push_back(it->key().ToString());
+  }
+  if (!it->status().ok()) FailStop("listing lots: " + it->status().ToString());
+  return out;
+}
+
 Result<MerkleProof> ChainStore::GetRecordProof(const Hash256& record_id) const {
   Result<StoredRecord> record = GetRecord(record_id);
   if (!record.ok()) return record.status();
