@@ -64,9 +64,17 @@ void CollectEpcs(const json& event, const char* field, std::set<std::string>& ou
   }
 }
 
+// A GTIN-only Digital Link ("01/{gtin}||") stands for every lot and item of that GTIN, as an
+// EPC pattern would; any other value must match exactly.
 bool AnyOf(const std::set<std::string>& have, const std::vector<std::string>& wanted) {
   for (const std::string& w : wanted) {
-    if (have.count(EpcKey(w))) return true;
+    const std::string key = EpcKey(w);
+    if (have.count(key)) return true;
+    if (key.size() > 2 && key.compare(key.size() - 2, 2, "||") == 0) {
+      const std::string gtin = key.substr(0, key.size() - 1);  // "01/{gtin}|"
+      auto it = have.lower_bound(gtin);
+      if (it != have.end() && it->rfind(gtin, 0) == 0) return true;
+    }
   }
   return false;
 }

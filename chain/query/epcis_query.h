@@ -34,7 +34,9 @@ inline constexpr size_t kMaxEpcisQueryLots = 500;
 struct EpcisQuery {
   std::vector<std::string> biz_steps;    // EQ_bizStep: CBV names or URIs ("shipping")
   std::vector<std::string> any_epcs;     // MATCH_anyEPC: Digital Link URIs (SSCC, SGTIN)
-  std::vector<std::string> epc_classes;  // MATCH_epcClass: Digital Link URIs (LGTIN or GTIN)
+  // MATCH_epcClass: Digital Link URIs of a lot (LGTIN), or of a GTIN alone, which matches
+  // every lot of it (as an EPC pattern would).
+  std::vector<std::string> epc_classes;
   std::optional<int64_t> ge_event_time_ms;  // GE_eventTime
   std::optional<int64_t> lt_event_time_ms;  // LT_eventTime
   std::string event_id;                     // only this eventID (GET /epcis/events/{id})

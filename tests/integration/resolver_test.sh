@@ -31,7 +31,7 @@ get() {
   cat "$WORK/body"
 }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)"; }
-header() { grep -i "^$1:" "$WORK/headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
+header() { { grep -i "^$1:" "$WORK/headers" || true; } | head -1 | cut -d' ' -f2- | tr -d '\r'; }
 
 # --- A lot code with '/', from QR code to page.
 uri=$(cli qr "$S1" --base-url "$HTTP" --png "$WORK/s1.png" | grep -v "^PNG:")
