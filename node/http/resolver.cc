@@ -81,8 +81,7 @@ json ResolverDescription(const std::string& base_url, const std::string& chain_i
           {"linkTypes", std::move(link_types)},
           {"linkTypeDefaultCanBeLinkset", false},
           {"linkTypeDefaultCanBeAll", false},
-          {"supportedContextValuesEnumerated", json::array()},
-          {"validatesQueryStrings", false}};
+          {"supportedContextValuesEnumerated", json::array()}};
 }
 
 }  // namespace agritrace::node
