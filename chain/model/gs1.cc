@@ -84,7 +84,6 @@ Result<std::string> PadGtin(std::string_view gtin) {
   return Reject(Reason::kBadGs1Key, "GTIN " + Quoted(gtin) + " must have 8, 12, 13 or 14 digits");
 }
 
-
 // A Digital Link path longer than this is refused before it is parsed: a key with its
 // qualifiers takes 6 segments, so this leaves room for a generous path prefix.
 constexpr size_t kMaxDigitalLinkSegments = 32;

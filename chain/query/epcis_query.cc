@@ -99,8 +99,8 @@ bool Matches(const json& event, const EpcisQuery& q, int64_t time_ms) {
   }
   if (!q.epc_classes.empty()) {
     std::set<std::string> classes;
-    for (const char* f : {"quantityList", "childQuantityList", "inputQuantityList",
-                          "outputQuantityList"}) {
+    for (const char* f :
+         {"quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"}) {
       CollectEpcs(event, f, classes);
     }
     if (!AnyOf(classes, q.epc_classes)) return false;

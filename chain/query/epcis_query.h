@@ -11,11 +11,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "chain/base/status.h"
 #include "chain/export/export_data.h"
@@ -32,8 +31,8 @@ inline constexpr size_t kMaxEpcisScanRecords = 20'000;
 inline constexpr size_t kMaxEpcisQueryLots = 500;
 
 struct EpcisQuery {
-  std::vector<std::string> biz_steps;    // EQ_bizStep: CBV names or URIs ("shipping")
-  std::vector<std::string> any_epcs;     // MATCH_anyEPC: Digital Link URIs (SSCC, SGTIN)
+  std::vector<std::string> biz_steps;  // EQ_bizStep: CBV names or URIs ("shipping")
+  std::vector<std::string> any_epcs;   // MATCH_anyEPC: Digital Link URIs (SSCC, SGTIN)
   // MATCH_epcClass: Digital Link URIs of a lot (LGTIN), or of a GTIN alone, which matches
   // every lot of it (as an EPC pattern would).
   std::vector<std::string> epc_classes;

@@ -475,7 +475,7 @@ std::vector<ChainStore::LineageLink> ChainStore::GetChildLinks(const std::string
 }
 
 std::vector<std::string> ChainStore::ListLotKeys(const std::string& prefix, size_t max_keys,
-                                                bool* more) const {
+                                                 bool* more) const {
   std::vector<std::string> out;
   *more = false;
   std::unique_ptr<rocksdb::Iterator> it(

@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <chrono>
-
 #include <nlohmann/json.hpp>
 
 #include "chain/base/bytes.h"
@@ -51,7 +50,8 @@ chain::Result<std::vector<std::string>> ListParam(const RequestTarget& target, c
     while (start <= value.size()) {
       size_t end = value.find('|', start);
       if (end == std::string::npos) end = value.size();
-      if (end == start) return Reject(Reason::kMalformed, std::string(name) + " has an empty value");
+      if (end == start)
+        return Reject(Reason::kMalformed, std::string(name) + " has an empty value");
       out.push_back(value.substr(start, end - start));
       start = end + 1;
     }
@@ -69,8 +69,9 @@ chain::Status TimeParam(const RequestTarget& target, const char* name,
   if (!target.HasParam(name)) return chain::Status::Ok();
   chain::Result<int64_t> ms = chain::ParseIsoTime(target.Param(name));
   if (!ms.ok()) {
-    return Reject(Reason::kMalformed, std::string(name) + " must be an ISO 8601 time with its "
-                                                          "offset, e.g. 2026-11-19T06:30:00Z: " +
+    return Reject(Reason::kMalformed, std::string(name) +
+                                          " must be an ISO 8601 time with its "
+                                          "offset, e.g. 2026-11-19T06:30:00Z: " +
                                           ms.status().message());
   }
   out = *ms;
@@ -99,9 +100,9 @@ chain::Result<chain::EpcisQuery> ParseQuery(const RequestTarget& target) {
     }
   }
   chain::EpcisQuery query;
-  for (auto [name, field] : {std::pair{"EQ_bizStep", &query.biz_steps},
-                             std::pair{"MATCH_anyEPC", &query.any_epcs},
-                             std::pair{"MATCH_epcClass", &query.epc_classes}}) {
+  for (auto [name, field] :
+       {std::pair{"EQ_bizStep", &query.biz_steps}, std::pair{"MATCH_anyEPC", &query.any_epcs},
+        std::pair{"MATCH_epcClass", &query.epc_classes}}) {
     auto values = ListParam(target, name);
     if (!values.ok()) return values.status();
     *field = *std::move(values);
@@ -122,9 +123,9 @@ std::string QueryFingerprint(const RequestTarget& target) {
 }
 
 std::string TokenCheck(const std::string& fingerprint, uint64_t height, uint64_t offset) {
-  const chain::Hash256 digest = chain::Sha256("agritrace/epcis-page/v1|" + fingerprint + "|" +
-                                              std::to_string(height) + "|" +
-                                              std::to_string(offset));
+  const chain::Hash256 digest =
+      chain::Sha256("agritrace/epcis-page/v1|" + fingerprint + "|" + std::to_string(height) + "|" +
+                    std::to_string(offset));
   return chain::ToHex(digest).substr(0, kTokenCheckHexDigits);
 }
 
@@ -254,9 +255,8 @@ void EpcisRest::Events(const RequestTarget& target, HttpResponse& res) const {
   for (size_t i = begin; i < end; ++i) page.push_back(std::move((*events)[i]));
   if (end < events->size()) {
     const std::string token = MakeToken(fingerprint, at.height, end);
-    res.SetHeader("Link", "<" + base_url_ + "/epcis/events?" +
-                              QueryWithoutToken(target.raw_query) + "nextPageToken=" + token +
-                              ">; rel=\"next\"");
+    res.SetHeader("Link", "<" + base_url_ + "/epcis/events?" + QueryWithoutToken(target.raw_query) +
+                              "nextPageToken=" + token + ">; rel=\"next\"");
   }
   SendDocument(res, std::move(page));
 }
@@ -267,8 +267,8 @@ void EpcisRest::Event(const std::string& event_id, HttpResponse& res) const {
   auto events = chain::FindEpcisEvents(*store_, query, store_->Tip().height);
   if (!events.ok()) return SendEpcisError(res, events.status());
   if (events->empty()) {
-    return SendEpcisError(res, Reject(Reason::kNotFound, "no event " + event_id.substr(0, 100) +
-                                                             " on this chain"));
+    return SendEpcisError(
+        res, Reject(Reason::kNotFound, "no event " + event_id.substr(0, 100) + " on this chain"));
   }
   SendDocument(res, json::array({events->front()}));
 }

@@ -114,9 +114,9 @@ chain::Result<RequestTarget> ParseRequestTarget(std::string_view target) {
     size_t end = path.find('/', start);
     if (end == std::string_view::npos) end = path.size();
     if (out.segments.size() == kMaxTargetSegments) {
-      return chain::Reject(Reason::kMalformed, "the path has more than " +
-                                                   std::to_string(kMaxTargetSegments) +
-                                                   " segments");
+      return chain::Reject(
+          Reason::kMalformed,
+          "the path has more than " + std::to_string(kMaxTargetSegments) + " segments");
     }
     auto segment = Decode(path.substr(start, end - start), false);
     if (!segment.ok()) return segment.status();

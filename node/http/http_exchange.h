@@ -46,9 +46,9 @@ struct HttpResponse {
 
 // A request target taken apart.
 struct RequestTarget {
-  std::string raw_path;                // undecoded, as sent
-  std::string raw_query;               // after '?', undecoded ("" when none)
-  std::vector<std::string> segments;   // the path split on '/', each percent-decoded
+  std::string raw_path;               // undecoded, as sent
+  std::string raw_query;              // after '?', undecoded ("" when none)
+  std::vector<std::string> segments;  // the path split on '/', each percent-decoded
   std::vector<std::pair<std::string, std::string>> query;  // decoded ('+' is a space)
 
   // Every value of query parameter `name`, in order.

@@ -10,25 +10,25 @@
 #include <mutex>
 
 #include "chain/bundle/bundle.h"
+#include "chain/export/custody_json.h"
 #include "chain/export/epcis.h"
 #include "chain/export/event_json.h"
+#include "chain/export/lot_history.h"
+#include "chain/export/record_json.h"
+#include "chain/model/gs1.h"
+#include "chain/model/record.h"
 #include "chain/query/bundle_builder.h"
 #include "chain/query/epcis_query.h"
 #include "chain/query/trace.h"
-#include "chain/model/gs1.h"
-#include "chain/model/record.h"
-#include "chain/export/custody_json.h"
-#include "chain/export/lot_history.h"
-#include "chain/export/record_json.h"
+#include "node/common/version.h"
 #include "node/http/epcis_rest.h"
 #include "node/http/gateway_limits.h"
 #include "node/http/http_exchange.h"
 #include "node/http/http_guard.h"
-#include "node/http/resolver.h"
 #include "node/http/http_pages.h"
-#include "node/node.h"
-#include "node/common/version.h"
+#include "node/http/resolver.h"
 #include "node/http/web_assets.h"
+#include "node/node.h"
 
 namespace agritrace::node {
 namespace {
@@ -116,8 +116,9 @@ void SendJson(HttpResponse& res, int status, const json& body,
 // The handler of a route, bound to the gateway.
 template <typename F>
 HttpRouter::Handler Bind(F f) {
-  return [f](const HttpRequest& req, const RequestTarget& target,
-             const std::vector<std::string>& rest, HttpResponse& res) { f(req, target, rest, res); };
+  return
+      [f](const HttpRequest& req, const RequestTarget& target, const std::vector<std::string>& rest,
+          HttpResponse& res) { f(req, target, rest, res); };
 }
 
 // The Digital Link path of what `link` names, percent-encoded: "01/{gtin}[/10/{lot}[/21/..]]".
@@ -125,6 +126,13 @@ std::string EncodedPath(const chain::DigitalLink& link) {
   std::string path = "01/" + link.gtin;
   if (link.has_lot()) path += "/10/" + chain::PercentEncodeSegment(link.lot);
   if (!link.serial.empty()) path += "/21/" + chain::PercentEncodeSegment(link.serial);
+  return path;
+}
+
+// The same with its leading '/' (built by appending: GCC 12 warns, wrongly, on "/" + string).
+std::string AbsolutePath(const chain::DigitalLink& link) {
+  std::string path = "/";
+  path += EncodedPath(link);
   return path;
 }
 
@@ -259,22 +267,24 @@ struct HttpGateway::Impl {
       return SendError(req, res,
                        chain::Reject(Reason::kNotFound,
                                      "a pallet has no product page; its state is at "
-                                     "/api/v1/lots/00/" + link->sscc),
+                                     "/api/v1/lots/00/" +
+                                         link->sscc),
                        json_wanted);
     }
     const std::string link_type = NormalizeLinkType(target.Param("linkType"));
     const bool linkset =
         link_type == "all" || req.Header("Accept").find(kLinksetType) != std::string::npos;
-    const std::string anchor = BaseUrl() + "/" + EncodedPath(*link);
+    const std::string anchor = BaseUrl() + AbsolutePath(*link);
     res.SetHeader("Link", LinkHeader(anchor, link->has_lot()));
     res.SetHeader("Access-Control-Allow-Origin", "*");
     res.SetHeader("Vary", "Accept, Accept-Language");
-    if (linkset) return SendJson(res, 200, Linkset(anchor, link->has_lot(), kPageLanguages),
-                                 kLinksetType);
+    if (linkset)
+      return SendJson(res, 200, Linkset(anchor, link->has_lot(), kPageLanguages), kLinksetType);
     if (!link->has_lot()) return HandleGtinPage(req, *link, res);
     const std::string key = link->UnitKey();
     if (auto exists = RequireLot(key); !exists.ok()) {
-      return SendError(req, res, exists, json_wanted || (!link_type.empty() && link_type != "gs1:pip"));
+      return SendError(req, res, exists,
+                       json_wanted || (!link_type.empty() && link_type != "gs1:pip"));
     }
     if (link_type == "gs1:traceability") return SendBundle(req, key, link->serial, res);
     if (link_type == "gs1:epcis") return HandleLotEpcis(key, res);
@@ -286,8 +296,9 @@ struct HttpGateway::Impl {
       return SendBundle(req, key, link->serial, res);
     }
     const std::string lang = PreferredLanguage(req.Header("Accept-Language"));
-    res.SetBody(RenderProductPage(lang, key, PageConfig(key, link->serial, "/" + EncodedPath(*link), lang)),
-                kHtmlType);
+    res.SetBody(
+        RenderProductPage(lang, key, PageConfig(key, link->serial, AbsolutePath(*link), lang)),
+        kHtmlType);
   }
 
   void SendBundle(const HttpRequest& req, const std::string& key, const std::string& serial,
@@ -305,17 +316,18 @@ struct HttpGateway::Impl {
     const std::vector<std::string> keys = store().ListLotKeys(prefix, kMaxGtinPageLots, &more);
     if (keys.empty()) {
       return SendError(req, res,
-                       chain::Reject(Reason::kUnknownLot, "There is no lot of GTIN " + link.gtin +
-                                                              " on this chain."),
+                       chain::Reject(Reason::kUnknownLot,
+                                     "There is no lot of GTIN " + link.gtin + " on this chain."),
                        WantsJson(req));
     }
     json lots = json::array();
     for (const std::string& key : keys) {
       chain::DigitalLink lot_link = link;
       lot_link.lot = key.substr(prefix.size());
-      json item = {{"lot", lot_link.lot}, {"key", key},
-                   {"uri", BaseUrl() + "/" + EncodedPath(lot_link)},
-                   {"path", "/" + EncodedPath(lot_link)}};
+      json item = {{"lot", lot_link.lot},
+                   {"key", key},
+                   {"uri", BaseUrl() + AbsolutePath(lot_link)},
+                   {"path", AbsolutePath(lot_link)}};
       if (auto state = store().GetLot(key)) {
         item["commodity"] = state->commodity();
         item["variety"] = state->variety();
@@ -345,7 +357,8 @@ struct HttpGateway::Impl {
   // ?linkType=gs1:certificationInfo: the certificates and inspections attached to the lot.
   void HandleCertificates(const std::string& key, HttpResponse& res) {
     auto history = store().GetLotHistory(key);
-    if (!history.ok()) return SendJson(res, HttpStatusFor(history.status()), ErrorJson(history.status()));
+    if (!history.ok())
+      return SendJson(res, HttpStatusFor(history.status()), ErrorJson(history.status()));
     json certificates = json::array();
     for (const chain::StoredRecord& stored : *history) {
       auto record = chain::DecodeRecord(stored.envelope);
@@ -427,8 +440,7 @@ struct HttpGateway::Impl {
     if (auto p = store().GetParticipant(*pubkey)) j[key] = p->name();
   }
 
-  void HandleLot(const HttpRequest& req, const std::vector<std::string>& rest,
-                 HttpResponse& res) {
+  void HandleLot(const HttpRequest& req, const std::vector<std::string>& rest, HttpResponse& res) {
     auto key = ApiLotKey(rest);
     if (!key.ok()) return SendError(req, res, key.status(), true);
     v1::LotState lot = *store().GetLot(*key);
@@ -526,8 +538,9 @@ struct HttpGateway::Impl {
                Bind([this](const auto& req, const auto&, const auto& rest, auto& res) {
                  HandleBundle(req, rest, res);
                }));
-    router.Add({"api", "v1", "status"}, true, "api_status",
-               Bind([this](const auto&, const auto&, const auto&, auto& res) { HandleStatus(res); }));
+    router.Add(
+        {"api", "v1", "status"}, true, "api_status",
+        Bind([this](const auto&, const auto&, const auto&, auto& res) { HandleStatus(res); }));
     router.Add({"epcis", "events"}, true, "epcis",
                Bind([this](const auto&, const auto& target, const auto&, auto& res) {
                  epcis.Events(target, res);
@@ -545,14 +558,17 @@ struct HttpGateway::Impl {
                Bind([](const auto&, const auto&, const auto&, auto& res) {
                  res.SetBody("ok\n", "text/plain");
                }));
-    router.Add({"metrics"}, true, "metrics",
-               Bind([this](const auto&, const auto&, const auto&, auto& res) { HandleMetrics(res); }));
+    router.Add(
+        {"metrics"}, true, "metrics",
+        Bind([this](const auto&, const auto&, const auto&, auto& res) { HandleMetrics(res); }));
     router.Add({"static"}, false, "static",
                Bind([this](const auto&, const auto&, const auto& rest, auto& res) {
                  HandleStatic(rest, res);
                }));
-    router.SetFallback("page", Bind([this](const auto& req, const auto& target, const auto& rest,
-                                           auto& res) { HandleDigitalLink(req, target, rest, res); }));
+    router.SetFallback(
+        "page", Bind([this](const auto& req, const auto& target, const auto& rest, auto& res) {
+          HandleDigitalLink(req, target, rest, res);
+        }));
     // cpp-httplib is only the transport: every GET, HEAD and OPTIONS goes to the router with
     // the raw request target (httplib's own path is already percent-decoded).
     const auto adapter = [this](const httplib::Request& req, httplib::Response& res) {

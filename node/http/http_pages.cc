@@ -120,7 +120,8 @@ std::string RenderLotListPage(const std::string& lang, const std::string& gtin,
     if (!lot.value("variety", "").empty()) what += " (" + lot.value("variety", "") + ")";
     list += "<span class=\"lot\"><a href=\"" + HtmlEscape(lot.value("path", "")) + "\">" +
             HtmlEscape(lot.value("lot", "")) + "</a> " + HtmlEscape(what);
-    if (lot.value("recalled", false)) list += zh ? " <strong>已召回</strong>" : " <strong>recalled</strong>";
+    if (lot.value("recalled", false))
+      list += zh ? " <strong>已召回</strong>" : " <strong>recalled</strong>";
     list += "</span><br>";
   }
   if (more) list += zh ? "（仅列出部分批次）" : "(more lots exist than are listed)";

@@ -58,12 +58,13 @@ json Linkset(const std::string& anchor, bool lot, const std::vector<std::string>
 }
 
 std::string LinkHeader(const std::string& anchor, bool lot) {
-  std::string header = "<" + anchor + "?linkType=all>; rel=\"linkset\"; type=\"application/linkset+json\"";
+  std::string header =
+      "<" + anchor + "?linkType=all>; rel=\"linkset\"; type=\"application/linkset+json\"";
   const auto& types = LotLinkTypes();
   const size_t count = lot ? types.size() : 1;
   for (size_t i = 0; i < count; ++i) {
-    header += ", <" + Href(anchor, types[i].compact) + ">; rel=\"" +
-              LinkTypeUri(types[i].compact) + "\"; type=\"" + types[i].type + "\"";
+    header += ", <" + Href(anchor, types[i].compact) + ">; rel=\"" + LinkTypeUri(types[i].compact) +
+              "\"; type=\"" + types[i].type + "\"";
   }
   return header;
 }
@@ -71,17 +72,17 @@ std::string LinkHeader(const std::string& anchor, bool lot) {
 json ResolverDescription(const std::string& base_url, const std::string& chain_id) {
   json link_types = json::array();
   for (const LinkTypeInfo& t : LotLinkTypes()) link_types.push_back(t.compact);
-  return {{"name", "AgriTrace node of chain " + chain_id},
-          {"resolverRoot", base_url},
-          {"supportedPrimaryKeys", json::array({"01"})},
-          {"supportedLinkType",
-           json::array({{{"namespace", std::string(kGs1VocHttps)},
-                         {"prefix", std::string(kCompactPrefix)},
-                         {"profile", "https://gs1.org/voc/?show=linktypes"}}})},
-          {"linkTypes", std::move(link_types)},
-          {"linkTypeDefaultCanBeLinkset", false},
-          {"linkTypeDefaultCanBeAll", false},
-          {"supportedContextValuesEnumerated", json::array()}};
+  return {
+      {"name", "AgriTrace node of chain " + chain_id},
+      {"resolverRoot", base_url},
+      {"supportedPrimaryKeys", json::array({"01"})},
+      {"supportedLinkType", json::array({{{"namespace", std::string(kGs1VocHttps)},
+                                          {"prefix", std::string(kCompactPrefix)},
+                                          {"profile", "https://gs1.org/voc/?show=linktypes"}}})},
+      {"linkTypes", std::move(link_types)},
+      {"linkTypeDefaultCanBeLinkset", false},
+      {"linkTypeDefaultCanBeAll", false},
+      {"supportedContextValuesEnumerated", json::array()}};
 }
 
 }  // namespace agritrace::node

@@ -9,11 +9,10 @@
 // the linkset and the Link header, so a client may fetch any one directly.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace agritrace::node {
 

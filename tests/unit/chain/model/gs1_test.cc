@@ -144,7 +144,6 @@ TEST(ParseUnitKeyTest, ReadsLotsAndPalletsInCanonicalForm) {
   EXPECT_NE(bad.status().message().find("SSCC"), std::string::npos);
 }
 
-
 // --- Lot codes with '/' and GS1 Digital Link URIs.
 
 TEST(ParseLotKeyTest, KeyTextFormKeepsASlashInTheLotCode) {

@@ -11,8 +11,7 @@ namespace {
 TEST(ParseRequestTargetTest, SplitsOnRawSlashesThenDecodesEachSegment) {
   auto target = ParseRequestTarget("/01/06901234567892/10/B%2F7?linkType=gs1%3Apip&17=261231");
   ASSERT_TRUE(target.ok()) << target.status().ToString();
-  EXPECT_EQ(target->segments,
-            (std::vector<std::string>{"01", "06901234567892", "10", "B/7"}));
+  EXPECT_EQ(target->segments, (std::vector<std::string>{"01", "06901234567892", "10", "B/7"}));
   EXPECT_EQ(target->Param("linkType"), "gs1:pip");
   EXPECT_EQ(target->Param("17"), "261231");
   EXPECT_EQ(target->raw_path, "/01/06901234567892/10/B%2F7");

@@ -29,7 +29,8 @@ TEST(ResolverTest, LotLinksetListsEveryLinkTypeWithTheDefault) {
 }
 
 TEST(ResolverTest, GtinLinksetHasOnlyItsPage) {
-  const nlohmann::json set = Linkset("https://t.example/01/06901234567892", false, {"en"})["linkset"][0];
+  const nlohmann::json set =
+      Linkset("https://t.example/01/06901234567892", false, {"en"})["linkset"][0];
   EXPECT_TRUE(set.contains("https://gs1.org/voc/pip"));
   EXPECT_FALSE(set.contains("https://gs1.org/voc/epcis"));
   EXPECT_EQ(LinkHeader("https://t.example/01/06901234567892", false).find("gs1:epcis"),
