@@ -61,11 +61,23 @@ Status ValidateDigitsWithCheck(std::string_view value, size_t digits, std::strin
   return Status::Ok();
 }
 
+// Length of a URI's "scheme://" at the start of `text` (RFC 3986: a letter, then letters,
+// digits, '+', '-', '.'), or 0. Only at the start: a lot code may itself contain "://".
+size_t SchemeLength(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && (IsAsciiAlnum(text[i]) || text[i] == '+' || text[i] == '-' ||
+                             text[i] == '.')) {
+    ++i;
+  }
+  if (i == 0 || IsDigit(text[0]) || text.substr(i, 3) != "://") return 0;
+  return i + 3;
+}
+
 // Strips "scheme://host" and a leading "/", leaving "01/...". A GS1 Digital Link URI names a
 // lot the same way as our text form, so a scanned QR code can be pasted as is.
 std::string_view StripPrefix(std::string_view text) {
-  if (size_t scheme = text.find("://"); scheme != std::string_view::npos) {
-    text.remove_prefix(scheme + 3);
+  if (size_t scheme = SchemeLength(text); scheme > 0) {
+    text.remove_prefix(scheme);
     size_t path = text.find('/');
     text = path == std::string_view::npos ? std::string_view() : text.substr(path);
   }
@@ -98,7 +110,7 @@ int HexValue(char c) {
 // A URI ("scheme://...") or a URI path ("/..."), read by Digital Link rules, as opposed to the
 // key text form "01/...".
 bool IsUriForm(std::string_view text) {
-  return text.find("://") != std::string_view::npos || (!text.empty() && text.front() == '/');
+  return SchemeLength(text) > 0 || (!text.empty() && text.front() == '/');
 }
 
 Status SerialNotLot(std::string_view original) {
@@ -229,9 +241,9 @@ Result<v1::LotKey> ParseLotKey(std::string_view text) {
   text.remove_prefix(gtin_end);
   if (text.substr(0, 4) != "/10/") return bad_form();
   text.remove_prefix(4);
-  // The key text form keeps the lot code verbatim, '/' included (GS1 set 82 allows it); only
-  // "/21/{serial}" names an item rather than the lot.
-  if (text.find("/21/") != std::string_view::npos) return SerialNotLot(original);
+  // The key text form keeps the lot code verbatim, '/' included (GS1 set 82 allows it), so
+  // that every lot on the chain formats and parses back to itself; a serial is given apart
+  // (or in a URI, where "/21/" is a segment of its own).
   Result<std::string> gtin14 = PadGtin(gtin);
   if (!gtin14.ok()) return gtin14.status();
   v1::LotKey key;
@@ -303,8 +315,8 @@ Result<DigitalLink> ParseDigitalLinkSegments(const std::vector<std::string>& seg
 }
 
 Result<DigitalLink> ParseDigitalLink(std::string_view uri) {
-  if (size_t scheme = uri.find("://"); scheme != std::string_view::npos) {
-    uri.remove_prefix(scheme + 3);
+  if (size_t scheme = SchemeLength(uri); scheme > 0) {
+    uri.remove_prefix(scheme);
     size_t path = uri.find('/');
     uri = path == std::string_view::npos ? std::string_view() : uri.substr(path);
   }

@@ -40,10 +40,11 @@ std::string FormatLotKey(const v1::LotKey& key);
 // Parses a lot key in one of two forms; shorter GTINs (8, 12, 13 digits) are padded to 14 and
 // both parts are validated: BAD_GS1_KEY on failure.
 //  - the key text form "01/{gtin}/10/{lot}" (as FormatLotKey writes it): the lot code is
-//    everything after "/10/", verbatim, '/' included; only a trailing "/21/{serial}" is
-//    refused (a lot key names a lot, not an item);
+//    everything after "/10/", verbatim, '/' included, so every lot key formats and parses
+//    back to itself ("01/{gtin}/10/B1/21/5" is the lot "B1/21/5");
 //  - a GS1 Digital Link URI "https://host/[prefix/]01/{gtin}/10/{lot}[?query]", or its path
-//    starting with "/": read by ParseDigitalLink (each segment percent-decoded).
+//    starting with "/": read by ParseDigitalLink (each segment percent-decoded); a
+//    "/21/{serial}" after the lot is refused (a lot key names a lot, not an item).
 Result<v1::LotKey> ParseLotKey(std::string_view text);
 
 // --- GS1 Digital Link URIs (GS1 Digital Link standard 1.4, section 4: URI syntax).

@@ -108,8 +108,8 @@ TEST(ParseLotKeyTest, PadsShorterGtins) {
   EXPECT_EQ(ParseLotKey("01/96385074/10/L")->gtin(), "00000096385074");      // GTIN-8
 }
 
-TEST(ParseLotKeyTest, RejectsSerialSuffix) {
-  Result<v1::LotKey> key = ParseLotKey("01/06901234567892/10/B1/21/123");
+TEST(ParseLotKeyTest, RejectsSerialSuffixInAUri) {
+  Result<v1::LotKey> key = ParseLotKey("/01/06901234567892/10/B1/21/123");
   ASSERT_FALSE(key.ok());
   EXPECT_EQ(key.status().reason(), Reason::kBadGs1Key);
   EXPECT_NE(key.status().message().find("serial"), std::string::npos);
@@ -145,6 +145,14 @@ TEST(ParseUnitKeyTest, ReadsLotsAndPalletsInCanonicalForm) {
 }
 
 // --- Lot codes with '/' and GS1 Digital Link URIs.
+
+TEST(ParseLotKeyTest, KeyTextFormIsVerbatimSoEveryLotRoundTrips) {
+  for (std::string lot : {"B1/21/123", "a://b", "x%2Fy", "/lead"}) {
+    Result<v1::LotKey> key = ParseLotKey(FormatLotKey(Key(kGtin, lot)));
+    ASSERT_TRUE(key.ok()) << lot << ": " << key.status().ToString();
+    EXPECT_EQ(key->lot(), lot);
+  }
+}
 
 TEST(ParseLotKeyTest, KeyTextFormKeepsASlashInTheLotCode) {
   Result<v1::LotKey> key = ParseLotKey("01/06901234567892/10/B/7");
