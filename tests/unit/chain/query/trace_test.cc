@@ -166,3 +166,29 @@ TEST_F(TraceTest, TenThousandDescendantsAreTracedThroughTheIndex) {
 
 }  // namespace
 }  // namespace agritrace::chain
+
+namespace agritrace::chain {
+namespace {
+
+TEST_F(TraceTest, ListLotKeysReadsTheLotsOfOneGtinUpToItsLimit) {
+  Lot("A");
+  Lot("B/7");
+  Lot("C");
+  v1::LotState other;
+  other.mutable_lot()->set_gtin("06901234567892");
+  other.mutable_lot()->set_lot("A");
+  changes_.PutLot("01/06901234567892/10/A", other);
+  Commit();
+  bool more = true;
+  EXPECT_EQ(store_->ListLotKeys(Key(""), 10, &more),
+            (std::vector<std::string>{Key("A"), Key("B/7"), Key("C")}));
+  EXPECT_FALSE(more);
+  EXPECT_EQ(store_->ListLotKeys(Key(""), 2, &more),
+            (std::vector<std::string>{Key("A"), Key("B/7")}));
+  EXPECT_TRUE(more);
+  EXPECT_TRUE(store_->ListLotKeys("01/00000000000000/10/", 10, &more).empty());
+  EXPECT_FALSE(more);
+}
+
+}  // namespace
+}  // namespace agritrace::chain
