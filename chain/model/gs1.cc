@@ -351,6 +351,10 @@ Result<std::string> ParsePalletKey(std::string_view text) {
 }
 
 Result<std::string> ParseUnitKey(std::string_view text) {
+  if (IsUriForm(text)) {  // a pallet's Digital Link may have a path prefix too
+    Result<DigitalLink> link = ParseDigitalLink(text);
+    if (link.ok() && !link->sscc.empty()) return link->UnitKey();
+  }
   if (StripPrefix(text).substr(0, 3) == "00/") {
     Result<std::string> sscc = ParsePalletKey(text);
     if (!sscc.ok()) return sscc.status();

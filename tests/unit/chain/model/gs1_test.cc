@@ -202,6 +202,12 @@ TEST(DigitalLinkTest, ReadsGtinOnlySerialAndPalletLinks) {
   EXPECT_EQ(pallet->UnitKey(), "00/106141411234567897");
 }
 
+TEST(ParseUnitKeyTest, ReadsDigitalLinksWithAPathPrefix) {
+  EXPECT_EQ(*ParseUnitKey("https://t.example/shop/00/106141411234567897"), "00/106141411234567897");
+  EXPECT_EQ(*ParseUnitKey("https://t.example/shop/01/06901234567892/10/B%2F7"),
+            "01/06901234567892/10/B/7");
+}
+
 TEST(DigitalLinkTest, RejectsBadEscapesUnknownQualifiersAndMissingKeys) {
   for (std::string_view text :
        {"/01/06901234567892/10/B%2", "/01/06901234567892/10/B%zz", "/01/06901234567892/22/x",
