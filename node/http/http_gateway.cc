@@ -278,14 +278,18 @@ struct HttpGateway::Impl {
     res.SetHeader("Link", LinkHeader(anchor, link->has_lot()));
     res.SetHeader("Access-Control-Allow-Origin", "*");
     res.SetHeader("Vary", "Accept, Accept-Language");
-    if (linkset)
-      return SendJson(res, 200, Linkset(anchor, link->has_lot(), kPageLanguages), kLinksetType);
-    if (!link->has_lot()) return HandleGtinPage(req, *link, res);
-    const std::string key = link->UnitKey();
-    if (auto exists = RequireLot(key); !exists.ok()) {
-      return SendError(req, res, exists,
-                       json_wanted || (!link_type.empty() && link_type != "gs1:pip"));
+    if (!link->has_lot()) {
+      if (linkset) {
+        return SendJson(res, 200, Linkset(anchor, false, kPageLanguages), kLinksetType);
+      }
+      return HandleGtinPage(req, *link, res);
     }
+    const std::string key = link->UnitKey();
+    if (auto exists = RequireLot(key); !exists.ok()) {  // no links for a lot we do not have
+      return SendError(req, res, exists,
+                       json_wanted || linkset || (!link_type.empty() && link_type != "gs1:pip"));
+    }
+    if (linkset) return SendJson(res, 200, Linkset(anchor, true, kPageLanguages), kLinksetType);
     if (link_type == "gs1:traceability") return SendBundle(req, key, link->serial, res);
     if (link_type == "gs1:epcis") return HandleLotEpcis(key, res);
     if (link_type == "gs1:certificationInfo") return HandleCertificates(key, res);

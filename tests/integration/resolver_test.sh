@@ -89,6 +89,8 @@ PY
 get 200 "$HTTP/$R1" -H 'Accept: application/linkset+json' | json '["linkset"][0]["anchor"]' |
   grep -qxF "$HTTP/$R1" || fail "Accept: application/linkset+json"
 header Link | grep -qF "<$HTTP/$R1?linkType=all>; rel=\"linkset\"" || fail "Link header: $(header Link)"
+get 404 "$HTTP/01/06901234567809/10/NOPE?linkType=all" | json '["error"]["reason"]' | grep -qx UNKNOWN_LOT ||
+  fail "an unknown lot should have no linkset"
 header Link | grep -qF 'rel="https://gs1.org/voc/epcis"' || fail "Link header lacks gs1:epcis"
 well=$(get 200 "$HTTP/.well-known/gs1resolver")
 [[ $(json '["resolverRoot"]' <<<"$well") == "$HTTP" ]] || fail "resolverRoot: $well"
