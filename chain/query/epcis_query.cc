@@ -137,11 +137,12 @@ Status LotsNamed(const ChainStore& store, const EpcisQuery& q, std::vector<std::
       } else if (link->has_lot()) {
         AGRI_RETURN_IF_ERROR(AddLot(link->UnitKey(), lots, seen));
       } else {
-        bool more = false;
-        for (const std::string& key :
-             store.ListLotKeys("01/" + link->gtin + "/10/", kMaxEpcisQueryLots + 1, &more)) {
-          AGRI_RETURN_IF_ERROR(AddLot(key, lots, seen));
-        }
+        std::vector<std::string> keys;  // one past the limit, so AddLot reports it
+        store.ForEachLot("01/" + link->gtin + "/10/", [&](const v1::LotState& lot) {
+          keys.push_back(FormatLotKey(lot.lot()));
+          return keys.size() <= kMaxEpcisQueryLots;
+        });
+        for (const std::string& key : keys) AGRI_RETURN_IF_ERROR(AddLot(key, lots, seen));
       }
     }
   }

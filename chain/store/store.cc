@@ -474,21 +474,18 @@ std::vector<ChainStore::LineageLink> ChainStore::GetChildLinks(const std::string
   return ToLinks(impl_->Scan(kLineage, ChildrenPrefix(lot_key)));
 }
 
-std::vector<std::string> ChainStore::ListLotKeys(const std::string& prefix, size_t max_keys,
-                                                 bool* more) const {
-  std::vector<std::string> out;
-  *more = false;
+void ChainStore::ForEachLot(const std::string& key_prefix,
+                            const std::function<bool(const v1::LotState&)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kLots)));
-  for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
-    if (out.size() == max_keys) {
-      *more = true;
-      break;
+  for (it->Seek(key_prefix); it->Valid() && StartsWith(it->key(), key_prefix); it->Next()) {
+    v1::LotState lot;
+    if (!lot.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      FailStop("lot " + it->key().ToString() + " is damaged");
     }
-    out.push_back(it->key().ToString());
+    if (!visit(lot)) return;
   }
-  if (!it->status().ok()) FailStop("listing lots: " + it->status().ToString());
-  return out;
+  if (!it->status().ok()) FailStop("scanning lots: " + it->status().ToString());
 }
 
 Result<MerkleProof> ChainStore::GetRecordProof(const Hash256& record_id) const {

@@ -10,6 +10,7 @@
 // guarantees it); CommitBlock calls must be serialized by the caller (one committer).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,11 +67,10 @@ class ChainStore : public BlockStore {
   };
   std::vector<LineageLink> GetParentLinks(const std::string& lot_key) const;
   std::vector<LineageLink> GetChildLinks(const std::string& lot_key) const;
-  // Keys of the lots whose key starts with `prefix` (e.g. "01/{gtin}/10/": the lots of one
-  // GTIN), in key order, at most `max_keys` of them; `*more` says whether any were left out.
-  // One bounded range read of the lots column family, which is keyed by lot key.
-  std::vector<std::string> ListLotKeys(const std::string& prefix, size_t max_keys,
-                                       bool* more) const;
+  // Calls `visit` with each lot (and pallet) whose key starts with `key_prefix`, in key order,
+  // until it returns false. Reads one lot at a time (callers bound the walk).
+  void ForEachLot(const std::string& key_prefix,
+                  const std::function<bool(const v1::LotState&)>& visit) const;
   // Inclusion proof of a committed record in its block.
   Result<MerkleProof> GetRecordProof(const Hash256& record_id) const;
 

@@ -315,29 +315,33 @@ struct HttpGateway::Impl {
 
   // A GTIN without a lot: the lots of that product on the chain (HTML, or JSON).
   void HandleGtinPage(const HttpRequest& req, const chain::DigitalLink& link, HttpResponse& res) {
-    const std::string prefix = "01/" + link.gtin + "/10/";
+    std::vector<v1::LotState> found;
     bool more = false;
-    const std::vector<std::string> keys = store().ListLotKeys(prefix, kMaxGtinPageLots, &more);
-    if (keys.empty()) {
+    store().ForEachLot("01/" + link.gtin + "/10/", [&](const v1::LotState& lot) {
+      if (found.size() == kMaxGtinPageLots) {
+        more = true;
+        return false;
+      }
+      found.push_back(lot);
+      return true;
+    });
+    if (found.empty()) {
       return SendError(req, res,
                        chain::Reject(Reason::kUnknownLot,
                                      "There is no lot of GTIN " + link.gtin + " on this chain."),
                        WantsJson(req));
     }
     json lots = json::array();
-    for (const std::string& key : keys) {
+    for (const v1::LotState& state : found) {
       chain::DigitalLink lot_link = link;
-      lot_link.lot = key.substr(prefix.size());
-      json item = {{"lot", lot_link.lot},
-                   {"key", key},
-                   {"uri", BaseUrl() + AbsolutePath(lot_link)},
-                   {"path", AbsolutePath(lot_link)}};
-      if (auto state = store().GetLot(key)) {
-        item["commodity"] = state->commodity();
-        item["variety"] = state->variety();
-        item["recalled"] = state->recalled();
-      }
-      lots.push_back(std::move(item));
+      lot_link.lot = state.lot().lot();
+      lots.push_back({{"lot", lot_link.lot},
+                      {"key", chain::FormatLotKey(state.lot())},
+                      {"uri", BaseUrl() + AbsolutePath(lot_link)},
+                      {"path", AbsolutePath(lot_link)},
+                      {"commodity", state.commodity()},
+                      {"variety", state.variety()},
+                      {"recalled", state.recalled()}});
     }
     if (WantsJson(req)) {
       return SendJson(res, 200, {{"gtin", link.gtin}, {"lots", std::move(lots)}, {"more", more}});
