@@ -12,20 +12,19 @@
 #include "chain/bundle/bundle.h"
 #include "chain/export/custody_json.h"
 #include "chain/export/epcis.h"
-#include "chain/export/event_json.h"
 #include "chain/export/lot_history.h"
 #include "chain/export/record_json.h"
 #include "chain/model/gs1.h"
 #include "chain/model/record.h"
 #include "chain/query/bundle_builder.h"
 #include "chain/query/epcis_query.h"
-#include "chain/query/trace.h"
 #include "node/common/version.h"
 #include "node/http/epcis_rest.h"
 #include "node/http/gateway_limits.h"
 #include "node/http/http_exchange.h"
 #include "node/http/http_guard.h"
 #include "node/http/http_pages.h"
+#include "node/http/lot_links.h"
 #include "node/http/resolver.h"
 #include "node/http/web_assets.h"
 #include "node/node.h"
@@ -364,55 +363,14 @@ struct HttpGateway::Impl {
 
   // ?linkType=gs1:certificationInfo: the certificates and inspections attached to the lot.
   void HandleCertificates(const std::string& key, HttpResponse& res) {
-    auto history = store().GetLotHistory(key);
-    if (!history.ok())
-      return SendJson(res, HttpStatusFor(history.status()), ErrorJson(history.status()));
-    json certificates = json::array();
-    for (const chain::StoredRecord& stored : *history) {
-      auto record = chain::DecodeRecord(stored.envelope);
-      if (!record.ok() || !record->body.has_certify()) continue;
-      json entry = chain::CertifyToJson(record->body.certify());
-      entry["record_id"] = chain::ToHex(stored.id);
-      entry["signer"] = chain::ToHex(stored.envelope.signer());
-      AddName(entry, "signer_name", stored.envelope.signer());
-      entry["time"] = chain::FormatIsoTime(chain::EventTimeOf(record->body));
-      certificates.push_back(std::move(entry));
-    }
-    SendJson(res, 200, {{"lot", key}, {"certificates", std::move(certificates)}});
+    auto info = CertificationInfo(store(), key, Names());
+    if (!info.ok()) return SendJson(res, HttpStatusFor(info.status()), ErrorJson(info.status()));
+    SendJson(res, 200, *info);
   }
 
   // ?linkType=gs1:recallStatus: whether the lot, or a lot it was made from, is recalled.
   void HandleRecallStatus(const std::string& key, HttpResponse& res) {
-    std::string recalled_lot;
-    std::string reason;
-    if (auto lot = store().GetLot(key); lot && lot->recalled()) {
-      recalled_lot = key;
-      reason = lot->recall_reason();
-    } else if (auto trace = chain::TraceLineage(store(), key, v1::TRACE_DIRECTION_BACKWARD, 0);
-               trace.ok()) {
-      for (const auto& link : trace->links()) {
-        if (link.has_state() && link.state().recalled()) {
-          recalled_lot = link.lot();
-          reason = link.state().recall_reason();
-          break;
-        }
-      }
-    }
-    json out = {{"lot", key}, {"recalled", !recalled_lot.empty()}};
-    if (!recalled_lot.empty()) {
-      out["reason"] = reason;
-      out["recalled_lot"] = recalled_lot;
-      out["via_ancestor"] = recalled_lot != key;
-      if (auto history = store().GetLotHistory(recalled_lot); history.ok()) {
-        for (const chain::StoredRecord& stored : *history) {
-          auto record = chain::DecodeRecord(stored.envelope);
-          if (record.ok() && record->body.has_recall()) {
-            out["since"] = chain::FormatIsoTime(chain::EventTimeOf(record->body));
-          }
-        }
-      }
-    }
-    SendJson(res, 200, out);
+    SendJson(res, 200, RecallStatus(store(), key));
   }
 
   // /api/v1/{lots,history,bundles}/01/{gtin}/10/{lot}, or 00/{sscc} for a pallet's state
