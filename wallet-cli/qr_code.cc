@@ -7,31 +7,13 @@
 #include <memory>
 #include <sstream>
 
+#include "chain/model/gs1.h"
+
 namespace agritrace::wallet {
 namespace {
 
 using chain::Reason;
 using chain::Reject;
-
-bool Unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-std::string PercentEncode(const std::string& value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (Unreserved(c)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 struct FileCloser {
   void operator()(FILE* f) const { std::fclose(f); }
@@ -125,8 +107,8 @@ std::string DigitalLinkUri(const std::string& base_url, const std::string& gtin,
                            const std::string& lot, const std::string& serial) {
   std::string base = base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  std::string uri = base + "/01/" + gtin + "/10/" + PercentEncode(lot);
-  if (!serial.empty()) uri += "/21/" + PercentEncode(serial);
+  std::string uri = base + "/01/" + gtin + "/10/" + chain::PercentEncodeSegment(lot);
+  if (!serial.empty()) uri += "/21/" + chain::PercentEncodeSegment(serial);
   return uri;
 }
 

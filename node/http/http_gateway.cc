@@ -3,22 +3,31 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 
 #include "chain/bundle/bundle.h"
-#include "chain/query/bundle_builder.h"
-#include "chain/model/gs1.h"
-#include "chain/model/record.h"
 #include "chain/export/custody_json.h"
+#include "chain/export/epcis.h"
 #include "chain/export/lot_history.h"
 #include "chain/export/record_json.h"
+#include "chain/model/gs1.h"
+#include "chain/model/record.h"
+#include "chain/query/bundle_builder.h"
+#include "chain/query/epcis_query.h"
+#include "node/common/version.h"
+#include "node/http/epcis_rest.h"
+#include "node/http/gateway_limits.h"
+#include "node/http/http_exchange.h"
 #include "node/http/http_guard.h"
 #include "node/http/http_pages.h"
-#include "node/node.h"
-#include "node/common/version.h"
+#include "node/http/lot_links.h"
+#include "node/http/resolver.h"
 #include "node/http/web_assets.h"
+#include "node/node.h"
 
 namespace agritrace::node {
 namespace {
@@ -28,8 +37,10 @@ using nlohmann::json;
 
 constexpr const char* kJsonType = "application/json";
 constexpr const char* kProtobufType = "application/x-protobuf";
-// A Digital Link path: GTIN (AI 01), lot (AI 10), optional serial (AI 21).
-constexpr const char* kDigitalLinkPattern = R"(/01/([^/]+)/10/([^/]+)(?:/21/([^/]+))?/?)";
+constexpr const char* kLinksetType = "application/linkset+json";
+constexpr const char* kHtmlType = "text/html; charset=utf-8";
+// The page's languages (web/app.js), listed as hreflang in the linkset.
+const std::vector<std::string> kPageLanguages = {"en", "zh"};
 // Static files change only with the binary; an hour of caching spares a shop's Wi-Fi.
 constexpr const char* kStaticCacheControl = "public, max-age=3600";
 
@@ -89,8 +100,8 @@ json ErrorJson(const chain::Status& status) {
             {"message", status.message()}}}};
 }
 
-bool WantsJson(const httplib::Request& req) {
-  const std::string accept = req.get_header_value("Accept");
+bool WantsJson(const HttpRequest& req) {
+  const std::string accept = req.Header("Accept");
   return accept.find(kJsonType) != std::string::npos &&
          accept.find("text/html") == std::string::npos;
 }
@@ -103,22 +114,33 @@ std::string JsonText(const json& body) {
   return body.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-void SendJson(httplib::Response& res, int status, const json& body) {
+void SendJson(HttpResponse& res, int status, const json& body,
+              const std::string& type = kJsonType) {
   res.status = status;
-  res.set_content(JsonText(body), kJsonType);
+  res.SetBody(JsonText(body), type);
 }
 
-// Route labels for the request counter; fixed strings so the metric's cardinality is bounded.
-std::string RouteOf(const std::string& path) {
-  if (path.rfind("/01/", 0) == 0) return "page";
-  if (path.rfind("/api/v1/lots/", 0) == 0) return "api_lot";
-  if (path.rfind("/api/v1/history/", 0) == 0) return "api_history";
-  if (path.rfind("/api/v1/bundles/", 0) == 0) return "api_bundle";
-  if (path == "/api/v1/status") return "api_status";
-  if (path == "/healthz") return "healthz";
-  if (path == "/metrics") return "metrics";
-  if (path.rfind("/static/", 0) == 0) return "static";
-  return "other";
+// The handler of a route, bound to the gateway.
+template <typename F>
+HttpRouter::Handler Bind(F f) {
+  return
+      [f](const HttpRequest& req, const RequestTarget& target, const std::vector<std::string>& rest,
+          HttpResponse& res) { f(req, target, rest, res); };
+}
+
+// The Digital Link path of what `link` names, percent-encoded: "01/{gtin}[/10/{lot}[/21/..]]".
+std::string EncodedPath(const chain::DigitalLink& link) {
+  std::string path = "01/" + link.gtin;
+  if (link.has_lot()) path += "/10/" + chain::PercentEncodeSegment(link.lot);
+  if (!link.serial.empty()) path += "/21/" + chain::PercentEncodeSegment(link.serial);
+  return path;
+}
+
+// The same with its leading '/' (built by appending: GCC 12 warns, wrongly, on "/" + string).
+std::string AbsolutePath(const chain::DigitalLink& link) {
+  std::string path = "/";
+  path += EncodedPath(link);
+  return path;
 }
 
 GuardedHttpServer::Options GuardOptions(const NodeConfig& config) {
@@ -137,13 +159,17 @@ GuardedHttpServer::Options GuardOptions(const NodeConfig& config) {
 }  // namespace
 
 struct HttpGateway::Impl {
-  Impl(Node* n, const NodeConfig& c) : node(n), config(c), server(GuardOptions(c)) {}
+  Impl(Node* n, const NodeConfig& c)
+      : node(n), config(c), server(GuardOptions(c)), epcis(&n->store(), BaseUrl()) {}
 
   Node* node;
   NodeConfig config;
   // Worker pool, request size and timeouts, per-address connection and rate limits: see
   // node/http_guard.h.
   GuardedHttpServer server;
+  // Transport-neutral routes (http_exchange.h); immutable after Routes().
+  HttpRouter router;
+  EpcisRest epcis;
 
   // Proof bundles as sent, per (format, lot, serial), valid while the tip stays where it was
   // when the bundle was built: a new block may add to any lot's lineage, and a bundle costs far
@@ -177,11 +203,11 @@ struct HttpGateway::Impl {
     return body;
   }
 
-  void SendError(const httplib::Request& req, httplib::Response& res, const chain::Status& status,
+  void SendError(const HttpRequest& req, HttpResponse& res, const chain::Status& status,
                  bool as_json) {
     const int code = HttpStatusFor(status);
     if (as_json) return SendJson(res, code, ErrorJson(status));
-    const std::string lang = PreferredLanguage(req.get_header_value("Accept-Language"));
+    const std::string lang = PreferredLanguage(req.Header("Accept-Language"));
     const bool zh = lang == "zh";
     std::string title;
     if (code == 404)
@@ -191,19 +217,7 @@ struct HttpGateway::Impl {
     else
       title = zh ? "出错了" : "Something went wrong";
     res.status = code;
-    res.set_content(RenderMessagePage(lang, title, status.message()), "text/html; charset=utf-8");
-  }
-
-  // The lot key of a Digital Link path; BAD_GS1_KEY naming what is wrong.
-  static chain::Result<std::string> LotKeyOf(const std::string& gtin, const std::string& lot,
-                                             const std::string& serial) {
-    auto key = chain::ParseLotKey("01/" + gtin + "/10/" + lot);
-    if (!key.ok()) return key.status();
-    if (!serial.empty() && !chain::ValidateLotCode(serial).ok()) {
-      return chain::Reject(Reason::kBadGs1Key,
-                           "the serial number (AI 21) must be 1-20 characters of GS1 set 82");
-    }
-    return chain::FormatLotKey(*key);
+    res.SetBody(RenderMessagePage(lang, title, status.message()), kHtmlType);
   }
 
   chain::Status RequireLot(const std::string& key) const {
@@ -239,35 +253,145 @@ struct HttpGateway::Impl {
   }
 
   std::string BaseUrl() const {
-    return config.http_base_url.empty() ? "http://" + config.http_addr : config.http_base_url;
+    std::string base =
+        config.http_base_url.empty() ? "http://" + config.http_addr : config.http_base_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base;
   }
 
-  void HandleDigitalLink(const httplib::Request& req, httplib::Response& res) {
+  // Any path that is no other route: a GS1 Digital Link, resolved by its linkType.
+  void HandleDigitalLink(const HttpRequest& req, const RequestTarget& target,
+                         const std::vector<std::string>& segments, HttpResponse& res) {
     const bool json_wanted = WantsJson(req);
-    const bool proto_wanted = req.get_header_value("Accept").find(kProtobufType) == 0;
-    const std::string serial = req.matches.size() > 3 ? req.matches[3].str() : "";
-    auto key = LotKeyOf(req.matches[1], req.matches[2], serial);
-    if (!key.ok()) return SendError(req, res, key.status(), json_wanted);
-    if (auto exists = RequireLot(*key); !exists.ok()) {
-      return SendError(req, res, exists, json_wanted);
+    if (std::none_of(segments.begin(), segments.end(),
+                     [](const std::string& s) { return s == "01" || s == "00"; })) {
+      res.status = 404;
+      return res.SetBody("no such page\n", "text/plain");
     }
-    res.set_header("Vary", "Accept, Accept-Language");
-    if (json_wanted || proto_wanted) {
-      auto body = BundleBody(*key, serial, proto_wanted);
-      if (!body.ok()) return SendError(req, res, body.status(), true);
-      return res.set_content(*body, proto_wanted ? kProtobufType : kJsonType);
+    auto link = chain::ParseDigitalLinkSegments(segments);
+    if (!link.ok()) return SendError(req, res, link.status(), json_wanted);
+    if (!link->sscc.empty()) {
+      return SendError(req, res,
+                       chain::Reject(Reason::kNotFound,
+                                     "a pallet has no product page; its state is at "
+                                     "/api/v1/lots/00/" +
+                                         link->sscc),
+                       json_wanted);
     }
-    const std::string lang = PreferredLanguage(req.get_header_value("Accept-Language"));
-    res.set_content(RenderProductPage(lang, *key, PageConfig(*key, serial, req.path, lang)),
-                    "text/html; charset=utf-8");
+    const std::string link_type = NormalizeLinkType(target.Param("linkType"));
+    const bool linkset =
+        link_type == "all" || req.Header("Accept").find(kLinksetType) != std::string::npos;
+    const std::string anchor = BaseUrl() + AbsolutePath(*link);
+    res.SetHeader("Link", LinkHeader(anchor, link->has_lot()));
+    res.SetHeader("Access-Control-Allow-Origin", "*");
+    res.SetHeader("Vary", "Accept, Accept-Language");
+    if (!link->has_lot()) {
+      if (linkset) {
+        return SendJson(res, 200, Linkset(anchor, false, kPageLanguages), kLinksetType);
+      }
+      return HandleGtinPage(req, *link, res);
+    }
+    const std::string key = link->UnitKey();
+    if (auto exists = RequireLot(key); !exists.ok()) {  // no links for a lot we do not have
+      return SendError(req, res, exists,
+                       json_wanted || linkset || (!link_type.empty() && link_type != "gs1:pip"));
+    }
+    if (linkset) return SendJson(res, 200, Linkset(anchor, true, kPageLanguages), kLinksetType);
+    if (link_type == "gs1:traceability") return SendBundle(req, key, link->serial, res);
+    if (link_type == "gs1:epcis") return HandleLotEpcis(key, res);
+    if (link_type == "gs1:certificationInfo") return HandleCertificates(key, res);
+    if (link_type == "gs1:recallStatus") return HandleRecallStatus(key, res);
+    // gs1:pip, no linkType, or one this node does not serve: the default link, the page (the
+    // resolver standard sends an unavailable link type to the default link).
+    if (json_wanted || req.Header("Accept").find(kProtobufType) == 0) {
+      return SendBundle(req, key, link->serial, res);
+    }
+    const std::string lang = PreferredLanguage(req.Header("Accept-Language"));
+    res.SetBody(
+        RenderProductPage(lang, key, PageConfig(key, link->serial, AbsolutePath(*link), lang)),
+        kHtmlType);
+  }
+
+  void SendBundle(const HttpRequest& req, const std::string& key, const std::string& serial,
+                  HttpResponse& res) {
+    const bool proto = req.Header("Accept").find(kProtobufType) == 0;
+    auto body = BundleBody(key, serial, proto);
+    if (!body.ok()) return SendError(req, res, body.status(), true);
+    res.SetBody(*body, proto ? kProtobufType : kJsonType);
+  }
+
+  // A GTIN without a lot: the lots of that product on the chain (HTML, or JSON).
+  void HandleGtinPage(const HttpRequest& req, const chain::DigitalLink& link, HttpResponse& res) {
+    std::vector<v1::LotState> found;
+    bool more = false;
+    store().ForEachLot("01/" + link.gtin + "/10/", [&](const v1::LotState& lot) {
+      if (found.size() == kMaxGtinPageLots) {
+        more = true;
+        return false;
+      }
+      found.push_back(lot);
+      return true;
+    });
+    if (found.empty()) {
+      return SendError(req, res,
+                       chain::Reject(Reason::kUnknownLot,
+                                     "There is no lot of GTIN " + link.gtin + " on this chain."),
+                       WantsJson(req));
+    }
+    json lots = json::array();
+    for (const v1::LotState& state : found) {
+      chain::DigitalLink lot_link = link;
+      lot_link.lot = state.lot().lot();
+      lots.push_back({{"lot", lot_link.lot},
+                      {"key", chain::FormatLotKey(state.lot())},
+                      {"uri", BaseUrl() + AbsolutePath(lot_link)},
+                      {"path", AbsolutePath(lot_link)},
+                      {"commodity", state.commodity()},
+                      {"variety", state.variety()},
+                      {"recalled", state.recalled()}});
+    }
+    if (WantsJson(req)) {
+      return SendJson(res, 200, {{"gtin", link.gtin}, {"lots", std::move(lots)}, {"more", more}});
+    }
+    const std::string lang = PreferredLanguage(req.Header("Accept-Language"));
+    res.SetBody(RenderLotListPage(lang, link.gtin, lots, more), kHtmlType);
+  }
+
+  // ?linkType=gs1:epcis: the lot's events as `agritrace export epcis LOT` writes them.
+  void HandleLotEpcis(const std::string& key, HttpResponse& res) {
+    auto data = chain::GatherLotExport(store(), key, store().Tip().height);
+    if (!data.ok()) return SendEpcisError(res, data.status());
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    res.SetHeader("GS1-EPCIS-Version", "2.0.0");
+    res.SetHeader("GS1-CBV-Version", "2.0.0");
+    SendJson(res, 200, chain::EpcisDocument(*data, now_ms), "application/ld+json");
+  }
+
+  // ?linkType=gs1:certificationInfo: the certificates and inspections attached to the lot.
+  void HandleCertificates(const std::string& key, HttpResponse& res) {
+    auto info = CertificationInfo(store(), key, Names());
+    if (!info.ok()) return SendJson(res, HttpStatusFor(info.status()), ErrorJson(info.status()));
+    SendJson(res, 200, *info);
+  }
+
+  // ?linkType=gs1:recallStatus: whether the lot, or a lot it was made from, is recalled.
+  void HandleRecallStatus(const std::string& key, HttpResponse& res) {
+    SendJson(res, 200, RecallStatus(store(), key));
   }
 
   // /api/v1/{lots,history,bundles}/01/{gtin}/10/{lot}, or 00/{sscc} for a pallet's state
-  // and history.
-  chain::Result<std::string> ApiLotKey(const httplib::Request& req) const {
-    auto key = chain::ParseUnitKey(req.matches[1].str());
-    if (!key.ok()) return key.status();
-    AGRI_RETURN_IF_ERROR(RequireLot(*key));
+  // and history; `rest` holds the decoded segments after the route's prefix.
+  chain::Result<std::string> ApiLotKey(const std::vector<std::string>& rest) const {
+    auto link = chain::ParseDigitalLinkSegments(rest);
+    if (!link.ok()) return link.status();
+    if ((link->sscc.empty() && !link->has_lot()) || !link->serial.empty()) {
+      return chain::Reject(Reason::kBadGs1Key,
+                           "name a lot, 01/{GTIN}/10/{lot code}, or a pallet, 00/{SSCC}");
+    }
+    const std::string key = link->UnitKey();
+    AGRI_RETURN_IF_ERROR(RequireLot(key));
     return key;
   }
 
@@ -290,8 +414,8 @@ struct HttpGateway::Impl {
     if (auto p = store().GetParticipant(*pubkey)) j[key] = p->name();
   }
 
-  void HandleLot(const httplib::Request& req, httplib::Response& res) {
-    auto key = ApiLotKey(req);
+  void HandleLot(const HttpRequest& req, const std::vector<std::string>& rest, HttpResponse& res) {
+    auto key = ApiLotKey(rest);
     if (!key.ok()) return SendError(req, res, key.status(), true);
     v1::LotState lot = *store().GetLot(*key);
     json j = chain::LotStateToJson(lot, Names());
@@ -300,8 +424,9 @@ struct HttpGateway::Impl {
     SendJson(res, 200, j);
   }
 
-  void HandleHistory(const httplib::Request& req, httplib::Response& res) {
-    auto key = ApiLotKey(req);
+  void HandleHistory(const HttpRequest& req, const std::vector<std::string>& rest,
+                     HttpResponse& res) {
+    auto key = ApiLotKey(rest);
     if (!key.ok()) return SendError(req, res, key.status(), true);
     auto history = store().GetLotHistory(*key);
     if (!history.ok()) return SendError(req, res, history.status(), true);
@@ -322,15 +447,16 @@ struct HttpGateway::Impl {
     SendJson(res, 200, {{"lot", *key}, {"entries", std::move(entries)}});
   }
 
-  void HandleBundle(const httplib::Request& req, httplib::Response& res) {
-    auto key = ApiLotKey(req);
+  void HandleBundle(const HttpRequest& req, const std::vector<std::string>& rest,
+                    HttpResponse& res) {
+    auto key = ApiLotKey(rest);
     if (!key.ok()) return SendError(req, res, key.status(), true);
     auto body = BundleBody(*key, "", /*proto=*/false);
     if (!body.ok()) return SendError(req, res, body.status(), true);
-    res.set_content(*body, kJsonType);
+    res.SetBody(*body, kJsonType);
   }
 
-  void HandleStatus(httplib::Response& res) {
+  void HandleStatus(HttpResponse& res) {
     const chain::ChainTip tip = store().Tip();
     SendJson(res, 200,
              {{"chain_id", node->genesis().chain_id},
@@ -344,39 +470,93 @@ struct HttpGateway::Impl {
               {"version", kVersion}});
   }
 
-  void HandleMetrics(httplib::Response& res) {
+  void HandleMetrics(HttpResponse& res) {
     NodeMetrics::Gauges gauges;
     gauges.height = store().Tip().height;
     gauges.mempool_size = node->mempool_size();
     gauges.peers = node->connected_peers();
-    res.set_content(node->metrics().RenderPrometheus(gauges), "text/plain; version=0.0.4");
+    res.SetBody(node->metrics().RenderPrometheus(gauges), "text/plain; version=0.0.4");
   }
 
-  void HandleStatic(const httplib::Request& req, httplib::Response& res) {
-    const WebAsset* asset = FindWebAsset(req.matches[1].str());
+  void HandleStatic(const std::vector<std::string>& rest, HttpResponse& res) {
+    std::string path;
+    for (const std::string& segment : rest) path += (path.empty() ? "" : "/") + segment;
+    const WebAsset* asset = rest.empty() ? nullptr : FindWebAsset(path);
     if (!asset || asset->path.find(".html") != std::string_view::npos) {
       res.status = 404;
-      return res.set_content("no such file\n", "text/plain");
+      return res.SetBody("no such file\n", "text/plain");
     }
-    res.set_header("Cache-Control", kStaticCacheControl);
-    res.set_content(std::string(asset->body), std::string(asset->content_type));
+    res.SetHeader("Cache-Control", kStaticCacheControl);
+    res.SetBody(std::string(asset->body), std::string(asset->content_type));
+  }
+
+  void HandleEpcisEvent(const std::vector<std::string>& rest, HttpResponse& res) {
+    if (rest.size() != 1) {
+      return SendEpcisError(res, chain::Reject(Reason::kNotFound,
+                                               "an eventID is one path segment; percent-encode "
+                                               "its '/' as %2F"));
+    }
+    epcis.Event(rest[0], res);
   }
 
   void Routes() {
-    server.Get(kDigitalLinkPattern,
-               [this](const auto& req, auto& res) { HandleDigitalLink(req, res); });
-    server.Get(R"(/api/v1/lots/(.+))", [this](const auto& req, auto& res) { HandleLot(req, res); });
-    server.Get(R"(/api/v1/history/(.+))",
-               [this](const auto& req, auto& res) { HandleHistory(req, res); });
-    server.Get(R"(/api/v1/bundles/(.+))",
-               [this](const auto& req, auto& res) { HandleBundle(req, res); });
-    server.Get("/api/v1/status", [this](const auto&, auto& res) { HandleStatus(res); });
-    server.Get("/healthz", [](const auto&, auto& res) { res.set_content("ok\n", "text/plain"); });
-    server.Get("/metrics", [this](const auto&, auto& res) { HandleMetrics(res); });
-    server.Get(R"(/static/([A-Za-z0-9_./-]+))",
-               [this](const auto& req, auto& res) { HandleStatic(req, res); });
+    router.Add({"api", "v1", "lots"}, false, "api_lot",
+               Bind([this](const auto& req, const auto&, const auto& rest, auto& res) {
+                 HandleLot(req, rest, res);
+               }));
+    router.Add({"api", "v1", "history"}, false, "api_history",
+               Bind([this](const auto& req, const auto&, const auto& rest, auto& res) {
+                 HandleHistory(req, rest, res);
+               }));
+    router.Add({"api", "v1", "bundles"}, false, "api_bundle",
+               Bind([this](const auto& req, const auto&, const auto& rest, auto& res) {
+                 HandleBundle(req, rest, res);
+               }));
+    router.Add(
+        {"api", "v1", "status"}, true, "api_status",
+        Bind([this](const auto&, const auto&, const auto&, auto& res) { HandleStatus(res); }));
+    router.Add({"epcis", "events"}, true, "epcis",
+               Bind([this](const auto&, const auto& target, const auto&, auto& res) {
+                 epcis.Events(target, res);
+               }));
+    router.Add({"epcis", "events"}, false, "epcis",
+               Bind([this](const auto&, const auto&, const auto& rest, auto& res) {
+                 HandleEpcisEvent(rest, res);
+               }));
+    router.Add({".well-known", "gs1resolver"}, true, "resolver",
+               Bind([this](const auto&, const auto&, const auto&, auto& res) {
+                 res.SetHeader("Access-Control-Allow-Origin", "*");
+                 SendJson(res, 200, ResolverDescription(BaseUrl(), node->genesis().chain_id));
+               }));
+    router.Add({"healthz"}, true, "healthz",
+               Bind([](const auto&, const auto&, const auto&, auto& res) {
+                 res.SetBody("ok\n", "text/plain");
+               }));
+    router.Add(
+        {"metrics"}, true, "metrics",
+        Bind([this](const auto&, const auto&, const auto&, auto& res) { HandleMetrics(res); }));
+    router.Add({"static"}, false, "static",
+               Bind([this](const auto&, const auto&, const auto& rest, auto& res) {
+                 HandleStatic(rest, res);
+               }));
+    router.SetFallback(
+        "page", Bind([this](const auto& req, const auto& target, const auto& rest, auto& res) {
+          HandleDigitalLink(req, target, rest, res);
+        }));
+    // cpp-httplib is only the transport: every GET, HEAD and OPTIONS goes to the router with
+    // the raw request target (httplib's own path is already percent-decoded).
+    const auto adapter = [this](const httplib::Request& req, httplib::Response& res) {
+      HttpRequest request{req.method, req.target, {}, req.remote_addr};
+      for (const auto& [name, value] : req.headers) request.headers.emplace_back(name, value);
+      HttpResponse response = router.Handle(request);
+      res.status = response.status;
+      for (auto& [name, value] : response.headers) res.set_header(name, value);
+      res.set_content(std::move(response.body), response.content_type);
+    };
+    server.Get(R"([\s\S]*)", adapter);
+    server.httplib::Server::Options(R"([\s\S]*)", adapter);  // our Options type hides it
     server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-      node->metrics().OnHttpRequest(RouteOf(req.path), res.status);
+      node->metrics().OnHttpRequest(router.LabelOf(req.target), res.status);
     });
   }
 };

@@ -1,17 +1,32 @@
-// The HTTP gateway: what a shopper's phone and an operator's Prometheus talk to.
+// The HTTP gateway: what a shopper's phone, a partner's EPCIS tool and an operator's
+// Prometheus talk to. Read-only: GET and HEAD (OPTIONS answers CORS preflights).
 //
-//   GET /01/{gtin}/10/{lot}[/21/{serial}]  the product page (HTML); with
-//                                          "Accept: application/json" the proof bundle JSON,
-//                                          with "Accept: application/x-protobuf" the binary form
-//   GET /api/v1/lots/01/{gtin}/10/{lot}     lot state (JSON)
+//   GET [/prefix]/01/{gtin}/10/{lot}[/21/{serial}][?linkType=..]   the GS1 Digital Link resolver
+//         (resolver.h): the product page (HTML); "Accept: application/json" the proof bundle
+//         JSON, "Accept: application/x-protobuf" its binary form; ?linkType=gs1:traceability,
+//         gs1:epcis, gs1:certificationInfo, gs1:recallStatus; ?linkType=all or
+//         "Accept: application/linkset+json" the RFC 9264 linkset; a Link header on each.
+//         Other query parameters (data attributes such as 17=) do not change the lot named.
+//   GET [/prefix]/01/{gtin}                  the product's lots on the chain (HTML or JSON)
+//   GET /.well-known/gs1resolver            the resolver description (JSON)
+//   GET /epcis/events?...                   the EPCIS 2.0 REST query interface (epcis_rest.h)
+//   GET /epcis/events/{eventID}             one event
+//   GET /api/v1/lots/01/{gtin}/10/{lot}     lot state (JSON); 00/{sscc} for a pallet
 //   GET /api/v1/history/01/{gtin}/10/{lot}  the lot's records in chain order (JSON)
 //   GET /api/v1/bundles/01/{gtin}/10/{lot}  the proof bundle (JSON)
 //   GET /api/v1/status                      chain id, height, ... (JSON)
 //   GET /healthz, GET /metrics              liveness; Prometheus text format
 //   GET /static/...                         the page's CSS and JS, embedded in the binary
 //
+// Routing is on the raw request target: split on '/', then each segment percent-decoded
+// (http_exchange.h), so a lot code written with %2F stays one segment. Lot codes are
+// percent-encoded in every URI the gateway writes (linksets, Link headers, the page's bundle
+// path, the GTIN page's links).
+//
 // Unknown lot: 404 (a page that says so, or JSON). Malformed GTIN or lot: 400 with the reason.
-// Owns the listener thread and cpp-httplib's worker pool; handlers only read the store.
+// The handlers see only HttpRequest/HttpResponse (http_exchange.h); cpp-httplib is the
+// transport, adapted in one place (Impl::Routes), behind GuardedHttpServer's connection limits
+// (http_guard.h). Owns the listener thread and the worker pool; handlers only read the store.
 #pragma once
 
 #include <memory>

@@ -111,4 +111,26 @@ std::string RenderMessagePage(const std::string& lang, const std::string& title,
   return page;
 }
 
+std::string RenderLotListPage(const std::string& lang, const std::string& gtin,
+                              const nlohmann::json& lots, bool more) {
+  const bool zh = lang == "zh";
+  std::string list;  // inside the template's <p>: phrasing content only
+  for (const auto& lot : lots) {
+    std::string what = lot.value("commodity", "");
+    if (!lot.value("variety", "").empty()) what += " (" + lot.value("variety", "") + ")";
+    list += "<span class=\"lot\"><a href=\"" + HtmlEscape(lot.value("path", "")) + "\">" +
+            HtmlEscape(lot.value("lot", "")) + "</a> " + HtmlEscape(what);
+    if (lot.value("recalled", false))
+      list += zh ? " <strong>已召回</strong>" : " <strong>recalled</strong>";
+    list += "</span><br>";
+  }
+  if (more) list += zh ? "（仅列出部分批次）" : "(more lots exist than are listed)";
+  std::string page = Template("message.html");
+  Fill(page, "LANG", lang);
+  Fill(page, "TITLE", HtmlEscape((zh ? "产品 " : "Product ") + gtin));
+  // Every piece of data in `list` is escaped above; the template's message slot takes HTML.
+  Fill(page, "MESSAGE", list);
+  return page;
+}
+
 }  // namespace agritrace::node

@@ -26,4 +26,10 @@ std::string RenderProductPage(const std::string& lang, const std::string& title,
 std::string RenderMessagePage(const std::string& lang, const std::string& title,
                               const std::string& message);
 
+// The page of a GTIN-only Digital Link: the product's lots on the chain, each linking to its
+// page. `lots` holds {"lot", "path", "commodity", "variety", "recalled"} objects; `more` says
+// the list was cut at its limit.
+std::string RenderLotListPage(const std::string& lang, const std::string& gtin,
+                              const nlohmann::json& lots, bool more);
+
 }  // namespace agritrace::node

@@ -75,8 +75,10 @@ agritrace_fuzz_target(fuzz_epcis_import LIBS agritrace_export)
 agritrace_fuzz_target(fuzz_config SOURCES ${CMAKE_SOURCE_DIR}/node/common/config.cc
                       LIBS tomlplusplus::tomlplusplus INCLUDES agritrace_node_common)
 agritrace_fuzz_target(fuzz_http_route
-                      SOURCES ${CMAKE_SOURCE_DIR}/node/http/http_pages.cc ${WEB_ASSETS_CC}
-                      LIBS PkgConfig::HTTPLIB INCLUDES agritrace_http)
+                      SOURCES ${CMAKE_SOURCE_DIR}/node/http/http_pages.cc
+                              ${CMAKE_SOURCE_DIR}/node/http/http_exchange.cc
+                              ${CMAKE_SOURCE_DIR}/node/http/resolver.cc ${WEB_ASSETS_CC}
+                      INCLUDES agritrace_http)
 
 add_custom_target(fuzz_all DEPENDS ${AGRITRACE_FUZZ_TARGETS})
 

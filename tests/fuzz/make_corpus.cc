@@ -540,6 +540,12 @@ void TextSeeds() {
       "/static/../index.html",
       "/metrics\nzh-TW;q=0.7, en;q=0.71",
       "/%30%31/0690%3",
+      "/shop/rice/01/06901234567892/10/B%2F7?linkType=gs1%3Aepcis&17=261231",
+      "/01/06901234567892?linkType=all\nzh",
+      "/.well-known/gs1resolver",
+      "/epcis/events?EQ_bizStep=shipping|receiving&perPage=5&nextPageToken=3.5.00",
+      "/epcis/events/ni%3A%2F%2F%2Fsha-256%3Babc%3Fver%3DCBV2.0",
+      "/00/106141411234567897",
   };
   i = 0;
   for (const char* r : requests) Write("fuzz_http_route", "request_" + std::to_string(i++), r);

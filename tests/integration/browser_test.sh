@@ -3,6 +3,7 @@
 # the journey and verifies the bundle in the browser (data-verification="ok"); in Chinese from
 # Accept-Language; and served through a proxy that tampers with the bundle in transit it
 # reports data-verification="failed" and marks the altered event.
+# A lot code with '/' (percent-encoded in its URI) verifies too.
 # Usage: browser_test.sh BIN_DIR
 set -euo pipefail
 BIN=${1:?usage: browser_test.sh BIN_DIR}
@@ -65,6 +66,26 @@ page=$(dom "$HTTP/$R1" zh-CN)
 grep -q 'data-verification="ok"' <<<"$page" || fail "Chinese page did not verify"
 grep -qF '采收' <<<"$page" || fail "Accept-Language zh-CN did not give the Chinese page"
 echo "ok: Chinese page"
+
+# A lot code with '/': the scanned URI carries it as %2F, and the page fetches its bundle from
+# that same encoded path and verifies it.
+cli --key farmer harvest 01/06901234567892/10/B/7 --commodity rice --variety Daohuaxiang \
+  --quantity 500kg --field "Plot 3" >/dev/null
+page=$(dom "$HTTP/01/06901234567892/10/B%2F7")
+grep -q 'data-verification="ok"' <<<"$page" ||
+  fail "the page of lot B/7 did not verify: $(grep -o 'data-verification="[a-z]*"' <<<"$page")"
+grep -qF 'Daohuaxiang' <<<"$page" || fail "the page of lot B/7 does not show its harvest"
+# Packed into R7, B/7 is an ancestor: R7's page links to B/7's page with the '/' encoded.
+cli --key farmer ship 01/06901234567892/10/B/7 --to packer >/dev/null
+cli --key packer receive 01/06901234567892/10/B/7 >/dev/null
+cli --key packer pack --from 01/06901234567892/10/B/7:100kg --to 01/06901234567809/10/R7:20pcs \
+  --net-mass 5kg >/dev/null
+page=$(dom "$HTTP/01/06901234567809/10/R7")
+grep -q 'data-verification="ok"' <<<"$page" || fail "the page of R7 (made from B/7) did not verify"
+grep -qF 'href="/01/06901234567892/10/B%2F7"' <<<"$page" || fail "R7's page does not link to B/7"
+grep -qF 'href="/01/06901234567809/10/R7?linkType=gs1:epcis"' <<<"$page" ||
+  fail "the page does not link to its EPCIS events"
+echo "ok: a lot code with '/' shown, verified and linked in the browser"
 
 # A bundle tampered with in transit (same origin, through a proxy).
 PROXY_PORT=$(free_port)

@@ -28,6 +28,12 @@ roundtrip http://127.0.0.1:7480/01/06901234567809/10/R1/21/SN0001 \
 # A GTIN-13 is padded to 14 digits; characters outside the URI's unreserved set are escaped.
 roundtrip 'https://t.example/01/06901234567892/10/LOT%2B7' 01/6901234567892/10/LOT+7 \
   --base-url https://t.example
+# A '/' in a lot code is percent-encoded, so the URI names the lot and not a further segment;
+# the key text form takes the '/' as typed, a URI takes it as %2F.
+roundtrip 'https://t.example/01/06901234567892/10/B%2F7' 01/06901234567892/10/B/7 \
+  --base-url https://t.example
+roundtrip 'https://t.example/01/06901234567892/10/B%2F7' 'https://x.example/shop/01/06901234567892/10/B%2F7?17=261231' \
+  --base-url https://t.example
 
 # Without a file: drawn in the terminal with half blocks, quiet zone included.
 term=$("$BIN/agritrace" qr 01/06901234567809/10/R1 --base-url https://trace.example.com)

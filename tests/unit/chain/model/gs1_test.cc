@@ -108,8 +108,8 @@ TEST(ParseLotKeyTest, PadsShorterGtins) {
   EXPECT_EQ(ParseLotKey("01/96385074/10/L")->gtin(), "00000096385074");      // GTIN-8
 }
 
-TEST(ParseLotKeyTest, RejectsSerialSuffix) {
-  Result<v1::LotKey> key = ParseLotKey("01/06901234567892/10/B1/21/123");
+TEST(ParseLotKeyTest, RejectsSerialSuffixInAUri) {
+  Result<v1::LotKey> key = ParseLotKey("/01/06901234567892/10/B1/21/123");
   ASSERT_FALSE(key.ok());
   EXPECT_EQ(key.status().reason(), Reason::kBadGs1Key);
   EXPECT_NE(key.status().message().find("serial"), std::string::npos);
@@ -142,6 +142,80 @@ TEST(ParseUnitKeyTest, ReadsLotsAndPalletsInCanonicalForm) {
   Result<std::string> bad = ParseUnitKey("B1");
   EXPECT_EQ(bad.status().reason(), Reason::kBadGs1Key);
   EXPECT_NE(bad.status().message().find("SSCC"), std::string::npos);
+}
+
+// --- Lot codes with '/' and GS1 Digital Link URIs.
+
+TEST(ParseLotKeyTest, KeyTextFormIsVerbatimSoEveryLotRoundTrips) {
+  for (std::string lot : {"B1/21/123", "a://b", "x%2Fy", "/lead"}) {
+    Result<v1::LotKey> key = ParseLotKey(FormatLotKey(Key(kGtin, lot)));
+    ASSERT_TRUE(key.ok()) << lot << ": " << key.status().ToString();
+    EXPECT_EQ(key->lot(), lot);
+  }
+}
+
+TEST(ParseLotKeyTest, KeyTextFormKeepsASlashInTheLotCode) {
+  Result<v1::LotKey> key = ParseLotKey("01/06901234567892/10/B/7");
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_EQ(key->lot(), "B/7");
+  EXPECT_EQ(FormatLotKey(*key), "01/06901234567892/10/B/7");
+}
+
+TEST(ParseLotKeyTest, UriFormDecodesTheLotCode) {
+  for (std::string_view text :
+       {"https://t.example/01/06901234567892/10/B%2F7", "/01/06901234567892/10/B%2f7",
+        "https://t.example/shop/rice/01/06901234567892/10/B%2F7?17=261231#x"}) {
+    Result<v1::LotKey> key = ParseLotKey(text);
+    ASSERT_TRUE(key.ok()) << text << ": " << key.status().ToString();
+    EXPECT_EQ(key->lot(), "B/7") << text;
+  }
+}
+
+TEST(ParseLotKeyTest, UriFormRefusesAnUnencodedSlashInTheLotCode) {
+  Result<v1::LotKey> key = ParseLotKey("https://t.example/01/06901234567892/10/B/7");
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.status().reason(), Reason::kBadGs1Key);
+  EXPECT_NE(key.status().message().find("%2F"), std::string::npos) << key.status().message();
+}
+
+TEST(DigitalLinkTest, PathEncodesEveryReservedCharacterAndRoundTrips) {
+  const v1::LotKey key = Key(kGtin, "A/1%+ B");  // not a valid lot code, but any text encodes
+  EXPECT_EQ(DigitalLinkPath(key), "01/06901234567892/10/A%2F1%25%2B%20B");
+  for (std::string lot : {"B/7", "50%OFF", "x?y=z", "a+b&c;d"}) {
+    Result<DigitalLink> link = ParseDigitalLink("https://h/" + DigitalLinkPath(Key(kGtin, lot)));
+    ASSERT_TRUE(link.ok()) << lot << ": " << link.status().ToString();
+    EXPECT_EQ(link->lot, lot);
+  }
+}
+
+TEST(DigitalLinkTest, ReadsGtinOnlySerialAndPalletLinks) {
+  Result<DigitalLink> gtin = ParseDigitalLink("/01/6901234567892");
+  ASSERT_TRUE(gtin.ok());
+  EXPECT_EQ(gtin->gtin, kGtin);
+  EXPECT_FALSE(gtin->has_lot());
+  Result<DigitalLink> item = ParseDigitalLink("/01/06901234567892/10/B1/21/S%2F1/");
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ(item->serial, "S/1");
+  EXPECT_EQ(item->UnitKey(), "01/06901234567892/10/B1");
+  Result<DigitalLink> pallet = ParseDigitalLink("/00/106141411234567897");
+  ASSERT_TRUE(pallet.ok());
+  EXPECT_EQ(pallet->UnitKey(), "00/106141411234567897");
+}
+
+TEST(ParseUnitKeyTest, ReadsDigitalLinksWithAPathPrefix) {
+  EXPECT_EQ(*ParseUnitKey("https://t.example/shop/00/106141411234567897"), "00/106141411234567897");
+  EXPECT_EQ(*ParseUnitKey("https://t.example/shop/01/06901234567892/10/B%2F7"),
+            "01/06901234567892/10/B/7");
+}
+
+TEST(DigitalLinkTest, RejectsBadEscapesUnknownQualifiersAndMissingKeys) {
+  for (std::string_view text :
+       {"/01/06901234567892/10/B%2", "/01/06901234567892/10/B%zz", "/01/06901234567892/22/x",
+        "/01/06901234567892/10", "/shop/rice", "/01/06901234567891/10/B1"}) {
+    Result<DigitalLink> link = ParseDigitalLink(text);
+    EXPECT_FALSE(link.ok()) << text;
+    EXPECT_EQ(link.status().reason(), Reason::kBadGs1Key) << text;
+  }
 }
 
 }  // namespace
