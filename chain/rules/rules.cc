@@ -376,7 +376,14 @@ Status ApplyRecord(const Record& record, const ChainParams& params, const ApplyC
   std::optional<v1::Participant> signer;
   AGRI_RETURN_IF_ERROR(CheckSignerAndReplay(record, state, signer));
   StateOverlay scratch(&state);
-  const EventEnv env{record, ctx, *signer, scratch};
+  v1::Participant actor = *signer;
+  if (record.body.has_attestation()) {
+    Result<v1::Participant> shadow =
+        rules_internal::AttestedActor(record, *signer, ctx.height, scratch);
+    if (!shadow.ok()) return shadow.status();
+    actor = *std::move(shadow);
+  }
+  const EventEnv env{record, ctx, actor, scratch};
   AGRI_RETURN_IF_ERROR(ApplyEvent(env));
   scratch.AddNonce(record.signer, record.body.nonce());
   scratch.AddRecord(record.id, ctx.height, ctx.index);

@@ -585,6 +585,54 @@ Status CheckEventTime(const v1::RecordBody& body, const ChainParams& params, int
   return Status::Ok();
 }
 
+Status CheckAttestedParty(const v1::AttestedParty& party, std::string_view role) {
+  for (const std::string* text : {&party.uri(), &party.name(), &party.gln(), &party.location(),
+                                  &party.address(), &party.phone()}) {
+    AGRI_RETURN_IF_ERROR(CheckText(*text, std::string(role) + " of the attestation"));
+  }
+  return Status::Ok();
+}
+
+// An attestation names who did the event (a non-empty URI) and only goods events are attested:
+// participants, devices, revocations and key rotations are each party's own business.
+Status CheckAttestation(const v1::RecordBody& body) {
+  if (!body.has_attestation()) return Status::Ok();
+  switch (body.event_case()) {
+    case v1::RecordBody::kHarvest:
+    case v1::RecordBody::kTransform:
+    case v1::RecordBody::kShip:
+    case v1::RecordBody::kReceive:
+    case v1::RecordBody::kSensorReadings:
+    case v1::RecordBody::kCheckpoint:
+    case v1::RecordBody::kCertify:
+    case v1::RecordBody::kRecall:
+    case v1::RecordBody::kSell:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kCancelShipment:
+    case v1::RecordBody::kLoss:
+    case v1::RecordBody::kAggregate:
+    case v1::RecordBody::kDisaggregate:
+      break;
+    case v1::RecordBody::kRegisterParticipant:
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::EVENT_NOT_SET:
+      return Reject(Reason::kMalformed,
+                    "only events about goods can be attested, not a " +
+                        std::string(EventName(body)) + " record");
+  }
+  const v1::Attestation& attestation = body.attestation();
+  if (attestation.party().uri().empty()) {
+    return Reject(Reason::kMalformed, "an attestation must name the party that did the event");
+  }
+  AGRI_RETURN_IF_ERROR(CheckAttestedParty(attestation.party(), "the party"));
+  AGRI_RETURN_IF_ERROR(CheckAttestedParty(attestation.receiver(), "the receiver"));
+  AGRI_RETURN_IF_ERROR(CheckAttestedParty(attestation.carrier(), "the carrier"));
+  return CheckText(attestation.event_id(), "event id of the attestation");
+}
+
 }  // namespace
 
 Status CheckRecordStateless(const Record& record, const ChainParams& params, int64_t now_ms) {
@@ -596,6 +644,7 @@ Status CheckRecordStateless(const Record& record, const ChainParams& params, int
   }
   AGRI_RETURN_IF_ERROR(CheckTimestamp(body.timestamp_ms(), params, now_ms));
   AGRI_RETURN_IF_ERROR(CheckEventTime(body, params, now_ms));
+  AGRI_RETURN_IF_ERROR(CheckAttestation(body));
   return CheckEvent(body);
 }
 
