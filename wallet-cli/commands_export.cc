@@ -140,7 +140,12 @@ struct Importer {
 // A party is our own when the keystore holds the key of that name: we then sign as it (it is
 // registered under that name on this chain). Anyone else is a partner.
 bool IsOwn(Importer& im, const std::string& name) {
-  return !name.empty() && im.ctx.keystore().Info(name).ok();
+  // Names come from the document: only plain participant names are looked up as key files.
+  const bool plain = !name.empty() && name.size() <= 64 && name[0] != '.' &&
+                     std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                       return std::isalnum(c) || c == '_' || c == '.' || c == '-';
+                     });
+  return plain && im.ctx.keystore().Info(name).ok();
 }
 
 // The key a ship names for `party`: our own participant's, else the party's shadow as this

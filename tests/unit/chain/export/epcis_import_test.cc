@@ -228,12 +228,21 @@ class AttestedRoundTripTest : public ::testing::Test {
       data_.participants[p.pubkey()] = p;
     }
     data_.root_lot = FormatLotKey(Lot("P1"));
-    Journey();
   }
 
   std::string Key(const std::string& name) const { return AsBytes(keys_.at(name).public_key()); }
 
-  const ExportRecord& Add(v1::RecordBody body, const std::string& signer, int64_t at) {
+  const ExportRecord& Add(v1::RecordBody body, std::string signer, int64_t at) {
+    if (signer == "farmer" && farm_by_gln_) {
+      // The farm is itself a partner of this chain, named by its party GLN (AI 417).
+      v1::AttestedParty& farm = *body.mutable_attestation()->mutable_party();
+      farm.set_uri("https://id.gs1.org/417/6901234000047");
+      farm.set_name("Wuchang Rice Co-operative");
+      farm.set_gln("6901234000047");
+      farm.set_location("https://id.gs1.org/414/6901234000047");
+      farm.set_address("Niujia village");
+      signer = "importer";
+    }
     body.set_timestamp_ms(at);
     body.set_event_time_ms(at - kHour);  // happened an hour before it was signed
     body.set_event_tz_offset_min(480);
@@ -354,19 +363,24 @@ class AttestedRoundTripTest : public ::testing::Test {
     return ref;
   }
 
+  // Exports, imports every event as the importer's attestation, exports again.
+  void RoundTrip(json& doc, json& doc2, ExportData& again,
+                 std::vector<ImportedEvent>& imported_out);
+
+  bool farm_by_gln_ = false;
   std::map<std::string, PrivateKey> keys_;
   ExportData data_;
 };
 
-TEST_F(AttestedRoundTripTest, PartnersEventsComeBackAsAttestationsWithTheSameEventIds) {
-  const json doc = EpcisDocument(data_, kT0 + 20 * kHour);
+void AttestedRoundTripTest::RoundTrip(json& doc, json& doc2, ExportData& again,
+                                      std::vector<ImportedEvent>& imported_out) {
+  doc = EpcisDocument(data_, kT0 + 20 * kHour);
   auto imported = EpcisToRecords(doc);
   ASSERT_TRUE(imported.ok()) << imported.status().ToString();
   ASSERT_EQ(imported->size(), data_.records.size());
 
   // The importer attests every event; ids of earlier events are resolved as the wallet does.
   const std::string attester = Key("importer");
-  ExportData again;
   again.root_lot = data_.root_lot;
   again.lots = data_.lots;
   again.participants[attester] = data_.participants.at(attester);
@@ -401,9 +415,20 @@ TEST_F(AttestedRoundTripTest, PartnersEventsComeBackAsAttestationsWithTheSameEve
     EXPECT_EQ(again.records[i].record.body.event_case(), data_.records[i].record.body.event_case())
         << "event " << i;
   }
-  const json doc2 = EpcisDocument(again, kT0 + 21 * kHour);
+  doc2 = EpcisDocument(again, kT0 + 21 * kHour);
   EXPECT_EQ(EventIds(doc2), EventIds(doc));
   EXPECT_EQ(doc2["epcisHeader"], doc["epcisHeader"]);
+  imported_out = *imported;
+}
+
+TEST_F(AttestedRoundTripTest, PartnersEventsComeBackAsAttestationsWithTheSameEventIds) {
+  Journey();
+  json doc, doc2;
+  ExportData again;
+  std::vector<ImportedEvent> imported_events;
+  RoundTrip(doc, doc2, again, imported_events);
+  auto* imported = &imported_events;
+  ASSERT_EQ(again.records.size(), data_.records.size());
 
   // Who did what is the partner as the document named it; the packer is named by its GLN.
   const json& events = doc2["epcisBody"]["eventList"];
@@ -422,6 +447,21 @@ TEST_F(AttestedRoundTripTest, PartnersEventsComeBackAsAttestationsWithTheSameEve
   EXPECT_EQ(harvest.harvest().net_mass_per_unit().milli(), 0);
   EXPECT_EQ((*imported)[7].body.transform().outputs(0).net_mass_per_unit().milli(), 1000);
   EXPECT_EQ((*imported)[10].body.certify().valid_from_ms(), kT0);
+}
+
+TEST_F(AttestedRoundTripTest, APartnerNamedByItsPartyGlnRoundTrips) {
+  farm_by_gln_ = true;
+  Journey();
+  json doc, doc2;
+  ExportData again;
+  std::vector<ImportedEvent> imported;
+  RoundTrip(doc, doc2, again, imported);
+  const json& events = doc2["epcisBody"]["eventList"];
+  EXPECT_EQ(events[0]["agritrace:signer"], "https://id.gs1.org/417/6901234000047");
+  EXPECT_EQ(events[1]["sourceList"][0]["source"], "https://id.gs1.org/417/6901234000047");
+  EXPECT_EQ(imported[0].party.name(), "Wuchang Rice Co-operative");
+  EXPECT_EQ(imported[0].party.address(), "Niujia village");
+  EXPECT_EQ(imported[0].signer, "Wuchang Rice Co-operative");
 }
 
 }  // namespace

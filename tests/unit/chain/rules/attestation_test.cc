@@ -12,7 +12,7 @@ namespace {
 
 using namespace testing_rules;  // NOLINT: the shared fixture's helpers and constants
 
-constexpr char kPartnerFarm[] = "https://id.gs1.org/417/6901234000049";
+constexpr char kPartnerFarm[] = "https://id.gs1.org/417/6901234000047";
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
 class AttestationTest : public RulesFixture {
