@@ -139,7 +139,7 @@
     28: ['update_participant', (m) => ({ pubkey: hex(bytes(m, 1)) })],
   };
   // RecordBody: 1 chain_id, 2 timestamp_ms, 3 nonce, 4 event_time_ms, 5 event_tz_offset_min,
-  // 10.. the event (a oneof). `event_time_ms` is when it happened (the signing time if unset).
+  // 6 attestation, 10.. the event (a oneof). `event_time_ms` is when it happened (the signing time if unset).
   function decodeBody(body) {
     const f = decode(body);
     const out = { chain_id: str(f, 1), time_ms: i64(f, 2), event_time_ms: i64(f, 4) || i64(f, 2),
@@ -148,6 +148,10 @@
       const known = EVENTS[n];
       out.type = known ? known[0] : 'event_' + n;
       out.event = known ? known[1](decode(last(f, n))) : {};
+    }
+    if (last(f, 6)) {  // 6 attestation: the party that did the event, as the signer names it
+      const party = decode(last(decode(last(f, 6)), 1) || new Uint8Array(0));
+      out.attested = { uri: str(party, 1), name: str(party, 2) };
     }
     return out;
   }

@@ -60,7 +60,7 @@ struct PartyView {
   std::string name;
   std::string address;
   std::string phone;
-  std::string gln;    // location GLN
+  std::string gln;    // the party GLN (AI 417), when it has one
 };
 
 PartyView ViewOfAttested(const v1::AttestedParty& party) {
@@ -72,8 +72,12 @@ PartyView ViewOfKey(const ExportData& data, const std::string& pubkey) {
   const v1::Participant* party = data.Party(pubkey);
   if (!party) return {"urn:agritrace:key:" + ToHex(pubkey), "", "", "", "", ""};
   if (party->has_attested()) return ViewOfAttested(party->attested());
-  PartyView view{"urn:agritrace:party:" + party->name(), "", party->name(),
-                 party->contact().address(), party->contact().phone(), party->location().gln()};
+  // A party with its own GLN is named by it (AI 417); else by its name on this chain.
+  const std::string& party_gln = party->contact().party_gln();
+  PartyView view{party_gln.empty() ? "urn:agritrace:party:" + party->name()
+                                   : "https://id.gs1.org/417/" + party_gln,
+                 "", party->name(), party->contact().address(), party->contact().phone(),
+                 party_gln};
   // A device is where the participant that registered it is.
   const v1::Participant* placed = party;
   if (!party->device_owner().empty()) placed = data.Party(party->device_owner());

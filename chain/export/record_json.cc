@@ -86,6 +86,7 @@ json ContactToJson(const v1::ContactDetails& c) {
   json out = json::object();
   if (!c.address().empty()) out["address"] = c.address();
   if (!c.phone().empty()) out["phone"] = c.phone();
+  if (!c.party_gln().empty()) out["party_gln"] = c.party_gln();
   if (c.has_tz_offset_min()) {
     out["tz"] = FormatTzOffset(c.tz_offset_min());
     out["tz_offset_min"] = c.tz_offset_min();

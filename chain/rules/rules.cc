@@ -171,6 +171,7 @@ Status ApplyUpdateParticipant(const EventEnv& env) {
     target->mutable_contact()->set_tz_offset_min(update.tz_offset_min());
   }
   if (update.has_gln()) target->mutable_location()->set_gln(update.gln());
+  if (update.has_party_gln()) target->mutable_contact()->set_party_gln(update.party_gln());
   env.scratch.PutParticipant(*std::move(target));
   return Status::Ok();
 }

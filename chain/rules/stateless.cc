@@ -390,15 +390,19 @@ Status CheckPhone(const std::string& phone) {
 Status CheckContact(const v1::ContactDetails& contact) {
   AGRI_RETURN_IF_ERROR(CheckText(contact.address(), "address"));
   AGRI_RETURN_IF_ERROR(CheckPhone(contact.phone()));
+  if (!contact.party_gln().empty()) AGRI_RETURN_IF_ERROR(ValidateGln(contact.party_gln()));
   return CheckTzOffset(contact.tz_offset_min(), "participant's");
 }
 
 Status CheckUpdateParticipant(const v1::UpdateParticipant& update) {
   AGRI_RETURN_IF_ERROR(CheckPubKey(update.pubkey(), "participant's key"));
   if (!update.has_address() && !update.has_phone() && !update.has_gln() &&
-      !update.has_tz_offset_min()) {
+      !update.has_tz_offset_min() && !update.has_party_gln()) {
     return Reject(Reason::kMalformed, "the update changes nothing; give a new address, phone, "
-                                      "GLN or time zone");
+                                      "GLN, party GLN or time zone");
+  }
+  if (update.has_party_gln() && !update.party_gln().empty()) {
+    AGRI_RETURN_IF_ERROR(ValidateGln(update.party_gln()));
   }
   AGRI_RETURN_IF_ERROR(CheckText(update.address(), "address"));
   AGRI_RETURN_IF_ERROR(CheckPhone(update.phone()));

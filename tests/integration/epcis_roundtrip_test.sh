@@ -22,7 +22,8 @@ SSCC=106141411234567897
 PALLET=00/$SSCC
 OLD=$(python3 -c "import datetime as d; print((d.datetime.now(d.timezone.utc)-d.timedelta(days=45)).strftime('%Y-%m-%dT%H:%M:%S+00:00'))")
 
-cli --key farmer participant update farmer --gln 6901234000047 >/dev/null
+cli --key farmer participant update farmer --gln 6901234000047 --party-gln 6901234000061 >/dev/null
+cli --key packer participant update packer --party-gln 6901234000054 >/dev/null
 cli --key farmer harvest $B1 --commodity rice --variety Wuchang --quantity 1000kg \
   --field "Plot 7" --at "$OLD" --ref po:PO-2026-118 >/dev/null
 TO_PACKER=$(cli --json --key farmer ship $B1 --to packer --quantity 600kg --carrier carrier \
@@ -55,7 +56,9 @@ python3 "$IT_HERE/validate_epcis.py" "$WORK/one.json" || fail "the export is not
 
 # --- A fresh chain; the packhouse imports with only its own key.
 PORT2=$(free_port)
-"$BIN/agritrace-node" init --dir "$WORK/net2" --grpc-addr 127.0.0.1:$PORT2 --scrypt-n 1024 >/dev/null
+HTTP2=http://127.0.0.1:$(free_port)
+"$BIN/agritrace-node" init --dir "$WORK/net2" --grpc-addr 127.0.0.1:$PORT2 \
+  --http-addr "${HTTP2#http://}" --scrypt-n 1024 >/dev/null
 "$BIN/agritrace-node" run --dir "$WORK/net2" >>"$WORK/node2.log" 2>&1 &
 NODE2_PID=$!
 trap 'stop_pid $NODE2_PID; cleanup' EXIT
@@ -63,6 +66,8 @@ wait_for_node "$BIN/agritrace" 127.0.0.1:$PORT2 || fail "second node did not sta
 mkdir -p "$WORK/ks-packer"
 cp "$WORK/net2/keystore/packer.json" "$WORK/ks-packer/"
 cli2() { AGRITRACE_NODE=127.0.0.1:$PORT2 AGRITRACE_KEYSTORE=$WORK/ks-packer "$BIN/agritrace" "$@"; }
+# The packhouse's own master data on its chain is its business: the same party GLN here.
+cli2 --key packer participant update packer --party-gln 6901234000054 >/dev/null
 cli2 --key packer import epcis "$WORK/one.json" 2>"$WORK/import.err" ||
   fail "import failed: $(cat "$WORK/import.err")"
 grep -q "attested as partners' events" "$WORK/import.err" || fail "no attestation summary"
@@ -89,7 +94,12 @@ cert = next(e for e in events[1] if e.get("bizStep") == "inspecting")
 assert cert["agritrace:certificateID"] == "OC-2026/17" and "agritrace:validFrom" in cert, cert
 header = docs[1]["epcisHeader"]["epcisMasterData"]["vocabularyList"]
 parties = {el["id"] for v in header for el in v["vocabularyElementList"]}
-assert "urn:agritrace:party:farmer" in parties, parties
+# Parties with their own GLN are named by it (AI 417), apart from their location's (AI 414).
+assert "https://id.gs1.org/417/6901234000061" in parties, parties
+assert "https://id.gs1.org/417/6901234000054" in parties, parties
+ship = next(e for e in events[1] if e.get("bizStep") == "shipping")
+assert ship["sourceList"][0] == {"type": "owning_party", "source": "https://id.gs1.org/417/6901234000061"}, ship
+assert ship["destinationList"][0]["destination"] == "https://id.gs1.org/417/6901234000054", ship
 PY
 echo "ok: export, import on a fresh chain by the packhouse alone, export again: same eventIDs"
 
@@ -103,9 +113,10 @@ entries = entries.get("entries", entries) if isinstance(entries, dict) else entr
 signers = {e.get("signer_name") for e in entries}
 assert signers == {"packer"}, signers
 harvest = next(e for e in entries if e["type"] == "harvest")
-assert harvest["attestation"]["party"]["uri"] == "urn:agritrace:party:farmer", harvest
+assert harvest["attestation"]["party"]["uri"] == "https://id.gs1.org/417/6901234000061", harvest
+assert harvest["attestation"]["party"]["name"] == "farmer", harvest
 own = [e for e in entries if "attestation" not in e]
-assert own and all(e["type"] in ("receive", "transform", "correction") for e in own), own
+assert own and all(e["type"] in ("receive", "transform", "correction", "participant_update") for e in own), own
 PY
 lot=$(cli2 --json lot $P1)
 python3 - "$lot" <<'PY' || fail "chain 2 lot P1: $lot"
@@ -114,4 +125,17 @@ lot = json.loads(sys.argv[1])
 assert lot["sold"] == "25pcs" and lot["recalled"] is True, lot
 PY
 echo "ok: partners' events are the packhouse's attestations naming them; quantities hold"
+
+# Consumers check the imported journey: the CLI verifier and, where node.js is installed, the
+# product page's own verifier (web/verify.js) follow the attested parties' custody.
+curl -fsS -H 'Accept: application/json' "$HTTP2/$P1" >"$WORK/bundle.json" || fail "no bundle"
+cli2 verify "$WORK/bundle.json" --genesis "$WORK/net2/genesis.json" >/dev/null ||
+  fail "agritrace verify refused the imported journey's bundle"
+if command -v node >/dev/null; then
+  curl -fsS "$HTTP2/$P1" >"$WORK/page.html" || fail "no product page"
+  node "$IT_HERE/verify_bundle.js" "$IT_HERE/../../web" "$WORK/page.html" "$WORK/bundle.json" ||
+    fail "the product page's verifier refused the imported journey"
+  echo "ok: the product page's verifier accepts the imported journey"
+fi
+echo "ok: the imported journey verifies"
 stop_pid $NODE2_PID

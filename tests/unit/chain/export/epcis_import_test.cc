@@ -225,6 +225,7 @@ class AttestedRoundTripTest : public ::testing::Test {
       p.mutable_location()->set_lat_e6(45'100'000);
       p.mutable_location()->set_lon_e6(127'400'000);
       p.mutable_contact()->set_address(std::string(name) + " road 1, Harbin");
+      if (std::string(name) == "packer") p.mutable_contact()->set_party_gln("6901234000054");
       data_.participants[p.pubkey()] = p;
     }
     data_.root_lot = FormatLotKey(Lot("P1"));
@@ -434,6 +435,8 @@ TEST_F(AttestedRoundTripTest, PartnersEventsComeBackAsAttestationsWithTheSameEve
   const json& events = doc2["epcisBody"]["eventList"];
   EXPECT_EQ(events[0]["agritrace:signer"], "urn:agritrace:party:farmer");
   EXPECT_EQ(events[0]["bizLocation"]["id"], "https://id.gs1.org/414/6901234000025");
+  // The packer has its own party GLN (AI 417) apart from its location's (AI 414).
+  EXPECT_EQ(events[1]["destinationList"][0]["destination"], "https://id.gs1.org/417/6901234000054");
   EXPECT_EQ(events[1]["destinationList"][2]["destination"], "https://id.gs1.org/414/6901234000018");
   EXPECT_EQ(events[5]["sourceList"][0]["source"], "urn:agritrace:party:farmer");
   EXPECT_EQ(events[7]["ilmd"]["agritrace:outputs"][0]["agritrace:netMassPerUnit"], 1.0);
