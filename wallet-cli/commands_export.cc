@@ -202,7 +202,19 @@ chain::Status Resolve(Importer& im, chain::ImportedEvent& event, bool own) {
       body.mutable_correction()->set_corrective_record_id(*fix);
     }
   }
-  if (!own) {
+  if (own) {
+    // Our own event naming a partner: its shadow exists only once an attested event named it.
+    for (const v1::AttestedParty* named : {&attestation.receiver(), &attestation.carrier()}) {
+      if (named->uri().empty()) continue;
+      const std::string key = chain::AsBytes(chain::AttestedPartyKey(im.attester, named->uri()));
+      if (!im.ctx.node().GetParticipantByKey(key).ok()) {
+        return Reject(Reason::kUnknownParticipant,
+                      named->uri() + " is named by your own event but none of its events is on "
+                                     "this chain; import its events first, or register it and "
+                                     "add its key to your keystore");
+      }
+    }
+  } else {
     *attestation.mutable_party() = event.party;
     attestation.set_event_id(event.event_id);
     *body.mutable_attestation() = std::move(attestation);
