@@ -90,39 +90,48 @@ chain::Result<chain::Hash256> Node::Submit(const v1::Envelope& envelope) {
 
 std::vector<chain::Result<chain::Hash256>> Node::SubmitBatch(
     const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes, RecordSource source) {
-  // Outside the lock and on all cores: decode, stateless checks, replay, signatures.
-  std::vector<chain::Result<chain::Record>> checked =
-      PrepareRecords(envelopes, genesis_.params, *store_, NowMs(), verified_);
-
   std::vector<chain::Result<chain::Hash256>> results;
   results.reserve(envelopes.size());
+  for (AdmissionVerdict& verdict : Admit(envelopes, source)) {
+    if (verdict.status.ok()) {
+      results.push_back(verdict.id);
+    } else {
+      results.push_back(std::move(verdict.status));
+    }
+  }
+  return results;
+}
+
+std::vector<AdmissionVerdict> Node::Admit(
+    const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes, RecordSource source) {
+  // Outside the lock and on all cores: decode, stateless checks, replay, signatures of
+  // signers the chain knows.
+  std::vector<PreparedRecord> prepared =
+      PrepareRecords(envelopes, genesis_.params, *store_, NowMs(), verified_);
+
+  std::vector<AdmissionVerdict> verdicts;
+  verdicts.reserve(envelopes.size());
   std::vector<const v1::Envelope*> admitted;
   {
     std::lock_guard lock(mu_);
     const int64_t now_ms = NowMs();
     const uint64_t next_height = store_->Tip().height + 1;
-    for (size_t i = 0; i < checked.size(); ++i) {
-      if (!checked[i].ok()) {
-        results.push_back(checked[i].status());
-        continue;
+    for (size_t i = 0; i < prepared.size(); ++i) {
+      AdmissionVerdict verdict =
+          AdmitPrepared(prepared[i], mempool_, verified_, now_ms, next_height);
+      if (verdict.status.ok()) {
+        rejected_.erase(verdict.id);
+        admitted.push_back(&envelopes[static_cast<int>(i)]);
       }
-      const chain::Hash256 id = checked[i]->id;
-      Status added = mempool_.Add(std::move(*checked[i]), now_ms, next_height);
-      if (!added.ok()) {
-        results.push_back(added);
-        continue;
-      }
-      rejected_.erase(id);
-      admitted.push_back(&envelopes[i]);
-      results.push_back(id);
+      verdicts.push_back(std::move(verdict));
     }
   }
-  if (admitted.empty()) return results;
+  if (admitted.empty()) return verdicts;
   cv_.notify_all();
-  if (!runtime_) return results;
+  if (!runtime_) return verdicts;
   if (source == RecordSource::kClient) runtime_->Gossip(admitted);
   runtime_->OnRecordsAvailable();  // wakes consensus
-  return results;
+  return verdicts;
 }
 
 chain::Result<RecordOutcome> Node::WaitForOutcome(const chain::Hash256& id,
@@ -166,8 +175,8 @@ std::vector<chain::Record> Node::PendingRecords(size_t max_records, size_t max_b
 std::vector<Status> Node::AdmitPeerRecords(
     const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes) {
   std::vector<Status> statuses;
-  for (auto& result : SubmitBatch(envelopes, RecordSource::kPeer)) {
-    statuses.push_back(result.ok() ? Status::Ok() : result.status());
+  for (AdmissionVerdict& verdict : Admit(envelopes, RecordSource::kPeer)) {
+    statuses.push_back(verdict.stateless ? std::move(verdict.status) : Status::Ok());
   }
   return statuses;
 }

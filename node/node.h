@@ -26,6 +26,7 @@
 #include "chain/base/keys.h"
 #include "chain/store/store.h"
 #include "node/common/config.h"
+#include "node/mempool/admission.h"
 #include "node/mempool/mempool.h"
 #include "node/common/node_metrics.h"
 #include "node/mempool/verified_records.h"
@@ -95,7 +96,7 @@ class Node final : public ReplicaHost {
   // --- ReplicaHost (node/replication/replica_host.h).
   // Up to `max_records` pending records from the front of the mempool (for a proposal).
   std::vector<chain::Record> PendingRecords(size_t max_records, size_t max_bytes) const override;
-  // SubmitBatch from a peer.
+  // SubmitBatch from a peer; reports only stateless rejections (AdmissionVerdict).
   std::vector<chain::Status> AdmitPeerRecords(
       const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes) override;
   // After a block is committed (by consensus or sync): drops its records from the mempool,
@@ -107,6 +108,9 @@ class Node final : public ReplicaHost {
  private:
   Node(NodeConfig config, chain::Genesis genesis, chain::PrivateKey key,
        std::unique_ptr<chain::ChainStore> store);
+  // Both admission steps (node/mempool/admission.h) for a batch; gossips a client's records.
+  std::vector<AdmissionVerdict> Admit(
+      const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes, RecordSource source);
   void RememberRejection(const chain::Hash256& id, const chain::Status& status);
   int64_t NowMs() const;
 

@@ -36,6 +36,8 @@ R1=01/06901234567809/10/R1
 step "The farmer registers the harvest of 1000 kg of paddy rice from Plot 7"
 run --key farmer harvest $B1 --commodity rice --variety "Wuchang Daohuaxiang No.2" \
   --quantity 1000kg --field "Plot 7" --location 45.12,127.45 --temp-range 0..4
+step "The farmer forced-air cools the paddy in the co-operative's cold room (FSMA 204 cooling)"
+run --key farmer cool $B1 --method forced-air --location "Co-op cold room 2"
 
 step "A partial shipment: 600 kg go to the packing house by the cold-chain carrier, 400 kg stay"
 run --key farmer ship $B1 --to packer --quantity 600kg --carrier carrier --ref bol:BOL-2026-0042
@@ -74,6 +76,18 @@ step "Anyone can read the lots and their history: who holds how much, what was s
 run lot $R1
 run history $R1
 run history $B1
+
+step "FDA asks for today's records of the rice bags' GTIN: the FSMA 204 sortable spreadsheet"
+TODAY=$(python3 -c 'import datetime as d; print(d.datetime.now(d.timezone(d.timedelta(hours=8))).date())')
+run export fsma --gtin 06901234567809 --from "$TODAY" --to "$TODAY" --out "$WORK/fsma.csv"
+python3 - "$WORK/fsma.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+for r in rows:
+    print(f'{r["Critical Tracking Event"]:16} {r["Traceability Lot Code"]:26} {r["Quantity"]:>4} '
+          f'{r["Unit of Measure"]:4} {r["Event Time"]}  {r["Event Location Description"][:40]}')
+print(f"{len(rows)} rows, one column per key data element (docs/fsma.md)")
+PY
 
 step "Done"
 run status

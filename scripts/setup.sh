@@ -13,6 +13,7 @@ PACKAGES=(
   libcpp-httplib-dev libqrencode-dev libpng-dev
   python3 procps
   python3-jsonschema  # EPCIS 2.0 schema validation in tests/integration/events_test.sh
+  nodejs  # runs GS1's epcis2.js event hash (tests/vendor) to recheck exported eventIDs
   clang libclang-rt-14-dev  # scripts/fuzz.sh: clang 14 with its libFuzzer, ASan and UBSan runtimes
   curl chromium zbar-tools
 )

@@ -135,6 +135,8 @@ std::string Summary(const v1::ProofBundle& bundle, const chain::Genesis& genesis
     }
   } else if (body.has_ship()) {
     text += " to " + NameOf(bundle, genesis, body.ship().receiver());
+  } else if (body.has_cool()) {
+    text += ": " + e["method"].get<std::string>();
   } else if (body.has_rotate_key()) {  // the custody that follows is the new key's
     text += " of " + NameOf(bundle, genesis, body.rotate_key().new_pubkey()) + ": key " +
             chain::ToHex(body.rotate_key().old_pubkey()).substr(0, 16) + "... -> " +

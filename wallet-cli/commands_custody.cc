@@ -1,5 +1,5 @@
-// Custody commands: ship, receive, cancel-shipment, loss, sell, aggregate, disaggregate, and
-// `participant update`.
+// Custody commands: ship, receive, cancel-shipment, loss, sell, aggregate, disaggregate,
+// `participant update`, and cool.
 #include "wallet-cli/commands_custody.h"
 
 #include <algorithm>
@@ -312,6 +312,29 @@ chain::Result<v1::RecordBody> BuildLoss(const LossArgs& args) {
   return body;
 }
 
+chain::Result<v1::RecordBody> BuildCool(const CoolArgs& args) {
+  auto lot = chain::ParseLotKey(args.lot);
+  if (!lot.ok()) return lot.status();
+  auto method = chain::ParseCoolingMethod(args.method);
+  if (!method.ok()) return Reject(Reason::kMalformed, "--method: " + method.status().message());
+  v1::RecordBody body;
+  v1::Cool& c = *body.mutable_cool();
+  *c.mutable_lot() = *lot;
+  c.set_method(*method);
+  if (args.location.empty() && args.gln.empty()) return body;
+  // --location is LAT,LON when it parses as coordinates, else the place's name.
+  auto coords = ParseLocation(args.gln, args.location);
+  if (coords.ok() && !args.location.empty()) {
+    *c.mutable_location() = *coords;
+    return body;
+  }
+  auto gln_only = ParseLocation(args.gln, "");
+  if (!gln_only.ok()) return gln_only.status();
+  *c.mutable_location() = *gln_only;
+  c.mutable_location()->set_name(args.location);
+  return body;
+}
+
 chain::Result<v1::RecordBody> BuildSell(const SellArgs& args) {
   auto lot = chain::ParseLotKey(args.lot);
   if (!lot.ok()) return lot.status();
@@ -401,11 +424,27 @@ void AddParticipantUpdate(CLI::App* participant, Context& ctx, Action& action) {
   });
 }
 
+void AddCool(CLI::App& app, Context& ctx, Action& action) {
+  auto args = std::make_shared<CoolArgs>();
+  CLI::App* sub = AddSigning(
+      app, ctx, action, "cool",
+      "Record that you cooled LOT, which you hold (FSMA 204 cooling: active temperature "
+      "reduction; when: --at)",
+      args, [](Context&, const CoolArgs& a) { return BuildCool(a); });
+  sub->add_option("LOT", args->lot, "Lot key 01/{gtin14}/10/{lot}")->required();
+  sub->add_option("--method", args->method, "forced-air, hydrocooling, ice, vacuum or cold-storage")
+      ->required();
+  sub->add_option("--location", args->location,
+                  "Where it was cooled: place name, or LAT,LON (default: your own location)");
+  sub->add_option("--gln", args->gln, "GS1 GLN of that place (13 digits)");
+}
+
 void AddCustodyCommands(CLI::App& app, Context& ctx, Action& action) {
   AddShip(app, ctx, action);
   AddReceive(app, ctx, action);
   AddCancelShipment(app, ctx, action);
   AddLoss(app, ctx, action);
+  AddCool(app, ctx, action);
   AddSell(app, ctx, action);
   AddPallets(app, ctx, action);
 }

@@ -1,5 +1,5 @@
 // The custody commands of chain format 2: ship, receive, cancel-shipment, loss, sell,
-// aggregate, disaggregate and `participant update`. Each signs one record. Builders are
+// aggregate, disaggregate and `participant update`; and cool. Each signs one record. Builders are
 // exposed for unit tests.
 #pragma once
 
@@ -53,6 +53,16 @@ struct LossArgs {
   std::string note;
 };
 chain::Result<v1::RecordBody> BuildLoss(const LossArgs& args);
+
+// `cool LOT --method M [--location PLACE] [--gln GLN]`: the holder cooled the lot (FSMA 204
+// cooling, 21 CFR 1.1325(b)); when is --at.
+struct CoolArgs {
+  std::string lot;
+  std::string method;    // forced-air, hydrocooling, ice, vacuum, cold-storage
+  std::string location;  // place name or LAT,LON; empty: the signer's own location
+  std::string gln;
+};
+chain::Result<v1::RecordBody> BuildCool(const CoolArgs& args);
 
 struct SellArgs {
   std::string lot;

@@ -385,6 +385,7 @@ std::optional<v1::LotKey> LotOfRecord(const v1::RecordBody& body) {
     case v1::RecordBody::kReceive:
       return body.receive().has_lot() ? std::optional(body.receive().lot()) : std::nullopt;
     case v1::RecordBody::kLoss: return body.loss().lot();
+    case v1::RecordBody::kCool: return body.cool().lot();
     case v1::RecordBody::kTransform:
       // The node's answer is not trusted to be well formed: no outputs, no lot.
       if (body.transform().outputs().empty()) return std::nullopt;

@@ -1,5 +1,6 @@
 // `agritrace export epcis|fsma LOT`: gathers a lot's records (and its ancestors') from the
-// node and writes an EPCIS 2.0 document or an FSMA 204 spreadsheet.
+// node and writes an EPCIS 2.0 document or an FSMA 204 spreadsheet; `export fsma --gtin|
+// --commodity --from --to [--forward]` answers FDA's request by product and date range.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -56,32 +57,83 @@ chain::Status AddLotRecords(Context& ctx, const std::string& lot_key, chain::Exp
   return chain::Status::Ok();
 }
 
+// An FDA request by product may reach many lots; each costs a trace and a history read.
+constexpr size_t kMaxFsmaRequestLots = 2'000;
+
+// Gathers lots' states and records into one ExportData, each record once.
+class Gatherer {
+ public:
+  explicit Gatherer(Context& ctx) : ctx_(ctx) {}
+
+  // Traces `lot_key` (backward: its ancestors, `lineage` false: its parents' states only;
+  // forward: its descendants) and adds the states it reaches. Returns the lots reached,
+  // `lot_key` first.
+  chain::Result<std::vector<std::string>> Trace(const std::string& lot_key,
+                                                v1::TraceDirection direction, bool lineage) {
+    v1::TraceRequest request;
+    request.set_lot(lot_key);
+    request.set_direction(direction);
+    if (!lineage) request.set_max_depth(1);
+    auto trace = ctx_.node().Trace(request);
+    if (!trace.ok()) return trace.status();
+    if (trace->truncated()) {
+      return chain::Reject(Reason::kTooLarge, "the lineage of " + lot_key +
+                                                  " is larger than the node traces at once");
+    }
+    data_.lots[lot_key] = trace->root();
+    std::vector<std::string> lots = {lot_key};
+    for (const auto& link : trace->links()) {
+      if (link.has_state()) data_.lots[link.lot()] = link.state();
+      if (std::find(lots.begin(), lots.end(), link.lot()) == lots.end()) {
+        lots.push_back(link.lot());
+      }
+    }
+    return lots;
+  }
+
+  // Adds every record of each lot not added yet.
+  chain::Status AddRecords(const std::vector<std::string>& lots) {
+    for (const std::string& lot : lots) {
+      if (!with_records_.insert(lot).second) continue;
+      if (with_records_.size() > kMaxFsmaRequestLots) {
+        return chain::Reject(Reason::kTooLarge,
+                             "the request reaches more than " +
+                                 std::to_string(kMaxFsmaRequestLots) +
+                                 " lots; narrow it (a shorter date range, a GTIN)");
+      }
+      AGRI_RETURN_IF_ERROR(AddLotRecords(ctx_, lot, data_, seen_));
+    }
+    return chain::Status::Ok();
+  }
+
+  chain::ExportData Take() {
+    std::sort(data_.records.begin(), data_.records.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.height, a.index) < std::tie(b.height, b.index);
+    });
+    return std::move(data_);
+  }
+
+  chain::ExportData& data() { return data_; }
+
+ private:
+  Context& ctx_;
+  chain::ExportData data_;
+  std::set<std::string> seen_;          // record ids (hex) added
+  std::set<std::string> with_records_;  // lots whose records were added
+};
+
 // The lot, plus its ancestors when `lineage`: their states and every record that touched them.
 chain::Result<chain::ExportData> Gather(Context& ctx, const std::string& lot_text, bool lineage) {
   auto key = chain::ParseLotKey(lot_text);
   if (!key.ok()) return key.status();
-  chain::ExportData data;
-  data.root_lot = chain::FormatLotKey(*key);
-  v1::TraceRequest request;
-  request.set_lot(data.root_lot);
-  request.set_direction(v1::TRACE_DIRECTION_BACKWARD);
-  if (!lineage) request.set_max_depth(1);  // parents' states only: FSMA packing rows need them
-  auto trace = ctx.node().Trace(request);
-  if (!trace.ok()) return trace.status();
-  data.lots[data.root_lot] = trace->root();
-  std::vector<std::string> lots = {data.root_lot};
-  for (const auto& link : trace->links()) {
-    if (link.has_state()) data.lots[link.lot()] = link.state();
-    if (lineage && std::find(lots.begin(), lots.end(), link.lot()) == lots.end()) {
-      lots.push_back(link.lot());
-    }
-  }
-  std::set<std::string> seen;
-  for (const std::string& lot : lots) AGRI_RETURN_IF_ERROR(AddLotRecords(ctx, lot, data, seen));
-  std::sort(data.records.begin(), data.records.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.height, a.index) < std::tie(b.height, b.index);
-  });
-  return data;
+  Gatherer gatherer(ctx);
+  gatherer.data().root_lot = chain::FormatLotKey(*key);
+  // Without lineage only the parents' states: FSMA packing rows need them.
+  auto lots = gatherer.Trace(gatherer.data().root_lot, v1::TRACE_DIRECTION_BACKWARD, lineage);
+  if (!lots.ok()) return lots.status();
+  if (!lineage) lots->resize(1);
+  AGRI_RETURN_IF_ERROR(gatherer.AddRecords(*lots));
+  return gatherer.Take();
 }
 
 chain::Status Emit(Context& ctx, const std::string& out_file, const std::string& text,
@@ -101,6 +153,9 @@ struct ExportArgs {
   std::string out_file;
   std::string from;
   std::string to;
+  std::string gtin;
+  std::string commodity;
+  bool forward = false;
 };
 
 chain::Status RunEpcis(Context& ctx, const ExportArgs& args) {
@@ -110,23 +165,85 @@ chain::Status RunEpcis(Context& ctx, const ExportArgs& args) {
   return Emit(ctx, args.out_file, DumpJson(doc, 2) + "\n", "the EPCIS 2.0 document");
 }
 
+// "YYYY-MM-DD", a real day: the local event dates FSMA rows carry.
+chain::Status CheckDate(const std::string& text, const std::string& option) {
+  const bool shaped = text.size() == 10 && text[4] == '-' && text[7] == '-';
+  if (!shaped || !chain::ParseIsoTime(text).ok()) {
+    return Reject(Reason::kMalformed, option + " must be a date YYYY-MM-DD, not '" + text + "'");
+  }
+  return chain::Status::Ok();
+}
+
+// FDA's request: every lot of the product that existed by the end of the range (and with
+// --forward every lot made from them), each with its ancestors' records for the KDEs of
+// initial packing; rows of those lots only, dated within the range.
+chain::Result<chain::ExportData> GatherRequest(Context& ctx, const ExportArgs& args,
+                                               chain::FsmaFilter& filter) {
+  v1::FindLotsRequest request;
+  request.set_gtin(args.gtin);
+  request.set_commodity(args.commodity);
+  // The end of the range's last day anywhere on Earth (UTC-12): lots made later cannot have
+  // events in the range.
+  constexpr int64_t kLatestDayEndMs = (24 + 12) * 3600 * 1000LL;
+  request.set_created_before_ms(*chain::ParseIsoTime(args.to) + kLatestDayEndMs);
+  auto found = ctx.node().FindLots(request);
+  if (!found.ok()) return found.status();
+  if (found->truncated()) {
+    return Reject(Reason::kTooLarge, "the node found more lots of this product than it answers "
+                                     "at once; narrow the request (a GTIN, a shorter range)");
+  }
+  Gatherer gatherer(ctx);
+  std::vector<std::string> subjects;  // in the node's order, each once (filter.lots)
+  const auto add_subject = [&](const std::string& lot) {
+    if (filter.lots.insert(lot).second) subjects.push_back(lot);
+    if (subjects.size() <= kMaxFsmaRequestLots) return chain::Status::Ok();
+    return Reject(Reason::kTooLarge, "the request reaches more than " +
+                                         std::to_string(kMaxFsmaRequestLots) +
+                                         " lots; narrow it (a shorter date range, a GTIN)");
+  };
+  for (const v1::LotState& lot : found->lots()) {
+    AGRI_RETURN_IF_ERROR(add_subject(chain::FormatLotKey(lot.lot())));
+  }
+  if (args.forward) {
+    const std::vector<std::string> matched = subjects;
+    for (const std::string& lot : matched) {
+      auto descendants = gatherer.Trace(lot, v1::TRACE_DIRECTION_FORWARD, true);
+      if (!descendants.ok()) return descendants.status();
+      for (const std::string& d : *descendants) AGRI_RETURN_IF_ERROR(add_subject(d));
+    }
+  }
+  for (const std::string& lot : subjects) {
+    auto ancestors = gatherer.Trace(lot, v1::TRACE_DIRECTION_BACKWARD, true);
+    if (!ancestors.ok()) return ancestors.status();
+    AGRI_RETURN_IF_ERROR(gatherer.AddRecords(*ancestors));
+  }
+  return gatherer.Take();
+}
+
 chain::Status RunFsma(Context& ctx, const ExportArgs& args) {
-  int64_t from_ms = 0;
-  int64_t to_ms = 0;
-  if (!args.from.empty()) {
-    auto t = chain::ParseIsoTime(args.from);
-    if (!t.ok()) return t.status();
-    from_ms = *t;
+  chain::FsmaFilter filter;
+  if (!args.from.empty()) AGRI_RETURN_IF_ERROR(CheckDate(args.from, "--from"));
+  if (!args.to.empty()) AGRI_RETURN_IF_ERROR(CheckDate(args.to, "--to"));
+  filter.from_date = args.from;
+  filter.to_date = args.to;
+  const bool request = !args.gtin.empty() || !args.commodity.empty();
+  if (request == !args.lot.empty() || (!args.gtin.empty() && !args.commodity.empty())) {
+    return Reject(Reason::kMalformed,
+                  "give a LOT, or an FDA request: --gtin GTIN or --commodity NAME with --from "
+                  "and --to");
   }
-  if (!args.to.empty()) {
-    auto t = chain::ParseIsoTime(args.to);
-    if (!t.ok()) return t.status();
-    to_ms = *t + (args.to.size() <= 10 ? 24LL * 3600 * 1000 - 1 : 0);  // a bare date: whole day
+  if (!request && args.forward) {
+    return Reject(Reason::kMalformed, "--forward belongs to a request by --gtin or --commodity");
   }
-  auto data = Gather(ctx, args.lot, true);
+  if (request && (args.from.empty() || args.to.empty())) {
+    return Reject(Reason::kMalformed, "a request by product needs its date range: --from and --to");
+  }
+  if (!args.from.empty() && !args.to.empty() && args.to < args.from) {
+    return Reject(Reason::kMalformed, "--to " + args.to + " is before --from " + args.from);
+  }
+  auto data = request ? GatherRequest(ctx, args, filter) : Gather(ctx, args.lot, true);
   if (!data.ok()) return data.status();
-  return Emit(ctx, args.out_file, chain::FsmaCsv(*data, from_ms, to_ms),
-              "the FSMA 204 spreadsheet");
+  return Emit(ctx, args.out_file, chain::FsmaCsv(*data, filter), "the FSMA 204 spreadsheet");
 }
 
 // An import in progress: who imports, and the record ids of the events submitted so far.
@@ -289,10 +406,15 @@ void AddExportCommands(CLI::App& app, Context& ctx, Action& action) {
 
   auto fsma = std::make_shared<ExportArgs>();
   CLI::App* f = exp->add_subcommand(
-      "fsma", "FDA FSMA 204 sortable spreadsheet (CSV) across LOT's lineage");
-  f->add_option("LOT", fsma->lot, "Lot key 01/{gtin14}/10/{lot}")->required();
-  f->add_option("--from", fsma->from, "Only events on or after DATE (ISO 8601)");
-  f->add_option("--to", fsma->to, "Only events on or before DATE (ISO 8601)");
+      "fsma",
+      "FDA FSMA 204 sortable spreadsheet (CSV): LOT's lineage, or FDA's request by product and "
+      "date range (--gtin or --commodity with --from and --to)");
+  f->add_option("LOT", fsma->lot, "Lot key 01/{gtin14}/10/{lot}");
+  f->add_option("--gtin", fsma->gtin, "Request: every lot of this GTIN-14");
+  f->add_option("--commodity", fsma->commodity, "Request: every lot of this commodity");
+  f->add_flag("--forward", fsma->forward, "Request: also every lot made from those lots");
+  f->add_option("--from", fsma->from, "Only events on or after DATE (YYYY-MM-DD, local date)");
+  f->add_option("--to", fsma->to, "Only events on or before DATE (YYYY-MM-DD, local date)");
   f->add_option("--out", fsma->out_file, "Write to FILE (default stdout)");
   SetAction(f, action, [&ctx, fsma] { return RunFsma(ctx, *fsma); });
 

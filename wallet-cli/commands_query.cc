@@ -232,7 +232,8 @@ std::string HistoryLine(Context& ctx, const json& j) {
   const std::string where = std::to_string(j["height"].get<uint64_t>());
   const std::string who = j.contains("signer_name") ? j["signer_name"].get<std::string>()
                                                     : j["signer"].get<std::string>().substr(0, 16);
-  const std::string moved = MovedText(ctx, j);
+  std::string moved = MovedText(ctx, j);
+  if (j["type"] == "cool") moved = "cooled (" + j["event"].value("method", std::string()) + ")";
   const json& m = j.value("moved", json::object());
   const bool names_shipment = m.value("shipment", json()) == j["record_id"];
   std::string type = j["type"].get<std::string>();

@@ -224,6 +224,13 @@ chain::Result<v1::StatusResponse> NodeClient::Status() {
       [&](grpc::ClientContext* c, auto* r) { return stub->Status(c, request, r); });
 }
 
+chain::Result<v1::FindLotsResponse> NodeClient::FindLots(const v1::FindLotsRequest& request) {
+  auto* stub = impl().stub.get();
+  return Invoke<v1::FindLotsResponse>(
+      address_, timeout_ms_, timeout_ms_,
+      [&](grpc::ClientContext* c, auto* r) { return stub->FindLots(c, request, r); });
+}
+
 chain::Result<v1::TraceResponse> NodeClient::Trace(const v1::TraceRequest& request) {
   auto* stub = impl().stub.get();
   return Invoke<v1::TraceResponse>(

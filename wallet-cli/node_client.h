@@ -51,6 +51,8 @@ class NodeClient {
   chain::Result<v1::Participant> GetParticipantByKey(const std::string& pubkey);
   chain::Result<v1::StatusResponse> Status();
   chain::Result<v1::TraceResponse> Trace(const v1::TraceRequest& request);
+  // Lots of a GTIN or commodity (FSMA 204 requests by product); `truncated` past the node's limit.
+  chain::Result<v1::FindLotsResponse> FindLots(const v1::FindLotsRequest& request);
 
  private:
   struct Impl;

@@ -228,7 +228,8 @@ std::string RecordSubject(const v1::RecordBody& body) {
     case v1::RecordBody::kLoss:
     case v1::RecordBody::kAggregate:
     case v1::RecordBody::kDisaggregate:
-    case v1::RecordBody::kUpdateParticipant: return chain::CustodyEventSubject(body);
+    case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::kCool: return chain::CustodyEventSubject(body);
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return "";

@@ -15,7 +15,7 @@
       farm: 'Farm', field: 'Field', date: 'Date', quantity: 'Quantity', commodity: 'Product', variety: 'Variety', by: 'By', to: 'To',
       carrier: 'Carrier', from: 'From', into: 'Into', where: 'Where', lot: 'Lot', standard: 'Standard', outcome: 'Outcome',
       reason: 'Reason', readings: 'Readings', breach: 'Out of the allowed range', event: 'Event', pass: 'pass', fail: 'fail',
-      loss: 'Loss', cancel_shipment: 'Shipment cancelled', aggregate: 'Put on a pallet', disaggregate: 'Taken off a pallet',
+      cool: 'Cooled', method: 'Method', loss: 'Loss', cancel_shipment: 'Shipment cancelled', aggregate: 'Put on a pallet', disaggregate: 'Taken off a pallet',
       accepted: 'Accepted', rejected: 'Rejected, sent back', pallet: 'Pallet (SSCC)', shipment: 'Shipment', documents: 'Documents',
       note: 'Note', contents: 'On it',
       explain: 'Your browser checked each step’s digital signature (BIP-340), its inclusion in a block (Merkle proof) and each block’s certificate by the validators below. Only this chain’s validator keys are trusted.',
@@ -30,7 +30,7 @@
       farm: '农场', field: '地块', date: '日期', quantity: '数量', commodity: '产品', variety: '品种', by: '操作方', to: '收货方',
       carrier: '承运方', from: '原料', into: '产出', where: '地点', lot: '批次', standard: '标准', outcome: '结果',
       reason: '原因', readings: '读数', breach: '超出允许范围', event: '事件', pass: '合格', fail: '不合格',
-      loss: '损耗', cancel_shipment: '发运取消', aggregate: '装托盘', disaggregate: '拆托盘',
+      cool: '预冷', method: '方式', loss: '损耗', cancel_shipment: '发运取消', aggregate: '装托盘', disaggregate: '拆托盘',
       accepted: '接收', rejected: '拒收（退回）', pallet: '托盘 (SSCC)', shipment: '运单', documents: '单据',
       note: '备注', contents: '托盘内容',
       explain: '您的浏览器已逐一核验每个步骤的数字签名（BIP-340）、其在区块中的包含证明（默克尔证明），以及下列验证节点对每个区块的认证。只信任本链的验证节点公钥。',
@@ -124,6 +124,7 @@
         ['pallet', e.sscc], ['documents', docs(e.refs)], ['lot', e.lot]], !!e.reject];
       case 'cancel_shipment': return ['cancel_shipment', r.event_time_ms, [['by', doer(r)], ['shipment', short(e.shipment)], ['lot', unit(e)]]];
       case 'loss': return ['loss', r.event_time_ms, [['by', doer(r)], ['quantity', e.quantity], ['reason', e.reason], ['note', e.note], ['lot', e.lot]], true];
+      case 'cool': return ['cool', r.event_time_ms, [['by', doer(r)], ['method', e.method], ['where', place(e.location)], ['lot', e.lot]]];
       case 'aggregate': return ['aggregate', r.event_time_ms, [['by', doer(r)], ['pallet', e.sscc],
         ['contents', (e.contents || []).map((c) => c.quantity + ' ' + c.lot).join(', ')]]];
       case 'disaggregate': return ['disaggregate', r.event_time_ms, [['by', doer(r)], ['pallet', e.sscc]]];

@@ -90,6 +90,7 @@
   const DOCS = ['', 'po', 'bol', 'inv', 'desadv', 'other'];
   const refs = (m, n) => msgs(m, n).map((d) => ({ type: DOCS[num(d, 1)] || 'other', id: str(d, 2) }));
   const LOSS = ['', 'spoilage', 'damage', 'shrinkage', 'sample', 'theft', 'destroyed', 'other'];
+  const COOLING = ['', 'forced-air', 'hydrocooling', 'ice', 'vacuum', 'cold-storage'];
   function quantity(m) {
     if (!m) return '';
     const milli = i64(m, 1);
@@ -137,6 +138,7 @@
       contents: msgs(m, 2).map((a) => ({ lot: lotKey(msg(a, 1)), quantity: quantity(msg(a, 2)), amount: amount(msg(a, 2)) })) })],
     27: ['disaggregate', (m) => ({ lot: '00/' + str(m, 1), sscc: str(m, 1) })],
     28: ['update_participant', (m) => ({ pubkey: hex(bytes(m, 1)) })],
+    29: ['cool', (m) => ({ lot: lotKey(msg(m, 1)), method: COOLING[num(m, 2)] || 'unspecified', location: location(msg(m, 3)) })],
   };
   // RecordBody: 1 chain_id, 2 timestamp_ms, 3 nonce, 4 event_time_ms, 5 event_tz_offset_min,
   // 6 attestation, 10.. the event (a oneof). `event_time_ms` is when it happened (the signing time if unset).

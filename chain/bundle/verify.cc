@@ -41,6 +41,7 @@ std::string PrimaryLot(const v1::RecordBody& body) {
     case v1::RecordBody::kSell:
     case v1::RecordBody::kAggregate:
     case v1::RecordBody::kDisaggregate:
+    case v1::RecordBody::kCool:
       return CustodyEventSubject(body);  // the lot, or "00/{sscc}" for a pallet
     case v1::RecordBody::kRegisterParticipant:
     case v1::RecordBody::kRegisterDevice:

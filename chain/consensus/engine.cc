@@ -1,5 +1,8 @@
 #include "chain/consensus/engine.h"
 
+#include <algorithm>
+#include <functional>
+
 #include "chain/base/check.h"
 #include "chain/consensus/engine_state.h"
 
@@ -105,6 +108,16 @@ void ConsensusEngine::State::ResetHeight(uint64_t new_height) {
   my_precommit.reset();
 }
 
+uint64_t ConsensusEngine::State::FutureHeightOfQuorum() const {
+  if (future_heights.size() < SkipThreshold()) return 0;
+  std::vector<uint64_t> heights;
+  heights.reserve(future_heights.size());
+  for (const auto& [sender, height] : future_heights) heights.push_back(height);
+  auto kth = heights.begin() + static_cast<std::ptrdiff_t>(SkipThreshold() - 1);
+  std::nth_element(heights.begin(), kth, heights.end(), std::greater<>());
+  return *kth;
+}
+
 void ConsensusEngine::State::RequestSync(uint64_t target) {
   if (target < height || target <= sync_requested) return;
   sync_requested = target;
@@ -121,8 +134,10 @@ void ConsensusEngine::State::AcceptVote(const v1::Vote& vote) {
       votes.NoteSender(vote.round(), validator);
       break;
     case RoundVotes::AddResult::kDuplicate:
+    case RoundVotes::AddResult::kKnownConflict:
       break;
     case RoundVotes::AddResult::kConflict:
+      if (evidence.size() >= kMaxKeptEvidence) evidence.erase(evidence.begin());
       evidence.push_back(Misbehaviour{validator, *first, vote});
       Emit(evidence.back());
       break;
@@ -134,10 +149,10 @@ void ConsensusEngine::State::AcceptProposal(const v1::Proposal& proposal) {
   Hash256 hash = BlockHash(proposal.block().header());
   std::vector<ProposalEntry>& entries = proposals[proposal.round()];
   for (const ProposalEntry& entry : entries) {
-    if (entry.hash == hash && entry.proposal.pol_round() == proposal.pol_round()) return;
+    if (entry.hash == hash && entry.pol_round == proposal.pol_round()) return;
   }
   if (entries.size() >= kMaxProposalsPerRound) return;
-  entries.push_back(ProposalEntry{proposal, hash});
+  entries.push_back(ProposalEntry{proposal.pol_round(), hash});
   blocks.try_emplace(hash, proposal.block());
   votes.NoteSender(proposal.round(), ArrayFromCheckedBytes<32>(proposal.proposer()));
 }
@@ -171,7 +186,8 @@ std::vector<v1::Vote> ConsensusEngine::State::ValidPol() const {
 void ConsensusEngine::State::IngestFuture() {
   std::vector<std::variant<v1::Proposal, v1::Vote>> pending;
   pending.swap(future);
-  future_senders.clear();
+  future_slots.clear();
+  future_heights.clear();
   for (const auto& message : pending) {
     if (const auto* vote = std::get_if<v1::Vote>(&message)) {
       if (vote->height() == height) AcceptVote(*vote);
@@ -263,12 +279,19 @@ void ConsensusEngine::State::Route(const Message& message, const std::string& se
       if (!from_self) s.Emit(PeerBehind{from, message.height()});
       return;
     case Relation::kFuture:
-      if (message.height() == s.height + 1 && s.future.size() < kMaxBufferedFutureMessages) {
-        s.future.push_back(message);
+      if (message.height() == s.height + 1 && message.round() <= kMaxBufferedFutureRound &&
+          s.future.size() < kMaxBufferedFutureMessages) {
+        int kind = 0;
+        if constexpr (std::is_same_v<Message, v1::Vote>) kind = message.type();
+        if (s.future_slots.emplace(from, kind, message.round()).second) {
+          s.future.push_back(message);
+        }
       }
-      s.max_future_height = std::max(s.max_future_height, message.height());
-      s.future_senders.insert(from);
-      if (s.future_senders.size() >= s.SkipThreshold()) s.RequestSync(s.max_future_height - 1);
+      {
+        uint64_t& highest = s.future_heights[from];
+        highest = std::max(highest, message.height());
+      }
+      if (uint64_t target = s.FutureHeightOfQuorum(); target > 0) s.RequestSync(target - 1);
       return;
     case Relation::kCurrent:
       if (message.round() < s.round && !from_self) s.HelpLaggingRound(message.round());
@@ -386,5 +409,7 @@ std::optional<Hash256> ConsensusEngine::locked_hash() const {
 }
 bool ConsensusEngine::is_validator() const { return state_->key.has_value(); }
 const std::vector<Misbehaviour>& ConsensusEngine::evidence() const { return state_->evidence; }
+
+size_t ConsensusEngine::buffered_future_messages() const { return state_->future.size(); }
 
 }  // namespace agritrace::chain

@@ -186,11 +186,22 @@ struct ConsensusOutput {
 };
 
 // Limits (protocol-local; see also chain/limits.h).
-// Messages for heights above ours are buffered only for the next height, at most this many.
+// Messages for heights above ours are buffered only for the next height and its first
+// rounds, one per (validator, kind, round): a proposal, a prevote and a precommit of rounds 0
+// to kMaxBufferedFutureRound. So a validator, honest or not, holds at most 2 proposals (each
+// at most kMaxBlockBytes) and 4 votes here however many it signs or a peer replays
+// (docs/security.md, scenario 3); kMaxBufferedFutureMessages caps the count on top. Later
+// rounds of the next height are not needed early: a validator that gets there resends its
+// votes to whoever lags (HelpLaggingRound).
+inline constexpr uint32_t kMaxBufferedFutureRound = 1;
 inline constexpr size_t kMaxBufferedFutureMessages = 4096;
 // Votes of higher rounds of the current height are tracked only this far ahead, which bounds
 // the memory a faulty validator can make us spend.
 inline constexpr uint32_t kMaxRoundsAhead = 64;
+// Equivocation evidence kept by the engine (oldest dropped first): one entry per offence
+// (validator, height, round, vote type), so this holds every offence of 64 rounds of a
+// 4-validator network; the driver logs each as it is found.
+inline constexpr size_t kMaxKeptEvidence = 1024;
 
 class ConsensusEngine {
  public:
@@ -221,6 +232,8 @@ class ConsensusEngine {
   int32_t locked_round() const;
   bool is_validator() const;
   const std::vector<Misbehaviour>& evidence() const;
+  // Messages buffered for the next height (bounded: kMaxBufferedFutureRound).
+  size_t buffered_future_messages() const;
 
  private:
   struct State;

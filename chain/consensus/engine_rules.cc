@@ -145,7 +145,7 @@ bool ConsensusEngine::State::TryPrevoteOnProposal() {  // lines 22 and 28
   auto entries = proposals.find(round);
   if (entries == proposals.end()) return false;
   for (const ProposalEntry& entry : entries->second) {
-    int32_t vr = entry.proposal.pol_round();
+    int32_t vr = entry.pol_round;
     bool acceptable;
     if (vr == -1) {
       acceptable = locked_round == -1 || locked_hash == entry.hash;

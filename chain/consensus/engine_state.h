@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <tuple>
 #include <optional>
 #include <set>
 #include <variant>
@@ -14,8 +15,10 @@
 namespace agritrace::chain {
 
 // A proposal accepted for the current height, with its block hash.
+// A proposal as the rules need it; its block is kept once, in `blocks` (scenario 3 in
+// docs/security.md: proposals were held twice).
 struct ProposalEntry {
-  v1::Proposal proposal;
+  int32_t pol_round = -1;
   Hash256 hash{};
 };
 
@@ -61,10 +64,12 @@ struct ConsensusEngine::State {
   // valid_pol and earlier_votes from the safety state, counted at Start.
   std::vector<v1::Vote> restored_votes;
 
-  // Messages for later heights (only the next one is kept), and who sent any.
+  // Messages for later heights (only the next one is kept), and the highest height each
+  // validator sent a message for. Cleared when the height changes.
   std::vector<std::variant<v1::Proposal, v1::Vote>> future;
-  std::set<PubKey> future_senders;
-  uint64_t max_future_height = 0;
+  // The (validator, kind, round) of each buffered message; kind 0 proposal, else VoteType.
+  std::set<std::tuple<PubKey, int, uint32_t>> future_slots;
+  std::map<PubKey, uint64_t> future_heights;
   uint64_t sync_requested = 0;  // highest SyncNeeded emitted
 
   std::vector<Misbehaviour> evidence;
@@ -78,6 +83,10 @@ struct ConsensusEngine::State {
   // --- consensus.cc
   size_t Quorum() const { return config.validators.Quorum(); }
   size_t SkipThreshold() const;  // f + 1
+  // The highest height that f + 1 validators sent messages for (0: fewer senders): at least
+  // one honest validator is there, so the height below it is committed and can be synced.
+  // One validator's far-future message alone never sets a target.
+  uint64_t FutureHeightOfQuorum() const;
   bool IsProposer(uint32_t r) const;
   void Emit(ConsensusAction action) { out->actions.push_back(std::move(action)); }
   void Schedule(uint32_t r, ConsensusStep kind, int64_t delay_ms);

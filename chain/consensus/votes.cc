@@ -14,12 +14,13 @@ RoundVotes::AddResult RoundVotes::Add(const PubKey& validator, const v1::Vote& v
     // vote is a duplicate, not equivocation.
     if (known.block_hash() == vote.block_hash()) return AddResult::kDuplicate;
   }
-  bool conflict = !mine.empty();
-  if (mine.size() < kMaxVotesPerValidator) {
+  const size_t before = mine.size();
+  if (before < kMaxVotesPerValidator) {
     mine.push_back(vote);
     ++counts_[VoteBlockHash(vote)];
   }
-  if (!conflict) return AddResult::kAdded;
+  if (before == 0) return AddResult::kAdded;
+  if (before > 1) return AddResult::kKnownConflict;
   *first = &mine.front();
   return AddResult::kConflict;
 }

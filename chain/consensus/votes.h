@@ -24,13 +24,16 @@ namespace agritrace::chain {
 using VoteValue = std::optional<Hash256>;
 
 // Different votes kept per validator and (round, type): one per proposal a round can hold,
-// plus nil. More from one validator are reported and dropped.
+// plus nil. More from one validator are dropped. The offence is reported once, on its second
+// value (docs/security.md, scenario 5): further values are the same offence.
 inline constexpr size_t kMaxVotesPerValidator = 5;
 
 // The votes of one (height, round, type).
 class RoundVotes {
  public:
-  enum class AddResult { kAdded, kDuplicate, kConflict };
+  // kConflict: the validator's second value in this (round, type), reported once;
+  // kKnownConflict: a further value of an offence already reported (kept up to the limit).
+  enum class AddResult { kAdded, kDuplicate, kConflict, kKnownConflict };
   // Adds `vote` (already verified) by `validator`. On kConflict, `*first` is its first vote.
   AddResult Add(const PubKey& validator, const v1::Vote& vote, const v1::Vote** first);
 

@@ -34,6 +34,14 @@ constexpr std::array<std::pair<v1::LossReason, std::string_view>, 7> kLossReason
     {v1::LOSS_REASON_OTHER, "other"},
 }};
 
+constexpr std::array<std::pair<v1::CoolingMethod, std::string_view>, 5> kCoolingMethods = {{
+    {v1::COOLING_METHOD_FORCED_AIR, "forced-air"},
+    {v1::COOLING_METHOD_HYDROCOOLING, "hydrocooling"},
+    {v1::COOLING_METHOD_ICE, "ice"},
+    {v1::COOLING_METHOD_VACUUM, "vacuum"},
+    {v1::COOLING_METHOD_COLD_STORAGE, "cold-storage"},
+}};
+
 // "'text'" (appended piece by piece: GCC 12 misreads `"'" + std::string(...)` as overlapping).
 std::string Quote(std::string_view text) {
   std::string out = "'";
@@ -180,6 +188,12 @@ json CustodyEventToJson(const v1::RecordBody& body) {
               {"pallet", FormatPalletKey(body.disaggregate().sscc())}};
     case v1::RecordBody::kUpdateParticipant:
       return UpdateParticipantToJson(body.update_participant());
+    case v1::RecordBody::kCool: {
+      json out = {{"lot", FormatLotKey(body.cool().lot())},
+                  {"method", std::string(CoolingMethodCode(body.cool().method()))}};
+      if (body.cool().has_location()) out["location"] = LocationToJson(body.cool().location());
+      return out;
+    }
     case v1::RecordBody::kRegisterParticipant:  // not custody events: record_json.cc renders them
     case v1::RecordBody::kHarvest:
     case v1::RecordBody::kTransform:
@@ -220,6 +234,8 @@ std::string CustodyEventSubject(const v1::RecordBody& body) {
       return FormatPalletKey(body.disaggregate().sscc());
     case v1::RecordBody::kUpdateParticipant:
       return ToHex(body.update_participant().pubkey());
+    case v1::RecordBody::kCool:
+      return FormatLotKey(body.cool().lot());
     case v1::RecordBody::kRegisterParticipant:  // not custody events
     case v1::RecordBody::kHarvest:
     case v1::RecordBody::kTransform:
@@ -283,6 +299,23 @@ Result<v1::LossReason> ParseLossReason(std::string_view text) {
   return Reject(Reason::kMalformed, Quote(text) +
                                         " is not a loss reason; use spoilage, damage, "
                                         "shrinkage, sample, theft, destroyed or other");
+}
+
+std::string_view CoolingMethodCode(v1::CoolingMethod method) {
+  for (const auto& [value, name] : kCoolingMethods) {
+    if (value == method) return name;
+  }
+  return "unspecified";
+}
+
+Result<v1::CoolingMethod> ParseCoolingMethod(std::string_view text) {
+  const std::string lower = Lower(text);
+  for (const auto& [value, name] : kCoolingMethods) {
+    if (name == lower) return value;
+  }
+  return Reject(Reason::kMalformed, Quote(text) +
+                                        " is not a cooling method; use forced-air, "
+                                        "hydrocooling, ice, vacuum or cold-storage");
 }
 
 void AddLotPartsJson(const v1::LotState& lot, const NameLookup& name_of, json& out) {

@@ -1,8 +1,8 @@
 // JSON of the custody events of chain format 2 (ship, receive, cancel_shipment, loss, sell,
-// aggregate, disaggregate, update_participant), their document references and loss reasons,
-// and the parts of a lot (holdings, shipments in transit, consumed, lost, sold). Same
-// conventions as record_json.h: keys and record ids hex, lots "01/{gtin14}/10/{lot}",
-// pallets "00/{sscc}", quantities "600kg".
+// aggregate, disaggregate, update_participant) and of cooling, their document references,
+// loss reasons and cooling methods, and the parts of a lot (holdings, shipments in transit,
+// consumed, lost, sold). Same conventions as record_json.h: keys and record ids hex, lots
+// "01/{gtin14}/10/{lot}", pallets "00/{sscc}", quantities "600kg".
 //
 // Pure functions; safe from any thread.
 #pragma once
@@ -24,7 +24,8 @@ using NameLookup = std::function<std::string(const std::string& pubkey_bytes)>;
 
 // The event's own fields, e.g. ship {"lot" or "sscc" and "pallet", "receiver", "carrier"?,
 // "quantity"? (absent: all the signer held), "refs"?}; receive {"lot"|"sscc", "shipment"?,
-// "accept"?, "reject"?, "reject_reason"?, "refs"?}; loss {"lot", "quantity", "reason", "note"?}.
+// "accept"?, "reject"?, "reject_reason"?, "refs"?}; loss {"lot", "quantity", "reason", "note"?};
+// cool {"lot", "method", "location"?}.
 // {} for any other event.
 nlohmann::json CustodyEventToJson(const v1::RecordBody& body);
 // The lot key, "00/{sscc}" or participant key a custody event is about; "" for others.
@@ -41,6 +42,10 @@ Result<v1::DocumentRef> ParseDocumentRef(std::string_view text);
 std::string_view LossReasonCode(v1::LossReason reason);
 // The inverse of LossReasonCode (case-insensitive); MALFORMED naming the reasons otherwise.
 Result<v1::LossReason> ParseLossReason(std::string_view text);
+// "forced-air", "hydrocooling", "ice", "vacuum", "cold-storage", "unspecified".
+std::string_view CoolingMethodCode(v1::CoolingMethod method);
+// The inverse of CoolingMethodCode (case-insensitive); MALFORMED naming the methods otherwise.
+Result<v1::CoolingMethod> ParseCoolingMethod(std::string_view text);
 
 // Adds where the parts of `lot` are to a LotStateToJson object:
 //   "holdings": [{"participant", "pubkey", "quantity", "pallet"?, "since", "since_ms"}],

@@ -318,6 +318,7 @@ const v1::LotKey* LotOf(const v1::RecordBody& body, const v1::Quantity** stated)
     case v1::RecordBody::kAggregate:
     case v1::RecordBody::kDisaggregate:
     case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::kCool:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -550,6 +551,8 @@ json EventFor(const Context& c) {
     case v1::RecordBody::kCorrection:
     case v1::RecordBody::kRotateKey:
     case v1::RecordBody::kUpdateParticipant:
+    // Cooling (FSMA 204 CTE) is not exported to EPCIS yet.
+    case v1::RecordBody::kCool:
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return nullptr;

@@ -123,6 +123,7 @@ json LotHistoryReplay::Apply(const Record& record) {
     case v1::RecordBody::kCorrection:
     case v1::RecordBody::kRotateKey:
     case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::kCool:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }

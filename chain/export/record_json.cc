@@ -316,7 +316,8 @@ json EventToJson(const v1::RecordBody& body) {
     case v1::RecordBody::kLoss:
     case v1::RecordBody::kAggregate:
     case v1::RecordBody::kDisaggregate:
-    case v1::RecordBody::kUpdateParticipant: return CustodyEventToJson(body);
+    case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::kCool: return CustodyEventToJson(body);
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return json::object();

@@ -69,6 +69,16 @@ std::optional<int64_t> CustodyReplay::InUnit(size_t i, const Lot& lot, const std
   return milli;
 }
 
+int64_t CustodyReplay::HeldNow(const std::string& lot, const std::string& party) const {
+  auto it = lots_.find(lot);
+  if (it == lots_.end()) return 0;
+  int64_t milli = 0;
+  for (const Part& part : it->second.held) {
+    if (SameParty(part.party, party)) milli += part.milli;
+  }
+  return milli;
+}
+
 int64_t CustodyReplay::HeldBy(const Lot& lot, const std::string& party,
                               const std::string& sscc) const {
   int64_t milli = 0;
@@ -373,6 +383,7 @@ void CustodyReplay::Apply(size_t i, const Record& r) {
     case v1::RecordBody::kRevoke:
     case v1::RecordBody::kCorrection:
     case v1::RecordBody::kUpdateParticipant:
+    case v1::RecordBody::kCool:
     case v1::RecordBody::EVENT_NOT_SET:
       return;
   }

@@ -46,6 +46,9 @@ class CustodyReplay {
   std::optional<std::vector<std::string>> Parents(const std::string& lot) const;
   // What record i moved (empty when it moved nothing, or its claim failed).
   const Moves& MovesOf(size_t i) const;
+  // What `party` holds of `lot` now (on or off pallets), in the lot's unit; 0 for a lot the
+  // records applied so far did not create.
+  int64_t HeldNow(const std::string& lot, const std::string& party) const;
 
  private:
   struct Part {

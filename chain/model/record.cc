@@ -91,6 +91,7 @@ std::string_view EventName(const v1::RecordBody& body) {
     case v1::RecordBody::kAggregate: return "aggregate";
     case v1::RecordBody::kDisaggregate: return "disaggregate";
     case v1::RecordBody::kUpdateParticipant: return "update_participant";
+    case v1::RecordBody::kCool: return "cool";
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return "none";

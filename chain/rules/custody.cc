@@ -638,6 +638,25 @@ Status ApplySell(const EventEnv& env) {
   return Status::Ok();
 }
 
+// --- Cooling: no quantity moves; the record joins the lot's history.
+
+Status ApplyCool(const EventEnv& env) {
+  const v1::Cool& cool = env.record.body.cool();
+  Result<v1::LotState> loaded = LoadLot(env.scratch, cool.lot());
+  if (!loaded.ok()) return loaded.status();
+  const std::string lot_key = FormatLotKey(cool.lot());
+  // The person who cools holds what is cooled (1.1325(b)): some of it off pallets, held by the
+  // cooling time (RequireHeld's reasons), or some of it on a pallet (pallets go into cold
+  // storage whole).
+  const int64_t held = HeldBy(env.scratch, *loaded, env.signer_bytes());
+  if (held > 0 || !HoldsAny(env.scratch, *loaded, env.signer_bytes())) {
+    AGRI_RETURN_IF_ERROR(RequireHeld(env, *loaded, held == 0 ? 1 : held, "cool"));
+  }
+  AGRI_RETURN_IF_ERROR(RequireNotRecalled(env.scratch, lot_key, *loaded, "cooled"));
+  Touch(env, lot_key);
+  return Status::Ok();
+}
+
 // --- Pallets
 
 Status ApplyAggregate(const EventEnv& env) {

@@ -76,6 +76,8 @@ Status ApplyReceive(const EventEnv& env);
 Status ApplyCancelShipment(const EventEnv& env);
 Status ApplyLoss(const EventEnv& env);
 Status ApplySell(const EventEnv& env);
+// Cooling (21 CFR 1.1325(b)): whoever cools a lot holds it, and it is not recalled.
+Status ApplyCool(const EventEnv& env);
 Status ApplyAggregate(const EventEnv& env);
 Status ApplyDisaggregate(const EventEnv& env);
 

@@ -341,6 +341,8 @@ Status ApplyEvent(const EventEnv& env) {
       return ApplyDisaggregate(env);
     case v1::RecordBody::kUpdateParticipant:
       return ApplyUpdateParticipant(env);
+    case v1::RecordBody::kCool:
+      return ApplyCool(env);
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }

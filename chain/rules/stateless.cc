@@ -347,6 +347,16 @@ Status CheckLoss(const v1::Loss& loss) {
   return CheckText(loss.note(), "note");
 }
 
+Status CheckCool(const v1::Cool& cool) {
+  AGRI_RETURN_IF_ERROR(ValidateLotKey(cool.lot()));
+  if (cool.method() == v1::COOLING_METHOD_UNSPECIFIED ||
+      !v1::CoolingMethod_IsValid(cool.method())) {
+    return Reject(Reason::kMalformed, "cooling needs its method: forced-air, hydrocooling, ice, "
+                                      "vacuum or cold-storage");
+  }
+  return CheckLocation(cool.location(), "cooling location");
+}
+
 Status CheckAggregate(const v1::Aggregate& aggregate) {
   AGRI_RETURN_IF_ERROR(ValidateSscc(aggregate.sscc()));
   if (aggregate.contents().empty()) {
@@ -563,6 +573,8 @@ Status CheckEvent(const v1::RecordBody& body) {
       return ValidateSscc(body.disaggregate().sscc());
     case v1::RecordBody::kUpdateParticipant:
       return CheckUpdateParticipant(body.update_participant());
+    case v1::RecordBody::kCool:
+      return CheckCool(body.cool());
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -616,6 +628,7 @@ Status CheckAttestation(const v1::RecordBody& body) {
     case v1::RecordBody::kLoss:
     case v1::RecordBody::kAggregate:
     case v1::RecordBody::kDisaggregate:
+    case v1::RecordBody::kCool:
       break;
     case v1::RecordBody::kRegisterParticipant:
     case v1::RecordBody::kRegisterDevice:

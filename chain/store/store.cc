@@ -474,6 +474,20 @@ std::vector<ChainStore::LineageLink> ChainStore::GetChildLinks(const std::string
   return ToLinks(impl_->Scan(kLineage, ChildrenPrefix(lot_key)));
 }
 
+void ChainStore::ForEachLot(const std::string& key_prefix,
+                            const std::function<bool(const v1::LotState&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kLots)));
+  for (it->Seek(key_prefix); it->Valid() && StartsWith(it->key(), key_prefix); it->Next()) {
+    v1::LotState lot;
+    if (!lot.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      FailStop("lot " + it->key().ToString() + " is damaged");
+    }
+    if (!visit(lot)) return;
+  }
+  if (!it->status().ok()) FailStop("scanning lots: " + it->status().ToString());
+}
+
 Result<MerkleProof> ChainStore::GetRecordProof(const Hash256& record_id) const {
   Result<StoredRecord> record = GetRecord(record_id);
   if (!record.ok()) return record.status();

@@ -10,6 +10,7 @@
 // guarantees it); CommitBlock calls must be serialized by the caller (one committer).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,10 @@ class ChainStore : public BlockStore {
   };
   std::vector<LineageLink> GetParentLinks(const std::string& lot_key) const;
   std::vector<LineageLink> GetChildLinks(const std::string& lot_key) const;
+  // Calls `visit` with each lot (and pallet) whose key starts with `key_prefix`, in key order,
+  // until it returns false. Reads one lot at a time (callers bound the walk).
+  void ForEachLot(const std::string& key_prefix,
+                  const std::function<bool(const v1::LotState&)>& visit) const;
   // Inclusion proof of a committed record in its block.
   Result<MerkleProof> GetRecordProof(const Hash256& record_id) const;
 

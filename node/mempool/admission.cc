@@ -1,5 +1,6 @@
 #include "node/mempool/admission.h"
 
+#include "chain/base/bytes.h"
 #include "chain/rules/rules.h"
 
 namespace agritrace::node {
@@ -25,25 +26,57 @@ chain::Result<chain::Record> Precheck(const v1::Envelope& envelope,
 
 }  // namespace
 
-std::vector<chain::Result<chain::Record>> PrepareRecords(
+std::vector<PreparedRecord> PrepareRecords(
     const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes,
     const chain::ChainParams& params, const chain::StateReader& committed, int64_t now_ms,
     VerifiedRecords& verified) {
-  std::vector<chain::Result<chain::Record>> checked;
-  checked.reserve(envelopes.size());
+  std::vector<PreparedRecord> prepared;
+  prepared.reserve(envelopes.size());
   for (const v1::Envelope& envelope : envelopes) {
-    checked.push_back(Precheck(envelope, params, committed, now_ms));
+    prepared.push_back({Precheck(envelope, params, committed, now_ms), false});
   }
   // Verified once per node, on all cores: the result is reused when the record comes back
-  // in a block.
+  // in a block. A signer the chain does not know waits for AdmitPrepared.
   std::vector<const chain::Record*> to_verify;
-  to_verify.reserve(checked.size());
-  for (const auto& record : checked) to_verify.push_back(record.ok() ? &*record : nullptr);
-  std::vector<chain::Status> results = verified.VerifyEach(to_verify);
-  for (size_t i = 0; i < checked.size(); ++i) {
-    if (!results[i].ok()) checked[i] = results[i];
+  to_verify.reserve(prepared.size());
+  for (const PreparedRecord& entry : prepared) {
+    const bool known = entry.record.ok() && committed.GetParticipant(entry.record->signer);
+    to_verify.push_back(known ? &*entry.record : nullptr);
   }
-  return checked;
+  std::vector<chain::Status> results = verified.VerifyEach(to_verify);
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    if (!to_verify[i]) continue;
+    if (results[i].ok()) {
+      prepared[i].verified = true;
+    } else {
+      prepared[i].record = results[i];
+    }
+  }
+  return prepared;
+}
+
+AdmissionVerdict AdmitPrepared(PreparedRecord& prepared, Mempool& mempool,
+                               VerifiedRecords& verified, int64_t now_ms, uint64_t next_height) {
+  if (!prepared.record.ok()) {
+    // REPLAY against the chain is the one prepared rejection that reads state; it is no
+    // fault either way (IsPeerFault), so it is reported with the stateless ones.
+    return {prepared.record.status(), {}, true};
+  }
+  chain::Record& record = *prepared.record;
+  const chain::Hash256 id = record.id;
+  if (!prepared.verified) {
+    if (!mempool.KnowsSigner(record.signer)) {
+      return {Reject(Reason::kUnknownSigner,
+                     "the signing key " + chain::ToHex(record.signer).substr(0, 16) +
+                         "... is not a registered participant; ask an admin to register it"),
+              id, false};
+    }
+    if (chain::Status signature = verified.Verify(record); !signature.ok()) {
+      return {signature, id, true};
+    }
+    prepared.verified = true;
+  }
+  return {mempool.Add(std::move(record), now_ms, next_height), id, false};
 }
 
 }  // namespace agritrace::node

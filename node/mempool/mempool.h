@@ -52,6 +52,10 @@ class Mempool {
       const std::vector<chain::Hash256>& done, int64_t now_ms, uint64_t next_height);
 
   bool Contains(const chain::Hash256& id) const { return ids_.count(id) > 0; }
+  // Whether `signer` is a participant in committed plus pending state.
+  bool KnowsSigner(const chain::PubKey& signer) const {
+    return pending_->GetParticipant(signer).has_value();
+  }
   size_t size() const { return records_.size(); }
   size_t bytes() const { return bytes_; }
   bool empty() const { return records_.empty(); }

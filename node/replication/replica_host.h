@@ -24,7 +24,9 @@ class ReplicaHost {
   // Up to `max_records` pending records from the front of the mempool (for a proposal).
   virtual std::vector<chain::Record> PendingRecords(size_t max_records, size_t max_bytes) const = 0;
   // Records a peer gossiped: admitted as a client's are, but not gossiped on (validators are
-  // a full mesh). One status per envelope, in order.
+  // a full mesh). One status per envelope, in order: why it failed a check that needs no
+  // state (AdmissionVerdict::stateless), else Ok. A rejection by the rules against state is
+  // no one's fault: honest nodes may disagree on it while blocks are in flight.
   virtual std::vector<chain::Status> AdmitPeerRecords(
       const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes) = 0;
   // After every committed block (consensus or sync), in order: drop its records from the

@@ -4,6 +4,7 @@
 
 #include "chain/model/gs1.h"
 #include "chain/base/limits.h"
+#include "chain/query/find_lots.h"
 #include "chain/query/trace.h"
 #include "node/rpc/grpc_status.h"
 #include "node/common/version.h"
@@ -174,6 +175,15 @@ grpc::Status LedgerService::Trace(grpc::ServerContext* context, const v1::TraceR
                                    request->max_depth());
   if (!trace.ok()) return ToGrpcStatus(trace.status(), context);
   *response = std::move(trace).value();
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::FindLots(grpc::ServerContext* context,
+                                     const v1::FindLotsRequest* request,
+                                     v1::FindLotsResponse* response) {
+  auto found = chain::FindLots(node_->store(), *request);
+  if (!found.ok()) return ToGrpcStatus(found.status(), context);
+  *response = std::move(found).value();
   return grpc::Status::OK;
 }
 

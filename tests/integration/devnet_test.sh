@@ -109,6 +109,43 @@ done
 [[ $peers == 4 ]] || fail "validator-1 reports agritrace_peers '$peers', want 4"
 echo "ok: agritrace_peers 4"
 
+# --- Scenario 1 (docs/security.md): one participant makes its records valid at some validators
+# and invalid at others. The same lot is harvested at once in kg via validator-1 and in pcs via
+# validator-3, then shipped in each unit: each side's gossiped ship fails the other side's rules
+# as MALFORMED ("cannot be converted exactly"). That verdict depends on state, so no validator
+# bans another and the network keeps committing. Before the fix, the two halves banned each
+# other and the network halted.
+CHAIN_ID=$(cli validator-1 --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["chain_id"])')
+offline() { "$BIN/agritrace" --chain-id "$CHAIN_ID" --key farmer "$@" >/dev/null; }
+conflicts=0
+for r in 1 2 3 4 5 6; do
+  lot="01/06901234567892/10/SPLIT$r" dir=$WORK/split$r
+  mkdir -p "$dir"
+  offline harvest "$lot" --commodity rice --quantity 10kg --field "Plot 1" --out "$dir/h-kg.json"
+  offline ship "$lot" --to packer --quantity 5kg --out "$dir/s-kg.json"
+  offline harvest "$lot" --commodity rice --quantity 10pcs --net-mass 1kg --field "Plot 1" \
+    --out "$dir/h-pcs.json"
+  offline ship "$lot" --to packer --quantity 5pcs --out "$dir/s-pcs.json"
+  # Both at once (which side starts first alternates): each validator admits its own pair
+  # before the other's gossip arrives often enough; none must ban, however the race goes.
+  for side in $( ((r % 2)) && echo "kg pcs" || echo "pcs kg"); do
+    node=validator-1
+    [[ $side == pcs ]] && node=validator-3
+    (cli $node submit --no-wait "$dir/h-$side.json" "$dir/s-$side.json" >/dev/null 2>&1 &&
+      touch "$dir/$side") &
+  done
+  wait || true
+  [[ -f $dir/kg && -f $dir/pcs ]] && conflicts=$((conflicts + 1))
+done
+harvest validator-2 SPLITOK || fail "no commit after the conflicting records"
+same_tip validator-2 $ALL
+for node in $VALIDATORS; do
+  ! grep -q "banning peer" "$NET/$node/node.log" ||
+    fail "$node banned an honest peer: $(grep -m1 "banning peer" "$NET/$node/node.log")"
+done
+agree $ALL
+echo "ok: scenario 1: $conflicts of 6 conflicting pairs admitted on both sides; no validator banned another"
+
 # --- kill -9 one validator: the others keep committing; restarted, it catches up and agrees.
 "$DEVNET" kill "$NET" validator-4
 harvest validator-2 B1 || fail "no commit with one validator down"

@@ -71,9 +71,13 @@ echo "ok: trace forward and backward"
 # --- Exports before the recall (FSMA rows, EPCIS document)
 cli export fsma $R1 --out "$WORK/r1.csv"
 head -1 "$WORK/r1.csv" | grep -q "Traceability Lot Code" || fail "FSMA header missing"
-for cte in Harvesting Shipping Receiving "Initial Packing"; do
-  grep -q "$cte" "$WORK/r1.csv" || fail "FSMA export lacks a $cte row"
+for cte in Harvesting "Initial Packing"; do
+  grep -q "^$cte," "$WORK/r1.csv" || fail "FSMA export lacks a $cte row"
 done
+# Sensor readings are not cooling, and shipping the raw lot before packing is no CTE.
+if grep -qE "^(Cooling|Shipping|Receiving)," "$WORK/r1.csv"; then
+  fail "FSMA export has rows the rule does not know: $(cat "$WORK/r1.csv")"
+fi
 echo "ok: FSMA export ($(($(wc -l <"$WORK/r1.csv") - 1)) rows)"
 cli export epcis $R1 --lineage --out "$WORK/r1.epcis.json"
 python3 "$IT_HERE/validate_epcis.py" "$WORK/r1.epcis.json" || fail "EPCIS export is not valid"
@@ -84,6 +88,15 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); del d['schemaVersio
   "$WORK/r1.epcis.json" "$WORK/bad.json"
 if python3 "$IT_HERE/validate_epcis.py" "$WORK/bad.json" >/dev/null; then fail "validator accepted a bad document"; fi
 echo "ok: EPCIS export validates"
+# GS1's epcis2.js (vendored) recomputes every eventID, sensor elements included; and it
+# notices an event changed under its eventID.
+node "$IT_HERE/epcis_hash_check.js" "$WORK/r1.epcis.json" || fail "epcis2.js disagrees with an eventID"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); e=d['epcisBody']['eventList'][0]; e['eventTimeZoneOffset']='+01:00'; json.dump(d, open(sys.argv[2],'w'))" \
+  "$WORK/r1.epcis.json" "$WORK/changed.json"
+if node "$IT_HERE/epcis_hash_check.js" "$WORK/changed.json" >/dev/null; then
+  fail "the eventID check accepted a changed event"
+fi
+echo "ok: epcis2.js recomputes every eventID of R1's lineage"
 
 # --- EPCIS import round trip: export B9, import on a fresh chain, export again: same events.
 # The journey has every kind the export writes: harvest, sensor readings, ship with a carrier,

@@ -65,17 +65,18 @@ void SimHost::Submit(const google::protobuf::RepeatedPtrField<v1::Envelope>& env
 std::vector<chain::Status> SimHost::Admit(
     const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes, bool from_client) {
   const int64_t now_ms = world_->clock().WallMs();
-  std::vector<chain::Result<chain::Record>> checked =
+  std::vector<node::PreparedRecord> prepared =
       node::PrepareRecords(envelopes, world_->genesis().params, *node_->store, now_ms, verified_);
   std::vector<chain::Status> results;
   std::vector<const v1::Envelope*> admitted;
   const uint64_t next_height = node_->store->Tip().height + 1;
-  for (size_t i = 0; i < checked.size(); ++i) {
-    chain::Status status = checked[i].ok()
-                               ? mempool_.Add(std::move(*checked[i]), now_ms, next_height)
-                               : checked[i].status();
-    if (status.ok()) admitted.push_back(&envelopes[static_cast<int>(i)]);
-    results.push_back(std::move(status));
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    node::AdmissionVerdict verdict =
+        node::AdmitPrepared(prepared[i], mempool_, verified_, now_ms, next_height);
+    if (verdict.status.ok()) admitted.push_back(&envelopes[static_cast<int>(i)]);
+    // As the node: a peer is told of (and blamed for) stateless rejections only.
+    results.push_back(verdict.stateless || from_client ? std::move(verdict.status)
+                                                       : chain::Status::Ok());
   }
   if (admitted.empty()) return results;
   if (from_client) replica_->Gossip(admitted);

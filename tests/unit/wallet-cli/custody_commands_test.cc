@@ -126,6 +126,24 @@ TEST_F(CustodyCommandsTest, LossNeedsAKnownReason) {
   EXPECT_NE(bad.status().message().find("spoilage, damage"), std::string::npos);
 }
 
+TEST_F(CustodyCommandsTest, CoolNeedsAKnownMethodAndTakesAPlace) {
+  auto body = BuildCool({kB1, "Forced-Air", "", ""});
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  EXPECT_EQ(body->cool().method(), v1::COOLING_METHOD_FORCED_AIR);
+  EXPECT_FALSE(body->cool().has_location());  // the signer's own place
+  body = BuildCool({kB1, "hydrocooling", "Cold room 2", "0614141000005"});
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  EXPECT_EQ(body->cool().location().name(), "Cold room 2");
+  EXPECT_EQ(body->cool().location().gln(), "0614141000005");
+  body = BuildCool({kB1, "ice", "45.12,127.45", ""});
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  EXPECT_EQ(body->cool().location().lat_e6(), 45'120'000);
+  auto bad = BuildCool({kB1, "fan", "", ""});
+  EXPECT_EQ(bad.status().reason(), Reason::kMalformed);
+  EXPECT_NE(bad.status().message().find("forced-air, hydrocooling"), std::string::npos);
+  EXPECT_EQ(BuildCool({kB1, "ice", "", "1234567890123"}).status().reason(), Reason::kBadGs1Key);
+}
+
 TEST_F(CustodyCommandsTest, SellsPartOrAll) {
   auto body = BuildSell({kB1, "25pcs", {"inv:R-1"}});
   ASSERT_TRUE(body.ok());

@@ -271,6 +271,24 @@ TEST_F(EngineTest, RecordsEquivocationEvidence) {
   EXPECT_TRUE(All<Misbehaviour>(Feed(Vote(2, 0, v1::VOTE_TYPE_PRECOMMIT, Hash256{2}))).empty());
 }
 
+// Scenario 5 (docs/security.md): an equivocator signing many values in one round is one
+// offence, reported once; before, every value past the fifth was reported again.
+TEST_F(EngineTest, ReportsEachEquivocationOnce) {
+  Make(4, 0);
+  ASSERT_TRUE(engine_->Start(0).status.ok());
+  size_t reported = 0;
+  for (uint8_t value = 1; value <= 40; ++value) {
+    reported += All<Misbehaviour>(Feed(Vote(2, 0, v1::VOTE_TYPE_PREVOTE, Hash256{value}))).size();
+    reported += All<Misbehaviour>(Feed(Vote(2, 0, v1::VOTE_TYPE_PREVOTE, Hash256{value}))).size();
+  }
+  EXPECT_EQ(reported, 1u);
+  EXPECT_EQ(engine_->evidence().size(), 1u);
+  // Another round is another offence.
+  Feed(Vote(2, 1, v1::VOTE_TYPE_PREVOTE, Hash256{1}));
+  EXPECT_EQ(All<Misbehaviour>(Feed(Vote(2, 1, v1::VOTE_TYPE_PREVOTE, Hash256{2}))).size(), 1u);
+  EXPECT_EQ(engine_->evidence().size(), 2u);
+}
+
 TEST_F(EngineTest, EquivocatorsVotesCountForEachValueTheySigned) {
   Make(4, 0);
   ASSERT_TRUE(engine_->Start(0).status.ok());
@@ -367,6 +385,46 @@ TEST_F(EngineTest, TellsTheDriverWhenItFallsBehind) {
   std::vector<SyncNeeded> sync = All<SyncNeeded>(engine_->OnVote(vote_at(2, 5), 0));
   ASSERT_EQ(sync.size(), 1u);
   EXPECT_EQ(sync[0].height, 4u);
+}
+
+// Scenario 9 (docs/security.md): one validator's vote for a far-future height must not set a
+// sync target that no honest node can serve; the target is the height f + 1 validators reached.
+TEST_F(EngineTest, AFarFutureVoteOfOneValidatorSetsNoSyncTarget) {
+  Make(4, 0);
+  ASSERT_TRUE(engine_->Start(0).status.ok());
+  auto vote_at = [](int i, uint64_t height) {
+    return chain::SignVote(DeterministicKey(i), kSimChainId, height, 0, v1::VOTE_TYPE_PREVOTE,
+                           std::nullopt);
+  };
+  EXPECT_TRUE(All<SyncNeeded>(engine_->OnVote(vote_at(1, 1'000'000), 0)).empty());
+  std::vector<SyncNeeded> sync = All<SyncNeeded>(engine_->OnVote(vote_at(2, 5), 0));
+  ASSERT_EQ(sync.size(), 1u);
+  EXPECT_EQ(sync[0].height, 4u);
+  // Another vote of the far-future validator changes nothing.
+  EXPECT_TRUE(All<SyncNeeded>(engine_->OnVote(vote_at(1, 2'000'000), 0)).empty());
+  // Once a second validator is further on, the target follows it.
+  sync = All<SyncNeeded>(engine_->OnVote(vote_at(3, 9), 0));
+  ASSERT_EQ(sync.size(), 1u);
+  EXPECT_EQ(sync[0].height, 8u);
+}
+
+// Scenario 3 (docs/security.md): what a validator signs, or a peer replays, for the next
+// height is buffered once per (validator, kind, round) and only for its first rounds.
+TEST_F(EngineTest, BuffersTheNextHeightsMessagesOncePerValidatorKindAndRound) {
+  Make(4, 0);
+  ASSERT_TRUE(engine_->Start(0).status.ok());
+  for (uint32_t round = 0; round < kMaxRoundsAhead; ++round) {
+    for (int copy = 0; copy < 5; ++copy) {
+      for (v1::VoteType type : {v1::VOTE_TYPE_PREVOTE, v1::VOTE_TYPE_PRECOMMIT}) {
+        // Distinct values each time: a byzantine validator signing as much as it likes.
+        Hash256 value{static_cast<uint8_t>(copy + 1), static_cast<uint8_t>(round)};
+        engine_->OnVote(chain::SignVote(DeterministicKey(2), kSimChainId, 2, round, type,
+                                        value),
+                        0);
+      }
+    }
+  }
+  EXPECT_EQ(engine_->buffered_future_messages(), 2u * (kMaxBufferedFutureRound + 1));
 }
 
 TEST_F(EngineTest, FollowerWithoutKeyCommitsButNeverSigns) {

@@ -97,26 +97,27 @@ class ExportTest : public ::testing::Test {
 };
 
 TEST_F(ExportTest, FsmaHasTheKdeColumnsAndOneRowPerCte) {
-  std::vector<std::string> lines = Lines(FsmaCsv(data_, 0, 0));
-  ASSERT_EQ(lines.size(), 5u);
-  EXPECT_EQ(FsmaColumns().size(), 19u);
-  EXPECT_EQ(lines[0].rfind("Traceability Lot Code,Traceability Lot Code Source,", 0), 0u);
+  std::vector<std::string> lines = Lines(FsmaCsv(data_, {}));
+  // Header, harvest, initial packing: shipping and receiving the raw lot before it is packed
+  // are no CTEs (21 CFR 1.1340(c), 1.1345(c)). fsma_kde_test.cc checks every column.
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0].rfind("Critical Tracking Event,Traceability Lot Code,", 0), 0u);
   EXPECT_NE(lines[0].find("Reference Document Number"), std::string::npos);
-  EXPECT_EQ(lines[1].rfind("(01)06901234567892(10)B1,", 0), 0u) << lines[1];
-  EXPECT_NE(lines[1].find(",Harvesting,2025-11-28,"), std::string::npos) << lines[1];
-  EXPECT_NE(lines[1].find("\"Co-op, Plot village\""), std::string::npos) << "escaped comma";
-  EXPECT_NE(lines[2].find(",Shipping,"), std::string::npos);
-  EXPECT_NE(lines[3].find(",Receiving,"), std::string::npos);
-  EXPECT_NE(lines[4].find("(01)06901234567892(10)R1"), std::string::npos);
-  EXPECT_NE(lines[4].find(",Initial Packing,"), std::string::npos) << lines[4];
-  EXPECT_NE(lines[4].find("(01)06901234567892(10)B1 600 kg"), std::string::npos) << lines[4];
+  EXPECT_EQ(lines[1].rfind("Harvesting,,", 0), 0u) << "no TLC at harvest: " << lines[1];
+  EXPECT_NE(lines[1].find(",2025-11-28,"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[1].find("\"Co-op, Plot village"), std::string::npos) << "escaped comma";
+  EXPECT_EQ(lines[2].rfind("Initial Packing,(01)06901234567892(10)R1,", 0), 0u) << lines[2];
+  EXPECT_NE(lines[2].find(",01/06901234567892/10/B1,"), std::string::npos) << lines[2];
 }
 
 TEST_F(ExportTest, FsmaFiltersByDate) {
-  std::vector<std::string> lines = Lines(FsmaCsv(data_, kT0 + kDay, kT0 + 2 * kDay));
-  ASSERT_EQ(lines.size(), 3u);
-  EXPECT_NE(lines[1].find(",Shipping,"), std::string::npos);
-  EXPECT_NE(lines[2].find(",Receiving,"), std::string::npos);
+  FsmaFilter filter;
+  filter.from_date = "2025-12-01";
+  std::vector<std::string> lines = Lines(FsmaCsv(data_, filter));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[1].rfind("Initial Packing,", 0), 0u);
+  filter.to_date = "2025-11-30";
+  EXPECT_EQ(Lines(FsmaCsv(data_, filter)).size(), 1u);
 }
 
 TEST_F(ExportTest, EpcisMapsEventsWithHashIds) {
@@ -198,15 +199,10 @@ TEST_F(CustodyExportTest, EpcisReportsWhatEachEventMoved) {
   EXPECT_EQ(events[4]["action"], "ADD");
 }
 
-TEST_F(CustodyExportTest, FsmaRowsCarryTheMovedQuantityAndLocalTime) {
-  std::vector<std::string> lines = Lines(FsmaCsv(data_, 0, 0));
-  ASSERT_EQ(lines.size(), 6u);  // header, harvest, 2 shipping, receiving, shipping back
-  EXPECT_NE(lines[2].find(",600,kg,Shipping,"), std::string::npos) << lines[2];
-  EXPECT_NE(lines[2].find("Purchase Order; AgriTrace record"), std::string::npos) << lines[2];
-  EXPECT_NE(lines[2].find(",2025-11-29T17:00:00+08:00"), std::string::npos) << lines[2];
-  EXPECT_NE(lines[3].find(",400,kg,Shipping,"), std::string::npos) << lines[3];
-  EXPECT_NE(lines[4].find(",580,kg,Receiving,"), std::string::npos) << lines[4];
-  EXPECT_NE(lines[5].find(",20,kg,Shipping,"), std::string::npos) << lines[5];
+TEST_F(CustodyExportTest, FsmaWritesNoShippingRowsOfARawLot) {
+  std::vector<std::string> lines = Lines(FsmaCsv(data_, {}));
+  ASSERT_EQ(lines.size(), 2u);  // header, harvest: the raw lot's moves are no CTEs
+  EXPECT_EQ(lines[1].rfind("Harvesting,", 0), 0u) << lines[1];
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Lineage traces over the real RocksDB store: branching graphs, blends, depth limits, and a
 // lot with 10,000 descendants (timing printed, not asserted: benchmarks are not tests).
 #include "chain/query/trace.h"
+#include "chain/query/find_lots.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -162,6 +163,72 @@ TEST_F(TraceTest, TenThousandDescendantsAreTracedThroughTheIndex) {
   EXPECT_EQ(Lots(backward), (Set{"H"}));
   std::cout << "[ figures  ] forward trace of " << kDescendants << " descendants: " << forward_ms
             << " ms; backward trace of one: " << backward_ms << " ms\n";
+}
+
+// --- Lots of a product (FSMA 204 requests by GTIN or commodity)
+
+TEST_F(TraceTest, FindsLotsByGtinOrCommodityMadeByADate) {
+  Lot("A1");
+  Lot("A2", {"A1"});
+  v1::LotState other;  // another GTIN, another commodity
+  other.mutable_lot()->set_gtin("06901234567892");
+  other.mutable_lot()->set_lot("Z1");
+  other.set_commodity("tea");
+  changes_.PutLot("01/06901234567892/10/Z1", other);
+  v1::LotState late = *changes_.GetLot(Key("A2"));
+  late.set_commodity("Rice");
+  late.set_created_ms(5000);
+  changes_.PutLot(Key("A2"), late);
+  v1::LotState early = *changes_.GetLot(Key("A1"));
+  early.set_commodity("rice");
+  early.set_created_ms(1000);
+  changes_.PutLot(Key("A1"), early);
+  Commit();
+  v1::FindLotsRequest by_gtin;
+  by_gtin.set_gtin(kGtin);
+  auto found = FindLots(*store_, by_gtin);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->lots_size(), 2);
+  EXPECT_EQ(found->lots(0).lot().lot(), "A1");
+  EXPECT_FALSE(found->truncated());
+  v1::FindLotsRequest by_commodity;
+  by_commodity.set_commodity("RICE");
+  by_commodity.set_created_before_ms(2000);
+  found = FindLots(*store_, by_commodity);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->lots_size(), 1);
+  EXPECT_EQ(found->lots(0).lot().lot(), "A1");
+  by_commodity.set_commodity("tea");
+  by_commodity.set_created_before_ms(0);
+  found = FindLots(*store_, by_commodity);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->lots_size(), 1);
+  EXPECT_EQ(found->lots(0).lot().gtin(), "06901234567892");
+}
+
+TEST_F(TraceTest, FindLotsStopsAtItsLimitAndSaysSo) {
+  for (size_t i = 0; i <= kMaxFoundLots; ++i) Lot("L" + std::to_string(i));
+  Commit();
+  v1::FindLotsRequest request;
+  request.set_gtin(kGtin);
+  auto found = FindLots(*store_, request);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(static_cast<size_t>(found->lots_size()), kMaxFoundLots);
+  EXPECT_TRUE(found->truncated());
+}
+
+TEST_F(TraceTest, RejectsFindingLotsByNeitherOrBothOfGtinAndCommodity) {
+  v1::FindLotsRequest request;
+  EXPECT_EQ(FindLots(*store_, request).status().reason(), Reason::kMalformed);
+  request.set_gtin(kGtin);
+  request.set_commodity("rice");
+  EXPECT_EQ(FindLots(*store_, request).status().reason(), Reason::kMalformed);
+}
+
+TEST_F(TraceTest, RejectsFindingLotsOfABadGtin) {
+  v1::FindLotsRequest request;
+  request.set_gtin("09506000134353");  // wrong check digit
+  EXPECT_EQ(FindLots(*store_, request).status().reason(), Reason::kBadGs1Key);
 }
 
 }  // namespace

@@ -440,5 +440,94 @@ TEST_F(CustodyTest, RejectsUpdatingARevokedParticipant) {
   ExpectRejected(body, admin_, Reason::kRevoked);
 }
 
+// --- Cooling (FSMA 204, 21 CFR 1.1325(b)): the holder who cools records it
+
+v1::RecordBody CoolBody(v1::RecordBody body, const std::string& code,
+                        v1::CoolingMethod method = v1::COOLING_METHOD_FORCED_AIR) {
+  *body.mutable_cool()->mutable_lot() = Lot(code);
+  body.mutable_cool()->set_method(method);
+  return body;
+}
+
+TEST_F(CustodyTest, TheHolderCoolsALotWhichJoinsItsHistoryAndMovesNothing) {
+  ApplyOk(At(HarvestBody("B1", "1000kg"), kNow - 2 * kDayMs), farmer_);
+  const v1::LotState before = LotAt(kB1);
+  v1::RecordBody cool = At(CoolBody(Body(), "B1", v1::COOLING_METHOD_HYDROCOOLING),
+                           kNow - 2 * kDayMs + 3600 * 1000);
+  cool.mutable_cool()->mutable_location()->set_name("Packing shed cold room");
+  const Record record = ApplyRecordOk(cool, farmer_);
+  EXPECT_EQ(LotAt(kB1).ShortDebugString(), before.ShortDebugString());
+  bool in_history = false;
+  for (const HistoryChange& h : state_.history()) {
+    in_history = in_history || (h.lot_key == kB1 && h.record_id == record.id);
+  }
+  EXPECT_TRUE(in_history);
+  // A receiver cools what it received; stock on a pallet goes into cold storage whole.
+  ApplyOk(ShipBody("B1", Pub(packer_), "", "600kg"), farmer_);
+  ApplyOk(ReceiveBody("B1"), packer_);
+  ApplyOk(CoolBody(Body(), "B1", v1::COOLING_METHOD_COLD_STORAGE), packer_);
+  ApplyOk(AggregateBody(kSscc, {{"B1", "600kg"}}), packer_);
+  ApplyOk(CoolBody(Body(), "B1", v1::COOLING_METHOD_COLD_STORAGE), packer_);
+}
+
+TEST_F(CustodyTest, RejectsCoolingAnUnknownLot) {
+  ExpectRejected(CoolBody(Body(), "B9"), farmer_, Reason::kUnknownLot);
+}
+
+TEST_F(CustodyTest, RejectsCoolingWithoutAMethod) {
+  ApplyOk(HarvestBody("B1", "1000kg"), farmer_);
+  Rejection r = ExpectRejected(CoolBody(Body(), "B1", v1::COOLING_METHOD_UNSPECIFIED), farmer_,
+                               Reason::kMalformed);
+  EXPECT_NE(r.message().find("forced-air"), std::string::npos) << r.message();
+  ExpectRejected(CoolBody(Body(), "B1", static_cast<v1::CoolingMethod>(42)), farmer_,
+                 Reason::kMalformed);
+}
+
+TEST_F(CustodyTest, RejectsCoolingAtAMalformedLocation) {
+  ApplyOk(HarvestBody("B1", "1000kg"), farmer_);
+  v1::RecordBody cool = CoolBody(Body(), "B1");
+  cool.mutable_cool()->mutable_location()->set_gln("1234567890123");  // bad check digit
+  ExpectRejected(cool, farmer_, Reason::kBadGs1Key);
+}
+
+TEST_F(CustodyTest, RejectsCoolingByAParticipantHoldingNone) {
+  ApplyOk(HarvestBody("B1", "1000kg"), farmer_);
+  Rejection r = ExpectRejected(CoolBody(Body(), "B1"), packer_, Reason::kNotCustodian);
+  EXPECT_NE(r.message().find("cool"), std::string::npos) << r.message();
+}
+
+TEST_F(CustodyTest, RejectsCoolingALotStillOnItsWay) {
+  ApplyOk(HarvestBody("B1", "1000kg"), farmer_);
+  ApplyOk(ShipBody("B1", Pub(packer_)), farmer_);
+  ExpectRejected(CoolBody(Body(), "B1"), packer_, Reason::kNotCustodian);  // not received yet
+  ExpectRejected(CoolBody(Body(), "B1"), farmer_, Reason::kInTransit);     // shipped away
+}
+
+TEST_F(CustodyTest, RejectsCoolingALotThatIsUsedUp) {
+  ApplyOk(HarvestBody("B1", "1000kg"), farmer_);
+  ApplyOk(LossBody("B1", "1000kg"), farmer_);
+  ExpectRejected(CoolBody(Body(), "B1"), farmer_, Reason::kInsufficientQuantity);
+}
+
+TEST_F(CustodyTest, RejectsCoolingBeforeTheLotWasHeld) {
+  ApplyOk(At(HarvestBody("B1", "1000kg"), kNow - kDayMs), farmer_);
+  ExpectRejected(At(CoolBody(Body(), "B1"), kNow - 2 * kDayMs), farmer_, Reason::kEventTime);
+}
+
+TEST_F(CustodyTest, RejectsCoolingARecalledLot) {
+  ApplyOk(HarvestBody("B1", "1000kg"), farmer_);
+  ApplyOk(RecallBody("B1"), regulator_);
+  ExpectRejected(CoolBody(Body(), "B1"), farmer_, Reason::kRecalled);
+}
+
+TEST_F(CustodyTest, RejectsCoolingByARevokedParticipant) {
+  ApplyOk(HarvestBody("B1", "1000kg"), farmer_);
+  v1::RecordBody revoke = Body();
+  revoke.mutable_revoke()->set_pubkey(Pub(farmer_));
+  revoke.mutable_revoke()->set_reason("left the co-op");
+  ApplyOk(revoke, admin_);
+  ExpectRejected(CoolBody(Body(), "B1"), farmer_, Reason::kRevoked);
+}
+
 }  // namespace
 }  // namespace agritrace::chain
