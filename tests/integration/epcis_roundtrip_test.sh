@@ -132,6 +132,9 @@ curl -fsS -H 'Accept: application/json' "$HTTP2/$P1" >"$WORK/bundle.json" || fai
 cli2 verify "$WORK/bundle.json" --genesis "$WORK/net2/genesis.json" >/dev/null ||
   fail "agritrace verify refused the imported journey's bundle"
 if command -v node >/dev/null; then
+  node "$IT_HERE/epcis_hash_check.js" "$WORK/two.json" >/dev/null ||
+    fail "GS1's epcis2.js disagrees with an eventID of the re-export"
+  echo "ok: GS1's epcis2.js agrees with every eventID of the re-export"
   curl -fsS "$HTTP2/$P1" >"$WORK/page.html" || fail "no product page"
   node "$IT_HERE/verify_bundle.js" "$IT_HERE/../../web" "$WORK/page.html" "$WORK/bundle.json" ||
     fail "the product page's verifier refused the imported journey"
