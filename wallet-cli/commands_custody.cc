@@ -386,13 +386,18 @@ chain::Result<v1::RecordBody> BuildParticipantUpdate(const std::string& pubkey_b
     if (!args.gln->empty()) AGRI_RETURN_IF_ERROR(chain::ValidateGln(*args.gln));
     u.set_gln(*args.gln);
   }
+  if (args.party_gln) {
+    if (!args.party_gln->empty()) AGRI_RETURN_IF_ERROR(chain::ValidateGln(*args.party_gln));
+    u.set_party_gln(*args.party_gln);
+  }
   if (args.tz) {
     auto tz = chain::ParseTzOffset(*args.tz);
     if (!tz.ok()) return Reject(Reason::kMalformed, "--tz: " + tz.status().message());
     u.set_tz_offset_min(*tz);
   }
-  if (!args.address && !args.phone && !args.gln && !args.tz) {
-    return Reject(Reason::kMalformed, "nothing to update: give --address, --phone, --gln or --tz");
+  if (!args.address && !args.phone && !args.gln && !args.party_gln && !args.tz) {
+    return Reject(Reason::kMalformed,
+                  "nothing to update: give --address, --phone, --gln, --party-gln or --tz");
   }
   return body;
 }
@@ -406,6 +411,8 @@ void AddParticipantUpdate(CLI::App* participant, Context& ctx, Action& action) {
   sub->add_option("--address", args->address, "Postal address, one line");
   sub->add_option("--phone", args->phone, "Phone number");
   sub->add_option("--gln", args->gln, "GS1 GLN of its location (13 digits; \"\" clears it)");
+  sub->add_option("--party-gln", args->party_gln,
+                  "The organisation's own GS1 GLN (AI 417, EPCIS owning party; \"\" clears it)");
   sub->add_option("--tz", args->tz, "Time zone as a UTC offset, e.g. +08:00 (--tz=-05:00)");
   AddSignFlags(sub, *flags);
   SetAction(sub, action, [&ctx, args, flags] {

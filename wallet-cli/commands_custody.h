@@ -84,6 +84,7 @@ struct ParticipantUpdateArgs {
   std::optional<std::string> address;
   std::optional<std::string> phone;
   std::optional<std::string> gln;
+  std::optional<std::string> party_gln;
   std::optional<std::string> tz;
 };
 chain::Result<v1::RecordBody> BuildParticipantUpdate(const std::string& pubkey_bytes,

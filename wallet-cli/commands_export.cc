@@ -2,6 +2,7 @@
 // node and writes an EPCIS 2.0 document or an FSMA 204 spreadsheet; `export fsma --gtin|
 // --commodity --from --to [--forward]` answers FDA's request by product and date range.
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -12,6 +13,8 @@
 #include "chain/export/fsma.h"
 #include "chain/model/gs1.h"
 #include "chain/export/record_json.h"
+#include "chain/model/attestation.h"
+#include "wallet-cli/wallet.h"
 #include "wallet-cli/commands_events.h"
 
 namespace agritrace::wallet {
@@ -243,8 +246,118 @@ chain::Status RunFsma(Context& ctx, const ExportArgs& args) {
   return Emit(ctx, args.out_file, chain::FsmaCsv(*data, filter), "the FSMA 204 spreadsheet");
 }
 
-// Signs each imported event with the keystore key named by its agritrace:signer party when
-// the keystore has it, else with --key, and submits them in order, waiting for each commit.
+// An import in progress: who imports, and the record ids of the events submitted so far.
+struct Importer {
+  Context& ctx;
+  std::string own_key;  // --key: the importer, who attests its partners' events
+  std::string attester;  // its public key bytes
+  std::map<std::string, std::string> record_of_event;  // eventID -> record id bytes
+};
+
+// A party is our own when the keystore holds the key of that name: we then sign as it (it is
+// registered under that name on this chain). Anyone else is a partner.
+bool IsOwn(Importer& im, const std::string& name) {
+  // Names come from the document: only plain participant names are looked up as key files.
+  const bool plain = !name.empty() && name.size() <= 64 && name[0] != '.' &&
+                     std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                       return std::isalnum(c) || c == '_' || c == '.' || c == '-';
+                     });
+  return plain && im.ctx.keystore().Info(name).ok();
+}
+
+// The key a ship names for `party`: our own participant's, else the party's shadow as this
+// importer attests it (set in the attestation, so the rules create it).
+chain::Result<std::string> PartyKey(Importer& im, const v1::AttestedParty& party,
+                                    v1::AttestedParty* attested) {
+  const std::string name = chain::PartyNameOf(party);
+  if (IsOwn(im, name)) {
+    auto key = im.ctx.ResolveParticipant(name);
+    if (!key.ok()) return key.status();
+    return chain::AsBytes(*key);
+  }
+  *attested = party;
+  return chain::AsBytes(chain::AttestedPartyKey(im.attester, party.uri()));
+}
+
+// The record id of an event named by its eventID (earlier in the document), or a record id in
+// hex (a shipment of this chain outside the document).
+chain::Result<std::string> RecordOfEvent(Importer& im, const std::string& ref) {
+  if (auto it = im.record_of_event.find(ref); it != im.record_of_event.end()) return it->second;
+  std::optional<std::string> bytes = chain::FromHex(ref);
+  if (bytes && bytes->size() == 32) return *bytes;
+  return Reject(Reason::kMalformed, "the document refers to event " + ref +
+                                        ", which it does not contain before");
+}
+
+// Fills what the chain names by key or record id, and the attestation for a partner's event.
+chain::Status Resolve(Importer& im, chain::ImportedEvent& event, bool own) {
+  v1::RecordBody& body = event.body;
+  v1::Attestation attestation;
+  if (body.has_ship()) {
+    auto receiver = PartyKey(im, event.receiver, attestation.mutable_receiver());
+    if (!receiver.ok()) return receiver.status();
+    body.mutable_ship()->set_receiver(*receiver);
+    if (!event.carrier.uri().empty()) {
+      auto carrier = PartyKey(im, event.carrier, attestation.mutable_carrier());
+      if (!carrier.ok()) return carrier.status();
+      body.mutable_ship()->set_carrier(*carrier);
+    }
+  }
+  if (!event.shipment_event.empty()) {
+    auto shipment = RecordOfEvent(im, event.shipment_event);
+    if (!shipment.ok()) return shipment.status();
+    if (body.has_receive()) body.mutable_receive()->set_shipment(*shipment);
+    if (body.has_cancel_shipment()) body.mutable_cancel_shipment()->set_shipment(*shipment);
+  }
+  if (body.has_correction()) {
+    auto corrected = RecordOfEvent(im, event.corrected_event);
+    if (!corrected.ok()) return corrected.status();
+    body.mutable_correction()->set_record_id(*corrected);
+    if (!event.corrective_event.empty()) {
+      auto fix = RecordOfEvent(im, event.corrective_event);
+      if (!fix.ok()) return fix.status();
+      body.mutable_correction()->set_corrective_record_id(*fix);
+    }
+  }
+  if (own) {
+    // Our own event naming a partner: its shadow exists only once an attested event named it.
+    for (const v1::AttestedParty* named : {&attestation.receiver(), &attestation.carrier()}) {
+      if (named->uri().empty()) continue;
+      const std::string key = chain::AsBytes(chain::AttestedPartyKey(im.attester, named->uri()));
+      if (!im.ctx.node().GetParticipantByKey(key).ok()) {
+        return Reject(Reason::kUnknownParticipant,
+                      named->uri() + " is named by your own event but none of its events is on "
+                                     "this chain; import its events first, or register it and "
+                                     "add its key to your keystore");
+      }
+    }
+  } else {
+    *attestation.mutable_party() = event.party;
+    attestation.set_event_id(event.event_id);
+    *body.mutable_attestation() = std::move(attestation);
+  }
+  return chain::Status::Ok();
+}
+
+// Signs now (the event keeps its own time, however old) and submits, waiting for the commit.
+chain::Result<std::string> Submit(Importer& im, const std::string& key_name,
+                                  v1::RecordBody body) {
+  im.ctx.options().key_name = key_name;
+  auto key = im.ctx.SigningKey();
+  im.ctx.options().key_name = im.own_key;
+  if (!key.ok()) return key.status();
+  auto chain_id = im.ctx.ChainId();
+  if (!chain_id.ok()) return chain_id.status();
+  auto record = SignBody(std::move(body), *chain_id, Context::NowMs(), RandomNonce(), *key);
+  if (!record.ok()) return record.status();
+  auto response = im.ctx.node().SubmitRecord(record->envelope, true);
+  if (!response.ok()) return response.status();
+  return chain::AsBytes(record->id);
+}
+
+// Each event is signed by its own party when the keystore holds that party's key; a partner's
+// event is attested by --key (RecordBody.attestation naming the partner), never signed as if
+// the partner had signed it. Submitted in order, each waiting for its commit.
 // `plot`: the registered plot of imported harvests that name none (EPCIS carries no plot).
 chain::Status RunImport(Context& ctx, const std::string& path, const std::string& plot) {
   auto text = chain::ReadFile(path);
@@ -253,33 +366,33 @@ chain::Status RunImport(Context& ctx, const std::string& path, const std::string
   if (doc.is_discarded()) return Reject(Reason::kMalformed, path + " is not valid JSON");
   auto events = chain::EpcisToRecords(doc);  // all checked before anything is submitted
   if (!events.ok()) return events.status();
-  const std::string default_key = ctx.options().key_name;
-  size_t submitted = 0;
-  for (chain::ImportedEvent& event : *events) {
-    if (!event.receiver.empty()) {
-      auto receiver = ctx.ResolveParticipant(event.receiver);
-      if (!receiver.ok()) return receiver.status();
-      event.body.mutable_ship()->set_receiver(chain::AsBytes(*receiver));
-    }
-    if (!event.carrier.empty()) {
-      auto carrier = ctx.ResolveParticipant(event.carrier);
-      if (!carrier.ok()) return carrier.status();
-      event.body.mutable_ship()->set_carrier(chain::AsBytes(*carrier));
-    }
+  Importer im{ctx, ctx.options().key_name, "", {}};
+  auto own_key = ctx.SigningKey();
+  if (!own_key.ok()) return own_key.status();
+  im.attester = chain::AsBytes(own_key->public_key());
+  size_t attested = 0;
+  for (size_t i = 0; i < events->size(); ++i) {
+    chain::ImportedEvent& event = (*events)[i];
     if (event.body.has_harvest() && event.body.harvest().plot().empty()) {
       event.body.mutable_harvest()->set_plot(plot);
     }
-    const bool own_key = !event.signer.empty() && ctx.keystore().Info(event.signer).ok();
-    ctx.options().key_name = own_key ? event.signer : default_key;
-    SignFlags flags;
-    flags.time = chain::FormatIsoTime(event.body.timestamp_ms());
-    v1::RecordBody body = event.body;
-    body.clear_timestamp_ms();
-    AGRI_RETURN_IF_ERROR(SignAndSend(ctx, flags, std::move(body)));
-    ++submitted;
+    const bool own = IsOwn(im, event.signer);
+    chain::Status resolved = Resolve(im, event, own);
+    if (!resolved.ok()) return chain::Status(resolved.reason(), "event " + std::to_string(i) +
+                                                                     ": " + resolved.message());
+    auto id = Submit(im, own ? event.signer : im.own_key, event.body);
+    if (!id.ok()) {
+      return chain::Status(id.status().reason(), "event " + std::to_string(i) + " (" +
+                                                     event.event_id + "): " +
+                                                     id.status().message());
+    }
+    if (!event.body.has_correction() && !event.event_id.empty()) {
+      im.record_of_event[event.event_id] = *id;
+    }
+    attested += !own;
   }
-  ctx.options().key_name = default_key;
-  ctx.out().Warn("imported " + std::to_string(submitted) + " events from " + path);
+  ctx.out().Warn("imported " + std::to_string(events->size()) + " events from " + path + " (" +
+                 std::to_string(attested) + " attested as partners' events)");
   return chain::Status::Ok();
 }
 

@@ -162,6 +162,7 @@ json HistoryEntryJson(Context& ctx, const v1::HistoryEntry& entry,
     j[key] = body[key];
   }
   j["event"] = body["event"];
+  if (body.contains("attestation")) j["attestation"] = body["attestation"];
   j["moved"] = replay.Apply(*record);
   if (entry.record_id().empty()) j["record_id"] = chain::ToHex(record->id);
   return j;

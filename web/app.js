@@ -6,7 +6,7 @@
   const config = JSON.parse(document.getElementById('agritrace-config').textContent);
   const T = {
     en: {
-      checking: 'Checking the proofs…', ok: 'Verified: every step below is signed by who did it and certified by the chain’s validators.',
+      attested: 'recorded by', checking: 'Checking the proofs…', ok: 'Verified: every step below is signed by who did it and certified by the chain’s validators.',
       failed: 'Warning: this journey could not be verified. Do not rely on it.', unreachable: 'The journey could not be loaded.',
       verified: '✓ verified', not_verified: '✗ not verified', recall: 'RECALLED', recall_ancestor: 'RECALL: an ingredient of this product was recalled',
       how: 'How this was checked', links: 'Data', bundle: 'proof bundle', chain: 'Chain', genesis: 'Genesis', validators: 'Validators', block: 'block',
@@ -24,7 +24,7 @@
       explain: 'Your browser checked each step’s digital signature (BIP-340), its inclusion in a block (Merkle proof) and each block’s certificate by the validators below. Only this chain’s validator keys are trusted.',
     },
     zh: {
-      checking: '正在验证…', ok: '已验证：以下每一步都由操作方签名，并经区块链验证节点认证。',
+      attested: '录入方', checking: '正在验证…', ok: '已验证：以下每一步都由操作方签名，并经区块链验证节点认证。',
       failed: '警告：此溯源信息未通过验证，请勿信任。', unreachable: '无法加载溯源信息。',
       verified: '✓ 已验证', not_verified: '✗ 未验证', recall: '已召回', recall_ancestor: '召回：本产品的原料批次已被召回',
       how: '验证方式', links: '数据', bundle: '证明包', chain: '链', genesis: '创世哈希', validators: '验证节点', block: '区块',
@@ -62,6 +62,12 @@
     const p = names().get(pubkey);
     if (!p) return pubkey ? pubkey.slice(0, 12) + '…' : '';
     return p.organization ? p.organization + (p.name && p.name !== p.organization ? ' (' + p.name + ')' : '') : p.name;
+  }
+  // Who did the event: its signer, or for an imported partner's event (an attestation) the
+  // party the signer names, with the signer who recorded it.
+  function doer(r) {
+    if (!r.attested) return who(r.signer);
+    return (r.attested.name || r.attested.uri) + ' (' + t('attested') + ' ' + who(r.signer) + ')';
   }
   function when(ms, offsetMin) {
     if (!ms) return '';
@@ -125,33 +131,33 @@
   function describeEvent(r) {
     const e = r.event;
     switch (r.type) {
-      case 'harvest': return ['harvest', r.event_time_ms, [['farm', who(r.signer)], ['plot', e.plot], ['field', e.field], ['where', place(e.location)],
+      case 'harvest': return ['harvest', r.event_time_ms, [['farm', doer(r)], ['plot', e.plot], ['field', e.field], ['where', place(e.location)],
         ['commodity', e.commodity], ['variety', e.variety], ['quantity', e.quantity], ['date', when(e.harvest_time_ms)], ['lot', e.lot]]];
-      case 'transform': return [e.kind, r.event_time_ms, [['by', who(r.signer)], ['from', e.inputs.map((i) => i.quantity + ' ' + i.lot).join(', ')],
+      case 'transform': return [e.kind, r.event_time_ms, [['by', doer(r)], ['from', e.inputs.map((i) => i.quantity + ' ' + i.lot).join(', ')],
         ['into', e.outputs.map((o) => o.quantity + (o.net_mass_per_unit ? ' × ' + o.net_mass_per_unit : '') + ' ' + o.lot).join(', ')]]];
-      case 'ship': return ['ship', r.event_time_ms, [['by', who(r.signer)], ['to', who(e.receiver)], ['carrier', e.carrier ? who(e.carrier) : ''],
+      case 'ship': return ['ship', r.event_time_ms, [['by', doer(r)], ['to', who(e.receiver)], ['carrier', e.carrier ? who(e.carrier) : ''],
         ['quantity', e.quantity], ['pallet', e.sscc], ['shipment', short(r.id)], ['documents', docs(e.refs)], ['lot', e.lot]]];
-      case 'receive': return ['receive', r.event_time_ms, [['by', who(r.signer)], ['accepted', e.accept],
+      case 'receive': return ['receive', r.event_time_ms, [['by', doer(r)], ['accepted', e.accept],
         ['rejected', e.reject ? e.reject + (e.reject_reason ? ' — ' + e.reject_reason : '') : ''], ['shipment', short(e.shipment)],
         ['pallet', e.sscc], ['documents', docs(e.refs)], ['lot', e.lot]], !!e.reject];
-      case 'cancel_shipment': return ['cancel_shipment', r.event_time_ms, [['by', who(r.signer)], ['shipment', short(e.shipment)], ['lot', unit(e)]]];
-      case 'loss': return ['loss', r.event_time_ms, [['by', who(r.signer)], ['quantity', e.quantity], ['reason', e.reason], ['note', e.note], ['lot', e.lot]], true];
-      case 'cool': return ['cool', r.event_time_ms, [['by', who(r.signer)], ['method', e.method], ['where', place(e.location)], ['lot', e.lot]]];
-      case 'aggregate': return ['aggregate', r.event_time_ms, [['by', who(r.signer)], ['pallet', e.sscc],
+      case 'cancel_shipment': return ['cancel_shipment', r.event_time_ms, [['by', doer(r)], ['shipment', short(e.shipment)], ['lot', unit(e)]]];
+      case 'loss': return ['loss', r.event_time_ms, [['by', doer(r)], ['quantity', e.quantity], ['reason', e.reason], ['note', e.note], ['lot', e.lot]], true];
+      case 'cool': return ['cool', r.event_time_ms, [['by', doer(r)], ['method', e.method], ['where', place(e.location)], ['lot', e.lot]]];
+      case 'aggregate': return ['aggregate', r.event_time_ms, [['by', doer(r)], ['pallet', e.sscc],
         ['contents', (e.contents || []).map((c) => c.quantity + ' ' + c.lot).join(', ')]]];
-      case 'disaggregate': return ['disaggregate', r.event_time_ms, [['by', who(r.signer)], ['pallet', e.sscc]]];
-      case 'checkpoint': return ['checkpoint', e.time_ms || r.event_time_ms, [['by', who(r.signer)], ['where', place(e.location)], ['event', e.step],
+      case 'disaggregate': return ['disaggregate', r.event_time_ms, [['by', doer(r)], ['pallet', e.sscc]]];
+      case 'checkpoint': return ['checkpoint', e.time_ms || r.event_time_ms, [['by', doer(r)], ['where', place(e.location)], ['event', e.step],
         ['readings', readingsText(e.readings, rangeOf(e.lot))]], e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
-      case 'sensor_readings': return ['sensor_readings', r.event_time_ms, [['by', who(r.signer)], ['readings', readingsText(e.readings, rangeOf(e.lot))], ['lot', e.lot]],
+      case 'sensor_readings': return ['sensor_readings', r.event_time_ms, [['by', doer(r)], ['readings', readingsText(e.readings, rangeOf(e.lot))], ['lot', e.lot]],
         e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
-      case 'certify': return ['certify', r.event_time_ms, [['by', who(r.signer)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
-      case 'compliance_cert': return ['compliance_cert', r.event_time_ms, [['by', who(r.signer)], ['basis', t(e.basis)],
+      case 'certify': return ['certify', r.event_time_ms, [['by', doer(r)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
+      case 'compliance_cert': return ['compliance_cert', r.event_time_ms, [['by', doer(r)], ['basis', t(e.basis)],
         ['pledge', t('commitment')], ['lot', e.lot]]];
-      case 'recall': return ['recall_ev', r.event_time_ms, [['by', who(r.signer)], ['reason', e.reason], ['lot', e.lot]], true];
-      case 'sell': return ['sell', r.event_time_ms, [['by', who(r.signer)], ['quantity', e.quantity], ['documents', docs(e.refs)], ['lot', e.lot]]];
-      case 'rotate_key': return ['rotate_key', r.event_time_ms, [['participant', who(e.new_pubkey)], ['by', who(r.signer)],
+      case 'recall': return ['recall_ev', r.event_time_ms, [['by', doer(r)], ['reason', e.reason], ['lot', e.lot]], true];
+      case 'sell': return ['sell', r.event_time_ms, [['by', doer(r)], ['quantity', e.quantity], ['documents', docs(e.refs)], ['lot', e.lot]]];
+      case 'rotate_key': return ['rotate_key', r.event_time_ms, [['participant', who(e.new_pubkey)], ['by', doer(r)],
         ['old_key', e.old_pubkey.slice(0, 16) + '…'], ['new_key', e.new_pubkey.slice(0, 16) + '…'], ['reason', e.reason]]];
-      default: return [r.type, r.event_time_ms, [['by', who(r.signer)], ...Object.entries(e || {}).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, v])]];
+      default: return [r.type, r.event_time_ms, [['by', doer(r)], ...Object.entries(e || {}).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, v])]];
     }
   }
   function eventItem(r) {

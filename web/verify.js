@@ -151,7 +151,7 @@
       test_report_sha256: hex(bytes(m, 3)) })],
   };
   // RecordBody: 1 chain_id, 2 timestamp_ms, 3 nonce, 4 event_time_ms, 5 event_tz_offset_min,
-  // 10.. the event (a oneof). `event_time_ms` is when it happened (the signing time if unset).
+  // 6 attestation, 10.. the event (a oneof). `event_time_ms` is when it happened (the signing time if unset).
   function decodeBody(body) {
     const f = decode(body);
     const out = { chain_id: str(f, 1), time_ms: i64(f, 2), event_time_ms: i64(f, 4) || i64(f, 2),
@@ -160,6 +160,10 @@
       const known = EVENTS[n];
       out.type = known ? known[0] : 'event_' + n;
       out.event = known ? known[1](decode(last(f, n))) : {};
+    }
+    if (last(f, 6)) {  // 6 attestation: the party that did the event, as the signer names it
+      const party = decode(last(decode(last(f, 6)), 1) || new Uint8Array(0));
+      out.attested = { uri: str(party, 1), name: str(party, 2) };
     }
     return out;
   }
@@ -228,11 +232,39 @@
     return blocks;
   }
 
+  // Attested records (RecordBody.attestation, field 6; chain/model/attestation.cc): the party
+  // that did the event acts through its shadow key, the first x-only key among
+  // TaggedHash("agritrace/attested-party/v1", attester || n || uri), n = 0, 1, ...
+  const FIELD_P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
+  function modpow(b, e, m) {
+    let r = 1n;
+    for (b %= m; e > 0n; e >>= 1n) { if (e & 1n) r = r * b % m; b = b * b % m; }
+    return r;
+  }
+  function isXOnlyKey(bytes) {
+    const x = BigInt('0x' + hex(bytes));
+    if (x >= FIELD_P) return false;
+    const y2 = (x * x % FIELD_P * x + 7n) % FIELD_P;
+    return modpow(y2, (FIELD_P - 1n) / 2n, FIELD_P) === 1n;
+  }
+  function actingKey(body, signer) {
+    const attestation = last(decode(body), 6);
+    if (!attestation) return hex(signer);
+    const party = last(decode(attestation), 1);
+    const uri = (party && last(decode(party), 1)) || new Uint8Array(0);
+    for (let n = 0; n < 256; n++) {
+      const key = taggedHash('agritrace/attested-party/v1', concat(signer, Uint8Array.of(n), uri));
+      if (isXOnlyKey(key)) return hex(key);
+    }
+    return hex(signer);
+  }
+
   function checkRecord(r, blocks, config) {
     const problems = [];
     const body = unhex(r.envelope.body), signer = unhex(r.envelope.signer), signature = unhex(r.envelope.signature);
     const rec = { problems, signer: r.envelope.signer, height: Number(r.height), index: Number(r.index) };
     Object.assign(rec, decodeBody(body));
+    try { rec.actor = actingKey(body, signer); } catch (e) { rec.actor = r.envelope.signer; }
     if (rec.chain_id !== config.chain_id) problems.push('signed for another chain');
     if (!schnorr(signature, taggedHash('agritrace/record/v1', body), signer)) problems.push('the signature does not match the record');
     const id = sha256(concat(body, signer, signature));
@@ -278,10 +310,10 @@
     };
     // Takes `want` (all the signer holds when null) from the signer; false (reported) if short.
     const take = (r, l, key, want, sscc, what) => {
-      const held = heldBy(l, r.signer, sscc);
+      const held = heldBy(l, r.actor, sscc);
       if (want === null) want = held;
       if (held === 0) {
-        const moving = [...l.transit.values()].some((x) => sameParty(x.from, r.signer) || sameParty(x.to, r.signer));
+        const moving = [...l.transit.values()].some((x) => sameParty(x.from, r.actor) || sameParty(x.to, r.actor));
         r.problems.push(moving ? what + ' lot ' + key + ' while it is in transit' : what + ' lot ' + key + ' without holding it');
         return null;
       }
@@ -289,7 +321,7 @@
       let left = want;
       for (const h of l.held) {
         if (left === 0) break;
-        if (h.sscc !== sscc || !sameParty(h.party, r.signer)) continue;
+        if (h.sscc !== sscc || !sameParty(h.party, r.actor)) continue;
         const part = Math.min(left, h.milli);
         h.milli -= part; left -= part;
       }
@@ -304,12 +336,12 @@
     const create = (r, key, a, parents) => {
       if (lots.has(key)) { r.problems.push('creates lot ' + key + ' a second time'); return; }
       const l = { unit: a ? a.unit : '', parents, record: r, held: [], transit: new Map() };
-      if (a) give(l, r.signer, a.milli, '');
+      if (a) give(l, r.actor, a.milli, '');
       lots.set(key, l);
     };
     const findShipment = (r, l, key, named, asReceiver, onPallet) => {
       const candidates = [...l.transit.entries()].filter(([id, x]) => (onPallet ? x.sscc !== '' : x.sscc === '') &&
-        (!named || id === named) && sameParty(asReceiver ? x.to : x.from, r.signer)).map(([id]) => id);
+        (!named || id === named) && sameParty(asReceiver ? x.to : x.from, r.actor)).map(([id]) => id);
       if (candidates.length === 1) return candidates[0];
       const verb = (asReceiver ? 'receives ' : 'cancels a shipment of ') + (onPallet ? '' : 'lot ') + key;
       r.problems.push(candidates.length > 1 ? verb + ' without naming which of its shipments' : l.transit.size === 0 ? verb + ' that no earlier record shipped'
@@ -349,7 +381,7 @@
         for (const c of p.contents) {
           const l = lots.get(c.lot);
           if (l && take(r, l, c.lot, c.milli, e.sscc, 'ships') !== null) {
-            l.transit.set(r.id, { from: r.signer, to: e.receiver, sscc: e.sscc, milli: c.milli });
+            l.transit.set(r.id, { from: r.actor, to: e.receiver, sscc: e.sscc, milli: c.milli });
           }
         }
       } else if (r.type === 'ship') {
@@ -358,14 +390,14 @@
         const want = e.amount ? amountOf(r, l, e.lot, e.amount) : null;
         if (e.amount && want === null) continue;
         const taken = take(r, l, e.lot, want, '', 'ships');
-        if (taken !== null) l.transit.set(r.id, { from: r.signer, to: e.receiver, sscc: '', milli: taken });
+        if (taken !== null) l.transit.set(r.id, { from: r.actor, to: e.receiver, sscc: '', milli: taken });
       } else if (r.type === 'receive' && e.sscc) {
         const p = pallets.get(e.sscc);
         if (!p) { r.problems.push('receives pallet ' + e.sscc + ', which no record built'); continue; }
         const first = p.contents.map((c) => lots.get(c.lot)).find((l) => l);
         if (!first) continue;
         const id = findShipment(r, first, 'pallet ' + e.sscc, e.shipment, true, true);
-        if (id) movePallet(e.sscc, id, (l, x) => give(l, r.signer, x.milli, x.sscc));
+        if (id) movePallet(e.sscc, id, (l, x) => give(l, r.actor, x.milli, x.sscc));
       } else if (r.type === 'receive') {
         const l = lots.get(e.lot);
         if (!l) { r.problems.push('receives lot ' + e.lot + ' that no record created'); continue; }
@@ -380,11 +412,11 @@
           continue;
         }
         l.transit.delete(id);
-        if (accept > 0) give(l, r.signer, accept, '');
-        if (reject > 0) l.transit.set(r.id, { from: r.signer, to: x.from, sscc: '', milli: reject });
+        if (accept > 0) give(l, r.actor, accept, '');
+        if (reject > 0) l.transit.set(r.id, { from: r.actor, to: x.from, sscc: '', milli: reject });
       } else if (r.type === 'cancel_shipment' && e.sscc) {
         movePallet(e.sscc, e.shipment, (l, x) => {
-          if (!sameParty(x.from, r.signer)) r.problems.push('cancels a pallet shipment someone else sent');
+          if (!sameParty(x.from, r.actor)) r.problems.push('cancels a pallet shipment someone else sent');
           give(l, x.from, x.milli, x.sscc);
         });
       } else if (r.type === 'cancel_shipment') {
@@ -406,7 +438,7 @@
           if (!l) continue;  // another product's lot on the same pallet
           const milli = amountOf(r, l, c.lot, c.amount);
           if (milli !== null && take(r, l, c.lot, milli, '', 'puts on a pallet') !== null) {
-            give(l, r.signer, milli, e.sscc);
+            give(l, r.actor, milli, e.sscc);
             p.contents.push({ lot: c.lot, milli });
           }
         }
@@ -415,7 +447,7 @@
         if (!p) { r.problems.push('takes apart pallet ' + e.sscc + ', which no record built'); continue; }
         for (const c of p.contents) {
           const l = lots.get(c.lot);
-          if (l && take(r, l, c.lot, c.milli, e.sscc, 'takes off a pallet') !== null) give(l, r.signer, c.milli, '');
+          if (l && take(r, l, c.lot, c.milli, e.sscc, 'takes off a pallet') !== null) give(l, r.actor, c.milli, '');
         }
       }
     }

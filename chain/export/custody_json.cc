@@ -104,6 +104,7 @@ json UpdateParticipantToJson(const v1::UpdateParticipant& u) {
   if (u.has_address()) out["address"] = u.address();
   if (u.has_phone()) out["phone"] = u.phone();
   if (u.has_gln()) out["gln"] = u.gln();
+  if (u.has_party_gln()) out["party_gln"] = u.party_gln();
   if (u.has_tz_offset_min()) {
     out["tz"] = FormatTzOffset(u.tz_offset_min());
     out["tz_offset_min"] = u.tz_offset_min();

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "chain/export/custody_json.h"
+#include "chain/model/attestation.h"
 #include "chain/model/gs1.h"
 #include "chain/model/quantity.h"
 
@@ -72,7 +73,7 @@ const std::string* LotHistoryReplay::FindShipment(const std::string& named, cons
 
 json LotHistoryReplay::Apply(const Record& record) {
   const v1::RecordBody& body = record.body;
-  const std::string signer = AsBytes(record.signer);
+  const std::string signer = ActingKey(record);
   json out = json::object();
   switch (body.event_case()) {
     case v1::RecordBody::kHarvest:
@@ -138,7 +139,7 @@ json LotHistoryReplay::Apply(const Record& record) {
 
 json LotHistoryReplay::ApplyTransform(const Record& record) {
   const v1::Transform& t = record.body.transform();
-  const std::string signer = AsBytes(record.signer);
+  const std::string signer = ActingKey(record);
   json out = json::object();
   for (const v1::LotOutput& output : t.outputs()) {
     if (FormatLotKey(output.lot()) == key_) Create(signer, output.quantity(), out);
@@ -154,7 +155,7 @@ json LotHistoryReplay::ApplyTransform(const Record& record) {
 
 json LotHistoryReplay::ApplyShip(const Record& record) {
   const v1::Ship& ship = record.body.ship();
-  const std::string signer = AsBytes(record.signer);
+  const std::string signer = ActingKey(record);
   json out = json::object();
   Transit part{signer, ship.receiver(), "", 0};
   std::optional<int64_t> milli;
@@ -185,7 +186,7 @@ json LotHistoryReplay::ApplyShip(const Record& record) {
 
 json LotHistoryReplay::ApplyReceive(const Record& record) {
   const v1::Receive& receive = record.body.receive();
-  const std::string signer = AsBytes(record.signer);
+  const std::string signer = ActingKey(record);
   json out = json::object();
   // A lot on a received pallet travels on it (sscc set); the pallet itself does not.
   std::string sscc = receive.sscc() == pallet_sscc_ ? "" : receive.sscc();
@@ -229,7 +230,7 @@ json LotHistoryReplay::ApplyCancel(const Record& record) {
 }
 
 json LotHistoryReplay::ApplyAggregate(const Record& record, bool take_apart) {
-  const std::string signer = AsBytes(record.signer);
+  const std::string signer = ActingKey(record);
   const std::string& sscc =
       take_apart ? record.body.disaggregate().sscc() : record.body.aggregate().sscc();
   json out = {{"pallet", sscc}};

@@ -88,6 +88,7 @@ json ContactToJson(const v1::ContactDetails& c) {
   json out = json::object();
   if (!c.address().empty()) out["address"] = c.address();
   if (!c.phone().empty()) out["phone"] = c.phone();
+  if (!c.party_gln().empty()) out["party_gln"] = c.party_gln();
   if (c.has_tz_offset_min()) {
     out["tz"] = FormatTzOffset(c.tz_offset_min());
     out["tz_offset_min"] = c.tz_offset_min();
@@ -330,7 +331,31 @@ json EventToJson(const v1::RecordBody& body) {
   return json::object();
 }
 
+static json AttestedPartyToJson(const v1::AttestedParty& party) {
+  json out = {{"uri", party.uri()}, {"name", party.name()}};
+  if (!party.gln().empty()) out["gln"] = party.gln();
+  if (!party.location().empty()) out["location"] = party.location();
+  if (!party.address().empty()) out["address"] = party.address();
+  if (!party.phone().empty()) out["phone"] = party.phone();
+  return out;
+}
+
+static json RecordBodyCoreToJson(const v1::RecordBody& body);
+
 json RecordBodyToJson(const v1::RecordBody& body) {
+  json out = RecordBodyCoreToJson(body);
+  if (body.has_attestation()) {
+    // The signer attests an event another party did (an imported partner's event).
+    const v1::Attestation& a = body.attestation();
+    json attestation = {{"party", AttestedPartyToJson(a.party())}, {"event_id", a.event_id()}};
+    if (!a.receiver().uri().empty()) attestation["receiver"] = AttestedPartyToJson(a.receiver());
+    if (!a.carrier().uri().empty()) attestation["carrier"] = AttestedPartyToJson(a.carrier());
+    out["attestation"] = std::move(attestation);
+  }
+  return out;
+}
+
+static json RecordBodyCoreToJson(const v1::RecordBody& body) {
   const int64_t event_ms = EventTimeOf(body);
   return {{"type", std::string(EventName(body))},
           {"chain_id", body.chain_id()},
@@ -401,6 +426,10 @@ json ParticipantToJson(const v1::Participant& participant) {
   if (!participant.rotated_to().empty()) out["rotated_to"] = ToHex(participant.rotated_to());
   if (!participant.rotated_from().empty()) out["rotated_from"] = ToHex(participant.rotated_from());
   if (participant.has_contact()) out["contact"] = ContactToJson(participant.contact());
+  if (!participant.attested_by().empty()) {
+    out["attested_by"] = ToHex(participant.attested_by());
+    out["attested"] = AttestedPartyToJson(participant.attested());
+  }
   return out;
 }
 

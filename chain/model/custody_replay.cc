@@ -1,5 +1,7 @@
 #include "chain/model/custody_replay.h"
 
+#include "chain/model/attestation.h"
+
 #include <algorithm>
 
 #include "chain/base/bytes.h"
@@ -54,7 +56,7 @@ void CustodyReplay::Create(size_t i, const std::string& lot, const Record& r,
   Lot& created = lots_[lot];
   created.unit = quantity.unit();
   created.parents = std::move(parents);
-  Give(created, AsBytes(r.signer), quantity.milli(), "");
+  Give(created, ActingKey(r), quantity.milli(), "");
 }
 
 std::optional<int64_t> CustodyReplay::InUnit(size_t i, const Lot& lot, const std::string& key,
@@ -168,7 +170,7 @@ void CustodyReplay::Transform(size_t i, const Record& r) {
     // Inputs outside the lineage (another product's) have no history here.
     if (it == lots_.end()) continue;
     if (std::optional<int64_t> milli = InUnit(i, it->second, key, input.quantity())) {
-      Take(i, it->second, key, AsBytes(r.signer), milli, "", "transforms");
+      Take(i, it->second, key, ActingKey(r), milli, "", "transforms");
     }
   }
   for (const v1::LotOutput& output : r.body.transform().outputs()) {
@@ -178,7 +180,7 @@ void CustodyReplay::Transform(size_t i, const Record& r) {
 
 void CustodyReplay::Ship(size_t i, const Record& r) {
   const v1::Ship& ship = r.body.ship();
-  const std::string signer = AsBytes(r.signer);
+  const std::string signer = ActingKey(r);
   const std::string shipment = AsBytes(r.id);
   if (!ship.sscc().empty()) {
     auto pallet = pallets_.find(ship.sscc());
@@ -224,7 +226,7 @@ void CustodyReplay::MovePallet(const std::string& sscc, const std::string& shipm
 
 void CustodyReplay::Receive(size_t i, const Record& r) {
   const v1::Receive& receive = r.body.receive();
-  const std::string signer = AsBytes(r.signer);
+  const std::string signer = ActingKey(r);
   if (!receive.sscc().empty()) {
     auto pallet = pallets_.find(receive.sscc());
     if (pallet == pallets_.end()) {
@@ -273,7 +275,7 @@ void CustodyReplay::Receive(size_t i, const Record& r) {
 
 void CustodyReplay::Cancel(size_t i, const Record& r) {
   const v1::CancelShipment& cancel = r.body.cancel_shipment();
-  const std::string signer = AsBytes(r.signer);
+  const std::string signer = ActingKey(r);
   if (!cancel.sscc().empty()) {
     return MovePallet(cancel.sscc(), cancel.shipment(), [&](Lot& lot, const Transit& transit) {
       if (!SameParty(transit.from, signer)) {
@@ -306,7 +308,7 @@ void CustodyReplay::Exit(size_t i, const Record& r, const v1::LotKey& lot_key,
     milli = InUnit(i, lot->second, key, quantity);
     if (!milli) return;
   }
-  Take(i, lot->second, key, AsBytes(r.signer), milli, "", action);
+  Take(i, lot->second, key, ActingKey(r), milli, "", action);
 }
 
 void CustodyReplay::Aggregate(size_t i, const Record& r) {
@@ -321,8 +323,8 @@ void CustodyReplay::Aggregate(size_t i, const Record& r) {
     if (lot == lots_.end()) continue;  // another product's lot on the same pallet
     std::optional<int64_t> milli = InUnit(i, lot->second, key, content.quantity());
     if (!milli) continue;
-    if (Take(i, lot->second, key, AsBytes(r.signer), milli, "", "puts on a pallet")) {
-      Give(lot->second, AsBytes(r.signer), *milli, aggregate.sscc());
+    if (Take(i, lot->second, key, ActingKey(r), milli, "", "puts on a pallet")) {
+      Give(lot->second, ActingKey(r), *milli, aggregate.sscc());
       pallet.contents.emplace_back(key, *milli);
     }
   }
@@ -337,8 +339,8 @@ void CustodyReplay::Disaggregate(size_t i, const Record& r) {
   for (const auto& [key, milli] : pallet->second.contents) {
     auto lot = lots_.find(key);
     if (lot == lots_.end()) continue;
-    if (Take(i, lot->second, key, AsBytes(r.signer), milli, sscc, "takes off a pallet")) {
-      Give(lot->second, AsBytes(r.signer), milli, "");
+    if (Take(i, lot->second, key, ActingKey(r), milli, sscc, "takes off a pallet")) {
+      Give(lot->second, ActingKey(r), milli, "");
     }
   }
 }

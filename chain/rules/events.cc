@@ -135,7 +135,8 @@ Status ApplySensorReadings(const EventEnv& env) {
   if (!lot.ok()) return lot.status();
   const std::string lot_key = FormatLotKey(readings.lot());
   const std::string actor = ActingParty(env);
-  if (!HoldsAny(env.scratch, *lot, actor) && !Carries(env.scratch, *lot, actor)) {
+  if (!HoldsAny(env.scratch, *lot, actor) && !Carries(env.scratch, *lot, actor) &&
+      !AttestedHoldsOrCarries(env, *lot)) {
     return Reject(Reason::kNotCustodian,
                   env.signer.name() + " neither holds nor carries any of lot " + lot_key +
                       "; only a holder or carrier (or their registered devices) can record "
@@ -157,7 +158,7 @@ Status ApplyCheckpoint(const EventEnv& env) {
                                              " is in transit; checkpoints are recorded "
                                              "between shipping and receiving");
   }
-  if (!Carries(env.scratch, *lot, ActingParty(env))) {
+  if (!Carries(env.scratch, *lot, ActingParty(env)) && !AttestedHoldsOrCarries(env, *lot)) {
     return Reject(Reason::kNotCustodian, "no shipment of lot " + lot_key + " is carried by " +
                                              env.signer.name() +
                                              "; only a carrier records its checkpoints");
@@ -184,7 +185,8 @@ Status ApplyRecall(const EventEnv& env) {
   if (!lot.ok()) return lot.status();
   const std::string lot_key = FormatLotKey(recall.lot());
   if (!HasRole(env.signer, v1::ROLE_REGULATOR) &&
-      !SameParty(env.scratch, lot->owner(), env.signer_bytes())) {
+      !SameParty(env.scratch, lot->owner(), env.signer_bytes()) &&
+      !AttestedByActing(env, lot->owner())) {
     return Reject(Reason::kNotAuthorized, env.signer.name() + " may not recall lot " + lot_key +
                                               "; only a regulator or the lot's producer (" +
                                               Who(env.scratch, lot->owner()) + ") can");
@@ -227,7 +229,8 @@ Status ApplyCorrection(const EventEnv& env) {
   }
   std::optional<PubKey> author = env.scratch.GetRecordSigner(erroneous);
   if (!HasRole(env.signer, v1::ROLE_ADMIN) &&
-      (!author || !SameParty(env.scratch, AsBytes(*author), env.signer_bytes()))) {
+      // The author is who signed: for attested records the attester, never the shadow.
+      (!author || !SameParty(env.scratch, AsBytes(*author), AsBytes(env.record.signer)))) {
     return Reject(Reason::kNotAuthorized, env.signer.name() +
                                               " did not sign record " +
                                               ToHex(correction.record_id()) +

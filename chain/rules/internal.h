@@ -26,7 +26,9 @@ struct EventEnv {
   StateOverlay& scratch;
   const ChainParams& params;
 
-  std::string signer_bytes() const { return AsBytes(record.signer); }
+  // The acting party's key: the record's signer, or for an attested record the attested
+  // party's shadow (then `signer` is that shadow; the attester is `record.signer`).
+  std::string signer_bytes() const { return signer.pubkey(); }
 };
 
 bool HasRole(const v1::Participant& participant, v1::Role role);
@@ -146,5 +148,16 @@ Status ApplyCertify(const EventEnv& env);
 Status ApplyRecall(const EventEnv& env);
 Status ApplyRevoke(const EventEnv& env);
 Status ApplyCorrection(const EventEnv& env);
+
+// Attested records (attestation.cc). The shadow participant an attested record acts as,
+// created (with the receiver's and carrier's shadows it names) in `scratch` when new;
+// NOT_AUTHORIZED when a device attests.
+Result<v1::Participant> AttestedActor(const Record& record, const v1::Participant& signer,
+                                      uint64_t height, StateOverlay& scratch);
+// For an attested record: `party` is its attester or a shadow of that attester.
+bool AttestedByActing(const EventEnv& env, const std::string& party);
+// For an attested record: some part of the lot is held or carried by its attester or by one of
+// that attester's shadows (a partner's device readings are attested as the device's shadow).
+bool AttestedHoldsOrCarries(const EventEnv& env, const v1::LotState& lot);
 
 }  // namespace agritrace::chain::rules_internal

@@ -210,6 +210,9 @@ Status ApplyHarvestToPlot(const EventEnv& env, v1::LotState& lot) {
     // Certificates on the farmer or its organisation still give a harvest their claims.
     const int64_t mass_mg =
         MassMilligrams(harvest.quantity(), harvest.net_mass_per_unit()).value_or(0);
+    // A partner's harvest imported as an attestation grew on land this chain has not
+    // registered: it names no plot and carries no claim, since nothing here backs one.
+    if (env.record.body.has_attestation()) return Status::Ok();
     if (!env.params.require_plot) {
       return ApplyHarvestClaims(env, lot, HarvestTimeMs(env), mass_mg);
     }

@@ -171,6 +171,7 @@ Status ApplyUpdateParticipant(const EventEnv& env) {
     target->mutable_contact()->set_tz_offset_min(update.tz_offset_min());
   }
   if (update.has_gln()) target->mutable_location()->set_gln(update.gln());
+  if (update.has_party_gln()) target->mutable_contact()->set_party_gln(update.party_gln());
   env.scratch.PutParticipant(*std::move(target));
   return Status::Ok();
 }
@@ -402,7 +403,14 @@ Status ApplyRecord(const Record& record, const ChainParams& params, const ApplyC
   std::optional<v1::Participant> signer;
   AGRI_RETURN_IF_ERROR(CheckSignerAndReplay(record, state, signer));
   StateOverlay scratch(&state);
-  const EventEnv env{record, ctx, *signer, scratch, params};
+  v1::Participant actor = *signer;
+  if (record.body.has_attestation()) {
+    Result<v1::Participant> shadow =
+        rules_internal::AttestedActor(record, *signer, ctx.height, scratch);
+    if (!shadow.ok()) return shadow.status();
+    actor = *std::move(shadow);
+  }
+  const EventEnv env{record, ctx, actor, scratch, params};
   AGRI_RETURN_IF_ERROR(ApplyEvent(env));
   scratch.AddNonce(record.signer, record.body.nonce());
   scratch.AddRecord(record.id, ctx.height, ctx.index);

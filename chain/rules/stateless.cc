@@ -405,15 +405,19 @@ Status CheckPhone(const std::string& phone) {
 Status CheckContact(const v1::ContactDetails& contact) {
   AGRI_RETURN_IF_ERROR(CheckText(contact.address(), "address"));
   AGRI_RETURN_IF_ERROR(CheckPhone(contact.phone()));
+  if (!contact.party_gln().empty()) AGRI_RETURN_IF_ERROR(ValidateGln(contact.party_gln()));
   return CheckTzOffset(contact.tz_offset_min(), "participant's");
 }
 
 Status CheckUpdateParticipant(const v1::UpdateParticipant& update) {
   AGRI_RETURN_IF_ERROR(CheckPubKey(update.pubkey(), "participant's key"));
   if (!update.has_address() && !update.has_phone() && !update.has_gln() &&
-      !update.has_tz_offset_min()) {
+      !update.has_tz_offset_min() && !update.has_party_gln()) {
     return Reject(Reason::kMalformed, "the update changes nothing; give a new address, phone, "
-                                      "GLN or time zone");
+                                      "GLN, party GLN or time zone");
+  }
+  if (update.has_party_gln() && !update.party_gln().empty()) {
+    AGRI_RETURN_IF_ERROR(ValidateGln(update.party_gln()));
   }
   AGRI_RETURN_IF_ERROR(CheckText(update.address(), "address"));
   AGRI_RETURN_IF_ERROR(CheckPhone(update.phone()));
@@ -727,6 +731,63 @@ Status CheckEventTime(const v1::RecordBody& body, const ChainParams& params, int
   return Status::Ok();
 }
 
+Status CheckAttestedParty(const v1::AttestedParty& party, std::string_view role) {
+  for (const std::string* text : {&party.uri(), &party.name(), &party.gln(), &party.location(),
+                                  &party.address(), &party.phone()}) {
+    AGRI_RETURN_IF_ERROR(CheckText(*text, std::string(role) + " of the attestation"));
+  }
+  return Status::Ok();
+}
+
+// An attestation names who did the event (a non-empty URI) and only goods events are attested:
+// participants, devices, revocations and key rotations are each party's own business.
+Status CheckAttestation(const v1::RecordBody& body) {
+  if (!body.has_attestation()) return Status::Ok();
+  switch (body.event_case()) {
+    case v1::RecordBody::kHarvest:
+    case v1::RecordBody::kTransform:
+    case v1::RecordBody::kShip:
+    case v1::RecordBody::kReceive:
+    case v1::RecordBody::kSensorReadings:
+    case v1::RecordBody::kCheckpoint:
+    case v1::RecordBody::kCertify:
+    case v1::RecordBody::kRecall:
+    case v1::RecordBody::kSell:
+    case v1::RecordBody::kCorrection:
+    case v1::RecordBody::kCancelShipment:
+    case v1::RecordBody::kLoss:
+    case v1::RecordBody::kAggregate:
+    case v1::RecordBody::kDisaggregate:
+    case v1::RecordBody::kCool:
+      break;
+    case v1::RecordBody::kRegisterParticipant:
+    case v1::RecordBody::kRegisterDevice:
+    case v1::RecordBody::kRevoke:
+    case v1::RecordBody::kRotateKey:
+    case v1::RecordBody::kUpdateParticipant:
+    // Land records are their signers' own: a plot's registration, an application on it, a
+    // ban and a producer's commitment are never a partner's event to attest.
+    case v1::RecordBody::kRegisterPlot:
+    case v1::RecordBody::kTransferPlot:
+    case v1::RecordBody::kRetirePlot:
+    case v1::RecordBody::kInputApplication:
+    case v1::RecordBody::kBanIngredient:
+    case v1::RecordBody::kComplianceCert:
+    case v1::RecordBody::EVENT_NOT_SET:
+      return Reject(Reason::kMalformed,
+                    "only events about goods can be attested, not a " +
+                        std::string(EventName(body)) + " record");
+  }
+  const v1::Attestation& attestation = body.attestation();
+  if (attestation.party().uri().empty()) {
+    return Reject(Reason::kMalformed, "an attestation must name the party that did the event");
+  }
+  AGRI_RETURN_IF_ERROR(CheckAttestedParty(attestation.party(), "the party"));
+  AGRI_RETURN_IF_ERROR(CheckAttestedParty(attestation.receiver(), "the receiver"));
+  AGRI_RETURN_IF_ERROR(CheckAttestedParty(attestation.carrier(), "the carrier"));
+  return CheckText(attestation.event_id(), "event id of the attestation");
+}
+
 }  // namespace
 
 Status CheckRecordStateless(const Record& record, const ChainParams& params, int64_t now_ms) {
@@ -738,6 +799,7 @@ Status CheckRecordStateless(const Record& record, const ChainParams& params, int
   }
   AGRI_RETURN_IF_ERROR(CheckTimestamp(body.timestamp_ms(), params, now_ms));
   AGRI_RETURN_IF_ERROR(CheckEventTime(body, params, now_ms));
+  AGRI_RETURN_IF_ERROR(CheckAttestation(body));
   return CheckEvent(body);
 }
 

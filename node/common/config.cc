@@ -56,7 +56,7 @@ constexpr ConfigEntry kSchema[] = {
      "memory gRPC may use for connections and messages in flight", ""},
 
     {"http", "addr", &N::http_addr,
-     "HTTP gateway (product page, bundles, /metrics); empty turns it off", "--http-addr"},
+     "HTTP gateway (product page, Digital Link resolver, bundles, EPCIS query, /metrics); empty turns it off", "--http-addr"},
     {"http", "base_url", &N::http_base_url,
      "prefix of Digital Link URIs (QR codes, links), e.g. https://trace.example.com behind a "
      "load balancer; empty: http:// + addr",

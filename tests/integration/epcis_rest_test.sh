@@ -95,7 +95,7 @@ while [[ -n $url ]]; do
     url=${BASH_REMATCH[1]}
   fi
   if ((pages == 1)); then
-    cli --key farmer harvest 01/06901234567892/10/B8 --commodity rice --quantity 10kg >/dev/null
+    cli --key farmer harvest 01/06901234567892/10/B8 --plot plot-1 --commodity rice --quantity 10kg >/dev/null
   fi
   ((pages < 50)) || fail "paging does not end"
 done

@@ -17,7 +17,7 @@ run_journey
 GENESIS=$NET/genesis.json
 GTIN_B=06901234567892
 S1=01/$GTIN_B/10/B/7  # the key text form keeps the '/' of the lot code
-cli --key farmer harvest "$S1" --commodity rice --variety Daohuaxiang --quantity 500kg \
+cli --key farmer harvest "$S1" --plot plot-1 --commodity rice --variety Daohuaxiang --quantity 500kg \
   --field "Plot 3" >/dev/null
 cli --key inspector certify "$S1" --standard "GB/T 19630 organic" --result pass >/dev/null
 

@@ -407,6 +407,21 @@ TEST_F(CustodyTest, AParticipantUpdatesItsOwnDetailsAndNoOneElseCan) {
   ExpectRejected(body, admin_, Reason::kMalformed);
 }
 
+TEST_F(CustodyTest, AParticipantHasAPartyGlnApartFromItsLocationGln) {
+  v1::RecordBody body = Body();
+  body.mutable_update_participant()->set_pubkey(Pub(farmer_));
+  body.mutable_update_participant()->set_party_gln("6901234000061");
+  ApplyOk(body, farmer_);
+  std::optional<v1::Participant> p = state_.GetParticipant(farmer_.public_key());
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->contact().party_gln(), "6901234000061");
+  EXPECT_EQ(p->location().gln(), "");
+  body = Body();
+  body.mutable_update_participant()->set_pubkey(Pub(farmer_));
+  body.mutable_update_participant()->set_party_gln("6901234000062");  // wrong check digit
+  ExpectRejected(body, farmer_, Reason::kBadGs1Key);
+}
+
 TEST_F(CustodyTest, RejectsUpdatingAnUnknownParticipant) {
   v1::RecordBody body = Body();
   body.mutable_update_participant()->set_pubkey(Pub(PrivateKey::Generate()));
