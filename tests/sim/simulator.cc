@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "chain/consensus/evidence.h"
 #include "chain/model/quantity.h"
 #include "tests/sim/sim_world.h"
 
@@ -188,6 +189,7 @@ SimResult World::Run() {
     Handle(event);
   }
   if (result_.ok) CheckHostilesBanned();
+  if (result_.ok) CheckEvidenceCommitted();
   if (result_.ok && !LivenessReached()) {
     Violation("liveness: after faults stopped at " + std::to_string(options_.fault_ms) +
               " ms, honest nodes reached only height " + std::to_string(MinHonestHeight()) +
@@ -199,6 +201,7 @@ SimResult World::Run() {
   result_.max_height = MaxHonestHeight();
   result_.end_ms = now_ms_;
   result_.records = committed_records_.size();
+  result_.evidence = committed_offences_.size();
   return result_;
 }
 
@@ -348,6 +351,60 @@ void World::OnCommitted(SimNode& node, const node::CommittedBlock& block) {
 // The applier already checked the block against the rules; this checks what the run knows
 // beyond one node: a quorum certificate, a proposer of the height, and records that a client
 // submitted, each committed at one height only.
+// Committed evidence verifies, names a byzantine validator, and each offence is committed
+// once: at one height on every honest node, never again on a node that holds it.
+void World::CheckEvidence(SimNode& node, const node::CommittedBlock& committed,
+                          const v1::Block& block, const std::string& where) {
+  if (committed.evidence.size() != static_cast<size_t>(block.evidence_size())) {
+    return Violation(where + "the applier reported other evidence than the block holds");
+  }
+  for (int i = 0; i < block.evidence_size(); ++i) {
+    auto offence = chain::VerifyEvidence(block.evidence(i), kSimChainId, genesis_.validator_set());
+    if (!offence.ok()) return Violation(where + "evidence that does not verify: " +
+                                        offence.status().ToString());
+    if (nodes_[IndexOf(offence->validator)].honest()) {
+      Violation(where + "evidence against honest validator " +
+                std::to_string(IndexOf(offence->validator)));
+    }
+    if (node.store->EvidenceHeight(*offence) != committed.height) {
+      Violation(where + "an offence committed again (first at height " +
+                std::to_string(node.store->EvidenceHeight(*offence).value_or(0)) + ")");
+    }
+    auto [it, inserted] = committed_offences_.try_emplace(*offence, committed.height);
+    if (!inserted && it->second != committed.height) {
+      Violation(where + "an offence another honest node committed at height " +
+                std::to_string(it->second));
+    }
+  }
+}
+
+// Evidence honest nodes found reaches every honest node's chain. Offences found once the
+// network is healthy are all committed; found during faults, a finder may crash before its
+// gossip arrives (pending evidence is held in memory), so then at least one must be.
+void World::CheckEvidenceCommitted() {
+  for (const SimNode& node : nodes_) {
+    if (!node.honest()) continue;
+    const auto& committed = node.store->committed_evidence();
+    if (!found_evidence_.empty() && committed.empty()) {
+      Violation("evidence: honest nodes found " + std::to_string(found_evidence_.size()) +
+                " offences but node " + std::to_string(node.index) + " committed none");
+    }
+    for (const auto& [offence, found_ms] : found_evidence_) {
+      if (found_ms >= options_.fault_ms && !committed.count(offence)) {
+        Violation("evidence: node " + std::to_string(node.index) + " never committed a " +
+                  std::string(chain::OffenceKindName(offence.kind)) + " found at " +
+                  std::to_string(found_ms) + " ms, after faults stopped");
+      }
+    }
+  }
+}
+
+void World::NoteEvidence(const SimNode& node, const v1::PeerMessage& message) {
+  if (!node.honest() || !message.has_evidence()) return;
+  auto offence = chain::CheckEvidenceShape(message.evidence());
+  if (offence.ok()) found_evidence_.try_emplace(*offence, now_ms_);
+}
+
 void World::CheckValidity(SimNode& node, const node::CommittedBlock& committed) {
   const uint64_t height = committed.height;
   std::string where = "validity: node " + std::to_string(node.index) + " height " +
@@ -369,6 +426,7 @@ void World::CheckValidity(SimNode& node, const node::CommittedBlock& committed) 
         header.proposer() == chain::AsBytes(chain::ProposerFor(validators, height, r));
   }
   if (!by_a_proposer) Violation(where + "block not made by a proposer of its height");
+  CheckEvidence(node, committed, *block, where);
   for (const Hash256& id : committed.record_ids) {
     if (!submitted_.count(id)) Violation(where + "a record no client submitted " + Short(id));
     auto [it, inserted] = committed_records_.try_emplace(id, height);
@@ -395,8 +453,13 @@ uint64_t World::MaxHonestHeight() const {
   return high;
 }
 
+// Also every up honest node's pending evidence committed: evidence is work, as records are.
 bool World::LivenessReached() const {
-  return !faults_active_ && MinHonestHeight() >= liveness_target_;
+  if (faults_active_ || MinHonestHeight() < liveness_target_) return false;
+  for (const SimNode& node : nodes_) {
+    if (node.honest() && node.up() && node.life->replica->pending_evidence() > 0) return false;
+  }
+  return true;
 }
 
 void World::Violation(const std::string& what) {
