@@ -51,6 +51,7 @@ class NodeClient {
   chain::Result<v1::Participant> GetParticipantByKey(const std::string& pubkey);
   chain::Result<v1::StatusResponse> Status();
   chain::Result<v1::TraceResponse> Trace(const v1::TraceRequest& request);
+  chain::Result<v1::ListEvidenceResponse> ListEvidence(const v1::ListEvidenceRequest& request);
 
  private:
   struct Impl;

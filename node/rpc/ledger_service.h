@@ -32,6 +32,8 @@ class LedgerService final : public v1::Ledger::Service {
                       v1::StatusResponse* response) override;
   grpc::Status Trace(grpc::ServerContext* context, const v1::TraceRequest* request,
                      v1::TraceResponse* response) override;
+  grpc::Status ListEvidence(grpc::ServerContext* context, const v1::ListEvidenceRequest* request,
+                            v1::ListEvidenceResponse* response) override;
 
  private:
   Node* node_;  // not owned; outlives the service

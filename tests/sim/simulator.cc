@@ -378,23 +378,20 @@ void World::CheckEvidence(SimNode& node, const node::CommittedBlock& committed,
   }
 }
 
-// Evidence honest nodes found reaches every honest node's chain. Offences found once the
-// network is healthy are all committed; found during faults, a finder may crash before its
-// gossip arrives (pending evidence is held in memory), so then at least one must be.
+// Evidence honest nodes found reaches the chain (and so every honest node's, by agreement
+// and CheckEvidence). Offences found once the network is healthy are all committed; found
+// during faults, a finder may crash before its gossip arrives (pending evidence is held in
+// memory), so then at least one must be.
 void World::CheckEvidenceCommitted() {
-  for (const SimNode& node : nodes_) {
-    if (!node.honest()) continue;
-    const auto& committed = node.store->committed_evidence();
-    if (!found_evidence_.empty() && committed.empty()) {
-      Violation("evidence: honest nodes found " + std::to_string(found_evidence_.size()) +
-                " offences but node " + std::to_string(node.index) + " committed none");
-    }
-    for (const auto& [offence, found_ms] : found_evidence_) {
-      if (found_ms >= options_.fault_ms && !committed.count(offence)) {
-        Violation("evidence: node " + std::to_string(node.index) + " never committed a " +
-                  std::string(chain::OffenceKindName(offence.kind)) + " found at " +
-                  std::to_string(found_ms) + " ms, after faults stopped");
-      }
+  if (!found_evidence_.empty() && committed_offences_.empty()) {
+    Violation("evidence: honest nodes found " + std::to_string(found_evidence_.size()) +
+              " offences but none was committed");
+  }
+  for (const auto& [offence, found_ms] : found_evidence_) {
+    if (found_ms >= options_.fault_ms && !committed_offences_.count(offence)) {
+      Violation("evidence: a " + std::string(chain::OffenceKindName(offence.kind)) +
+                " found at " + std::to_string(found_ms) +
+                " ms, after faults stopped, was never committed");
     }
   }
 }
