@@ -188,6 +188,10 @@ void ConsensusDriver::OnMisbehaviour(const chain::Misbehaviour& misbehaviour) {
 
 void ConsensusDriver::OnEvidence(const chain::PubKey& from, const SharedMessage& message) {
   if (halted_) return;
+  // Every peer relays an offence once, and a peer may resend it: an offence already pending or
+  // committed costs no signature verification (its shape is all it takes to name it).
+  auto shape = chain::CheckEvidenceShape(message->evidence());
+  if (shape.ok() && (evidence_.Contains(*shape) || store_->EvidenceHeight(*shape))) return;
   auto offence =
       chain::VerifyEvidence(message->evidence(), genesis_->chain_id, genesis_->validator_set());
   if (!offence.ok()) {
