@@ -71,6 +71,13 @@ for e in items:
 PY
 count=$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])))' "$list")
 echo "ok: validator-3 lists $count committed double-prevote(s) of validator-4"
+# The block that holds it shows its id under the header's evidence root.
+at=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])[0]["committed_height"])' "$list")
+"$BIN/agritrace" --node "${grpc[2]}" --json block "$at" | python3 -c '
+import json, sys
+b = json.load(sys.stdin)
+assert len(b["evidence"]) >= 1 and len(b["evidence_root"]) == 64, b' ||
+  fail "block $at does not show its evidence"
 # 4. By validator name and by key; an unknown validator is refused with its reason.
 key=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])[0]["validator"])' "$list")
 [[ $(evidence_json "${grpc[2]}" --validator validator-4) == "$list" ]] || fail "--validator NAME"
