@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "agritrace/v1/ledger.pb.h"
 #include "agritrace/v1/records.pb.h"
 #include "chain/model/record.h"
 #include "chain/base/status.h"
@@ -26,6 +27,10 @@ void AddKeyCommands(CLI::App& app, Context& ctx, Action& action);
 void AddSignCommands(CLI::App& app, Context& ctx, Action& action);
 void AddRecordCommands(CLI::App& app, Context& ctx, Action& action);
 void AddQueryCommands(CLI::App& app, Context& ctx, Action& action);
+// `evidence`: equivocation evidence committed on chain (commands_evidence.cc).
+void AddEvidenceCommands(CLI::App& app, Context& ctx, Action& action);
+// Prints committed evidence (exposed for tests): one line each, or with --json an array.
+void PrintEvidence(Context& ctx, const v1::ListEvidenceResponse& response);
 // `qr` and `verify` (commands_consumer.cc).
 void AddConsumerCommands(CLI::App& app, Context& ctx, Action& action);
 // ship, receive, cancel-shipment, loss, sell, aggregate, disaggregate (commands_custody.cc).

@@ -5,6 +5,7 @@
 #include "chain/base/bytes.h"
 #include "chain/model/gs1.h"
 #include "chain/base/hash.h"
+#include "chain/model/evidence.h"
 #include "chain/model/record.h"
 #include "chain/export/custody_json.h"
 #include "chain/export/lot_history.h"
@@ -313,7 +314,7 @@ chain::Result<json> BlockJson(const v1::GetBlockResponse& response) {
   const std::string hash = response.hash().empty()
                                ? chain::ToHex(chain::TaggedHash(chain::kBlockTag, block.header()))
                                : chain::ToHex(response.hash());
-  return json{{"height", header.height()},
+  json block_json{{"height", header.height()},
               {"hash", hash},
               {"prev_hash", chain::ToHex(header.prev_hash())},
               {"time", chain::FormatIsoTime(header.time_ms())},
@@ -324,6 +325,15 @@ chain::Result<json> BlockJson(const v1::GetBlockResponse& response) {
               {"record_count", header.record_count()},
               {"records", std::move(records)},
               {"certificate", CertificateJson(block.certificate())}};
+  if (block.evidence_size() > 0) {  // equivocation evidence (`agritrace evidence` lists it)
+    json evidence = json::array();
+    for (const auto& item : block.evidence()) {
+      evidence.push_back(chain::ToHex(chain::EvidenceId(item)));
+    }
+    block_json["evidence_root"] = chain::ToHex(header.evidence_root());
+    block_json["evidence"] = std::move(evidence);
+  }
+  return block_json;
 }
 
 chain::Status RunBlock(Context& ctx, uint64_t height) {
@@ -345,6 +355,8 @@ chain::Status RunBlock(Context& ctx, uint64_t height) {
                    {"proposer", KeyWithName(ctx, proposer)},
                    {"records root", b["records_root"]},
                    {"records", b["records"].empty() ? "0" : JoinStrings(b["records"], "\n" + std::string(14, ' '))},
+                   {"evidence",
+                    b.contains("evidence") ? std::to_string(b["evidence"].size()) : "0"},
                    {"commit round", cert["round"].dump()},
                    {"commit sigs", std::to_string(cert["signatures"].size())}});
   return chain::Status::Ok();

@@ -249,4 +249,12 @@ chain::Result<v1::TraceResponse> NodeClient::Trace(const v1::TraceRequest& reque
       [&](grpc::ClientContext* c, auto* r) { return stub->Trace(c, request, r); });
 }
 
+chain::Result<v1::ListEvidenceResponse> NodeClient::ListEvidence(
+    const v1::ListEvidenceRequest& request) {
+  auto* stub = impl().stub.get();
+  return Invoke<v1::ListEvidenceResponse>(
+      address_, timeout_ms_, timeout_ms_,
+      [&](grpc::ClientContext* c, auto* r) { return stub->ListEvidence(c, request, r); });
+}
+
 }  // namespace agritrace::wallet

@@ -54,6 +54,7 @@ class NodeClient {
   chain::Result<v1::TraceResponse> Trace(const v1::TraceRequest& request);
   // Lots of a GTIN or commodity (FSMA 204 requests by product); `truncated` past the node's limit.
   chain::Result<v1::FindLotsResponse> FindLots(const v1::FindLotsRequest& request);
+  chain::Result<v1::ListEvidenceResponse> ListEvidence(const v1::ListEvidenceRequest& request);
 
  private:
   struct Impl;

@@ -60,10 +60,23 @@ inline constexpr size_t kMaxBlockRecords = 10'000;
 inline constexpr size_t kMaxBlockBytes = 32 * 1024 * 1024;
 inline constexpr size_t kMaxValidators = 100;
 
+// Equivocation evidence (chain/model/evidence.h). A block carries at most this many: one
+// evidence is about 350 bytes, so they never crowd out records, and a byzantine proposer's
+// offences of a whole round (a proposal and two votes each) of the largest validator set take
+// a few blocks.
+inline constexpr size_t kMaxBlockEvidence = 64;
+// An offence more than this many heights below the block that would carry it is no longer
+// committed: pending evidence cannot pile up forever, and a block's evidence is about the
+// recent past (about three hours of a chain committing a block a second, a week of one
+// committing a block a minute).
+inline constexpr uint64_t kMaxEvidenceAgeHeights = 10'000;
+
 static_assert(kMaxEnvelopeBytes > kMaxRecordBodyBytes + 32 + 64,
               "an envelope must fit a maximal body, key and signature");
 static_assert(kMaxBlockBytes >= kMaxEnvelopeBytes * 1000,
               "a block must fit at least a thousand maximal records");
+static_assert(kMaxBlockEvidence * 1024 < kMaxBlockBytes / 100,
+              "evidence (under 1 KiB each) must take under 1% of a block");
 static_assert(kMaxTransformOutputs * kMaxEnvelopeBytes / kMaxTransformOutputs <= kMaxEnvelopeBytes);
 
 }  // namespace agritrace::chain

@@ -103,6 +103,7 @@ void ConsensusEngine::State::ResetHeight(uint64_t new_height) {
   prevote_timeout_rounds.clear();
   precommit_timeout_rounds.clear();
   polka_rounds.clear();
+  double_proposal_rounds.clear();
   my_proposal.reset();
   my_prevote.reset();
   my_precommit.reset();
@@ -137,10 +138,34 @@ void ConsensusEngine::State::AcceptVote(const v1::Vote& vote) {
     case RoundVotes::AddResult::kKnownConflict:
       break;
     case RoundVotes::AddResult::kConflict:
-      if (evidence.size() >= kMaxKeptEvidence) evidence.erase(evidence.begin());
-      evidence.push_back(Misbehaviour{validator, *first, vote});
-      Emit(evidence.back());
+      Report(Misbehaviour{validator, DoubleVoteEvidence(*first, vote)});
       break;
+  }
+}
+
+void ConsensusEngine::State::Report(Misbehaviour misbehaviour) {
+  if (evidence.size() >= kMaxKeptEvidence) evidence.erase(evidence.begin());
+  evidence.push_back(std::move(misbehaviour));
+  Emit(evidence.back());
+}
+
+void ConsensusEngine::State::CheckDoubleProposal(const v1::Proposal& proposal,
+                                                 const Hash256& hash,
+                                                 const std::vector<ProposalEntry>& entries) {
+  for (const ProposalEntry& entry : entries) {
+    if (entry.hash == hash) continue;
+    if (!double_proposal_rounds.insert(proposal.round()).second) return;
+    // Verified (VerifyProposal): the signer is the round's proposer and a 32-byte key.
+    const PubKey proposer = ArrayFromCheckedBytes<32>(proposal.proposer());
+    v1::SignedProposal first;
+    first.set_height(proposal.height());
+    first.set_round(proposal.round());
+    first.set_pol_round(entry.pol_round);
+    first.set_block_hash(AsBytes(entry.hash));
+    first.set_proposer(proposal.proposer());
+    first.set_signature(entry.signature);
+    Report(Misbehaviour{proposer, DoubleProposalEvidence(first, SignedProposalOf(proposal))});
+    return;
   }
 }
 
@@ -151,8 +176,9 @@ void ConsensusEngine::State::AcceptProposal(const v1::Proposal& proposal) {
   for (const ProposalEntry& entry : entries) {
     if (entry.hash == hash && entry.pol_round == proposal.pol_round()) return;
   }
+  CheckDoubleProposal(proposal, hash, entries);
   if (entries.size() >= kMaxProposalsPerRound) return;
-  entries.push_back(ProposalEntry{proposal.pol_round(), hash});
+  entries.push_back(ProposalEntry{proposal.pol_round(), hash, proposal.signature()});
   blocks.try_emplace(hash, proposal.block());
   votes.NoteSender(proposal.round(), ArrayFromCheckedBytes<32>(proposal.proposer()));
 }

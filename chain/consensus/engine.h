@@ -60,7 +60,8 @@
 //        has a quorum of precommits that we never received: fetch, verify and apply the
 //        committed blocks up to `height` and report each with OnSyncedCommit.
 //      - Misbehaviour: evidence of equivocation (two different signed votes of one
-//        validator for one height, round and type); log or report it.
+//        validator for one height, round and type, or two proposals of one proposer for
+//        different blocks at one height and round); keep it, gossip it and commit it.
 //   6. After applying a block obtained by sync (certificate verified with VerifyCertificate),
 //      call OnSyncedCommit(height, ...); the engine moves to height + 1 if it was behind.
 //
@@ -79,6 +80,7 @@
 
 #include "agritrace/v1/consensus.pb.h"
 #include "chain/model/block.h"
+#include "chain/consensus/evidence.h"
 #include "chain/consensus/messages.h"
 #include "chain/base/keys.h"
 #include "chain/base/status.h"
@@ -169,10 +171,12 @@ struct SyncNeeded {
   // blocks from height() up to it, verify each certificate, apply, call OnSyncedCommit.
   uint64_t height = 0;
 };
+// Two conflicting signed messages of one validator: two different votes for one height,
+// round and type, or two proposals for different blocks at one height and round. Reported
+// once per offence.
 struct Misbehaviour {
   PubKey validator{};
-  v1::Vote first;   // the vote we counted
-  v1::Vote second;  // a different vote for the same height, round and type
+  v1::Evidence evidence;  // verifiable by anyone (chain/consensus/evidence.h)
 };
 using ConsensusAction = std::variant<BroadcastProposal, BroadcastVote, ScheduleTimeout,
                                      CommitBlock, PeerBehind, SyncNeeded, Misbehaviour>;
@@ -199,8 +203,8 @@ inline constexpr size_t kMaxBufferedFutureMessages = 4096;
 // the memory a faulty validator can make us spend.
 inline constexpr uint32_t kMaxRoundsAhead = 64;
 // Equivocation evidence kept by the engine (oldest dropped first): one entry per offence
-// (validator, height, round, vote type), so this holds every offence of 64 rounds of a
-// 4-validator network; the driver logs each as it is found.
+// (validator, height, round, kind), so this holds every offence of 64 rounds of a
+// 4-validator network; the driver takes each as it is found (node/replication's pool).
 inline constexpr size_t kMaxKeptEvidence = 1024;
 
 class ConsensusEngine {

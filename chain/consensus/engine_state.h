@@ -20,6 +20,7 @@ namespace agritrace::chain {
 struct ProposalEntry {
   int32_t pol_round = -1;
   Hash256 hash{};
+  std::string signature;  // the proposer's, kept for evidence of a double proposal
 };
 
 // A proposer that equivocates may send several blocks for one round; keep a few so that the
@@ -73,6 +74,8 @@ struct ConsensusEngine::State {
   uint64_t sync_requested = 0;  // highest SyncNeeded emitted
 
   std::vector<Misbehaviour> evidence;
+  // Rounds of this height whose proposer was already reported for a double proposal.
+  std::set<uint32_t> double_proposal_rounds;
   // When we last resent our votes of an earlier round to validators still in it.
   std::map<uint32_t, int64_t> helped_round_ms;
 
@@ -96,6 +99,10 @@ struct ConsensusEngine::State {
   void RequestSync(uint64_t target);
   void AcceptVote(const v1::Vote& vote);
   void AcceptProposal(const v1::Proposal& proposal);
+  void Report(Misbehaviour misbehaviour);
+  // A second block from the proposer of `proposal`'s round: reported once per round.
+  void CheckDoubleProposal(const v1::Proposal& proposal, const Hash256& hash,
+                           const std::vector<ProposalEntry>& entries);
   void IngestFuture();
   void HelpLaggingRound(uint32_t lagging_round);
   // The prevotes for valid_block in valid_round that we hold (its proof of lock).

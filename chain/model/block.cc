@@ -68,6 +68,45 @@ Status CheckHeaderShape(const v1::BlockHeader& header, const std::string& chain_
     return Reject(Reason::kMalformed,
                   "the block header's previous hash, proposer and records root must be 32 bytes");
   }
+  if (!header.evidence_root().empty() && header.evidence_root().size() != 32) {
+    return Reject(Reason::kMalformed, "the block header's evidence root must be 32 bytes or empty");
+  }
+  return Status::Ok();
+}
+
+// Checks the shape of every evidence, one per offence, and that the header commits to exactly
+// these (an empty root for none, so blocks without evidence keep their hashes).
+Status DecodeEvidence(const v1::BlockHeader& header, DecodedBlock& out) {
+  const auto& evidence = out.block.evidence();
+  if (static_cast<size_t>(evidence.size()) > kMaxBlockEvidence) {
+    return Reject(Reason::kTooLarge, "the block holds " + std::to_string(evidence.size()) +
+                                         " evidence; the limit is " +
+                                         std::to_string(kMaxBlockEvidence));
+  }
+  if (evidence.empty()) {
+    if (header.evidence_root().empty()) return Status::Ok();
+    return Reject(Reason::kMalformed, "the header has an evidence root but the block none");
+  }
+  std::vector<Hash256> ids;
+  std::set<Offence> offences;
+  for (int i = 0; i < evidence.size(); ++i) {
+    Result<Offence> offence = CheckEvidenceShape(evidence[i]);
+    if (!offence.ok()) {
+      return Status(offence.status().reason(), "evidence " + std::to_string(i) +
+                                                   " of the block: " + offence.status().message());
+    }
+    if (!offences.insert(*offence).second) {
+      return Reject(Reason::kMalformed, "the block holds two evidence of one offence (" +
+                                            std::string(OffenceKindName(offence->kind)) +
+                                            " at height " + std::to_string(offence->height) +
+                                            " round " + std::to_string(offence->round) + ")");
+    }
+    ids.push_back(EvidenceId(evidence[i]));
+    out.evidence.push_back(DecodedEvidence{*offence, ids.back()});
+  }
+  if (AsBytes(MerkleRoot(ids)) != header.evidence_root()) {
+    return Reject(Reason::kMalformed, "the header's evidence root does not match the evidence");
+  }
   return Status::Ok();
 }
 
@@ -170,13 +209,15 @@ Result<DecodedBlock> DecodeBlock(const v1::Block& block, const std::string& chai
   AGRI_RETURN_IF_ERROR(CheckHeaderShape(out.header, chain_id));
   out.block = block;
   AGRI_RETURN_IF_ERROR(DecodeRecords(out.header, out));
+  AGRI_RETURN_IF_ERROR(DecodeEvidence(out.header, out));
   out.hash = BlockHash(block.header());
   return out;
 }
 
 v1::Block MakeBlock(const std::string& chain_id, uint64_t height, const Hash256& prev_hash,
                     int64_t time_ms, const PubKey& proposer,
-                    const std::vector<v1::Envelope>& records) {
+                    const std::vector<v1::Envelope>& records,
+                    const std::vector<v1::Evidence>& evidence) {
   std::vector<Hash256> ids;
   ids.reserve(records.size());
   v1::Block block;
@@ -192,6 +233,14 @@ v1::Block MakeBlock(const std::string& chain_id, uint64_t height, const Hash256&
   header.set_proposer(AsBytes(proposer));
   header.set_records_root(AsBytes(MerkleRoot(ids)));
   header.set_record_count(static_cast<uint32_t>(records.size()));
+  if (!evidence.empty()) {
+    std::vector<Hash256> evidence_ids;
+    for (const v1::Evidence& item : evidence) {
+      evidence_ids.push_back(EvidenceId(item));
+      *block.add_evidence() = item;
+    }
+    header.set_evidence_root(AsBytes(MerkleRoot(evidence_ids)));
+  }
   header.SerializeToString(block.mutable_header());
   return block;
 }

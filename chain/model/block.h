@@ -14,6 +14,7 @@
 #include "chain/base/keys.h"
 #include "chain/model/record.h"
 #include "chain/base/status.h"
+#include "chain/model/evidence.h"
 
 namespace agritrace::chain {
 
@@ -45,17 +46,21 @@ struct DecodedBlock {
   v1::BlockHeader header;
   Hash256 hash{};
   std::vector<Record> records;  // decoded, signatures not yet verified
+  std::vector<DecodedEvidence> evidence;  // shape checked, signatures not yet verified
 };
 
 // Parses the header and records and checks the shape: sizes (TOO_LARGE), record count and
-// Merkle root match (MALFORMED), chain id (WRONG_CHAIN). Verifies neither signatures nor
-// the certificate.
+// Merkle root match (MALFORMED), chain id (WRONG_CHAIN); the evidence's shape, at most
+// kMaxBlockEvidence (TOO_LARGE), one per offence, and its root (MALFORMED). Verifies neither
+// signatures nor the certificate.
 Result<DecodedBlock> DecodeBlock(const v1::Block& block, const std::string& chain_id);
 
-// Builds an uncertified block over `records` (already applied by the proposer).
+// Builds an uncertified block over `records` (already applied by the proposer) and
+// `evidence` (already verified by the proposer; none leaves evidence_root empty).
 v1::Block MakeBlock(const std::string& chain_id, uint64_t height, const Hash256& prev_hash,
                     int64_t time_ms, const PubKey& proposer,
-                    const std::vector<v1::Envelope>& records);
+                    const std::vector<v1::Envelope>& records,
+                    const std::vector<v1::Evidence>& evidence = {});
 
 // A precommit signature by `key` for the block.
 v1::CommitSig SignPrecommit(const PrivateKey& key, const std::string& chain_id, uint64_t height,

@@ -17,6 +17,7 @@
 #include "chain/base/bytes.h"
 #include "chain/base/status.h"
 #include "chain/model/block.h"
+#include "chain/model/evidence.h"
 #include "chain/model/state.h"
 
 namespace agritrace::chain {
@@ -36,6 +37,9 @@ class BlockStore : public StateReader {
   // Durably stores the certified block at tip + 1 with every change in `changes`, all or
   // nothing. Fails without writing when the block does not extend the tip.
   virtual Status CommitBlock(const DecodedBlock& block, const StateOverlay& changes) = 0;
+  // The height of the block that committed `offence`'s evidence; nullopt when none did. The
+  // chain commits one evidence per offence (node/replication/block_applier.h).
+  virtual std::optional<uint64_t> EvidenceHeight(const Offence& offence) const = 0;
   // Small durable values for the consensus engine's safety state (chain::SafetyStore).
   virtual Status PutSafetyState(const std::string& key, const std::string& value) = 0;
   virtual std::optional<std::string> GetSafetyState(const std::string& key) const = 0;

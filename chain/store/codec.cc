@@ -91,4 +91,17 @@ bool DecodeStoredRecord(std::string_view value, uint64_t* height, uint32_t* inde
   return ParseMessage(value.substr(kLocationBytes), envelope);
 }
 
+std::string EncodeStoredEvidence(uint64_t height, const v1::Evidence& evidence) {
+  std::string out;
+  AppendBigEndian64(out, height);
+  out.append(evidence.SerializeAsString());
+  return out;
+}
+
+bool DecodeStoredEvidence(std::string_view value, uint64_t* height, v1::Evidence* evidence) {
+  if (value.size() < 8) return false;
+  *height = ReadBigEndian64(value);
+  return evidence->ParseFromArray(value.data() + 8, static_cast<int>(value.size() - 8));
+}
+
 }  // namespace agritrace::chain::store_internal

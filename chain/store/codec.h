@@ -45,4 +45,8 @@ std::string EncodeStoredRecord(uint64_t height, uint32_t index, const v1::Envelo
 bool DecodeStoredRecord(std::string_view value, uint64_t* height, uint32_t* index,
                         v1::Envelope* envelope);
 
+// evidence CF: Offence::Key() -> be64(committed height) || serialized Evidence.
+std::string EncodeStoredEvidence(uint64_t height, const v1::Evidence& evidence);
+bool DecodeStoredEvidence(std::string_view value, uint64_t* height, v1::Evidence* evidence);
+
 }  // namespace agritrace::chain::store_internal

@@ -38,12 +38,13 @@ enum Cf : size_t {
   kSafety,
   kOrigin,  // "plot/{id}" PlotState, "ban/{crop}/{ingredient}" IngredientBan, "cert/{record id}"
             // ClaimCert, "scope/{scope}" CertIndex
+  kEvidence,  // added after the others: opening an older database creates it
   kCfCount,
 };
 constexpr const char* kCfNames[kCfCount] = {
     "default",  // rocksdb::kDefaultColumnFamilyName; RocksDB requires it to be opened
     "blocks",  "records", "lots",    "participants", "names",
-    "nonces",  "history", "lineage", "meta",         "safety",  "origin",
+    "nonces",  "history", "lineage", "meta",         "safety",  "origin", "evidence",
 };
 // Key prefixes in the origin column family.
 constexpr const char* kPlotPrefix = "plot/";
@@ -372,6 +373,9 @@ Status CheckExtendsTip(const DecodedBlock& block, const ChainTip& tip) {
   if (block.records.size() != static_cast<size_t>(block.block.records_size())) {
     return Reject(Reason::kMalformed, "the decoded records do not match the block's records");
   }
+  if (block.evidence.size() != static_cast<size_t>(block.block.evidence_size())) {
+    return Reject(Reason::kMalformed, "the decoded evidence does not match the block's evidence");
+  }
   return Status::Ok();
 }
 
@@ -417,6 +421,10 @@ Status ChainStore::CommitBlock(const DecodedBlock& block, const StateOverlay& ch
   for (const HistoryChange& change : changes.history()) {
     batch.Put(db.cf(kHistory), HistoryKey(change.lot_key, change.height, change.index),
               AsBytes(change.record_id));
+  }
+  for (size_t i = 0; i < block.evidence.size(); ++i) {
+    batch.Put(db.cf(kEvidence), block.evidence[i].offence.Key(),
+              EncodeStoredEvidence(height, block.block.evidence(static_cast<int>(i))));
   }
   for (const StateOverlay::LineageEdge& edge : changes.lineage()) {
     batch.Put(db.cf(kLineage), ChildrenPrefix(edge.parent_key) + edge.child_key,
@@ -552,6 +560,37 @@ Result<MerkleProof> ChainStore::GetRecordProof(const Hash256& record_id) const {
                    ToHex(record_id) + " where the index says");
   }
   return BuildMerkleProof(ids, record->index);
+}
+
+std::optional<uint64_t> ChainStore::EvidenceHeight(const Offence& offence) const {
+  std::optional<std::string> value = impl_->GetOrFail(kEvidence, offence.Key());
+  if (!value) return std::nullopt;
+  if (value->size() < 8) FailStop("the stored evidence " + ToHex(offence.Key()) + " is damaged");
+  return ReadBigEndian64(*value);
+}
+
+std::vector<StoredEvidence> ChainStore::ListEvidence(const std::optional<PubKey>& validator,
+                                                     size_t limit, bool* truncated) const {
+  std::vector<StoredEvidence> out;
+  *truncated = false;
+  const std::string prefix = validator ? AsBytes(*validator) : std::string();
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kEvidence)));
+  for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    if (out.size() >= limit) {
+      *truncated = true;
+      break;
+    }
+    StoredEvidence stored;
+    if (!Offence::FromKey(it->key().ToStringView(), &stored.offence) ||
+        !DecodeStoredEvidence(it->value().ToStringView(), &stored.committed_height,
+                              &stored.evidence)) {
+      FailStop("the stored evidence " + ToHex(it->key().ToString()) + " is damaged");
+    }
+    out.push_back(std::move(stored));
+  }
+  if (!it->status().ok()) FailStop("scanning evidence: " + it->status().ToString());
+  return out;
 }
 
 Status ChainStore::PutSafetyState(const std::string& key, const std::string& value) {

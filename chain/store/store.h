@@ -3,7 +3,9 @@
 // Column families: blocks (height -> stored block), records (id -> envelope + location),
 // lots, participants, names, nonces, history (lot + height + index -> id), lineage
 // (parent -> child and child -> parent), meta (tip, genesis hash), safety (consensus signing
-// state), origin (plots, banned ingredients). A block and every state change it causes are one synced WriteBatch, so a crash
+// state), origin (plots, banned ingredients), evidence (offence key -> the block that
+// committed it and the evidence; the key starts with the validator, so one validator's
+// offences are one prefix scan). A block and every state change it causes are one synced WriteBatch, so a crash
 // leaves either all of it or none of it.
 //
 // Thread-safety: reads may run concurrently with each other and with CommitBlock (RocksDB
@@ -25,6 +27,12 @@
 #include "chain/base/status.h"
 
 namespace agritrace::chain {
+
+struct StoredEvidence {
+  Offence offence;
+  uint64_t committed_height = 0;
+  v1::Evidence evidence;
+};
 
 struct StoredRecord {
   v1::Envelope envelope;
@@ -77,6 +85,12 @@ class ChainStore : public BlockStore {
                   const std::function<bool(const v1::LotState&)>& visit) const;
   // Inclusion proof of a committed record in its block.
   Result<MerkleProof> GetRecordProof(const Hash256& record_id) const;
+
+  std::optional<uint64_t> EvidenceHeight(const Offence& offence) const override;
+  // Committed evidence in key order (validator, then offence height, round, kind), of one
+  // validator or all, at most `limit`; `*truncated` says whether more matched.
+  std::vector<StoredEvidence> ListEvidence(const std::optional<PubKey>& validator, size_t limit,
+                                           bool* truncated) const;
 
   // Small persisted values for consensus safety state (synced writes).
   Status PutSafetyState(const std::string& key, const std::string& value) override;

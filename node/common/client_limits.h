@@ -37,6 +37,9 @@ inline constexpr size_t kMaxLedgerCallsInFlight = 256;
 // Ledger calls in progress at once from one client address (waiting submits hold theirs for
 // up to grpc.submit_wait_max_ms). Above the load generator's 32 submitting threads.
 inline constexpr size_t kMaxLedgerCallsInFlightPerClient = 64;
+// Committed evidence entries one Ledger.ListEvidence answer holds (about 500 bytes each):
+// every offence of an equivocating validator over many heights, a bounded reply.
+inline constexpr size_t kMaxListedEvidence = 1000;
 // Client addresses whose rate-limit state is remembered (least recently seen is forgotten).
 inline constexpr size_t kMaxRateLimitedClients = 10'000;
 // Threads the gRPC server may run: every peer session (a long bidi stream holds one), every

@@ -82,6 +82,14 @@ std::string NodeMetrics::RenderPrometheus(const Gauges& gauges) const {
       << "\n"
       << "agritrace_sync_blocks_received_total{outcome=\"skipped\"} " << sync_skipped_.load()
       << "\n";
+  out << "# HELP agritrace_evidence_committed_total Equivocation evidence committed in blocks "
+         "this node applied since it started.\n"
+      << "# TYPE agritrace_evidence_committed_total counter\n"
+      << "agritrace_evidence_committed_total " << evidence_committed_.load() << "\n"
+      << "# HELP agritrace_evidence_pending Equivocation evidence verified and waiting for a "
+         "block.\n"
+      << "# TYPE agritrace_evidence_pending gauge\n"
+      << "agritrace_evidence_pending " << evidence_pending_.load() << "\n";
   out << "# HELP agritrace_peer_bans_total Peers banned for misbehaviour, by reason.\n"
       << "# TYPE agritrace_peer_bans_total counter\n";
   for (const auto& [reason, value] : peer_bans_) {

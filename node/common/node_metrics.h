@@ -42,6 +42,9 @@ class NodeMetrics {
   // committed or skipped (already stored, or not the next block).
   void OnSyncBlocksServed(uint64_t blocks) { sync_blocks_served_ += blocks; }
   void OnSyncBlockReceived(bool committed) { ++(committed ? sync_applied_ : sync_skipped_); }
+  // Equivocation evidence: committed in blocks this node applied, and waiting for a block.
+  void OnEvidenceCommitted(uint64_t count) { evidence_committed_ += count; }
+  void SetEvidencePending(uint64_t count) { evidence_pending_ = count; }
 
   // Node-wide gauges are read by the caller at scrape time and passed in.
   struct Gauges {
@@ -61,6 +64,8 @@ class NodeMetrics {
   std::atomic<uint64_t> sync_blocks_served_{0};
   std::atomic<uint64_t> sync_applied_{0};
   std::atomic<uint64_t> sync_skipped_{0};
+  std::atomic<uint64_t> evidence_committed_{0};
+  std::atomic<uint64_t> evidence_pending_{0};
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> http_requests_;  // GUARDED_BY(mu_)
   std::map<std::string, uint64_t, std::less<>> peer_bans_;         // GUARDED_BY(mu_)

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "chain/base/limits.h"
+#include "chain/consensus/evidence.h"
 #include "chain/rules/rules.h"
 
 namespace agritrace::node {
@@ -25,8 +26,46 @@ int64_t BlockApplier::BlockTimeMs(uint64_t height) const {
   return header.time_ms();
 }
 
+Status BlockApplier::EvidenceCommittable(uint64_t height, const chain::Offence& offence) const {
+  const std::string what = std::string(chain::OffenceKindName(offence.kind)) + " of " +
+                           chain::ToHex(offence.validator).substr(0, 16) + " at height " +
+                           std::to_string(offence.height) + " round " +
+                           std::to_string(offence.round);
+  if (offence.height > height) {
+    return Reject(Reason::kMalformed, "evidence of a " + what + " cannot be in block " +
+                                          std::to_string(height) + ", before it");
+  }
+  if (height - offence.height > chain::kMaxEvidenceAgeHeights) {
+    return Reject(Reason::kMalformed, "evidence of a " + what + " is too old for block " +
+                                          std::to_string(height) + " (the window is " +
+                                          std::to_string(chain::kMaxEvidenceAgeHeights) +
+                                          " heights)");
+  }
+  if (auto committed = store_->EvidenceHeight(offence)) {
+    return Reject(Reason::kReplay, "evidence of a " + what + " was committed in block " +
+                                       std::to_string(*committed));
+  }
+  return Status::Ok();
+}
+
+// The block's evidence, shape already checked by DecodeBlock (one per offence).
+Status BlockApplier::CheckEvidence(const chain::DecodedBlock& block) const {
+  const uint64_t height = block.header.height();
+  for (int i = 0; i < block.block.evidence_size(); ++i) {
+    auto offence = chain::VerifyEvidence(block.block.evidence(i), genesis_->chain_id,
+                                         genesis_->validator_set());
+    Status status = offence.ok() ? EvidenceCommittable(height, *offence) : offence.status();
+    if (!status.ok()) {
+      return Reject(status.reason(), "block " + std::to_string(height) + " evidence " +
+                                         std::to_string(i) + ": " + status.message());
+    }
+  }
+  return Status::Ok();
+}
+
 v1::Block BlockApplier::Build(uint64_t height, int64_t now_ms, const chain::PubKey& proposer,
-                              const std::vector<chain::Record>& candidates) const {
+                              const std::vector<chain::Record>& candidates,
+                              const std::vector<v1::Evidence>& evidence) const {
   const chain::ChainTip tip = store_->Tip();
   // Block times strictly increase, whatever the local clock says.
   const int64_t time_ms = std::max(now_ms, BlockTimeMs(tip.height) + 1);
@@ -41,8 +80,16 @@ v1::Block BlockApplier::Build(uint64_t height, int64_t now_ms, const chain::PubK
       checked->decoded.records.push_back(record);
     }
   }
-  v1::Block block =
-      chain::MakeBlock(genesis_->chain_id, height, tip.hash, time_ms, proposer, included);
+  std::vector<v1::Evidence> proven;
+  for (const v1::Evidence& item : evidence) {
+    if (proven.size() >= chain::kMaxBlockEvidence) break;
+    auto offence = chain::CheckEvidenceShape(item);
+    if (!offence.ok() || !EvidenceCommittable(height, *offence).ok()) continue;
+    proven.push_back(item);
+    checked->decoded.evidence.push_back(chain::DecodedEvidence{*offence, chain::EvidenceId(item)});
+  }
+  v1::Block block = chain::MakeBlock(genesis_->chain_id, height, tip.hash, time_ms, proposer,
+                                     included, proven);
   if (checked->decoded.header.ParseFromString(block.header())) {
     checked->decoded.hash = chain::BlockHash(block.header());
     checked->decoded.block = block;
@@ -108,6 +155,7 @@ chain::Result<std::shared_ptr<BlockApplier::Checked>> BlockApplier::CheckUncache
   }
   auto checked = std::make_shared<Checked>(
       Checked{std::move(*decoded), std::make_unique<chain::StateOverlay>(store_), tip.hash});
+  AGRI_RETURN_IF_ERROR(CheckEvidence(checked->decoded));
   const auto& records = checked->decoded.records;
   AGRI_RETURN_IF_ERROR(verified_->VerifyAll(records));
   for (size_t i = 0; i < records.size(); ++i) {
@@ -185,6 +233,9 @@ chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {
   committed.time_ms = checked->decoded.header.time_ms();
   committed.proposal_to_commit_ms = TakeProposalAgeMs(committed.hash);
   for (const auto& record : checked->decoded.records) committed.record_ids.push_back(record.id);
+  for (const auto& evidence : checked->decoded.evidence) {
+    committed.evidence.push_back(evidence.offence);
+  }
   Remember(nullptr);  // its overlay is now committed state
   if (listener_) listener_(committed);
   return true;

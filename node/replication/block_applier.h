@@ -2,8 +2,10 @@
 //
 // Every block that enters the store passes here, whether consensus decided it or block sync
 // fetched it: its shape, its place on the chain (height, previous hash, time), its commit
-// certificate against the genesis validator set, and every record (signature, through the
-// VerifiedRecords cache, and every rule through chain::ApplyRecord) are checked before
+// certificate against the genesis validator set, every record (signature, through the
+// VerifiedRecords cache, and every rule through chain::ApplyRecord) and every evidence
+// (chain::VerifyEvidence, its offence not committed before, and within the age window,
+// EvidenceCommittable) are checked before
 // BlockStore::CommitBlock writes it, all or nothing. It also builds proposals and judges
 // proposed blocks, with the same rules.
 //
@@ -31,6 +33,7 @@ struct CommittedBlock {
   chain::Hash256 hash{};
   int64_t time_ms = 0;
   std::vector<chain::Hash256> record_ids;  // in block order
+  std::vector<chain::Offence> evidence;    // the offences its evidence proves, in block order
   // Time from when this node built the block or first judged it as a proposal to its durable
   // commit, on this node's steady clock; unset for a block it first saw certified (synced or
   // announced), whose age says nothing about this node's commit path.
@@ -52,9 +55,15 @@ class BlockApplier {
     listener_ = std::move(listener);
   }
 
-  // A block for `height` from `candidates` (in order), skipping any that no longer apply.
+  // A block for `height` from `candidates` (in order), skipping any that no longer apply, with
+  // the verified `evidence` (up to kMaxBlockEvidence) whose offences are still to commit.
   v1::Block Build(uint64_t height, int64_t now_ms, const chain::PubKey& proposer,
-                  const std::vector<chain::Record>& candidates) const;
+                  const std::vector<chain::Record>& candidates,
+                  const std::vector<v1::Evidence>& evidence = {}) const;
+  // Whether a block at `height` may commit evidence of `offence`: not committed before, at
+  // most `height`, and at most kMaxEvidenceAgeHeights below it. REPLAY when it is committed,
+  // MALFORMED when out of the window.
+  chain::Status EvidenceCommittable(uint64_t height, const chain::Offence& offence) const;
   // Whether an uncertified block is a valid next block at `height` (records and place), and
   // its time at most max_record_future_ms ahead of `now_ms`.
   chain::Status Validate(uint64_t height, const v1::Block& block, int64_t now_ms) const;
@@ -87,6 +96,7 @@ class BlockApplier {
                                                         const v1::Block& block) const;
   void Remember(std::shared_ptr<Checked> checked) const;
   int64_t BlockTimeMs(uint64_t height) const;
+  chain::Status CheckEvidence(const chain::DecodedBlock& block) const;
   // Remembers when block `hash` was first built or judged here (kMaxTrackedProposals).
   void NoteProposal(const chain::Hash256& hash) const;
   std::optional<int64_t> TakeProposalAgeMs(const chain::Hash256& hash) const;

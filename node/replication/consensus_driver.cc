@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "chain/base/limits.h"
+#include "chain/consensus/evidence.h"
 #include "node/replication/peer_fault.h"
 
 namespace agritrace::node {
@@ -75,7 +76,7 @@ void ConsensusDriver::Tick() {
   }
   if (halted_ || !records_ready_at_ms_ || *records_ready_at_ms_ > now) return;
   records_ready_at_ms_.reset();
-  if (host_->mempool_size() > 0) Execute(engine_->OnRecordsAvailable(clock_->WallMs()));
+  if (HasPendingRecords()) Execute(engine_->OnRecordsAvailable(clock_->WallMs()));
 }
 
 int64_t ConsensusDriver::NextDeadlineMs() const {
@@ -190,11 +191,72 @@ bool ConsensusDriver::Carry(chain::ConsensusAction& action) {
   } else if (auto* a = std::get_if<chain::SyncNeeded>(&action)) {
     if (request_sync_) request_sync_(a->height);
   } else if (auto* a = std::get_if<chain::Misbehaviour>(&action)) {
-    spdlog::warn("evidence: validator {} signed two different {} votes at h={} r={}",
-                 chain::ToHex(a->validator).substr(0, 16), v1::VoteType_Name(a->first.type()),
-                 a->first.height(), a->first.round());
+    OnMisbehaviour(*a);
   }
   return true;
+}
+
+void ConsensusDriver::OnMisbehaviour(const chain::Misbehaviour& misbehaviour) {
+  // The engine verified both messages; verifying again costs two signatures per offence and
+  // keeps what enters the pool to one rule.
+  auto offence = chain::VerifyEvidence(misbehaviour.evidence, genesis_->chain_id,
+                                       genesis_->validator_set());
+  if (!offence.ok()) {
+    spdlog::error("evidence the engine found does not verify: {}", offence.status().ToString());
+    return;
+  }
+  spdlog::warn("evidence: validator {} committed a {} at h={} r={}",
+               chain::ToHex(offence->validator).substr(0, 16),
+               chain::OffenceKindName(offence->kind), offence->height, offence->round);
+  if (!Offer(*offence, misbehaviour.evidence)) return;
+  v1::PeerMessage message;
+  *message.mutable_evidence() = misbehaviour.evidence;
+  transport_->Broadcast(Share(std::move(message)));
+}
+
+void ConsensusDriver::OnEvidence(const chain::PubKey& from, const SharedMessage& message) {
+  if (halted_) return;
+  // Every peer relays an offence once, and a peer may resend it: an offence already pending or
+  // committed costs no signature verification (its shape is all it takes to name it).
+  auto shape = chain::CheckEvidenceShape(message->evidence());
+  if (shape.ok() && (evidence_.Contains(*shape) || store_->EvidenceHeight(*shape))) return;
+  auto offence =
+      chain::VerifyEvidence(message->evidence(), genesis_->chain_id, genesis_->validator_set());
+  if (!offence.ok()) {
+    const Status why(offence.status().reason(), "evidence from " + transport_->PeerName(from) +
+                                                    ": " + offence.status().message());
+    if (IsPeerFault(PeerInput::kEvidence, why.reason())) {
+      transport_->Ban(from, why);
+    } else {
+      transport_->Refused(from, why);
+    }
+    return;
+  }
+  if (Offer(*offence, message->evidence())) transport_->Broadcast(message, &from);  // once
+}
+
+bool ConsensusDriver::Offer(const chain::Offence& offence, const v1::Evidence& evidence) {
+  // Committed already, or not (or no longer) committable in the next block: nothing to do.
+  // Not the sender's fault: a peer ahead of or behind us judges against another tip.
+  if (!applier_->EvidenceCommittable(store_->Tip().height + 1, offence).ok()) return false;
+  if (evidence_.Add(offence, evidence) != EvidencePool::AddResult::kAdded) return false;
+  UpdateEvidenceGauge();
+  // Pending evidence is work to commit: start a height waiting for records.
+  OnRecordsAvailable(clock_->SteadyMs());
+  return true;
+}
+
+void ConsensusDriver::OnCommitted(const CommittedBlock& block) {
+  for (const chain::Offence& offence : block.evidence) evidence_.Remove(offence);
+  if (block.height + 1 > chain::kMaxEvidenceAgeHeights) {
+    evidence_.DropBelow(block.height + 1 - chain::kMaxEvidenceAgeHeights);
+  }
+  if (metrics_) metrics_->OnEvidenceCommitted(block.evidence.size());
+  UpdateEvidenceGauge();
+}
+
+void ConsensusDriver::UpdateEvidenceGauge() {
+  if (metrics_) metrics_->SetEvidencePending(evidence_.size());
 }
 
 bool ConsensusDriver::DoCommit(chain::CommitBlock& commit) {
@@ -223,14 +285,17 @@ v1::Block ConsensusDriver::ProposeBlock(uint64_t height, int64_t now_ms,
                                         const chain::PubKey& proposer) {
   const size_t max_records = std::min<size_t>(genesis_->max_block_records, chain::kMaxBlockRecords);
   return applier_->Build(height, now_ms, proposer,
-                         host_->PendingRecords(max_records, chain::kMaxBlockBytes / 2));
+                         host_->PendingRecords(max_records, chain::kMaxBlockBytes / 2),
+                         evidence_.Take(chain::kMaxBlockEvidence));
 }
 
 Status ConsensusDriver::ValidateBlock(uint64_t height, const v1::Block& block) {
   return applier_->Validate(height, block, clock_->WallMs());
 }
 
-bool ConsensusDriver::HasPendingRecords() { return host_->mempool_size() > 0; }
+bool ConsensusDriver::HasPendingRecords() {
+  return host_->mempool_size() > 0 || !evidence_.empty();
+}
 
 Status ConsensusDriver::Put(const std::string& key, const std::string& value) {
   return store_->PutSafetyState(key, value);

@@ -11,6 +11,11 @@
 // that fails, of a decided block or of the safety state, stops the node (ReplicaHost::Fatal):
 // the message is never sent, and the node resumes from its last durable state.
 //
+// Equivocation evidence (the engine's Misbehaviour, or a peer's Evidence message) is verified,
+// kept in an EvidencePool until a block commits it, and sent to every peer once, when it
+// enters the pool. The proposer puts pending evidence in its block; pending evidence is work
+// to commit as records are (a block may carry evidence and no record).
+//
 // A validator's node drives a signing engine; an observer's a follower that only counts votes.
 //
 // Thread-safety: not thread-safe. The node calls it from its replica thread
@@ -32,8 +37,10 @@
 #include "chain/consensus/engine.h"
 #include "chain/model/block_store.h"
 #include "chain/model/genesis.h"
+#include "node/common/node_metrics.h"
 #include "node/replication/block_applier.h"
 #include "node/replication/clock.h"
+#include "node/replication/evidence_pool.h"
 #include "node/replication/replica_host.h"
 #include "node/replication/transport.h"
 
@@ -60,6 +67,8 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   void SetSyncRequester(std::function<void(uint64_t)> request_sync) {
     request_sync_ = std::move(request_sync);
   }
+  // Optional: where the evidence gauges and counters go.
+  void SetMetrics(NodeMetrics* metrics) { metrics_ = metrics; }
 
   // Builds the engine on the committed tip and its persisted safety state (a restarted
   // validator resends exactly what it signed before), and carries out its first actions.
@@ -68,6 +77,12 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   // `message` holds a proposal (a vote) from `from`; relayed onwards once if accepted.
   void OnProposal(const chain::PubKey& from, const SharedMessage& message);
   void OnVote(const chain::PubKey& from, const SharedMessage& message);
+  // `message` holds evidence from `from`: verified (a failure bans the sender: no honest node
+  // relays evidence that does not verify), pooled and relayed once if new and committable.
+  void OnEvidence(const chain::PubKey& from, const SharedMessage& message);
+  // A block was committed (consensus or sync): its offences leave the pool.
+  void OnCommitted(const CommittedBlock& block);
+  size_t pending_evidence() const { return evidence_.size(); }
   // A record entered the mempool at `at_steady_ms`: a block may start block_delay_ms later,
   // so that records submitted together share a block (and, on a network, reach the proposer
   // first). Later calls before then change nothing.
@@ -114,6 +129,10 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   // Only what helps peers decide the current height is relayed (docs/security.md, scenario 4).
   static bool Relayable(const v1::PeerMessage& message, uint64_t height);
   void AnswerPeerBehind(const chain::PeerBehind& behind);
+  // Pools verified evidence that is still to commit; true when it is new here.
+  bool Offer(const chain::Offence& offence, const v1::Evidence& evidence);
+  void OnMisbehaviour(const chain::Misbehaviour& misbehaviour);
+  void UpdateEvidenceGauge();
 
   const chain::Genesis* genesis_;
   std::optional<chain::PrivateKey> key_;
@@ -134,6 +153,8 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   std::deque<std::string> relayed_order_;
   // When each validator was last told our tip (steady ms); at most one entry per validator.
   std::map<chain::PubKey, int64_t> tip_answered_at_ms_;
+  EvidencePool evidence_;
+  NodeMetrics* metrics_ = nullptr;
 };
 
 }  // namespace agritrace::node

@@ -32,6 +32,7 @@ bool IsPeerFault(PeerInput input, Reason reason) {
   if (reason == Reason::kOk) return false;
   switch (input) {
     case PeerInput::kMessage:
+    case PeerInput::kEvidence:
       return !IsLocalFailure(reason);
     case PeerInput::kConsensusMessage:
     case PeerInput::kRecord:

@@ -32,6 +32,10 @@ enum class PeerInput {
   // reason but NOT_FOUND (we cannot place it yet) and our own failures (IO_ERROR and the other
   // operational reasons), since an honest peer serves only blocks it committed.
   kCertifiedBlock,
+  // Gossiped equivocation evidence as chain::VerifyEvidence judged it: every reason is a
+  // fault (the checks need no state, and honest nodes relay only evidence that verified).
+  // Evidence already committed or out of the age window is dropped, never judged.
+  kEvidence,
 };
 
 // Whether `reason` for rejecting `input` proves the sender faulty.

@@ -21,6 +21,7 @@ Replica::Replica(ReplicaParts parts)
       driver_(parts.genesis, std::move(parts.key), parts.host, parts.store, &applier_,
               parts.transport, parts.clock, parts.timeouts) {
   sync_.SetMetrics(parts.metrics);
+  driver_.SetMetrics(parts.metrics);
   applier_.SetCommitListener([this](const CommittedBlock& block) { AfterCommit(block); });
   sync_.SetSyncedListener([this](uint64_t height, const chain::Hash256& hash) {
     driver_.OnSyncedCommit(height, hash);
@@ -35,6 +36,7 @@ void Replica::Start() {
 }
 
 void Replica::AfterCommit(const CommittedBlock& block) {
+  driver_.OnCommitted(block);
   host_->AfterCommit(block);
   spdlog::info("committed block {} with {} records hash {}", block.height, block.record_ids.size(),
                chain::ToHex(block.hash).substr(0, 16));
@@ -48,6 +50,9 @@ void Replica::OnMessage(const chain::PubKey& from, const SharedMessage& message)
       return;
     case v1::PeerMessage::kVote:
       driver_.OnVote(from, message);
+      return;
+    case v1::PeerMessage::kEvidence:
+      driver_.OnEvidence(from, message);
       return;
     case v1::PeerMessage::kCommit:
       sync_.OnCommitAnnounce(from, message->commit());
@@ -97,6 +102,7 @@ chain::Result<bool> Replica::Receive(const chain::PubKey& from, const v1::PeerMe
     case v1::PeerMessage::kCommit:
     case v1::PeerMessage::kTip:
     case v1::PeerMessage::kSyncResponse:
+    case v1::PeerMessage::kEvidence:  // verified by the driver, on the replica's thread
       return true;
     default:
       return chain::Reject(Reason::kMalformed,

@@ -4,6 +4,7 @@
 //   records         -> ReplicaHost::AdmitPeerRecords (the sender is banned for garbage)
 //   sync request    -> served from the store
 //   proposal / vote -> ConsensusDriver, once its signer is known to be a genesis validator
+//   evidence        -> ConsensusDriver (verified, pooled, relayed once, put in blocks)
 //   commit / tip / sync response -> BlockSync
 // Everything it needs from outside comes through interfaces: the store (BlockStore), the
 // network (Transport), time (Clock), side work (Background) and the node around it
@@ -67,6 +68,8 @@ class Replica {
   // Does what is due now; NextDeadlineMs() says when that is next (steady ms).
   void Tick();
   int64_t NextDeadlineMs() const;
+  // Equivocation evidence waiting for a block.
+  size_t pending_evidence() const { return driver_.pending_evidence(); }
 
   // --- Any thread.
   // The first step for every peer message. Records and sync requests are handled here and

@@ -7,6 +7,7 @@
 #include "chain/query/find_lots.h"
 #include "chain/query/trace.h"
 #include "node/rpc/grpc_status.h"
+#include "node/common/client_limits.h"
 #include "node/common/version.h"
 
 namespace agritrace::node {
@@ -25,6 +26,22 @@ chain::Result<chain::Hash256> ParseRecordId(const std::string& bytes) {
 // A lot key, or for the lot and history queries a pallet's "00/{sscc}" (stored alike).
 chain::Result<std::string> ParseLotKeyText(const std::string& text) {
   return chain::ParseUnitKey(text);
+}
+
+// A genesis validator by name or 64-hex key; UNKNOWN_PARTICIPANT when it is neither.
+chain::Result<chain::PubKey> FindValidator(const chain::Genesis& genesis, const std::string& who) {
+  for (const chain::GenesisValidator& validator : genesis.validators) {
+    if (validator.name == who || chain::ToHex(validator.pubkey) == who) return validator.pubkey;
+  }
+  return Reject(Reason::kUnknownParticipant,
+                "no validator named '" + who + "' (or with that public key) in genesis");
+}
+
+std::string ValidatorName(const chain::Genesis& genesis, const chain::PubKey& key) {
+  for (const chain::GenesisValidator& validator : genesis.validators) {
+    if (validator.pubkey == key) return validator.name;
+  }
+  return "";
 }
 
 }  // namespace
@@ -195,6 +212,34 @@ grpc::Status LedgerService::FindLots(grpc::ServerContext* context,
   auto found = chain::FindLots(node_->store(), *request);
   if (!found.ok()) return ToGrpcStatus(found.status(), context);
   *response = std::move(found).value();
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::ListEvidence(grpc::ServerContext* context,
+                                         const v1::ListEvidenceRequest* request,
+                                         v1::ListEvidenceResponse* response) {
+  const chain::Genesis& genesis = node_->genesis();
+  std::optional<chain::PubKey> validator;
+  if (!request->validator().empty()) {
+    auto found = FindValidator(genesis, request->validator());
+    if (!found.ok()) return ToGrpcStatus(found.status(), context);
+    validator = *found;
+  }
+  const size_t limit = request->limit() == 0
+                           ? kMaxListedEvidence
+                           : std::min<size_t>(request->limit(), kMaxListedEvidence);
+  bool truncated = false;
+  for (chain::StoredEvidence& stored : node_->store().ListEvidence(validator, limit, &truncated)) {
+    v1::CommittedEvidence* out = response->add_evidence();
+    *out->mutable_evidence() = std::move(stored.evidence);
+    out->set_committed_height(stored.committed_height);
+    out->set_validator(chain::AsBytes(stored.offence.validator));
+    out->set_validator_name(ValidatorName(genesis, stored.offence.validator));
+    out->set_height(stored.offence.height);
+    out->set_round(stored.offence.round);
+    out->set_kind(std::string(chain::OffenceKindName(stored.offence.kind)));
+  }
+  response->set_truncated(truncated);
   return grpc::Status::OK;
 }
 

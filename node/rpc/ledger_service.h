@@ -36,6 +36,8 @@ class LedgerService final : public v1::Ledger::Service {
                      v1::TraceResponse* response) override;
   grpc::Status FindLots(grpc::ServerContext* context, const v1::FindLotsRequest* request,
                         v1::FindLotsResponse* response) override;
+  grpc::Status ListEvidence(grpc::ServerContext* context, const v1::ListEvidenceRequest* request,
+                            v1::ListEvidenceResponse* response) override;
 
  private:
   Node* node_;  // not owned; outlives the service

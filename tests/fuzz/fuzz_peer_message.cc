@@ -2,10 +2,11 @@
 // Runs the node-independent checks each kind meets on arrival: the handshake (CheckHello,
 // CheckAuth, node/peer_handshake.cc), record decoding and stateless rules (one record or a
 // batch), vote and proposal verification, block decoding and certificates (commit announces
-// and sync responses).
+// and sync responses), equivocation evidence verification.
 // What needs a running node (mempool, sync bookkeeping) is left to the integration tests.
 #include "agritrace/v1/peer.pb.h"
 #include "chain/model/block.h"
+#include "chain/consensus/evidence.h"
 #include "chain/consensus/messages.h"
 #include "chain/base/hash.h"
 #include "chain/rules/rules.h"
@@ -73,6 +74,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case v1::PeerMessage::kSyncResponse:
       for (const v1::Block& block : message.sync_response().blocks()) CheckBlock(block, genesis);
+      break;
+    case v1::PeerMessage::kEvidence:
+      (void)chain::VerifyEvidence(message.evidence(), genesis.chain_id, genesis.validator_set());
+      (void)chain::EvidenceId(message.evidence());
       break;
     case v1::PeerMessage::kHello:  // CheckHandshake
     case v1::PeerMessage::kAuth:

@@ -112,12 +112,13 @@ int main(int argc, char** argv) {
     }
     if (args.first == args.last || args.options.verbose) {
       std::printf(
-          "seed %llu: %s heights %llu..%llu records %llu messages %llu bans %llu storage faults "
-          "%llu end %lld ms trace %s\n",
+          "seed %llu: %s heights %llu..%llu records %llu evidence %llu messages %llu bans %llu "
+          "storage faults %llu end %lld ms trace %s\n",
           static_cast<unsigned long long>(seed), result.ok ? "ok" : "FAILED",
           static_cast<unsigned long long>(result.min_height),
           static_cast<unsigned long long>(result.max_height),
           static_cast<unsigned long long>(result.records),
+          static_cast<unsigned long long>(result.evidence),
           static_cast<unsigned long long>(result.messages),
           static_cast<unsigned long long>(result.bans),
           static_cast<unsigned long long>(result.storage_faults),

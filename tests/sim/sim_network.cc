@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "chain/consensus/messages.h"
+#include "chain/model/evidence.h"
 #include "node/common/peer_limits.h"
 #include "tests/sim/sim_world.h"
 
@@ -56,6 +57,8 @@ std::string Describe(const v1::PeerMessage& message) {
       return "sync-response " + std::to_string(message.sync_response().blocks_size());
     case v1::PeerMessage::kRecords:
       return "records " + std::to_string(message.records().envelopes_size());
+    case v1::PeerMessage::kEvidence:
+      return "evidence " + chain::ToHex(chain::EvidenceId(message.evidence())).substr(0, 8);
     default:
       return "other";
   }
@@ -120,6 +123,7 @@ void World::Broadcast(int from, const node::SharedMessage& message,
   const int skip = except ? IndexOf(*except) : -1;
   if (!node.honest()) return ByzantineSend(node, message, skip);
   CheckSent(node, *message);
+  NoteEvidence(node, *message);
   for (int to = 0; to < static_cast<int>(nodes_.size()); ++to) {
     if (to != skip) Send(from, to, message);
   }

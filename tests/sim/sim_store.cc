@@ -135,9 +135,18 @@ Status SimStore::CommitBlock(const chain::DecodedBlock& block, const chain::Stat
   for (const auto& [key, index] : changes.cert_indexes()) cert_index_[key] = index;
   for (const auto& [name, key] : changes.names()) names_[name] = key;
   for (const auto& nonce : changes.nonces()) nonces_.insert(nonce);
+  for (const chain::DecodedEvidence& evidence : block.evidence) {
+    evidence_.emplace(evidence.offence, height);
+  }
   blocks_.push_back(block.block);
   tip_ = chain::ChainTip{height, block.hash};
   return Status::Ok();
+}
+
+std::optional<uint64_t> SimStore::EvidenceHeight(const chain::Offence& offence) const {
+  auto it = evidence_.find(offence);
+  if (it == evidence_.end()) return std::nullopt;
+  return it->second;
 }
 
 Status SimStore::PutSafetyState(const std::string& key, const std::string& value) {

@@ -65,6 +65,9 @@ class SimStore final : public chain::BlockStore {
                             const chain::StateOverlay& changes) override;
   chain::Status PutSafetyState(const std::string& key, const std::string& value) override;
   std::optional<std::string> GetSafetyState(const std::string& key) const override;
+  std::optional<uint64_t> EvidenceHeight(const chain::Offence& offence) const override;
+  // Every committed offence with the height of the block that holds it.
+  const std::map<chain::Offence, uint64_t>& committed_evidence() const { return evidence_; }
 
  private:
   // Ok when the write may happen; IO_ERROR (and maybe crashed_) when it fails.
@@ -88,6 +91,7 @@ class SimStore final : public chain::BlockStore {
   std::set<std::pair<chain::PubKey, uint64_t>> nonces_;
   std::map<chain::Hash256, chain::PubKey> records_;  // id -> signer
   std::map<std::string, std::string> safety_;
+  std::map<chain::Offence, uint64_t> evidence_;  // offence -> committing height
   std::set<std::string> persisted_signatures_;
 };
 

@@ -209,6 +209,13 @@ class World {
 
   // Checks and trace (simulator.cc).
   void CheckValidity(SimNode& node, const node::CommittedBlock& committed);
+  void CheckEvidence(SimNode& node, const node::CommittedBlock& committed, const v1::Block& block,
+                     const std::string& where);
+  void CheckEvidenceCommitted();
+  // Remembers evidence an honest node sends (its first sending: when it found or got it).
+  void NoteEvidence(const SimNode& node, const v1::PeerMessage& message);
+  // Once the height target is reached: the offences found since faults stopped become due.
+  void NoteEvidenceDue();
   void Violation(const std::string& what);
   bool LivenessReached() const;
   uint64_t MinHonestHeight() const;
@@ -239,6 +246,12 @@ class World {
   std::map<uint64_t, Hash256> decided_;
   // Validity: where each committed record is (one height only).
   std::map<Hash256, uint64_t> committed_records_;
+  // Every offence an honest node committed, and the height it did.
+  std::map<chain::Offence, uint64_t> committed_offences_;
+  // Offences honest nodes sent evidence of, and when first.
+  std::map<chain::Offence, int64_t> found_evidence_;
+  // Offences that must be committed before the run ends (set when the height target is met).
+  std::optional<std::set<chain::Offence>> evidence_due_;
   // What each honest validator sent signed: (height, round, kind) -> what it named.
   std::vector<std::map<std::tuple<uint64_t, uint32_t, int>, std::string>> signed_;
   // Blocks Byzantine proposers equivocated with: (height, round) -> block hash per side.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "chain/consensus/evidence.h"
 #include "chain/model/quantity.h"
 #include "tests/sim/sim_world.h"
 
@@ -184,11 +185,13 @@ SimResult World::Run() {
       liveness_target_ = MaxHonestHeight() + options_.liveness_blocks;
       liveness_deadline_ms_ = now_ms_ + options_.liveness_ms;
     }
+    NoteEvidenceDue();
     if (!faults_active_ && (LivenessReached() || now_ms_ > liveness_deadline_ms_)) break;
     Handle(event);
   }
   if (result_.ok) CheckHostilesBanned();
-  if (result_.ok && !LivenessReached()) {
+  if (result_.ok) CheckEvidenceCommitted();
+  if (result_.ok && MinHonestHeight() < liveness_target_) {  // evidence due: reported above
     Violation("liveness: after faults stopped at " + std::to_string(options_.fault_ms) +
               " ms, honest nodes reached only height " + std::to_string(MinHonestHeight()) +
               " of " + std::to_string(liveness_target_) + " within " +
@@ -199,6 +202,7 @@ SimResult World::Run() {
   result_.max_height = MaxHonestHeight();
   result_.end_ms = now_ms_;
   result_.records = committed_records_.size();
+  result_.evidence = committed_offences_.size();
   return result_;
 }
 
@@ -348,6 +352,58 @@ void World::OnCommitted(SimNode& node, const node::CommittedBlock& block) {
 // The applier already checked the block against the rules; this checks what the run knows
 // beyond one node: a quorum certificate, a proposer of the height, and records that a client
 // submitted, each committed at one height only.
+// Committed evidence verifies, names a byzantine validator, and each offence is committed
+// once: at one height on every honest node, never again on a node that holds it.
+void World::CheckEvidence(SimNode& node, const node::CommittedBlock& committed,
+                          const v1::Block& block, const std::string& where) {
+  if (committed.evidence.size() != static_cast<size_t>(block.evidence_size())) {
+    return Violation(where + "the applier reported other evidence than the block holds");
+  }
+  for (int i = 0; i < block.evidence_size(); ++i) {
+    auto offence = chain::VerifyEvidence(block.evidence(i), kSimChainId, genesis_.validator_set());
+    if (!offence.ok()) return Violation(where + "evidence that does not verify: " +
+                                        offence.status().ToString());
+    if (nodes_[IndexOf(offence->validator)].honest()) {
+      Violation(where + "evidence against honest validator " +
+                std::to_string(IndexOf(offence->validator)));
+    }
+    if (node.store->EvidenceHeight(*offence) != committed.height) {
+      Violation(where + "an offence committed again (first at height " +
+                std::to_string(node.store->EvidenceHeight(*offence).value_or(0)) + ")");
+    }
+    auto [it, inserted] = committed_offences_.try_emplace(*offence, committed.height);
+    if (!inserted && it->second != committed.height) {
+      Violation(where + "an offence another honest node committed at height " +
+                std::to_string(it->second));
+    }
+  }
+}
+
+// Evidence honest nodes found reaches the chain (and so every honest node's, by agreement
+// and CheckEvidence). Offences found once the network is healthy (up to the height target)
+// are all committed; found during faults, a finder may crash before its gossip arrives
+// (pending evidence is held in memory), so then at least one must be.
+void World::CheckEvidenceCommitted() {
+  if (!found_evidence_.empty() && committed_offences_.empty()) {
+    Violation("evidence: honest nodes found " + std::to_string(found_evidence_.size()) +
+              " offences but none was committed");
+  }
+  if (!evidence_due_) return;  // the liveness check reports the height not reached
+  for (const chain::Offence& offence : *evidence_due_) {
+    if (!committed_offences_.count(offence)) {
+      Violation("evidence: a " + std::string(chain::OffenceKindName(offence.kind)) +
+                " at height " + std::to_string(offence.height) +
+                " found after faults stopped was never committed");
+    }
+  }
+}
+
+void World::NoteEvidence(const SimNode& node, const v1::PeerMessage& message) {
+  if (!node.honest() || !message.has_evidence()) return;
+  auto offence = chain::CheckEvidenceShape(message.evidence());
+  if (offence.ok()) found_evidence_.try_emplace(*offence, now_ms_);
+}
+
 void World::CheckValidity(SimNode& node, const node::CommittedBlock& committed) {
   const uint64_t height = committed.height;
   std::string where = "validity: node " + std::to_string(node.index) + " height " +
@@ -369,6 +425,7 @@ void World::CheckValidity(SimNode& node, const node::CommittedBlock& committed) 
         header.proposer() == chain::AsBytes(chain::ProposerFor(validators, height, r));
   }
   if (!by_a_proposer) Violation(where + "block not made by a proposer of its height");
+  CheckEvidence(node, committed, *block, where);
   for (const Hash256& id : committed.record_ids) {
     if (!submitted_.count(id)) Violation(where + "a record no client submitted " + Short(id));
     auto [it, inserted] = committed_records_.try_emplace(id, height);
@@ -395,8 +452,22 @@ uint64_t World::MaxHonestHeight() const {
   return high;
 }
 
+// Also the evidence due committed: what honest nodes found between the end of faults and the
+// height target (byzantine validators keep offending, so "nothing pending" may never come).
 bool World::LivenessReached() const {
-  return !faults_active_ && MinHonestHeight() >= liveness_target_;
+  if (faults_active_ || MinHonestHeight() < liveness_target_ || !evidence_due_) return false;
+  for (const chain::Offence& offence : *evidence_due_) {
+    if (!committed_offences_.count(offence)) return false;
+  }
+  return true;
+}
+
+void World::NoteEvidenceDue() {
+  if (faults_active_ || evidence_due_ || MinHonestHeight() < liveness_target_) return;
+  evidence_due_.emplace();
+  for (const auto& [offence, found_ms] : found_evidence_) {
+    if (found_ms >= options_.fault_ms) evidence_due_->insert(offence);
+  }
 }
 
 void World::Violation(const std::string& what) {

@@ -51,6 +51,7 @@ struct SimResult {
   int64_t end_ms = 0;
   uint64_t bans = 0;  // peers banned by honest nodes (only hostile ones, or it is a violation)
   uint64_t records = 0;         // records committed (each once, on every honest node)
+  uint64_t evidence = 0;        // offences committed (each once, on every honest node)
   uint64_t storage_faults = 0;  // writes failed or crashed by injection
 };
 

@@ -16,6 +16,8 @@
 //   forged-vote     a prevote for the current height in our name with a corrupted signature
 //   nonmember-vote  a prevote signed by a key that is not a validator
 //   bad-cert        a block at tip + 1 whose commit certificate holds forged signatures
+//   double-vote     validly signed prevotes in our name for the node's next height, round 0:
+//                   nil and a made-up block, alternately (equivocation: evidence, not a ban)
 //   flood           tip messages as fast as the stream takes them
 //   replay          fetches the node's blocks by sync, rebuilds precommits from their commit
 //                   certificates (a precommit for a block is exactly a CommitSig), and replays
@@ -47,6 +49,7 @@
 #include <vector>
 
 #include "agritrace/v1/peer.pb.h"
+#include "chain/base/hash.h"
 #include "chain/model/block.h"
 #include "chain/consensus/messages.h"
 #include "chain/io/file_util.h"
@@ -248,6 +251,13 @@ std::optional<std::string> Attack(const std::string& mode, const chain::Genesis&
     *message.mutable_vote() = chain::SignVote(signer, genesis.chain_id, next, 0,
                                               v1::VOTE_TYPE_PREVOTE, std::nullopt);
     if (mode == "forged-vote") (*message.mutable_vote()->mutable_signature())[5] ^= 0x5a;
+  } else if (mode == "double-vote") {
+    static bool for_block = false;  // the two values take turns
+    for_block = !for_block;
+    std::optional<Hash256> value;
+    if (for_block) value = chain::Sha256("hostile double vote " + std::to_string(next));
+    *message.mutable_vote() =
+        chain::SignVote(key, genesis.chain_id, next, 0, v1::VOTE_TYPE_PREVOTE, value);
   } else if (mode == "bad-cert") {
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
@@ -514,7 +524,7 @@ int main(int argc, char** argv) {
   static const char* kModes[] = {"hold",        "garbage",        "empty",    "rehello",
                                  "bad-record",  "forged-vote",    "nonmember-vote",
                                  "bad-cert",    "flood",          "replay",
-                                 "sessions",    "idle"};
+                                 "sessions",    "idle",           "double-vote"};
   bool known = false;
   for (const char* mode : kModes) known = known || args.mode == mode;
   if (!known) return Fail("unknown mode " + args.mode);

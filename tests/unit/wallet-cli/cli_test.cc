@@ -182,6 +182,31 @@ class FakeLedger final : public v1::Ledger::Service {
     response->set_height(request->wait_for_commit() ? 3 : 0);
     return grpc::Status::OK;
   }
+  // One double prevote by "v2", committed in block 4; any other validator is unknown.
+  grpc::Status ListEvidence(grpc::ServerContext* context, const v1::ListEvidenceRequest* request,
+                            v1::ListEvidenceResponse* response) override {
+    if (!request->validator().empty() && request->validator() != "v2") {
+      context->AddTrailingMetadata("agritrace-reason", "UNKNOWN_PARTICIPANT");
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          "UNKNOWN_PARTICIPANT: no validator named '" + request->validator() +
+                              "' (or with that public key) in genesis");
+    }
+    v1::CommittedEvidence* item = response->add_evidence();
+    v1::DoubleVote* pair = item->mutable_evidence()->mutable_double_vote();
+    for (v1::Vote* vote : {pair->mutable_first(), pair->mutable_second()}) {
+      vote->set_height(3);
+      vote->set_type(v1::VOTE_TYPE_PREVOTE);
+      vote->set_validator(std::string(32, '\x02'));
+      vote->set_signature(std::string(64, '\x05'));
+    }
+    pair->mutable_first()->set_block_hash(std::string(32, '\x0a'));
+    item->set_committed_height(4);
+    item->set_validator(std::string(32, '\x02'));
+    item->set_validator_name("v2");
+    item->set_height(3);
+    item->set_kind("double-prevote");
+    return grpc::Status::OK;
+  }
 };
 
 class CliNodeTest : public CliTest {
@@ -222,6 +247,26 @@ TEST_F(CliNodeTest, HarvestCommitsAndPrintsTheBlock) {
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["committed"], false);
   EXPECT_EQ(j["record_id"].get<std::string>().size(), 64u);
+}
+
+TEST_F(CliNodeTest, EvidenceListsCommittedOffencesWithTheirTwoMessages) {
+  CliResult r = RunAgritrace({"evidence", "--node", address_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "double-prevote by v2 (0202020202020202) at height 3 round 0, committed in block 4\n");
+  r = RunAgritrace({"evidence", "--validator", "v2", "--json", "--node", address_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["kind"], "double-prevote");
+  EXPECT_EQ(j[0]["validator_name"], "v2");
+  EXPECT_EQ(j[0]["committed_height"], 4);
+  EXPECT_EQ(j[0]["first"]["block_hash"], chain::ToHex(std::string(32, '\x0a')));
+  EXPECT_EQ(j[0]["second"]["block_hash"], "nil");
+  EXPECT_EQ(j[0]["second"]["signature"].get<std::string>().size(), 128u);
+  r = RunAgritrace({"evidence", "--validator", "nobody", "--node", address_});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err.rfind("error: UNKNOWN_PARTICIPANT: ", 0), 0u) << r.err;
 }
 
 TEST_F(CliNodeTest, RejectionKeepsTheNodesReason) {

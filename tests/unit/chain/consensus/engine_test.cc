@@ -289,6 +289,32 @@ TEST_F(EngineTest, ReportsEachEquivocationOnce) {
   EXPECT_EQ(engine_->evidence().size(), 2u);
 }
 
+TEST_F(EngineTest, ReportsADoubleProposalOnceWithVerifiableEvidence) {
+  Make(4, 0);
+  ASSERT_TRUE(engine_->Start(0).status.ok());
+  // Validator 1 proposes height 1 round 0: three different blocks.
+  EXPECT_TRUE(All<Misbehaviour>(engine_->OnProposal(Propose(1, 0, -1, BlockBy(1, 100)), 0))
+                  .empty());
+  ConsensusOutput out = engine_->OnProposal(Propose(1, 0, -1, BlockBy(1, 200)), 0);
+  ASSERT_EQ(All<Misbehaviour>(out).size(), 1u);
+  const Misbehaviour found = All<Misbehaviour>(out)[0];
+  EXPECT_EQ(found.validator, DeterministicKey(1).public_key());
+  auto offence = VerifyEvidence(found.evidence, kSimChainId, Config(4).validators);
+  ASSERT_TRUE(offence.ok()) << offence.status().ToString();
+  EXPECT_EQ(offence->kind, OffenceKind::kDoubleProposal);
+  EXPECT_EQ(offence->round, 0u);
+  EXPECT_TRUE(All<Misbehaviour>(engine_->OnProposal(Propose(1, 0, -1, BlockBy(1, 300)), 0))
+                  .empty())
+      << "a third block is the same offence";
+  // A double vote's evidence verifies too.
+  Feed(Vote(3, 0, v1::VOTE_TYPE_PREVOTE, Hash256{1}));
+  out = Feed(Vote(3, 0, v1::VOTE_TYPE_PREVOTE, Hash256{2}));
+  ASSERT_EQ(All<Misbehaviour>(out).size(), 1u);
+  EXPECT_TRUE(
+      VerifyEvidence(All<Misbehaviour>(out)[0].evidence, kSimChainId, Config(4).validators).ok());
+  EXPECT_EQ(engine_->evidence().size(), 2u);
+}
+
 TEST_F(EngineTest, EquivocatorsVotesCountForEachValueTheySigned) {
   Make(4, 0);
   ASSERT_TRUE(engine_->Start(0).status.ok());

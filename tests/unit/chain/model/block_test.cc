@@ -284,3 +284,78 @@ TEST(SignPrecommitTest, NamesTheValidatorAndVerifies) {
 
 }  // namespace
 }  // namespace agritrace::chain
+
+namespace agritrace::chain {
+namespace {
+
+// Evidence of a shape DecodeBlock accepts (signatures are chain/consensus's to check).
+v1::Evidence ShapedDoubleVote(uint8_t validator, uint32_t round) {
+  v1::Evidence evidence;
+  for (uint8_t value : {1, 2}) {
+    v1::Vote* vote = value == 1 ? evidence.mutable_double_vote()->mutable_first()
+                                : evidence.mutable_double_vote()->mutable_second();
+    vote->set_height(1);
+    vote->set_round(round);
+    vote->set_type(v1::VOTE_TYPE_PREVOTE);
+    vote->set_block_hash(AsBytes(Filled(value)));
+    vote->set_validator(AsBytes(Filled(validator)));
+    vote->set_signature(std::string(64, '\x07'));
+  }
+  return evidence;
+}
+
+v1::Block BlockWith(const std::vector<v1::Evidence>& evidence) {
+  return MakeBlock(kChain, 2, Filled(9), 5000, Filled(3), {}, evidence);
+}
+
+TEST(BlockEvidenceTest, ABlockWithoutEvidenceHasNoEvidenceRootSoOldHashesHold) {
+  v1::Block block = BlockWith({});
+  v1::BlockHeader header;
+  ASSERT_TRUE(header.ParseFromString(block.header()));
+  EXPECT_TRUE(header.evidence_root().empty());
+  EXPECT_EQ(block.header(), MakeBlock(kChain, 2, Filled(9), 5000, Filled(3), {}).header());
+}
+
+TEST(BlockEvidenceTest, DecodesEvidenceAndItsOffences) {
+  auto decoded = DecodeBlock(BlockWith({ShapedDoubleVote(5, 0), ShapedDoubleVote(5, 1)}), kChain);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  ASSERT_EQ(decoded->evidence.size(), 2u);
+  EXPECT_EQ(decoded->evidence[1].offence.round, 1u);
+  EXPECT_EQ(decoded->evidence[0].offence.validator, Filled(5));
+  EXPECT_EQ(decoded->evidence[0].id, EvidenceId(ShapedDoubleVote(5, 0)));
+}
+
+TEST(BlockEvidenceTest, RefusesEvidenceTheHeaderDoesNotCommitTo) {
+  v1::Block block = BlockWith({ShapedDoubleVote(5, 0)});
+  *block.add_evidence() = ShapedDoubleVote(6, 0);  // added after the header was made
+  auto decoded = DecodeBlock(block, kChain);
+  EXPECT_EQ(decoded.status().reason(), Reason::kMalformed);
+  EXPECT_THAT(decoded.status().message(), HasSubstr("evidence root"));
+  block.clear_evidence();  // stripped: the root no longer matches either
+  EXPECT_EQ(DecodeBlock(block, kChain).status().reason(), Reason::kMalformed);
+}
+
+TEST(BlockEvidenceTest, RefusesTwoEvidenceOfOneOffence) {
+  v1::Evidence again = ShapedDoubleVote(5, 0);
+  again.mutable_double_vote()->mutable_second()->set_block_hash(AsBytes(Filled(3)));
+  auto decoded = DecodeBlock(BlockWith({ShapedDoubleVote(5, 0), again}), kChain);
+  EXPECT_EQ(decoded.status().reason(), Reason::kMalformed);
+  EXPECT_THAT(decoded.status().message(), HasSubstr("one offence"));
+}
+
+TEST(BlockEvidenceTest, RefusesMalformedEvidence) {
+  v1::Evidence same = ShapedDoubleVote(5, 0);
+  same.mutable_double_vote()->mutable_second()->set_block_hash(AsBytes(Filled(1)));
+  EXPECT_EQ(DecodeBlock(BlockWith({same}), kChain).status().reason(), Reason::kMalformed);
+}
+
+TEST(BlockEvidenceTest, RefusesMoreEvidenceThanTheLimit) {
+  std::vector<v1::Evidence> evidence;
+  for (uint32_t round = 0; round <= kMaxBlockEvidence; ++round) {
+    evidence.push_back(ShapedDoubleVote(5, round));
+  }
+  EXPECT_EQ(DecodeBlock(BlockWith(evidence), kChain).status().reason(), Reason::kTooLarge);
+}
+
+}  // namespace
+}  // namespace agritrace::chain

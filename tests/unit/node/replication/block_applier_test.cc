@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "chain/base/hash.h"
+#include "chain/base/limits.h"
+#include "chain/consensus/evidence.h"
 #include "chain/store/store.h"
 #include "node/replication/block_applier.h"
 #include "node/mempool/verified_records.h"
@@ -66,10 +68,11 @@ class BlockApplierTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   // The next block, certified by the first `signers` validators.
-  v1::Block Certified(size_t signers, std::vector<v1::Envelope> records = {}) {
+  v1::Block Certified(size_t signers, std::vector<v1::Envelope> records = {},
+                      std::vector<v1::Evidence> evidence = {}) {
     chain::ChainTip tip = store_->Tip();
     v1::Block block = chain::MakeBlock(kChain, tip.height + 1, tip.hash, 1000 + tip.height,
-                                       keys_[0].public_key(), records);
+                                       keys_[0].public_key(), records, evidence);
     chain::Hash256 hash = chain::BlockHash(block.header());
     auto* cert = block.mutable_certificate();
     cert->set_height(tip.height + 1);
@@ -79,6 +82,15 @@ class BlockApplierTest : public ::testing::Test {
     }
     return block;
   }
+
+  // Validator `i` prevoted two blocks at `height` round `round`.
+  v1::Evidence DoubleVote(int i, uint64_t height, uint32_t round = 0) {
+    return chain::DoubleVoteEvidence(
+        chain::SignVote(keys_[i], kChain, height, round, v1::VOTE_TYPE_PREVOTE, chain::Hash256{1}),
+        chain::SignVote(keys_[i], kChain, height, round, v1::VOTE_TYPE_PREVOTE, chain::Hash256{2}));
+  }
+  // A certified block with no records or evidence, to move the tip.
+  void CommitEmpty() { ASSERT_TRUE(applier_->CommitCertified(Certified(3)).ok()); }
 
   std::string dir_;
   std::vector<chain::PrivateKey> keys_;
@@ -190,6 +202,76 @@ TEST_F(BlockApplierTest, ABlockItBuiltValidatesAndCommits) {
   EXPECT_EQ(store_->Tip().hash, hash);
   // The tip moved: the remembered check no longer applies to a block on the old parent.
   EXPECT_FALSE(applier_->Validate(1, other, 3000).ok());
+}
+
+// Evidence is committed with its block, indexed by validator, and never committed twice.
+TEST_F(BlockApplierTest, CommitsEvidenceOnceAndListsItByValidator) {
+  auto committed = applier_->CommitCertified(Certified(3, {}, {DoubleVote(2, 1)}));
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  auto offence = chain::CheckEvidenceShape(DoubleVote(2, 1));
+  ASSERT_TRUE(offence.ok());
+  EXPECT_EQ(store_->EvidenceHeight(*offence), 1u);
+  bool truncated = true;
+  auto listed = store_->ListEvidence(keys_[2].public_key(), 10, &truncated);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_FALSE(truncated);
+  EXPECT_EQ(listed[0].committed_height, 1u);
+  EXPECT_EQ(listed[0].offence, *offence);
+  EXPECT_EQ(chain::EvidenceId(listed[0].evidence), chain::EvidenceId(DoubleVote(2, 1)));
+  EXPECT_TRUE(store_->ListEvidence(keys_[1].public_key(), 10, &truncated).empty());
+  // The stored block still carries it (sync serves it with the block).
+  auto stored = store_->GetBlock(1);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->evidence_size(), 1);
+  // The same offence again, even with other messages, is a replay.
+  v1::Evidence again = chain::DoubleVoteEvidence(
+      chain::SignVote(keys_[2], kChain, 1, 0, v1::VOTE_TYPE_PREVOTE, chain::Hash256{3}),
+      chain::SignVote(keys_[2], kChain, 1, 0, v1::VOTE_TYPE_PREVOTE, std::nullopt));
+  EXPECT_EQ(applier_->CommitCertified(Certified(3, {}, {again})).status().reason(),
+            Reason::kReplay);
+  EXPECT_EQ(store_->Tip().height, 1u);
+}
+
+TEST_F(BlockApplierTest, RefusesABlockWithEvidenceThatDoesNotVerify) {
+  v1::Evidence forged = DoubleVote(2, 1);
+  (*forged.mutable_double_vote()->mutable_first()->mutable_signature())[0] ^= 1;
+  EXPECT_EQ(applier_->CommitCertified(Certified(3, {}, {forged})).status().reason(),
+            Reason::kBadSignature);
+  EXPECT_EQ(store_->Tip().height, 0u);
+}
+
+TEST_F(BlockApplierTest, RefusesEvidenceOfALaterHeightThanTheBlock) {
+  EXPECT_EQ(applier_->CommitCertified(Certified(3, {}, {DoubleVote(2, 2)})).status().reason(),
+            Reason::kMalformed);
+  EXPECT_EQ(store_->Tip().height, 0u);
+}
+
+TEST_F(BlockApplierTest, EvidenceOlderThanTheWindowIsNotCommittable) {
+  chain::Offence offence{keys_[2].public_key(), 5, 0, chain::OffenceKind::kDoublePrevote};
+  EXPECT_TRUE(applier_->EvidenceCommittable(5 + chain::kMaxEvidenceAgeHeights, offence).ok());
+  EXPECT_EQ(applier_->EvidenceCommittable(6 + chain::kMaxEvidenceAgeHeights, offence).reason(),
+            Reason::kMalformed);
+}
+
+TEST_F(BlockApplierTest, BuildIncludesPendingEvidenceButNotCommittedOffences) {
+  ASSERT_TRUE(applier_->CommitCertified(Certified(3, {}, {DoubleVote(2, 1)})).ok());
+  v1::Block built =
+      applier_->Build(2, 5000, keys_[0].public_key(), {}, {DoubleVote(2, 1), DoubleVote(3, 2)});
+  ASSERT_EQ(built.evidence_size(), 1);
+  EXPECT_EQ(chain::EvidenceId(built.evidence(0)), chain::EvidenceId(DoubleVote(3, 2)));
+  EXPECT_TRUE(applier_->Validate(2, built, 5000).ok());
+  CommittedBlock seen;
+  applier_->SetCommitListener([&](const CommittedBlock& block) { seen = block; });
+  chain::Hash256 hash = chain::BlockHash(built.header());
+  for (int i = 0; i < 3; ++i) {
+    *built.mutable_certificate()->add_signatures() =
+        chain::SignPrecommit(keys_[i], kChain, 2, 0, hash);
+  }
+  built.mutable_certificate()->set_height(2);
+  built.mutable_certificate()->set_block_hash(chain::AsBytes(hash));
+  ASSERT_TRUE(applier_->CommitCertified(built).ok());
+  ASSERT_EQ(seen.evidence.size(), 1u);
+  EXPECT_EQ(seen.evidence[0].validator, keys_[3].public_key());
 }
 
 }  // namespace

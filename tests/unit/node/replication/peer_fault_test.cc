@@ -52,6 +52,18 @@ TEST(PeerFaultTest, AMessageRefusedAsSuchAlwaysBans) {
   }
 }
 
+// Every reason chain::VerifyEvidence gives is stateless: evidence that fails it was forged or
+// mangled by whoever sent it (honest nodes relay only evidence that verified).
+TEST(PeerFaultTest, EvidenceThatDoesNotVerifyAlwaysBans) {
+  for (Reason reason : AllReasons()) {
+    EXPECT_EQ(IsPeerFault(PeerInput::kEvidence, reason),
+              reason != Reason::kOk && !kOurs.count(reason))
+        << chain::ReasonName(reason);
+  }
+  EXPECT_TRUE(IsPeerFault(PeerInput::kEvidence, Reason::kNotAuthorized));  // not a validator
+  EXPECT_TRUE(IsPeerFault(PeerInput::kEvidence, Reason::kBadSignature));
+}
+
 TEST(PeerFaultTest, LocalFailuresAreTheOperationalReasons) {
   for (Reason reason : AllReasons()) {
     EXPECT_EQ(IsLocalFailure(reason), kOurs.count(reason) > 0) << chain::ReasonName(reason);

@@ -10,6 +10,7 @@
 
 #include "chain/base/hash.h"
 #include "chain/base/limits.h"
+#include "chain/consensus/evidence.h"
 #include "chain/consensus/messages.h"
 #include "chain/store/store.h"
 #include "node/common/peer_limits.h"
@@ -63,6 +64,9 @@ class FaultyStore final : public chain::BlockStore {
   }
   std::optional<std::string> GetSafetyState(const std::string& key) const override {
     return store_->GetSafetyState(key);
+  }
+  std::optional<uint64_t> EvidenceHeight(const chain::Offence& offence) const override {
+    return store_->EvidenceHeight(offence);
   }
 
   bool fail_commits = false;
@@ -168,6 +172,23 @@ class ReplicaTest : public ::testing::Test {
       *cert->add_signatures() = chain::SignPrecommit(Key(i), kChain, height, 0, hash);
     }
     return block;
+  }
+  // A peer message carrying validator `i`'s double prevote at `height`.
+  SharedMessage EvidenceOf(int i, uint64_t height, bool forged = false) {
+    v1::PeerMessage message;
+    *message.mutable_evidence() = chain::DoubleVoteEvidence(
+        chain::SignVote(Key(i), kChain, height, 0, v1::VOTE_TYPE_PREVOTE, chain::Hash256{1}),
+        chain::SignVote(Key(i), kChain, height, 0, v1::VOTE_TYPE_PREVOTE, chain::Hash256{2}));
+    if (forged) {
+      (*message.mutable_evidence()->mutable_double_vote()->mutable_first()->mutable_signature())
+          [9] ^= 1;
+    }
+    return Share(std::move(message));
+  }
+  size_t EvidenceBroadcasts() const {
+    size_t count = 0;
+    for (const auto& message : transport_.broadcasts) count += message->has_evidence();
+    return count;
   }
   // `from` says it has block 1 (so sync asks it), then answers with `block`.
   void Sync(const chain::PubKey& from, const v1::Block& block) {
@@ -392,6 +413,60 @@ TEST_F(ReplicaTest, IntakeServesSyncRequestsFromTheStore) {
   ASSERT_TRUE(answer.has_sync_response());
   EXPECT_EQ(answer.sync_response().blocks_size(), 1);
   EXPECT_EQ(answer.sync_response().tip_height(), 1u);
+}
+
+// Evidence from a peer is verified, relayed once, and committed in the next block even with
+// no record pending (evidence is work to commit, as records are).
+TEST_F(ReplicaTest, GossipedEvidenceIsRelayedOnceAndCommittedWithoutRecords) {
+  Make(1, 0);
+  replica_->Start();
+  EXPECT_EQ(store_->Tip().height, 0u) << "no records, no block";
+  const chain::PubKey peer = Key(7).public_key();
+  SharedMessage evidence = EvidenceOf(0, 1);
+  auto pass_on = replica_->Receive(peer, *evidence);
+  ASSERT_TRUE(pass_on.ok());
+  ASSERT_TRUE(*pass_on);
+  replica_->OnMessage(peer, evidence);
+  replica_->OnMessage(peer, evidence);  // a second copy, from another path
+  EXPECT_EQ(EvidenceBroadcasts(), 1u);
+  EXPECT_EQ(replica_->pending_evidence(), 1u);
+  clock_.now_ms = replica_->NextDeadlineMs();
+  replica_->Tick();
+  ASSERT_EQ(store_->Tip().height, 1u);
+  auto offence = chain::CheckEvidenceShape(evidence->evidence());
+  ASSERT_TRUE(offence.ok());
+  EXPECT_EQ(store_->EvidenceHeight(*offence), 1u);
+  EXPECT_EQ(replica_->pending_evidence(), 0u) << "committed evidence leaves the pool";
+  // Offered again once committed: dropped, nobody blamed, nothing relayed.
+  replica_->OnMessage(peer, evidence);
+  EXPECT_EQ(EvidenceBroadcasts(), 1u);
+  EXPECT_EQ(replica_->pending_evidence(), 0u);
+  EXPECT_TRUE(transport_.bans.empty());
+}
+
+TEST_F(ReplicaTest, ForgedEvidenceBansItsSenderAndGoesNoFurther) {
+  Make(4, 0);
+  replica_->Start();
+  const chain::PubKey peer = Key(1).public_key();
+  replica_->OnMessage(peer, EvidenceOf(2, 1, /*forged=*/true));
+  ASSERT_EQ(transport_.bans.size(), 1u);
+  EXPECT_EQ(transport_.bans[0].first, peer);
+  EXPECT_EQ(transport_.bans[0].second.reason(), Reason::kBadSignature);
+  EXPECT_EQ(EvidenceBroadcasts(), 0u);
+  EXPECT_EQ(replica_->pending_evidence(), 0u);
+  // Evidence against a non-validator proves the sender faulty as well.
+  replica_->OnMessage(peer, EvidenceOf(9, 1));
+  ASSERT_EQ(transport_.bans.size(), 2u);
+  EXPECT_EQ(transport_.bans[1].second.reason(), Reason::kNotAuthorized);
+}
+
+TEST_F(ReplicaTest, EvidenceOfAHeightAheadOfUsIsDroppedWithoutBlame) {
+  Make(4, 0);
+  replica_->Start();
+  replica_->OnMessage(Key(1).public_key(), EvidenceOf(2, 5));
+  EXPECT_TRUE(transport_.bans.empty());
+  EXPECT_EQ(replica_->pending_evidence(), 0u);
+  EXPECT_EQ(EvidenceBroadcasts(), 0u);
 }
 
 }  // namespace
