@@ -69,7 +69,7 @@ echo "ok: Chinese page"
 
 # A lot code with '/': the scanned URI carries it as %2F, and the page fetches its bundle from
 # that same encoded path and verifies it.
-cli --key farmer harvest 01/06901234567892/10/B/7 --commodity rice --variety Daohuaxiang \
+cli --key farmer harvest 01/06901234567892/10/B/7 --plot plot-1 --commodity rice --variety Daohuaxiang \
   --quantity 500kg --field "Plot 3" >/dev/null
 page=$(dom "$HTTP/01/06901234567892/10/B%2F7")
 grep -q 'data-verification="ok"' <<<"$page" ||

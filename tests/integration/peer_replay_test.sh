@@ -68,7 +68,7 @@ PY
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$(cat "$NET/$1/node.pid")/status"; }
 harvest() {  # harvest LOT: submitted to validator-2, returns once committed
   "$BIN/agritrace" --node "${ADDR[validator-2]}" --key farmer harvest "01/06901234567892/10/$1" \
-    --commodity rice --quantity 10kg --field "Plot 1" >"$WORK/$1.out" 2>&1
+    --plot plot-1 --commodity rice --quantity 10kg --field "Plot 1" >"$WORK/$1.out" 2>&1
 }
 connects() { grep -c "peer validator-[23] .* connected" "$NET/validator-1/node.log" || true; }
 

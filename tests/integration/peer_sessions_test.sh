@@ -47,7 +47,7 @@ hostile() {
 }
 harvest() {  # harvest LOT: submitted to validator-2, returns once committed
   "$BIN/agritrace" --node "${ADDR[validator-2]}" --key farmer harvest "01/06901234567892/10/$1" \
-    --commodity rice --quantity 10kg --field "Plot 1" >"$WORK/$1.out" 2>&1
+    --plot plot-1 --commodity rice --quantity 10kg --field "Plot 1" >"$WORK/$1.out" 2>&1
 }
 # The honest mesh is up: a record commits on all three.
 harvest S1 || fail "record S1 did not commit: $(cat "$WORK/S1.out")"
@@ -67,7 +67,7 @@ echo "ok: one key gets at most $MAX_SESSIONS_PER_PEER sessions ($admitted of 20)
 hostile --random-key --mode idle --streams "$IDLE_STREAMS" --wait-ms 15000 >"$WORK/idle.out" 2>&1 &
 HOSTILE_PID=$!
 "$BIN/agritrace" --node "${ADDR[validator-2]}" --key farmer harvest "01/06901234567892/10/S2" \
-  --commodity rice --quantity 10kg --field "Plot 1" >"$WORK/S2.out" 2>&1 &
+  --plot plot-1 --commodity rice --quantity 10kg --field "Plot 1" >"$WORK/S2.out" 2>&1 &
 SUBMIT_PID=$!
 calls=0
 while kill -0 "$HOSTILE_PID" 2>/dev/null; do
