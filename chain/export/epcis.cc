@@ -502,6 +502,22 @@ json CheckpointEvent(const Context& c) {
   return event;
 }
 
+// Cooling (FSMA 204's cooling CTE, 21 CFR 1.1325(b)). CBV 2.0 has no cooling business step
+// (storing is not active temperature reduction), so the step is this project's own URI, as
+// EPCIS 2.0 allows for steps outside the CBV; the method is an extension.
+json CoolEvent(const Context& c) {
+  const v1::Cool& cool = c.rec.record.body.cool();
+  json event = Observe(c, cool.lot(), kCoolingBizStep, "", false);
+  event["agritrace:coolingMethod"] = std::string(CoolingMethodCode(cool.method()));
+  std::string place = PlaceUri(cool.location());
+  if (!place.empty()) {
+    SetReadPoint(event, place);
+    SetBizLocation(event, place);
+  }
+  if (!cool.location().name().empty()) event["agritrace:placeName"] = cool.location().name();
+  return event;
+}
+
 // The certificate URI: the document's digest, else its id; nothing when it states neither.
 std::string CertificationInfo(const v1::Certify& c) {
   if (!c.document_sha256().empty()) return "ni:///sha-256;" + ToHex(c.document_sha256());
@@ -549,6 +565,7 @@ json EventFor(const Context& c) {
     case v1::RecordBody::kCertify: return CertifyEvent(c);
     case v1::RecordBody::kRecall: return RecallEvent(c);
     case v1::RecordBody::kSell: return SellEvent(c);
+    case v1::RecordBody::kCool: return CoolEvent(c);
     // Not exported as events: registrations, revocations, key rotations and master-data updates
     // are master data (the epcisHeader carries each party's current details); a correction
     // points at a record rather than at goods (an error declaration, below).
@@ -558,8 +575,6 @@ json EventFor(const Context& c) {
     case v1::RecordBody::kCorrection:
     case v1::RecordBody::kRotateKey:
     case v1::RecordBody::kUpdateParticipant:
-    // Cooling (FSMA 204 CTE) is not exported to EPCIS yet.
-    case v1::RecordBody::kCool:
     // Origin records (plots, applications, bans) are not EPCIS events yet.
     case v1::RecordBody::kRegisterPlot:
     case v1::RecordBody::kTransferPlot:

@@ -16,6 +16,8 @@
 // - cancel shipment: OBSERVE void_shipping / active; loss: OBSERVE with the CBV step and
 //   disposition of its reason (destroying/disposed, inspecting/damaged, other/stolen, ...).
 // - aggregate / disaggregate: AggregationEvent ADD packing / DELETE unpacking, the SSCC parent.
+// - cool: OBSERVE with kCoolingBizStep (CBV 2.0 has no cooling step), agritrace:coolingMethod
+//   and its place (readPoint, bizLocation, agritrace:placeName) when it names one.
 // - sensor readings: OBSERVE sensor_reporting with sensorElementList; checkpoint: OBSERVE
 //   departing/arriving/storing / in_transit at its place.
 // - certify: OBSERVE inspecting, conformant / non_conformant; certificationInfo (the document
@@ -59,6 +61,10 @@ nlohmann::json EpcisDocument(const ExportData& data, int64_t creation_ms);
 
 // "KGM" for "kg", etc.; "" for an unknown unit.
 std::string UneceUnit(const std::string& unit);
+
+// The business step of a cool record's event: CBV 2.0 has none for cooling (storing is not
+// active temperature reduction), so it is this project's URI, as EPCIS 2.0 allows.
+inline constexpr const char* kCoolingBizStep = "urn:agritrace:bizstep:cooling";
 // https://id.gs1.org/01/{gtin}/10/{lot}, the lot code percent-encoded where needed.
 std::string LotDigitalLink(const v1::LotKey& lot);
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "chain/base/bytes.h"
+#include "chain/export/custody_json.h"
 #include "chain/export/epcis.h"
 #include "chain/model/gs1.h"
 #include "chain/export/record_json.h"
@@ -493,6 +494,22 @@ Status FromObjectEvent(const json& e, const std::string& where, const PartyBook&
     }
     if (place.ByteSizeLong() > 0) *c.mutable_location() = place;
     return SensorReadingsOf(e, where, false, *c.mutable_readings());
+  }
+  if (step == kCoolingBizStep) {
+    v1::Cool& cool = *body.mutable_cool();
+    *cool.mutable_lot() = lot->lot();
+    auto method = ParseCoolingMethod(e.value("agritrace:coolingMethod", ""));
+    if (!method.ok()) return Schema(where, "agritrace:coolingMethod: " + method.status().message());
+    cool.set_method(*method);
+    v1::Location place = e.contains("bizLocation") ? LocationOf(e) : v1::Location();
+    if (e.contains("agritrace:placeName")) {
+      if (!e["agritrace:placeName"].is_string()) {
+        return Schema(where, "agritrace:placeName must be a string");
+      }
+      place.set_name(e["agritrace:placeName"].get<std::string>());
+    }
+    if (place.ByteSizeLong() > 0) *cool.mutable_location() = place;
+    return Status::Ok();
   }
   if (step == "inspecting") return CertifyOf(e, where, lot->lot(), *body.mutable_certify());
   if (step == "retail_selling") {

@@ -273,6 +273,13 @@ class AttestedRoundTripTest : public ::testing::Test {
     *h.add_refs() = Ref(v1::DOCUMENT_TYPE_PO, "PO-1");
     Add(b, "farmer", kT0);
 
+    b.Clear();  // cooled in the farm's cold room (FSMA 204 cooling)
+    *b.mutable_cool()->mutable_lot() = Lot("B1");
+    b.mutable_cool()->set_method(v1::COOLING_METHOD_FORCED_AIR);
+    b.mutable_cool()->mutable_location()->set_gln("6901234000025");
+    b.mutable_cool()->mutable_location()->set_name("Cold room 2");
+    Add(b, "farmer", kT0 + kHour / 2);
+
     b.Clear();  // partial shipment with a carrier
     *b.mutable_ship()->mutable_lot() = Lot("B1");
     *b.mutable_ship()->mutable_quantity() = *ParseQuantity("60kg");
@@ -436,20 +443,25 @@ TEST_F(AttestedRoundTripTest, PartnersEventsComeBackAsAttestationsWithTheSameEve
   EXPECT_EQ(events[0]["agritrace:signer"], "urn:agritrace:party:farmer");
   EXPECT_EQ(events[0]["bizLocation"]["id"], "https://id.gs1.org/414/6901234000025");
   // The packer has its own party GLN (AI 417) apart from its location's (AI 414).
-  EXPECT_EQ(events[1]["destinationList"][0]["destination"], "https://id.gs1.org/417/6901234000054");
-  EXPECT_EQ(events[1]["destinationList"][2]["destination"], "https://id.gs1.org/414/6901234000018");
-  EXPECT_EQ(events[5]["sourceList"][0]["source"], "urn:agritrace:party:farmer");
-  EXPECT_EQ(events[7]["ilmd"]["agritrace:outputs"][0]["agritrace:netMassPerUnit"], 1.0);
-  EXPECT_FALSE(events[7]["outputQuantityList"][0].contains("uom"));  // a count
-  EXPECT_EQ(events[8]["type"], "AggregationEvent");
-  EXPECT_EQ(events[10]["agritrace:certificateID"], "CERT 42/A");
-  EXPECT_TRUE(events[12].contains("errorDeclaration"));
+  EXPECT_EQ(events[2]["destinationList"][0]["destination"], "https://id.gs1.org/417/6901234000054");
+  EXPECT_EQ(events[2]["destinationList"][2]["destination"], "https://id.gs1.org/414/6901234000018");
+  EXPECT_EQ(events[6]["sourceList"][0]["source"], "urn:agritrace:party:farmer");
+  EXPECT_EQ(events[8]["ilmd"]["agritrace:outputs"][0]["agritrace:netMassPerUnit"], 1.0);
+  EXPECT_FALSE(events[8]["outputQuantityList"][0].contains("uom"));  // a count
+  EXPECT_EQ(events[9]["type"], "AggregationEvent");
+  EXPECT_EQ(events[11]["agritrace:certificateID"], "CERT 42/A");
+  EXPECT_TRUE(events[13].contains("errorDeclaration"));
   EXPECT_EQ(events[0]["eventTimeZoneOffset"], "+08:00");
+  // Cooling: this project's business step (CBV 2.0 has none), method and place.
+  EXPECT_EQ(events[1]["bizStep"], kCoolingBizStep);
+  EXPECT_EQ(events[1]["agritrace:coolingMethod"], "forced-air");
+  EXPECT_EQ(events[1]["bizLocation"]["id"], "https://id.gs1.org/414/6901234000025");
+  EXPECT_EQ((*imported)[1].body.cool().location().name(), "Cold room 2");
   const v1::RecordBody& harvest = again.records[0].record.body;
   EXPECT_EQ(harvest.attestation().party().uri(), "urn:agritrace:party:farmer");
   EXPECT_EQ(harvest.harvest().net_mass_per_unit().milli(), 0);
-  EXPECT_EQ((*imported)[7].body.transform().outputs(0).net_mass_per_unit().milli(), 1000);
-  EXPECT_EQ((*imported)[10].body.certify().valid_from_ms(), kT0);
+  EXPECT_EQ((*imported)[8].body.transform().outputs(0).net_mass_per_unit().milli(), 1000);
+  EXPECT_EQ((*imported)[11].body.certify().valid_from_ms(), kT0);
 }
 
 TEST_F(AttestedRoundTripTest, APartnerNamedByItsPartyGlnRoundTrips) {
@@ -461,7 +473,7 @@ TEST_F(AttestedRoundTripTest, APartnerNamedByItsPartyGlnRoundTrips) {
   RoundTrip(doc, doc2, again, imported);
   const json& events = doc2["epcisBody"]["eventList"];
   EXPECT_EQ(events[0]["agritrace:signer"], "https://id.gs1.org/417/6901234000047");
-  EXPECT_EQ(events[1]["sourceList"][0]["source"], "https://id.gs1.org/417/6901234000047");
+  EXPECT_EQ(events[2]["sourceList"][0]["source"], "https://id.gs1.org/417/6901234000047");
   EXPECT_EQ(imported[0].party.name(), "Wuchang Rice Co-operative");
   EXPECT_EQ(imported[0].party.address(), "Niujia village");
   EXPECT_EQ(imported[0].signer, "Wuchang Rice Co-operative");
