@@ -12,32 +12,16 @@ BIN=$(cd "${1:?usage: evidence_test.sh BIN_DIR}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 DEVNET=$HERE/../../scripts/devnet.sh
 source "$HERE/../../scripts/lib.sh"
+source "$HERE/hostile_net_lib.sh"
 
 WORK=$(mktemp -d /tmp/agritrace-evidence.XXXXXX)
 NET=$WORK/net
 export AGRITRACE_BIN=$BIN AGRITRACE_PASSWORD=evidence-secret AGRITRACE_KEYSTORE=$NET/keystore
 cleanup() { "$DEVNET" down "$NET" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  for log in "$NET"/validator-[123]/node.log; do echo "--- $log" >&2; tail -12 "$log" >&2; done
-  exit 1
-}
 
-grpc=() http=()
-for i in 1 2 3 4; do grpc+=("127.0.0.1:$(free_port)"); http+=("127.0.0.1:$(free_port)"); done
-"$BIN/agritrace-node" init --dir "$NET" --validators 4 --grpc-addrs "$(IFS=,; echo "${grpc[*]}")" \
-  --http-addrs "$(IFS=,; echo "${http[*]}")" --propose-timeout-ms 1000 --vote-timeout-ms 500 \
-  --scrypt-n 1024 >/dev/null
-for name in validator-1 validator-2 validator-3; do "$DEVNET" start "$NET" "$name" >/dev/null; done
+start_honest_network
 
-metric() {  # metric HTTP_ADDR NAME: its value on that node's /metrics, 0 when absent
-  python3 - "http://$1/metrics" "$2" <<'PY'
-import sys, urllib.request
-text = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
-print(next((l.split()[-1] for l in text.splitlines() if l.startswith(sys.argv[2] + " ")), "0"))
-PY
-}
 evidence_json() { "$BIN/agritrace" --node "$1" evidence --json "${@:2}"; }
 
 # 1. Before: nothing committed, nothing pending.

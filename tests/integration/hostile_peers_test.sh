@@ -12,6 +12,7 @@ BIN=$(cd "${1:?usage: hostile_peers_test.sh BIN_DIR}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 DEVNET=$HERE/../../scripts/devnet.sh
 source "$HERE/../../scripts/lib.sh"
+source "$HERE/hostile_net_lib.sh"
 
 WORK=$(mktemp -d /tmp/agritrace-hostile.XXXXXX)
 NET=$WORK/net
@@ -19,24 +20,8 @@ BAN_SECONDS=3
 export AGRITRACE_BIN=$BIN AGRITRACE_PASSWORD=hostile-secret AGRITRACE_KEYSTORE=$NET/keystore
 cleanup() { "$DEVNET" down "$NET" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  for log in "$NET"/validator-[123]/node.log; do echo "--- $log" >&2; tail -12 "$log" >&2; done
-  exit 1
-}
 
-HONEST="validator-1 validator-2 validator-3"
-grpc=() http=()
-for i in 1 2 3 4; do grpc+=("127.0.0.1:$(free_port)"); http+=("127.0.0.1:$(free_port)"); done
-"$BIN/agritrace-node" init --dir "$NET" --validators 4 --grpc-addrs "$(IFS=,; echo "${grpc[*]}")" \
-  --http-addrs "$(IFS=,; echo "${http[*]}")" --propose-timeout-ms 1000 --vote-timeout-ms 500 \
-  --scrypt-n 1024 >/dev/null
-for name in $HONEST; do
-  sed -i "s/^ban_seconds = .*/ban_seconds = $BAN_SECONDS/" "$NET/$name/node.toml"
-  "$DEVNET" start "$NET" "$name" >/dev/null
-done
-declare -A ADDR=([validator-1]=${grpc[0]} [validator-2]=${grpc[1]} [validator-3]=${grpc[2]})
-TARGET=${grpc[0]} TARGET_HTTP=${http[0]} LOG=$NET/validator-1/node.log
+start_honest_network "s/^ban_seconds = .*/ban_seconds = $BAN_SECONDS/"
 
 hostile() {  # hostile MODE [extra flags]: runs the hostile peer, prints its line, returns its code
   local mode=$1; shift
@@ -48,13 +33,6 @@ expect_code() {  # expect_code CODE WHAT CMD...: runs CMD, which must exit with 
   out=$("$@") || code=$?
   ((code == want)) || fail "$what: expected exit $want, got $code ($out)"
   echo "ok: $what: $out"
-}
-metric() {  # metric NAME{LABELS}: its value on validator-1's /metrics, 0 when absent
-  python3 - "http://$TARGET_HTTP/metrics" "$1" <<'PY'
-import sys, urllib.request
-text = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
-print(next((l.split()[-1] for l in text.splitlines() if l.startswith(sys.argv[2] + " ")), "0"))
-PY
 }
 # Waits until validator-1 admits validator-4's key again: its ban expired. Asks the node rather
 # than sleeping out the ban, whose start depends on when validator-1 judged the misbehaviour.

@@ -19,6 +19,7 @@ BIN=$(cd "${1:?usage: peer_replay_test.sh BIN_DIR}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 DEVNET=$HERE/../../scripts/devnet.sh
 source "$HERE/../../scripts/lib.sh"
+source "$HERE/hostile_net_lib.sh"
 
 REPLAYS=100000
 # The replay may hold per node at most the relay memory (kMaxRelayedMessages signatures) and
@@ -34,29 +35,9 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  for log in "$NET"/validator-[123]/node.log; do echo "--- $log" >&2; tail -12 "$log" >&2; done
-  exit 1
-}
 
-HONEST="validator-1 validator-2 validator-3"
-grpc=() http=()
-for i in 1 2 3 4; do grpc+=("127.0.0.1:$(free_port)"); http+=("127.0.0.1:$(free_port)"); done
-"$BIN/agritrace-node" init --dir "$NET" --validators 4 --grpc-addrs "$(IFS=,; echo "${grpc[*]}")" \
-  --http-addrs "$(IFS=,; echo "${http[*]}")" --propose-timeout-ms 1000 --vote-timeout-ms 500 \
-  --scrypt-n 1024 >/dev/null
-for name in $HONEST; do "$DEVNET" start "$NET" "$name" >/dev/null; done
-declare -A ADDR=([validator-1]=${grpc[0]} [validator-2]=${grpc[1]} [validator-3]=${grpc[2]})
-TARGET=${grpc[0]} TARGET_HTTP=${http[0]}
+start_honest_network
 
-metric() {  # metric NAME{LABELS}: its value on validator-1's /metrics, 0 when absent
-  python3 - "http://$TARGET_HTTP/metrics" "$1" <<'PY'
-import sys, urllib.request
-text = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
-print(next((l.split()[-1] for l in text.splitlines() if l.startswith(sys.argv[2] + " ")), "0"))
-PY
-}
 queued_total() {  # every message validator-1 queued for its peers
   python3 - "http://$TARGET_HTTP/metrics" <<'PY'
 import sys, urllib.request

@@ -14,6 +14,7 @@ BIN=$(cd "${1:?usage: peer_sessions_test.sh BIN_DIR}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 DEVNET=$HERE/../../scripts/devnet.sh
 source "$HERE/../../scripts/lib.sh"
+source "$HERE/hostile_net_lib.sh"
 
 MAX_SESSIONS_PER_PEER=2  # node/common/peer_limits.h kMaxSessionsPerPeer
 IDLE_STREAMS=600
@@ -27,21 +28,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  for log in "$NET"/validator-[123]/node.log; do echo "--- $log" >&2; tail -12 "$log" >&2; done
-  exit 1
-}
 
-HONEST="validator-1 validator-2 validator-3"
-grpc=() http=()
-for i in 1 2 3 4; do grpc+=("127.0.0.1:$(free_port)"); http+=("127.0.0.1:$(free_port)"); done
-"$BIN/agritrace-node" init --dir "$NET" --validators 4 --grpc-addrs "$(IFS=,; echo "${grpc[*]}")" \
-  --http-addrs "$(IFS=,; echo "${http[*]}")" --propose-timeout-ms 1000 --vote-timeout-ms 500 \
-  --scrypt-n 1024 >/dev/null
-for name in $HONEST; do "$DEVNET" start "$NET" "$name" >/dev/null; done
-declare -A ADDR=([validator-1]=${grpc[0]} [validator-2]=${grpc[1]} [validator-3]=${grpc[2]})
-TARGET=${grpc[0]}
+start_honest_network
 hostile() {
   "$BIN/agritrace-hostile-peer" --target "$TARGET" --genesis "$NET/genesis.json" "$@"
 }
