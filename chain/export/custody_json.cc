@@ -56,6 +56,34 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
+// The code of `value` in a (value, code) table; "unspecified" when it has none.
+template <typename Enum, size_t N>
+std::string_view CodeOf(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                        Enum value) {
+  for (const auto& [entry, code] : table) {
+    if (entry == value) return code;
+  }
+  return "unspecified";
+}
+
+// The value whose code is `text` (any case), else MALFORMED listing the codes.
+template <typename Enum, size_t N>
+Result<Enum> ParseCode(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                       std::string_view text, std::string_view what) {
+  const std::string lower = Lower(text);
+  std::string codes;
+  for (size_t i = 0; i < N; ++i) {
+    if (table[i].second == lower) return table[i].first;
+    codes += i == 0 ? "" : i + 1 == N ? " or " : ", ";
+    codes += table[i].second;
+  }
+  std::string message = Quote(text);
+  message += " is not ";
+  message += what;
+  message += "; use ";
+  return Reject(Reason::kMalformed, message + codes);
+}
+
 // "lot" (a lot) or "sscc" and "pallet" (a pallet): what an event that names either is about.
 void AddUnit(json& out, bool has_lot, const v1::LotKey& lot, const std::string& sscc) {
   if (has_lot) out["lot"] = FormatLotKey(lot);
@@ -299,37 +327,19 @@ Result<v1::DocumentRef> ParseDocumentRef(std::string_view text) {
 }
 
 std::string_view LossReasonCode(v1::LossReason reason) {
-  for (const auto& [value, name] : kLossReasons) {
-    if (value == reason) return name;
-  }
-  return "unspecified";
+  return CodeOf(kLossReasons, reason);
 }
 
 Result<v1::LossReason> ParseLossReason(std::string_view text) {
-  const std::string lower = Lower(text);
-  for (const auto& [value, name] : kLossReasons) {
-    if (name == lower) return value;
-  }
-  return Reject(Reason::kMalformed, Quote(text) +
-                                        " is not a loss reason; use spoilage, damage, "
-                                        "shrinkage, sample, theft, destroyed or other");
+  return ParseCode(kLossReasons, text, "a loss reason");
 }
 
 std::string_view CoolingMethodCode(v1::CoolingMethod method) {
-  for (const auto& [value, name] : kCoolingMethods) {
-    if (value == method) return name;
-  }
-  return "unspecified";
+  return CodeOf(kCoolingMethods, method);
 }
 
 Result<v1::CoolingMethod> ParseCoolingMethod(std::string_view text) {
-  const std::string lower = Lower(text);
-  for (const auto& [value, name] : kCoolingMethods) {
-    if (name == lower) return value;
-  }
-  return Reject(Reason::kMalformed, Quote(text) +
-                                        " is not a cooling method; use forced-air, "
-                                        "hydrocooling, ice, vacuum or cold-storage");
+  return ParseCode(kCoolingMethods, text, "a cooling method");
 }
 
 void AddLotPartsJson(const v1::LotState& lot, const NameLookup& name_of, json& out) {
