@@ -22,8 +22,7 @@ std::string Kg(int64_t mg) {
   return out + " kg";
 }
 
-std::string Place(const v1::RegisterPlot& reg) {
-  const v1::Location& at = reg.location();
+std::string Place(const v1::Location& at) {
   if (at.has_lat_e6() && at.has_lon_e6()) {
     char text[48];
     std::snprintf(text, sizeof text, "%.6f,%.6f", at.lat_e6() / 1e6, at.lon_e6() / 1e6);
@@ -39,20 +38,34 @@ bool ValidAt(const v1::Certify& cert, int64_t at_ms) {
 
 }  // namespace
 
+OriginReplay::OriginReplay(const v1::ProofBundle& bundle, const Genesis& genesis,
+                           std::function<void(const std::string&)> fail)
+    : bundle_(bundle), fail_(std::move(fail)) {
+  for (const v1::PlotState& plot : genesis.plots) plots_[plot.plot_id()] = CardOf(plot);
+}
+
+OriginReplay::Plot OriginReplay::CardOf(const v1::PlotState& state) {
+  Plot plot;
+  plot.card.plot_id = state.plot_id();
+  plot.card.crop = state.crop();
+  plot.card.area = FormatArea(state.area());
+  plot.card.owner_hex = ToHex(state.owner());
+  plot.card.place = Place(state.location());
+  plot.card.cap_mg = state.cap_mg();
+  plot.card.retired = state.retired();
+  return plot;
+}
+
 void OriginReplay::Apply(const Record& record) {
   const v1::RecordBody& body = record.body;
   switch (body.event_case()) {
     case v1::RecordBody::kRegisterPlot: {
-      Plot plot;
-      plot.reg = body.register_plot();
-      plot.card.plot_id = plot.reg.plot_id();
-      plot.card.crop = plot.reg.crop();
-      plot.card.area = FormatArea(plot.reg.area());
-      plot.card.owner_hex = ToHex(plot.reg.owner());
-      plot.card.place = Place(plot.reg);
-      Result<v1::PlotState> state = NewPlotState(plot.reg);
-      if (state.ok()) plot.card.cap_mg = state->cap_mg();
-      plots_[plot.card.plot_id] = std::move(plot);
+      Result<v1::PlotState> state = NewPlotState(body.register_plot());
+      if (!state.ok()) {
+        fail_("plot " + body.register_plot().plot_id() + ": " + state.status().ToString());
+        return;
+      }
+      plots_[state->plot_id()] = CardOf(*state);
       return;
     }
     case v1::RecordBody::kTransferPlot:
@@ -107,6 +120,7 @@ void OriginReplay::ApplyHarvest(const Record& record) {
             " is named but its RegisterPlot record is not in the bundle");
     } else {
       plot->second.card.harvested_mg += mass_mg;
+      named_plots_.insert(harvest.plot());
       harvests_.push_back({harvest.plot(), lot_key, harvest_ms, record.body.event_tz_offset_min()});
     }
   }
@@ -197,7 +211,9 @@ void OriginReplay::ApplyTransform(const Record& record) {
 
 OriginVerdict OriginReplay::Finish(const v1::ProofBundle& bundle) {
   OriginVerdict out;
-  for (const auto& [id, plot] : plots_) out.plots.push_back(plot.card);
+  for (const auto& [id, plot] : plots_) {
+    if (named_plots_.count(id)) out.plots.push_back(plot.card);
+  }
   for (const HarvestOnPlot& h : harvests_) {
     CheckIntervals(h.plot_id, h.lot_key, h.harvest_ms, h.tz_offset_min);
   }

@@ -11,11 +11,13 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "agritrace/v1/bundle.pb.h"
 #include "chain/bundle/bundle.h"
+#include "chain/model/genesis.h"
 #include "chain/model/record.h"
 
 namespace agritrace::chain {
@@ -24,8 +26,9 @@ class OriginReplay {
  public:
   // `fail` receives each failure, naming its subject. The bundle's participants give a
   // signer's organisation for certificates on an organisation (informative, like their names).
-  OriginReplay(const v1::ProofBundle& bundle, std::function<void(const std::string&)> fail)
-      : bundle_(bundle), fail_(std::move(fail)) {}
+  // Plots the genesis file lists are known from the start (the genesis vouches for them).
+  OriginReplay(const v1::ProofBundle& bundle, const Genesis& genesis,
+               std::function<void(const std::string&)> fail);
 
   // Feed verified records in chain order.
   void Apply(const Record& record);
@@ -35,8 +38,8 @@ class OriginReplay {
  private:
   struct Plot {
     OriginPlot card;
-    v1::RegisterPlot reg;
   };
+  static Plot CardOf(const v1::PlotState& state);
   struct Application {
     v1::InputApplication input;
     int64_t applied_ms = 0;
@@ -62,6 +65,7 @@ class OriginReplay {
   const v1::ProofBundle& bundle_;
   std::function<void(const std::string&)> fail_;
   std::map<std::string, Plot> plots_;
+  std::set<std::string> named_plots_;  // by the bundle's harvests: the ones shown
   std::map<std::string, std::vector<Application>> applications_;  // by plot, chain order
   std::vector<std::pair<std::string, Cert>> certs_;                 // record id, chain order
   std::map<std::string, v1::LotState> lots_;                        // quantity, claims, plot

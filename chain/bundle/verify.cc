@@ -225,7 +225,7 @@ class Verifier {
 
   // The Origin card, from the records that verified so far (origin.h).
   void CheckOrigin() {
-    OriginReplay origin(bundle_, [this](const std::string& problem) { Fail(problem); });
+    OriginReplay origin(bundle_, genesis_, [this](const std::string& problem) { Fail(problem); });
     for (size_t i = 0; i < decoded_.size(); ++i) {
       if (decoded_[i] && verdict_.records[i].problems.empty()) origin.Apply(*decoded_[i]);
     }
