@@ -28,7 +28,7 @@ run_journey
 page=$(dom "$HTTP/$R1")
 grep -q 'data-verification="ok"' <<<"$page" ||
   fail "page did not verify: $(grep -o 'data-verification="[a-z]*"' <<<"$page") $(grep -o '<ul id="failures">.*</ul>' <<<"$page" | head -c 800)"
-[[ $(count 'data-verified="true"' "$page") == 6 ]] || fail "want 6 verified events: $page"
+[[ $(count 'data-type="[a-z_]*" data-verified="true"' "$page") == 6 ]] || fail "want 6 verified events: $page"
 for text in 'Harvested' 'Plot 7' 'Wuchang' '1000kg' 'Packed' 'Shipped' 'Received' 'rice · Wuchang'; do
   grep -qF "$text" <<<"$page" || fail "the journey does not show '$text'"
 done
@@ -69,7 +69,7 @@ echo "ok: Chinese page"
 
 # A lot code with '/': the scanned URI carries it as %2F, and the page fetches its bundle from
 # that same encoded path and verifies it.
-cli --key farmer harvest 01/06901234567892/10/B/7 --commodity rice --variety Daohuaxiang \
+cli --key farmer harvest 01/06901234567892/10/B/7 --plot plot-1 --commodity rice --variety Daohuaxiang \
   --quantity 500kg --field "Plot 3" >/dev/null
 page=$(dom "$HTTP/01/06901234567892/10/B%2F7")
 grep -q 'data-verification="ok"' <<<"$page" ||
@@ -86,6 +86,31 @@ grep -qF 'href="/01/06901234567892/10/B%2F7"' <<<"$page" || fail "R7's page does
 grep -qF 'href="/01/06901234567809/10/R7?linkType=gs1:epcis"' <<<"$page" ||
   fail "the page does not link to its EPCIS events"
 echo "ok: a lot code with '/' shown, verified and linked in the browser"
+
+# The Origin card: plot (owner, area, place with a map link, season cap), the interval
+# respected, the 60% organic claim with its certificate, the compliance certificate; the same
+# recomputed offline by `agritrace verify`.
+run_origin_journey
+out=$(cli verify "$HTTP/$R9" --genesis "$NET/genesis.json") || fail "agritrace verify of R9 failed: $out"
+for text in 'plot plot-7: rice' 'ok   interval: Coragen 20% SC' 'ok   claim organic: 600.000 kg, certificate ORG-2026-0042' \
+  'compliance certificate: self-commitment'; do
+  grep -qF "$text" <<<"$out" || fail "agritrace verify does not show '$text': $out"
+done
+page=$(dom "$HTTP/$R9")
+grep -q 'data-verification="ok"' <<<"$page" ||
+  fail "the origin page did not verify: $(grep -o '<ul id="failures">.*</ul>' <<<"$page" | head -c 800)"
+grep -q '<section id="origin" class="origin" data-unbacked="false">' <<<"$page" || fail "no Origin card: $page"
+grep -q 'data-plot="plot-7" data-verified="true"' <<<"$page" || fail "plot-7 is not a verified plot of the card"
+grep -q 'data-claim="organic" data-backed="true"' <<<"$page" || fail "the organic claim is not backed"
+for text in 'Origin' 'openstreetmap.org/?mlat=45.1203&amp;mlon=127.4504' '10mu' '7,000 kg' '600 kg · 60% of this product' \
+  'ORG-2026-0042' 'GB/T 19630 organic' 'Coragen 20% SC (chlorantraniliprole) — 14 days' 'respected' 'self commitment'; do
+  grep -qF "$text" <<<"$page" || fail "the Origin card does not show '$text'"
+done
+page=$(dom "$HTTP/$R9" zh-CN)
+for text in '产地' '有机' '安全间隔期' '链上已证实' '承诺达标合格证'; do
+  grep -qF "$text" <<<"$page" || fail "the Chinese Origin card does not show '$text'"
+done
+echo "ok: Origin card shown and verified in the browser, in both languages"
 
 # A bundle tampered with in transit (same origin, through a proxy).
 PROXY_PORT=$(free_port)
