@@ -121,4 +121,17 @@ page=$(dom "http://127.0.0.1:$PROXY_PORT/$R1")
 grep -q 'data-verification="failed"' <<<"$page" || fail "a tampered bundle was not caught"
 [[ $(count 'data-verified="false"' "$page") -ge 1 ]] || fail "the tampered event is not marked"
 grep -qF 'the signature does not match the record' <<<"$page" || fail "the failure is not named"
+
+# A bundle whose claim certificate was left out in transit: the claim is shown unbacked, in red.
+PROXY2_PORT=$(free_port)
+python3 "$HERE/tamper_proxy.py" "$PROXY2_PORT" "$HTTP" drop-claim-certificates &
+EXTRA_PIDS+=($!)
+for ((i = 0; i < 50; i++)); do curl -fsS "http://127.0.0.1:$PROXY2_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+page=$(dom "http://127.0.0.1:$PROXY2_PORT/$R9")
+grep -q 'data-verification="failed"' <<<"$page" || fail "a claim without its certificate was not caught"
+grep -q 'class="claim unbacked" data-claim="organic" data-backed="false"' <<<"$page" ||
+  fail "the claim without its certificate is not shown unbacked: $page"
+grep -qF 'NOT backed by the chain' <<<"$page" && grep -qF 'cannot be backed' <<<"$page" ||
+  fail "the unbacked claim is not named"
+echo "ok: a claim whose certificate is missing is shown unbacked"
 echo "browser test passed"
