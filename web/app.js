@@ -24,7 +24,8 @@
       origin: 'Origin', owner: 'Owner', area: 'Area', crop: 'Crop', map: 'map', season_cap: 'Season cap', harvested_lots: 'harvested for this product',
       intervals: 'Pre-harvest intervals', respected: 'respected', not_respected: 'NOT respected', days: 'days', applied: 'applied', harvested: 'harvested',
       claims: 'Claims', certificate: 'Certificate', tonnage: 'tonnage', of_product: 'of this product', backed: '✓ backed by the chain',
-      unbacked: '✗ NOT backed by the chain', producer: 'Producer', genesis_plot: 'registered at genesis', retired: 'retired', organic: 'organic',
+      unbacked: '✗ NOT backed by the chain', register_plot: 'Plot registered', transfer_plot: 'Plot transferred', retire_plot: 'Plot retired',
+      input_application: 'Pesticide / fertiliser applied', product: 'Product', ingredient: 'Active ingredient', phi: 'Pre-harvest interval', claim: 'Claim', producer: 'Producer', genesis_plot: 'registered at genesis', retired: 'retired', organic: 'organic',
       explain: 'Your browser checked each step’s digital signature (BIP-340), its inclusion in a block (Merkle proof) and each block’s certificate by the validators below. Only this chain’s validator keys are trusted.',
     },
     zh: {
@@ -46,7 +47,8 @@
       origin: '产地', owner: '所有者', area: '面积', crop: '作物', map: '地图', season_cap: '本季产量上限', harvested_lots: '本产品已采收',
       intervals: '安全间隔期', respected: '已遵守', not_respected: '未遵守', days: '天', applied: '施用', harvested: '采收',
       claims: '认证声明', certificate: '证书', tonnage: '认证量', of_product: '占本产品', backed: '✓ 链上已证实',
-      unbacked: '✗ 链上无法证实', producer: '生产者', genesis_plot: '创世登记', retired: '已注销', organic: '有机',
+      unbacked: '✗ 链上无法证实', register_plot: '地块登记', transfer_plot: '地块转让', retire_plot: '地块注销',
+      input_application: '农药/肥料施用', product: '产品', ingredient: '有效成分', phi: '安全间隔期', claim: '认证声明', producer: '生产者', genesis_plot: '创世登记', retired: '已注销', organic: '有机',
       explain: '您的浏览器已逐一核验每个步骤的数字签名（BIP-340）、其在区块中的包含证明（默克尔证明），以及下列验证节点对每个区块的认证。只信任本链的验证节点公钥。',
     },
   };
@@ -158,7 +160,14 @@
         ['readings', readingsText(e.readings, rangeOf(e.lot))]], e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
       case 'sensor_readings': return ['sensor_readings', r.event_time_ms, [['by', doer(r)], ['readings', readingsText(e.readings, rangeOf(e.lot))], ['lot', e.lot]],
         e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
-      case 'certify': return ['certify', r.event_time_ms, [['by', doer(r)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
+      case 'certify': return ['certify', r.event_time_ms, [['by', doer(r)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot],
+        ['claim', e.claim ? t(e.claim) : ''], ['plot', e.plot_id], ['certificate', e.certificate_id], ['tonnage', e.tonnage ? kg(BigInt(e.tonnage.milli) * BigInt({ g: 1, kg: 1000, t: 1000000 }[e.tonnage.unit] || 0)) : '']]];
+      case 'register_plot': return ['register_plot', r.event_time_ms, [['by', doer(r)], ['plot', e.plot], ['owner', who(e.owner)], ['crop', e.crop],
+        ['area', e.area ? e.area.milli / 1000 + e.area.unit : ''], ['where', place(e.location)]]];
+      case 'transfer_plot': return ['transfer_plot', r.event_time_ms, [['by', doer(r)], ['plot', e.plot], ['owner', who(e.new_owner)]]];
+      case 'retire_plot': return ['retire_plot', r.event_time_ms, [['by', doer(r)], ['plot', e.plot], ['reason', e.reason]]];
+      case 'input_application': return ['input_application', r.event_time_ms, [['by', doer(r)], ['plot', e.plot], ['product', e.product],
+        ['ingredient', e.active_ingredient], ['phi', e.phi_days + ' ' + t('days')]]];
       case 'compliance_cert': return ['compliance_cert', r.event_time_ms, [['by', doer(r)], ['basis', t(e.basis)],
         ['pledge', t('commitment')], ['lot', e.lot]]];
       case 'recall': return ['recall_ev', r.event_time_ms, [['by', doer(r)], ['reason', e.reason], ['lot', e.lot]], true];
