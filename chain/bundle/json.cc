@@ -203,7 +203,9 @@ std::optional<v1::LotClaim> ClaimFromJson(const json& j) {
   out.set_claimed_mg(j["claimed_mg"].get<int64_t>());
   if (j.contains("plots") && j["plots"].is_array()) {
     for (const json& plot : j["plots"]) {
-      if (plot.is_string() && out.plots_size() < kMaxClaimPlots) out.add_plots(plot.get<std::string>());
+      if (plot.is_string() && out.plots_size() < kMaxClaimPlots) {
+        out.add_plots(plot.get<std::string>());
+      }
     }
   }
   return out;

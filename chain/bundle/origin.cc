@@ -112,7 +112,8 @@ void OriginReplay::ApplyHarvest(const Record& record) {
   lot.set_plot(harvest.plot());
   const int64_t harvest_ms =
       harvest.harvest_time_ms() != 0 ? harvest.harvest_time_ms() : EventTimeOf(record.body);
-  const int64_t mass_mg = MassMilligrams(harvest.quantity(), harvest.net_mass_per_unit()).value_or(0);
+  const int64_t mass_mg =
+      MassMilligrams(harvest.quantity(), harvest.net_mass_per_unit()).value_or(0);
   if (!harvest.plot().empty()) {
     auto plot = plots_.find(harvest.plot());
     if (plot == plots_.end()) {
@@ -132,19 +133,24 @@ void OriginReplay::CheckIntervals(const std::string& plot_id, const std::string&
                                   int64_t harvest_ms, int32_t tz_offset_min) {
   for (const Application& a : applications_[plot_id]) {
     const int64_t allowed_ms = a.applied_ms + a.input.phi_days() * kMsPerDay;
-    OriginInterval interval{plot_id, a.input.product(), a.input.active_ingredient(), lot_key,
-                            a.input.phi_days(), CivilDate(a.applied_ms, a.tz_offset_min),
+    OriginInterval interval{plot_id,
+                            a.input.product(),
+                            a.input.active_ingredient(),
+                            lot_key,
+                            a.input.phi_days(),
+                            CivilDate(a.applied_ms, a.tz_offset_min),
                             CivilDate(allowed_ms, a.tz_offset_min),
-                            CivilDate(harvest_ms, tz_offset_min), true};
+                            CivilDate(harvest_ms, tz_offset_min),
+                            true};
     // As the rules: a harvest before the application is not affected by it. Every application
     // counts, also one recorded after the harvest but dated before it (the rules could not
     // refuse that harvest; the card must not call its interval respected).
     interval.respected = harvest_ms < a.applied_ms || harvest_ms >= allowed_ms;
     if (!interval.respected) {
       fail_("lot " + lot_key + ": harvested on " + interval.harvested + " from plot " + plot_id +
-            ", within the " + std::to_string(a.input.phi_days()) +
-            "-day pre-harvest interval of " + a.input.product() + " applied on " +
-            interval.applied + " (first allowed day " + interval.first_allowed + ")");
+            ", within the " + std::to_string(a.input.phi_days()) + "-day pre-harvest interval of " +
+            a.input.product() + " applied on " + interval.applied + " (first allowed day " +
+            interval.first_allowed + ")");
     }
     if (intervals_.size() < kMaxBundleOriginRecords) intervals_.push_back(std::move(interval));
   }
@@ -202,7 +208,8 @@ void OriginReplay::ApplyTransform(const Record& record) {
     v1::LotState lot;
     *lot.mutable_quantity() = output.quantity();
     *lot.mutable_net_mass_per_unit() = output.net_mass_per_unit();
-    const int64_t out_mg = MassMilligrams(output.quantity(), output.net_mass_per_unit()).value_or(0);
+    const int64_t out_mg =
+        MassMilligrams(output.quantity(), output.net_mass_per_unit()).value_or(0);
     AddOutputClaims(carried, in_mg, out_mg, lot);
     made.emplace_back(FormatLotKey(output.lot()), std::move(lot));
   }
@@ -225,9 +232,16 @@ OriginVerdict OriginReplay::Finish(const v1::ProofBundle& bundle) {
   }
   auto lot = lots_.find(bundle.lot());
   for (const v1::LotClaim& stated : bundle.claims()) {
-    OriginClaim claim{stated.claim(), stated.standard(), stated.certificate_id(),
-                      ToHex(stated.certificate()), stated.claimed_mg(), 0, 0,
-                      {stated.plots().begin(), stated.plots().end()}, false, ""};
+    OriginClaim claim{stated.claim(),
+                      stated.standard(),
+                      stated.certificate_id(),
+                      ToHex(stated.certificate()),
+                      stated.claimed_mg(),
+                      0,
+                      0,
+                      {stated.plots().begin(), stated.plots().end()},
+                      false,
+                      ""};
     for (const auto& [id, cert] : certs_) {
       if (id == stated.certificate()) {
         claim.tonnage_mg = MassMilligrams(cert.certify.tonnage()).value_or(0);
@@ -244,13 +258,12 @@ OriginVerdict OriginReplay::Finish(const v1::ProofBundle& bundle) {
     }
     claim.backed = claim.backed_mg > 0 && claim.backed_mg >= stated.claimed_mg();
     if (!claim.backed) {
-      claim.why = claim.tonnage_mg == 0
-                      ? "its certificate " + claim.certificate_hex.substr(0, 16) +
-                            " is not among the bundle's verified records"
-                      : "the bundle's records back " + Kg(claim.backed_mg) + " of it, not " +
-                            Kg(stated.claimed_mg());
-      fail_("claim " + stated.claim() + " of lot " + bundle.lot() + " (" +
-            Kg(stated.claimed_mg()) + "): cannot be backed: " + claim.why);
+      claim.why = claim.tonnage_mg == 0 ? "its certificate " + claim.certificate_hex.substr(0, 16) +
+                                              " is not among the bundle's verified records"
+                                        : "the bundle's records back " + Kg(claim.backed_mg) +
+                                              " of it, not " + Kg(stated.claimed_mg());
+      fail_("claim " + stated.claim() + " of lot " + bundle.lot() + " (" + Kg(stated.claimed_mg()) +
+            "): cannot be backed: " + claim.why);
     }
     out.claims.push_back(std::move(claim));
   }

@@ -58,8 +58,7 @@ class OriginReplay {
   void ApplyHarvest(const Record& record);
   void CheckIntervals(const std::string& plot_id, const std::string& lot_key, int64_t harvest_ms,
                       int32_t tz_offset_min);
-  void HarvestClaims(const Record& record, v1::LotState& lot, int64_t harvest_ms,
-                     int64_t mass_mg);
+  void HarvestClaims(const Record& record, v1::LotState& lot, int64_t harvest_ms, int64_t mass_mg);
   void ApplyTransform(const Record& record);
 
   const v1::ProofBundle& bundle_;
@@ -67,9 +66,9 @@ class OriginReplay {
   std::map<std::string, Plot> plots_;
   std::set<std::string> named_plots_;  // by the bundle's harvests: the ones shown
   std::map<std::string, std::vector<Application>> applications_;  // by plot, chain order
-  std::vector<std::pair<std::string, Cert>> certs_;                 // record id, chain order
-  std::map<std::string, v1::LotState> lots_;                        // quantity, claims, plot
-  std::map<std::string, std::string> compliance_;                   // lot -> basis
+  std::vector<std::pair<std::string, Cert>> certs_;               // record id, chain order
+  std::map<std::string, v1::LotState> lots_;                      // quantity, claims, plot
+  std::map<std::string, std::string> compliance_;                 // lot -> basis
   std::map<std::string, std::pair<std::string, std::string>> compliance_by_;  // date, signer
   std::vector<HarvestOnPlot> harvests_;  // checked against every application at the end
   std::vector<OriginInterval> intervals_;

@@ -35,8 +35,8 @@ std::vector<v1::LotClaim> ClaimsCarriedIn(const std::vector<ClaimedInput>& input
       }
       same->set_claimed_mg(same->claimed_mg() + mg);
       for (const std::string& plot : claim.plots()) {
-        const bool known = std::find(same->plots().begin(), same->plots().end(), plot) !=
-                           same->plots().end();
+        const bool known =
+            std::find(same->plots().begin(), same->plots().end(), plot) != same->plots().end();
         if (!known && same->plots_size() < kMaxClaimPlots) same->add_plots(plot);
       }
     }

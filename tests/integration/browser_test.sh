@@ -134,4 +134,16 @@ grep -q 'class="claim unbacked" data-claim="organic" data-backed="false"' <<<"$p
 grep -qF 'NOT backed by the chain' <<<"$page" && grep -qF 'cannot be backed' <<<"$page" ||
   fail "the unbacked claim is not named"
 echo "ok: a claim whose certificate is missing is shown unbacked"
+# An application recorded after O7's harvest but dated 5 days before it, with a 14-day interval:
+# the chain could not refuse that harvest, and neither check may call its interval respected.
+cli --key farmer input plot-7 --product "Decis 2.5% EC" --active-ingredient deltamethrin \
+  --phi-days 14 --at "$(date -u -d '5 days ago' +%Y-%m-%dT%H:%M:%SZ)" >/dev/null
+out=$(cli verify "$HTTP/$R9" --genesis "$NET/genesis.json" 2>&1) && fail "verify accepted a harvest inside an interval"
+grep -qF 'within the 14-day pre-harvest interval of Decis 2.5% EC' <<<"$out" ||
+  fail "agritrace verify does not name the interval: $out"
+page=$(dom "$HTTP/$R9")
+grep -q 'data-verification="failed"' <<<"$page" || fail "the page accepted a harvest inside an interval"
+grep -q 'class="interval unbacked" data-respected="false"' <<<"$page" && grep -qF 'NOT respected' <<<"$page" ||
+  fail "the broken interval is not shown"
+echo "ok: a harvest inside a pre-harvest interval is shown and fails both checks"
 echo "browser test passed"
