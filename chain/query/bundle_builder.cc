@@ -133,8 +133,8 @@ Status AddRecordById(const ChainStore& store, const std::string& id,
   return Status::Ok();
 }
 
-// The origin records behind the lots (bundle.proto): each plot's RegisterPlot and kept
-// InputApplications, and the Certify record of every claim. Merged into `records` in chain
+// The origin records behind the lots (bundle.proto): each plot's RegisterPlot, kept
+// TransferPlot/RetirePlot records and kept InputApplications, and the Certify record of every claim. Merged into `records` in chain
 // order, at most kMaxBundleOriginRecords of them.
 Status AddOrigin(const ChainStore& store, const std::vector<std::string>& lots,
                  std::vector<StoredRecord>& records) {
@@ -156,6 +156,9 @@ Status AddOrigin(const ChainStore& store, const std::vector<std::string>& lots,
     std::optional<v1::PlotState> plot = store.GetPlot(plot_id);
     if (!plot) continue;
     AGRI_RETURN_IF_ERROR(AddRecordById(store, plot->register_record(), ordered));
+    for (const std::string& change : plot->change_records()) {
+      AGRI_RETURN_IF_ERROR(AddRecordById(store, change, ordered));
+    }
     for (const v1::PlotInput& input : plot->inputs()) {
       AGRI_RETURN_IF_ERROR(AddRecordById(store, input.record(), ordered));
     }

@@ -647,3 +647,37 @@ TEST_F(BundleOriginTest, DetectsAHarvestWithinAnApplicationsInterval) {
 
 }  // namespace
 }  // namespace agritrace::chain
+
+namespace agritrace::chain {
+namespace {
+
+// A transfer and a retirement of plot-9 after the harvest: the bundle carries both records,
+// and the card names the new owner and shows the plot retired.
+TEST_F(BundleOriginTest, CarriesTheTransferAndTheRetirementOfThePlot) {
+  PrivateKey farmer2 = PrivateKey::Generate();
+  Commit({Sign(admin_, [&](v1::RecordBody& b) {
+    v1::RegisterParticipant* p = b.mutable_register_participant();
+    p->set_pubkey(AsBytes(farmer2.public_key()));
+    p->set_name("farmer2");
+    p->add_roles(v1::ROLE_FARMER);
+  })});
+  Commit({Sign(farmer_, [&](v1::RecordBody& b) {
+    b.mutable_transfer_plot()->set_plot_id("plot-9");
+    b.mutable_transfer_plot()->set_new_owner(AsBytes(farmer2.public_key()));
+  })});
+  Commit({Sign(inspector_, [](v1::RecordBody& b) {
+    b.mutable_retire_plot()->set_plot_id("plot-9");
+    b.mutable_retire_plot()->set_reason("re-surveyed");
+  })});
+  BuildR7();
+  RecordOf(v1::RecordBody::kTransferPlot);
+  RecordOf(v1::RecordBody::kRetirePlot);
+  BundleVerdict verdict = Verify(bundle_);
+  EXPECT_THAT(verdict.failures, IsEmpty());
+  ASSERT_EQ(verdict.origin.plots.size(), 1u);
+  EXPECT_EQ(verdict.origin.plots[0].owner_hex, ToHex(farmer2.public_key()));
+  EXPECT_TRUE(verdict.origin.plots[0].retired);
+}
+
+}  // namespace
+}  // namespace agritrace::chain
