@@ -1,5 +1,6 @@
 #include "chain/bundle/origin.h"
 
+#include <cstdio>
 #include <set>
 
 #include "chain/export/origin_json.h"
