@@ -163,6 +163,77 @@ void PrintJourney(Context& ctx, const v1::ProofBundle& bundle, const chain::Gene
   }
 }
 
+std::string Kg(int64_t mg) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f kg", static_cast<double>(mg) / 1e6);
+  return text;
+}
+
+std::string NameOfHex(const v1::ProofBundle& bundle, const chain::Genesis& genesis,
+                      const std::string& hex) {
+  std::optional<std::string> key = chain::FromHex(hex);
+  return key ? NameOf(bundle, genesis, *key) : hex;
+}
+
+// The Origin card as the verifier recomputed it (chain/bundle/origin.h).
+void PrintOrigin(Context& ctx, const v1::ProofBundle& bundle, const chain::Genesis& genesis,
+                 const chain::OriginVerdict& origin) {
+  if (origin.plots.empty() && origin.claims.empty() && origin.compliance_basis.empty()) return;
+  ctx.out().Line("origin of " + bundle.lot());
+  for (const chain::OriginPlot& p : origin.plots) {
+    ctx.out().Line("  plot " + p.plot_id + ": " + p.crop + ", " + p.area + ", owner " +
+                   NameOfHex(bundle, genesis, p.owner_hex) +
+                   (p.place.empty() ? "" : ", at " + p.place) + "; season cap " + Kg(p.cap_mg) +
+                   ", harvested in this bundle " + Kg(p.harvested_mg) +
+                   (p.retired ? " (retired)" : ""));
+  }
+  for (const chain::OriginInterval& i : origin.intervals) {
+    ctx.out().Line(std::string(i.respected ? "  ok   " : "  FAIL ") + "interval: " + i.product +
+                   " (" + i.active_ingredient + ") on " + i.plot_id + " " + i.applied + ", " +
+                   std::to_string(i.phi_days) + " days; " + i.harvest_lot + " harvested " +
+                   i.harvested);
+  }
+  for (const chain::OriginClaim& c : origin.claims) {
+    ctx.out().Line(std::string(c.backed ? "  ok   " : "  UNBACKED ") + "claim " + c.claim + ": " +
+                   Kg(c.stated_mg) + ", certificate " + c.certificate_id + " (" + c.standard +
+                   ", " + Kg(c.tonnage_mg) + ")" + (c.backed ? "" : ": " + c.why));
+  }
+  if (!origin.compliance_basis.empty()) {
+    ctx.out().Line("  compliance certificate: " + origin.compliance_basis + ", " +
+                   origin.compliance_date + ", by " +
+                   NameOfHex(bundle, genesis, origin.compliance_producer_hex));
+  }
+}
+
+json OriginJson(const chain::OriginVerdict& origin) {
+  json plots = json::array(), intervals = json::array(), claims = json::array();
+  for (const chain::OriginPlot& p : origin.plots) {
+    plots.push_back({{"plot", p.plot_id}, {"crop", p.crop}, {"area", p.area},
+                     {"owner", p.owner_hex}, {"place", p.place}, {"cap_mg", p.cap_mg},
+                     {"harvested_mg", p.harvested_mg}, {"retired", p.retired}});
+  }
+  for (const chain::OriginInterval& i : origin.intervals) {
+    intervals.push_back({{"plot", i.plot_id}, {"product", i.product},
+                         {"active_ingredient", i.active_ingredient}, {"phi_days", i.phi_days},
+                         {"applied", i.applied}, {"harvest_lot", i.harvest_lot},
+                         {"harvested", i.harvested}, {"respected", i.respected}});
+  }
+  for (const chain::OriginClaim& c : origin.claims) {
+    claims.push_back({{"claim", c.claim}, {"certificate", c.certificate_hex},
+                      {"certificate_id", c.certificate_id}, {"standard", c.standard},
+                      {"claimed_mg", c.stated_mg}, {"backed_mg", c.backed_mg},
+                      {"tonnage_mg", c.tonnage_mg}, {"plots", c.plots}, {"backed", c.backed},
+                      {"why", c.why}});
+  }
+  json out = {{"plots", plots}, {"intervals", intervals}, {"claims", claims}};
+  if (!origin.compliance_basis.empty()) {
+    out["compliance"] = {{"basis", origin.compliance_basis},
+                         {"date", origin.compliance_date},
+                         {"producer", origin.compliance_producer_hex}};
+  }
+  return out;
+}
+
 chain::Status RunVerify(Context& ctx, const std::string& source, const std::string& genesis_path) {
   auto genesis = chain::LoadGenesis(genesis_path);
   if (!genesis.ok()) return genesis.status();
@@ -179,9 +250,11 @@ chain::Status RunVerify(Context& ctx, const std::string& source, const std::stri
     ctx.out().Json({{"ok", verdict.ok()},
                     {"lot", bundle->lot()},
                     {"records", records},
+                    {"origin", OriginJson(verdict.origin)},
                     {"failures", verdict.failures}});
   } else {
     PrintJourney(ctx, *bundle, *genesis, verdict);
+    PrintOrigin(ctx, *bundle, *genesis, verdict.origin);
     for (const std::string& failure : verdict.failures) ctx.out().Line("FAILED: " + failure);
   }
   if (!verdict.ok()) {

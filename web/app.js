@@ -21,6 +21,11 @@
       pledge: 'Commitment', plot: 'Registered plot', compliance_cert: 'Compliance certificate (承诺达标合格证)', basis: 'Basis',
       'self-commitment': 'self commitment', 'self-test': 'self test', 'commissioned-test': 'commissioned test', 'internal-control': 'internal quality control',
       commitment: 'No banned pesticides or veterinary drugs; residues within limits; the producer answers for it',
+      origin: 'Origin', owner: 'Owner', area: 'Area', crop: 'Crop', map: 'map', season_cap: 'Season cap', harvested_lots: 'harvested for this product',
+      intervals: 'Pre-harvest intervals', respected: 'respected', not_respected: 'NOT respected', days: 'days', applied: 'applied', harvested: 'harvested',
+      claims: 'Claims', certificate: 'Certificate', tonnage: 'tonnage', of_product: 'of this product', backed: '✓ backed by the chain',
+      unbacked: '✗ NOT backed by the chain', register_plot: 'Plot registered', transfer_plot: 'Plot transferred', retire_plot: 'Plot retired',
+      input_application: 'Pesticide / fertiliser applied', product: 'Product', ingredient: 'Active ingredient', phi: 'Pre-harvest interval', claim: 'Claim', producer: 'Producer', genesis_plot: 'registered at genesis', retired: 'retired', organic: 'organic',
       explain: 'Your browser checked each step’s digital signature (BIP-340), its inclusion in a block (Merkle proof) and each block’s certificate by the validators below. Only this chain’s validator keys are trusted.',
     },
     zh: {
@@ -39,6 +44,11 @@
       pledge: '承诺内容', plot: '登记地块', compliance_cert: '承诺达标合格证', basis: '承诺依据',
       'self-commitment': '自我承诺', 'self-test': '自我检测', 'commissioned-test': '委托检测', 'internal-control': '内部质量控制',
       commitment: '不使用禁用农药兽药、停用兽药和非法添加物；常规农药兽药残留不超标；对承诺的真实性负责',
+      origin: '产地', owner: '所有者', area: '面积', crop: '作物', map: '地图', season_cap: '本季产量上限', harvested_lots: '本产品已采收',
+      intervals: '安全间隔期', respected: '已遵守', not_respected: '未遵守', days: '天', applied: '施用', harvested: '采收',
+      claims: '认证声明', certificate: '证书', tonnage: '认证量', of_product: '占本产品', backed: '✓ 链上已证实',
+      unbacked: '✗ 链上无法证实', register_plot: '地块登记', transfer_plot: '地块转让', retire_plot: '地块注销',
+      input_application: '农药/肥料施用', product: '产品', ingredient: '有效成分', phi: '安全间隔期', claim: '认证声明', producer: '生产者', genesis_plot: '创世登记', retired: '已注销', organic: '有机',
       explain: '您的浏览器已逐一核验每个步骤的数字签名（BIP-340）、其在区块中的包含证明（默克尔证明），以及下列验证节点对每个区块的认证。只信任本链的验证节点公钥。',
     },
   };
@@ -150,7 +160,14 @@
         ['readings', readingsText(e.readings, rangeOf(e.lot))]], e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
       case 'sensor_readings': return ['sensor_readings', r.event_time_ms, [['by', doer(r)], ['readings', readingsText(e.readings, rangeOf(e.lot))], ['lot', e.lot]],
         e.readings.some((x) => outOfRange(x, rangeOf(e.lot)))];
-      case 'certify': return ['certify', r.event_time_ms, [['by', doer(r)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot]]];
+      case 'certify': return ['certify', r.event_time_ms, [['by', doer(r)], ['standard', e.standard], ['outcome', t(e.outcome)], ['lot', e.lot],
+        ['claim', e.claim ? t(e.claim) : ''], ['plot', e.plot_id], ['certificate', e.certificate_id], ['tonnage', e.tonnage ? kg(BigInt(e.tonnage.milli) * BigInt({ g: 1, kg: 1000, t: 1000000 }[e.tonnage.unit] || 0)) : '']]];
+      case 'register_plot': return ['register_plot', r.event_time_ms, [['by', doer(r)], ['plot', e.plot], ['owner', who(e.owner)], ['crop', e.crop],
+        ['area', e.area ? e.area.milli / 1000 + e.area.unit : ''], ['where', place(e.location)]]];
+      case 'transfer_plot': return ['transfer_plot', r.event_time_ms, [['by', doer(r)], ['plot', e.plot], ['owner', who(e.new_owner)]]];
+      case 'retire_plot': return ['retire_plot', r.event_time_ms, [['by', doer(r)], ['plot', e.plot], ['reason', e.reason]]];
+      case 'input_application': return ['input_application', r.event_time_ms, [['by', doer(r)], ['plot', e.plot], ['product', e.product],
+        ['ingredient', e.active_ingredient], ['phi', e.phi_days + ' ' + t('days')]]];
       case 'compliance_cert': return ['compliance_cert', r.event_time_ms, [['by', doer(r)], ['basis', t(e.basis)],
         ['pledge', t('commitment')], ['lot', e.lot]]];
       case 'recall': return ['recall_ev', r.event_time_ms, [['by', doer(r)], ['reason', e.reason], ['lot', e.lot]], true];
@@ -209,6 +226,56 @@
       el('p', { id: 'links' }, t('links') + ': ', ...[['gs1:epcis', 'EPCIS 2.0'], ['gs1:traceability', t('bundle')], ['all', 'linkset']]
         .map(([type, label]) => el('a', { href: config.bundle_path + '?linkType=' + type, 'data-link-type': type }, label + ' '))));
   }
+  // --- The Origin card: what verify.js recomputed from the verified records (origin).
+  const kg = (mg) => (mg === null || mg === undefined ? '' : (Number(mg) / 1e6).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 3 }) + ' kg');
+  function mark(ok) { return el('span', { class: 'badge ' + (ok ? 'ok' : 'bad') }, ok ? t('verified') : t('not_verified')); }
+  function plotItem(p) {
+    const verified = p.genesis || !!(p.record && p.record.verified);
+    const map = p.lat !== null && p.lat !== undefined && p.lon !== null && p.lon !== undefined
+      ? el('a', { href: 'https://www.openstreetmap.org/?mlat=' + p.lat + '&mlon=' + p.lon + '#map=15/' + p.lat + '/' + p.lon, rel: 'noopener', class: 'map-link' },
+        p.lat.toFixed(4) + ', ' + p.lon.toFixed(4) + ' (' + t('map') + ')') : null;
+    const dl = el('dl', { class: 'ev-body' });
+    const pairs = [['owner', who(p.owner)], ['area', p.area], ['crop', p.crop], ['where', map || p.place],
+      ['season_cap', p.cap_mg !== null ? kg(p.cap_mg) + ' · ' + t('harvested_lots') + ' ' + kg(p.harvested_mg) : '']];
+    for (const [k, v] of pairs) if (v) dl.append(el('dt', {}, t(k)), el('dd', {}, v));
+    return el('li', { class: 'origin-plot ' + (verified ? 'verified' : 'unverified'), 'data-plot': p.plot, 'data-verified': String(verified) },
+      el('div', { class: 'ev-head' }, el('span', { class: 'ev-title' }, t('plot') + ' ' + p.plot),
+        el('span', { class: 'ev-time' }, [p.genesis ? t('genesis_plot') : '', p.retired ? t('retired') : ''].filter(Boolean).join(' · '))), dl, mark(verified));
+  }
+  function intervalItem(i) {
+    return el('li', { class: 'interval ' + (i.respected ? 'verified' : 'unbacked'), 'data-respected': String(i.respected) },
+      i.product + (i.active_ingredient ? ' (' + i.active_ingredient + ')' : '') + ' — ' + i.phi_days + ' ' + t('days') + ': ' + t('applied') + ' ' +
+      i.applied + ', ' + t('harvested') + ' ' + i.harvested + ' (' + i.lot + ') — ' + (i.respected ? t('respected') : t('not_respected')));
+  }
+  function claimItem(c) {
+    const dl = el('dl', { class: 'ev-body' });
+    const pairs = [['certificate', (c.certificate_id || short(c.certificate)) + (c.tonnage_mg ? ' · ' + t('tonnage') + ' ' + kg(c.tonnage_mg) : '')],
+      ['standard', c.standard], ['quantity', kg(c.stated_mg) + (c.share !== null ? ' · ' + c.share + '% ' + t('of_product') : '')], ['plot', c.plots.join(', ')]];
+    for (const [k, v] of pairs) if (v) dl.append(el('dt', {}, t(k)), el('dd', {}, v));
+    const li = el('li', { class: 'claim ' + (c.backed ? 'verified' : 'unbacked'), 'data-claim': c.claim, 'data-backed': String(c.backed), 'data-verified': String(c.backed) },
+      el('div', { class: 'ev-head' }, el('span', { class: 'ev-title' }, t(c.claim)), el('span', { class: 'ev-time' }, c.share !== null ? c.share + '%' : '')), dl,
+      el('span', { class: 'badge ' + (c.backed ? 'ok' : 'bad') }, c.backed ? t('backed') : t('unbacked')));
+    if (!c.backed) li.append(el('ul', { class: 'problems' }, el('li', {}, c.why)));
+    return li;
+  }
+  function renderOrigin() {
+    const box = document.getElementById('origin');
+    const o = state.result && state.result.origin;
+    const empty = !o || (!o.plots.length && !o.claims.length && !o.intervals.length && !o.compliance);
+    box.hidden = empty;
+    if (empty) return;
+    const parts = [el('h2', {}, t('origin'))];
+    if (o.plots.length) parts.push(el('ul', { class: 'origin-list' }, ...o.plots.map(plotItem)));
+    if (o.intervals.length) parts.push(el('h3', {}, t('intervals')), el('ul', { class: 'intervals' }, ...o.intervals.map(intervalItem)));
+    if (o.claims.length) parts.push(el('h3', {}, t('claims')), el('ul', { class: 'origin-list' }, ...o.claims.map(claimItem)));
+    if (o.compliance) {
+      const c = o.compliance, ok = !!c.record.verified;
+      parts.push(el('h3', {}, t('compliance_cert')), el('div', { class: 'compliance ' + (ok ? 'verified' : 'unverified'), 'data-verified': String(ok) },
+        fields([['basis', t(c.basis)], ['date', c.date], ['producer', who(c.producer)], ['pledge', t('commitment')]]), mark(ok)));
+    }
+    box.setAttribute('data-unbacked', String(o.claims.some((c) => !c.backed) || o.intervals.some((i) => !i.respected)));
+    box.replaceChildren(...parts);
+  }
   function render() {
     document.body.setAttribute('data-lang', lang);
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -218,6 +285,7 @@
     document.getElementById('product-name').textContent = productName();
     document.getElementById('product-lot').textContent = config.lot + (config.serial ? ' · 21/' + config.serial : '');
     renderRecall();
+    renderOrigin();
     document.getElementById('timeline').replaceChildren(...state.result.records.map(eventItem));
   }
   for (const b of document.querySelectorAll('[data-set-lang]')) {
@@ -228,7 +296,8 @@
     .then((res) => { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
     .then((bundle) => {
       state.bundle = bundle;
-      state.result = window.AgriVerify.verifyBundle(bundle, { chain_id: config.chain_id, genesis_hash: config.genesis_hash, validators: config.validators.map((v) => v.pubkey) });
+      state.result = window.AgriVerify.verifyBundle(bundle, { chain_id: config.chain_id, genesis_hash: config.genesis_hash, validators: config.validators.map((v) => v.pubkey),
+        genesis_plots: config.genesis_plots || [] });
       render();
     })
     .catch((e) => { state.error = e.message; render(); });

@@ -114,10 +114,10 @@
     10: ['register_participant', (m) => ({ pubkey: hex(bytes(m, 1)), name: str(m, 2), organization: str(m, 4) })],
     11: ['harvest', (m) => ({ lot: lotKey(msg(m, 1)), commodity: str(m, 2), variety: str(m, 3), quantity: quantity(msg(m, 4)), amount: amount(msg(m, 4)), refs: refs(m, 10),
       net_mass_per_unit: quantity(msg(m, 5)), harvest_time_ms: i64(m, 6), field: str(m, 7), location: location(msg(m, 8)), range: range(msg(m, 9)),
-      plot: str(m, 60) })],
+      plot: str(m, 60), waive_claims: num(m, 61) === 1, net_mass: amount(msg(m, 5)) })],
     12: ['transform', (m) => ({ kind: num(m, 1) === 1 ? 'pack' : 'transform', refs: refs(m, 4),
       inputs: msgs(m, 2).map((a) => ({ lot: lotKey(msg(a, 1)), quantity: quantity(msg(a, 2)), amount: amount(msg(a, 2)) })),
-      outputs: msgs(m, 3).map((o) => ({ lot: lotKey(msg(o, 1)), quantity: quantity(msg(o, 2)), amount: amount(msg(o, 2)), net_mass_per_unit: quantity(msg(o, 3)),
+      outputs: msgs(m, 3).map((o) => ({ lot: lotKey(msg(o, 1)), quantity: quantity(msg(o, 2)), amount: amount(msg(o, 2)), net_mass_per_unit: quantity(msg(o, 3)), net_mass: amount(msg(o, 3)),
         commodity: str(o, 4), variety: str(o, 5), range: range(msg(o, 6)) })) })],
     13: ['ship', (m) => ({ lot: unitKey(m, 1, 6), sscc: str(m, 6), receiver: hex(bytes(m, 2)), carrier: hex(bytes(m, 3)),
       quantity: quantity(msg(m, 4)), amount: amount(msg(m, 4)), refs: refs(m, 5) })],
@@ -128,7 +128,8 @@
     17: ['checkpoint', (m) => ({ lot: lotKey(msg(m, 1)), location: location(msg(m, 2)), time_ms: i64(m, 3),
       step: ['storing', 'departing', 'arriving', 'storing'][num(m, 4)] || 'storing', readings: msgs(m, 5).map(reading) })],
     18: ['certify', (m) => ({ lot: lotKey(msg(m, 1)), standard: str(m, 2), outcome: ['unspecified', 'pass', 'fail'][num(m, 3)] || 'unspecified',
-      valid_from_ms: i64(m, 4), valid_until_ms: i64(m, 5), document_sha256: hex(bytes(m, 6)), certificate_id: str(m, 7) })],
+      valid_from_ms: i64(m, 4), valid_until_ms: i64(m, 5), document_sha256: hex(bytes(m, 6)), certificate_id: str(m, 7),
+      plot_id: str(m, 60), farmer: hex(bytes(m, 61)), organization: str(m, 62), claim: str(m, 63), tonnage: amount(msg(m, 64)) })],
     19: ['recall', (m) => ({ lot: lotKey(msg(m, 1)), reason: str(m, 2) })],
     20: ['sell', (m) => ({ lot: lotKey(msg(m, 1)), quantity: quantity(msg(m, 2)), amount: amount(msg(m, 2)), refs: refs(m, 3) })],
     21: ['revoke', (m) => ({ pubkey: hex(bytes(m, 1)), reason: str(m, 2) })],
@@ -141,7 +142,8 @@
     28: ['update_participant', (m) => ({ pubkey: hex(bytes(m, 1)) })],
     29: ['cool', (m) => ({ lot: lotKey(msg(m, 1)), method: COOLING[num(m, 2)] || 'unspecified', location: location(msg(m, 3)) })],
     // Origin (records.proto 30-35).
-    30: ['register_plot', (m) => ({ plot: str(m, 1), owner: hex(bytes(m, 2)), crop: str(m, 4), location: location(msg(m, 8)) })],
+    30: ['register_plot', (m) => ({ plot: str(m, 1), owner: hex(bytes(m, 2)), crop: str(m, 4), location: location(msg(m, 8)),
+      area: amount(msg(m, 3)), max_yield: amount(msg(m, 5)), max_yield_per: str(m, 6) })],
     31: ['transfer_plot', (m) => ({ plot: str(m, 1), new_owner: hex(bytes(m, 2)) })],
     32: ['retire_plot', (m) => ({ plot: str(m, 1), reason: str(m, 2) })],
     33: ['input_application', (m) => ({ plot: str(m, 1), product: str(m, 2), active_ingredient: str(m, 3), phi_days: num(m, 4) })],
@@ -463,8 +465,149 @@
     return { lots, failures, ancestry: seen };
   }
 
+  // --- Origin (chain/bundle/origin.cc): plots, intervals, claims and the compliance
+  // certificate, recomputed from the verified records alone. Masses in BigInt milligrams.
+  const DAY_MS = 24 * 3600 * 1000;
+  const THIRDS_M2 = { m2: 3n, mu: 2000n, ha: 30000n };
+  function massMg(a, net) {
+    if (!a) return null;
+    if (MG_PER_MILLI[a.unit]) return BigInt(a.milli) * BigInt(MG_PER_MILLI[a.unit]);
+    const per = massMg(net, null);
+    return per && per > 0n ? BigInt(a.milli) * per / 1000n : null;
+  }
+  // area x max yield per area, rounded down (chain/model/plot.cc PlotCapMg).
+  function plotCapMg(e) {
+    const mg = massMg(e.max_yield, null), from = e.area && THIRDS_M2[e.area.unit], per = THIRDS_M2[e.max_yield_per];
+    if (!mg || !from || !per) return null;
+    return BigInt(e.area.milli) * from * mg / (per * 1000n);
+  }
+  function areaText(a) {
+    if (!a) return '';
+    return quantity({ 1: [BigInt(a.milli)], 2: [enc.encode(a.unit)] });
+  }
+  function civilDate(ms, tzMin) { return new Date(ms + (tzMin || 0) * 60000).toISOString().slice(0, 10); }
+  const validAt = (c, at) => (!c.valid_from_ms || at >= c.valid_from_ms) && (!c.valid_until_ms || at <= c.valid_until_ms);
+  // As the rules (chain/model/lot_claims.cc): a pack consumes floor(consumed x claimed / lot)
+  // of each claim, an output carries floor(out x carried / in).
+  function carriedIn(inputs) {
+    const carried = [];
+    for (const { lot, consumed } of inputs) {
+      if (!lot.mg || lot.mg <= 0n) continue;
+      for (const c of lot.claims) {
+        const mg = consumed * c.mg / lot.mg;
+        if (mg <= 0n) continue;
+        let same = carried.find((x) => x.claim === c.claim && x.certificate === c.certificate);
+        if (!same) { same = { ...c, mg: 0n, plots: [] }; carried.push(same); }
+        same.mg += mg;
+        for (const p of c.plots) if (!same.plots.includes(p) && same.plots.length < 32) same.plots.push(p);
+      }
+    }
+    return carried;
+  }
+  function checkOrigin(records, bundle, config) {
+    const failures = [];
+    const plots = new Map(), apps = [], certs = [], lots = new Map(), harvests = [], compliance = new Map();
+    for (const g of config.genesis_plots || []) {
+      plots.set(g.plot, { plot: g.plot, owner: g.owner, crop: g.crop, area: g.area, cap_mg: g.cap_mg === undefined ? null : BigInt(g.cap_mg),
+        lat: g.lat === undefined ? null : g.lat, lon: g.lon === undefined ? null : g.lon, place: g.name || '', harvested_mg: 0n, genesis: true, retired: false });
+    }
+    const participants = bundle.participants || [];
+    for (const r of records) {
+      if (!r.verified) continue;
+      const e = r.event;
+      if (r.type === 'register_plot') {
+        const loc = e.location || {};
+        plots.set(e.plot, { plot: e.plot, owner: e.owner, crop: e.crop, area: areaText(e.area), cap_mg: plotCapMg(e), lat: loc.lat, lon: loc.lon,
+          place: loc.name || '', harvested_mg: 0n, record: r, retired: false });
+      } else if (r.type === 'transfer_plot' && plots.has(e.plot)) plots.get(e.plot).owner = e.new_owner;
+      else if (r.type === 'retire_plot' && plots.has(e.plot)) plots.get(e.plot).retired = true;
+      else if (r.type === 'input_application') apps.push({ ...e, applied_ms: r.event_time_ms, tz: r.event_tz_offset_min, record: r });
+      else if (r.type === 'certify' && e.claim) certs.push({ id: r.id, c: e, record: r });
+      else if (r.type === 'compliance_cert') compliance.set(e.lot, { basis: e.basis, date: civilDate(r.event_time_ms, r.event_tz_offset_min), producer: r.signer, record: r });
+      else if (r.type === 'harvest') {
+        const harvestMs = e.harvest_time_ms || r.event_time_ms;
+        const mg = massMg(e.amount, e.net_mass);
+        const lot = { mg, net: e.net_mass, claims: [] };
+        if (e.plot) {
+          const plot = plots.get(e.plot);
+          if (!plot) failures.push('lot ' + e.lot + ': plot ' + e.plot + ' is named but its RegisterPlot record is not in the bundle');
+          else { plot.harvested_mg += mg || 0n; plot.named = true; harvests.push({ plot: e.plot, lot: e.lot, ms: harvestMs, tz: r.event_tz_offset_min }); }
+        }
+        if (!e.waive_claims && mg) {
+          const org = (participants.find((p) => p.pubkey === r.signer) || {}).organization || '';
+          const rank = (c) => (c.plot_id ? (c.plot_id === e.plot ? 0 : -1) : c.farmer ? (c.farmer === r.signer ? 1 : -1) : org && c.organization === org ? 2 : -1);
+          const done = new Set();
+          for (let k = 0; k < 3; k++) {
+            for (const { id, c } of certs) {
+              if (rank(c) !== k || done.has(c.claim) || !validAt(c, harvestMs)) continue;
+              const tonnage = massMg(c.tonnage, null) || 0n;
+              if (tonnage < mg || lot.claims.length >= 16) continue;
+              done.add(c.claim);
+              lot.claims.push({ claim: c.claim, certificate: id, mg, plots: e.plot ? [e.plot] : [] });
+            }
+          }
+        }
+        lots.set(e.lot, lot);
+      } else if (r.type === 'transform') {
+        const inputs = [];
+        let inMg = 0n;
+        for (const i of e.inputs) {
+          const lot = lots.get(i.lot);
+          if (!lot) continue;
+          const consumed = massMg(i.amount, lot.net) || 0n;
+          inputs.push({ lot, consumed });
+          inMg += consumed;
+        }
+        const carried = carriedIn(inputs);
+        for (const o of e.outputs) {
+          const outMg = massMg(o.amount, o.net_mass) || 0n;
+          const claims = [];
+          if (inMg > 0n) {
+            for (const c of carried) {
+              const mg = outMg * c.mg / inMg;
+              if (mg > 0n && claims.length < 16) claims.push({ ...c, mg });
+            }
+          }
+          lots.set(o.lot, { mg: outMg, net: o.net_mass, claims });
+        }
+      }
+    }
+    // Every application on a harvest's plot, by event time (also one recorded later).
+    const intervals = [];
+    for (const h of harvests) {
+      for (const a of apps.filter((x) => x.plot === h.plot)) {
+        const allowed = a.applied_ms + a.phi_days * DAY_MS;
+        const respected = h.ms < a.applied_ms || h.ms >= allowed;
+        const it = { plot: h.plot, lot: h.lot, product: a.product, active_ingredient: a.active_ingredient, phi_days: a.phi_days,
+          applied: civilDate(a.applied_ms, a.tz), first_allowed: civilDate(allowed, a.tz), harvested: civilDate(h.ms, h.tz), respected };
+        if (!respected) failures.push('lot ' + h.lot + ': harvested on ' + it.harvested + ' from plot ' + h.plot + ', within the ' + a.phi_days +
+          '-day pre-harvest interval of ' + a.product + ' applied on ' + it.applied + ' (first allowed day ' + it.first_allowed + ')');
+        intervals.push(it);
+      }
+    }
+    const own = lots.get(bundle.lot);
+    const claims = (bundle.claims || []).slice(0, 16).map((s) => {
+      const stated = BigInt(s.claimed_mg);
+      const cert = certs.find((c) => c.id === s.certificate);
+      const backedClaim = own && own.claims.find((c) => c.claim === s.claim && c.certificate === s.certificate);
+      const backed = backedClaim ? backedClaim.mg : 0n;
+      const out = { claim: s.claim, certificate: s.certificate, certificate_id: cert ? cert.c.certificate_id : s.certificate_id,
+        standard: cert ? cert.c.standard : s.standard, tonnage_mg: cert ? massMg(cert.c.tonnage, null) : null, stated_mg: stated,
+        backed_mg: backed, share: own && own.mg ? Number(stated * 1000n / own.mg) / 10 : null, plots: s.plots || [],
+        backed: backed > 0n && backed >= stated, why: '' };
+      if (!out.backed) {
+        out.why = cert ? 'the bundle\'s records back ' + backed + ' mg of it, not ' + stated + ' mg'
+          : 'its certificate ' + String(s.certificate).slice(0, 16) + ' is not among the bundle\'s verified records';
+        failures.push('claim ' + s.claim + ' of lot ' + bundle.lot + ': cannot be backed: ' + out.why);
+      }
+      return out;
+    });
+    return { plots: [...plots.values()].filter((p) => p.named), intervals, claims, compliance: compliance.get(bundle.lot) || null, failures };
+  }
+
   // Verifies `bundle` (the JSON form) against `config` ({chain_id, genesis_hash, validators:
-  // [hex]}). Returns {ok, failures, records: [{type, event, verified, problems, ...}], lots}.
+  // [hex], genesis_plots}). Returns {ok, failures, records: [{type, event, verified, problems,
+  // ...}], lots, origin: {plots, intervals, claims, compliance}}.
   function verifyBundle(bundle, config) {
     const out = { ok: false, failures: [], records: [], lots: new Map(), ancestry: new Set() };
     try {
@@ -488,6 +631,8 @@
         r.verified = r.problems.length === 0;
         for (const p of r.problems) out.failures.push('record ' + r.n + ' (' + r.type + (r.event.lot ? ' of ' + r.event.lot : '') + '): ' + p);
       }
+      out.origin = checkOrigin(out.records, bundle, config);
+      out.failures.push(...out.origin.failures);
     } catch (e) {
       out.failures.push('the bundle is malformed: ' + e.message);
     }

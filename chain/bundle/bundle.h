@@ -30,6 +30,11 @@ inline constexpr size_t kMaxBundleBlocks = kMaxBundleRecords;
 inline constexpr size_t kMaxBundleParticipants = 1'000;
 // Largest bundle (either form) a verifier reads.
 inline constexpr size_t kMaxBundleBytes = 64 * 1024 * 1024;
+// Origin records (RegisterPlot, InputApplication, claim Certify) a bundle adds for the plots
+// and claims of its lots: every plot keeps at most kMaxPlotInputs (64) applications, and a
+// lineage names a few plots; beyond this the bundle is refused as TOO_LARGE.
+inline constexpr size_t kMaxBundleOriginRecords = 1'000;
+static_assert(kMaxBundleOriginRecords <= kMaxBundleRecords, "origin records are records");
 static_assert(kMaxBundleBlocks <= kMaxBundleRecords, "every block in a bundle holds a record");
 
 // The outcome for one record of a bundle.
@@ -39,7 +44,36 @@ struct RecordVerdict {
   std::vector<std::string> problems;
 };
 
+// What the Origin card shows, recomputed from the bundle's verified records only
+// (chain/bundle/origin.cc).
+struct OriginPlot {
+  std::string plot_id, crop, area, owner_hex, place;  // place: "lat,lon" or a name
+  int64_t cap_mg = 0;        // area x max yield per season
+  int64_t harvested_mg = 0;  // by the bundle's harvests on it (the season's others are unseen)
+  bool retired = false;
+};
+struct OriginInterval {  // one application before one harvest on its plot
+  std::string plot_id, product, active_ingredient, harvest_lot;
+  uint32_t phi_days = 0;
+  std::string applied, first_allowed, harvested;  // civil dates
+  bool respected = false;
+};
+struct OriginClaim {  // a claim the bundle states for its lot
+  std::string claim, standard, certificate_id, certificate_hex;
+  int64_t stated_mg = 0, backed_mg = 0, tonnage_mg = 0;
+  std::vector<std::string> plots;
+  bool backed = false;
+  std::string why;  // when not backed
+};
+struct OriginVerdict {
+  std::vector<OriginPlot> plots;
+  std::vector<OriginInterval> intervals;
+  std::vector<OriginClaim> claims;
+  std::string compliance_basis, compliance_date, compliance_producer_hex;  // "" without one
+};
+
 struct BundleVerdict {
+  OriginVerdict origin;
   std::vector<RecordVerdict> records;  // parallel to bundle.records
   std::vector<std::string> failures;   // every failure, each naming its subject
   bool ok() const { return failures.empty(); }

@@ -6,6 +6,7 @@
 
 #include "chain/model/block.h"
 #include "chain/bundle/bundle.h"
+#include "chain/model/lot_claims.h"
 #include "chain/model/record.h"
 #include "chain/export/record_json.h"
 
@@ -176,6 +177,40 @@ std::optional<v1::Participant> ParticipantFromJson(const json& j) {
   return out;
 }
 
+json ClaimToJson(const v1::LotClaim& claim) {
+  return {{"claim", claim.claim()},
+          {"certificate", ToHex(claim.certificate())},
+          {"standard", claim.standard()},
+          {"certificate_id", claim.certificate_id()},
+          {"claimed_mg", claim.claimed_mg()},
+          {"plots", claim.plots()}};
+}
+
+// Stated claims are checked by the verifier, not trusted; a malformed entry is skipped.
+std::optional<v1::LotClaim> ClaimFromJson(const json& j) {
+  if (!j.is_object() || !j.contains("certificate") || !j["certificate"].is_string()) {
+    return std::nullopt;
+  }
+  std::optional<std::string> certificate = FromHex(j["certificate"].get<std::string>());
+  if (!certificate || !j.contains("claimed_mg") || !j["claimed_mg"].is_number_integer()) {
+    return std::nullopt;
+  }
+  v1::LotClaim out;
+  out.set_claim(j.value("claim", ""));
+  out.set_certificate(*certificate);
+  out.set_standard(j.value("standard", ""));
+  out.set_certificate_id(j.value("certificate_id", ""));
+  out.set_claimed_mg(j["claimed_mg"].get<int64_t>());
+  if (j.contains("plots") && j["plots"].is_array()) {
+    for (const json& plot : j["plots"]) {
+      if (plot.is_string() && out.plots_size() < kMaxClaimPlots) {
+        out.add_plots(plot.get<std::string>());
+      }
+    }
+  }
+  return out;
+}
+
 template <typename T, typename Parse, typename Add>
 Status ParseList(const json& j, const char* key, size_t limit, Parse parse, Add add) {
   auto it = j.find(key);
@@ -209,6 +244,11 @@ json BundleToJson(const v1::ProofBundle& bundle) {
               {"blocks", std::move(blocks)},
               {"participants", std::move(participants)}};
   if (!bundle.serial().empty()) out["serial"] = bundle.serial();
+  if (bundle.claims_size() > 0) {
+    json claims = json::array();
+    for (const v1::LotClaim& claim : bundle.claims()) claims.push_back(ClaimToJson(claim));
+    out["claims"] = std::move(claims);
+  }
   return out;
 }
 
@@ -235,6 +275,13 @@ static Result<v1::ProofBundle> BundleFromJsonUnchecked(const json& j) {
     for (const json& p : *participants) {
       if (out.participants_size() >= static_cast<int>(kMaxBundleParticipants)) break;
       if (auto parsed = ParticipantFromJson(p)) *out.add_participants() = std::move(*parsed);
+    }
+  }
+  auto claims = j.find("claims");
+  if (claims != j.end() && claims->is_array()) {
+    for (const json& c : *claims) {
+      if (out.claims_size() >= kMaxLotClaims) break;
+      if (auto parsed = ClaimFromJson(c)) *out.add_claims() = std::move(*parsed);
     }
   }
   return out;

@@ -10,6 +10,7 @@
 
 #include "chain/model/block.h"
 #include "chain/bundle/bundle.h"
+#include "chain/bundle/origin.h"
 #include "chain/export/custody_json.h"
 #include "chain/model/custody_replay.h"
 #include "chain/model/gs1.h"
@@ -78,6 +79,7 @@ class Verifier {
     CheckRecords();
     CheckCustody();
     CheckLineage();
+    CheckOrigin();
     CheckParticipants();
     for (RecordVerdict& record : verdict_.records) record.verified = record.problems.empty();
     return std::move(verdict_);
@@ -219,6 +221,15 @@ class Verifier {
       }
       for (const std::string& parent : *parents) todo.push_back(parent);
     }
+  }
+
+  // The Origin card, from the records that verified so far (origin.h).
+  void CheckOrigin() {
+    OriginReplay origin(bundle_, genesis_, [this](const std::string& problem) { Fail(problem); });
+    for (size_t i = 0; i < decoded_.size(); ++i) {
+      if (decoded_[i] && verdict_.records[i].problems.empty()) origin.Apply(*decoded_[i]);
+    }
+    verdict_.origin = origin.Finish(bundle_);
   }
 
   // Names are for display, but the genesis file vouches for the participants it lists.

@@ -21,6 +21,9 @@ inline constexpr int64_t kMaxPlotAreaMilliHa = 100'000LL * 1000;
 // Most applications a plot keeps for interval checks; older ones fall out (a season's
 // spraying programme is a dozen at most).
 inline constexpr int kMaxPlotInputs = 64;
+// Most TransferPlot/RetirePlot record ids a plot keeps (PlotState.change_records); older ones
+// fall out, and the latest transfer alone names the owner.
+inline constexpr int kMaxPlotChanges = 32;
 // Most seasons a plot keeps harvest totals for (one per year).
 inline constexpr int kMaxPlotSeasons = 200;
 // Longest pre-harvest interval accepted: a year.

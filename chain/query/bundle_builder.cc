@@ -122,6 +122,57 @@ Status AddRotations(const ChainStore& store, std::set<std::string>& parties,
   return Status::Ok();
 }
 
+// Adds the record `id` (32 bytes) to `ordered` unless it is there already.
+Status AddRecordById(const ChainStore& store, const std::string& id,
+                     std::map<std::pair<uint64_t, uint32_t>, StoredRecord>& ordered) {
+  auto hash = ArrayFromBytes<32>(id);
+  if (!hash) return Status::Ok();  // no record named: nothing to prove
+  Result<StoredRecord> record = store.GetRecord(*hash);
+  if (!record.ok()) return record.status();
+  ordered.emplace(std::make_pair(record->height, record->index), std::move(record).value());
+  return Status::Ok();
+}
+
+// The origin records behind the lots (bundle.proto): each plot's RegisterPlot, kept
+// TransferPlot/RetirePlot records and kept InputApplications, and the Certify record of every claim. Merged into `records` in chain
+// order, at most kMaxBundleOriginRecords of them.
+Status AddOrigin(const ChainStore& store, const std::vector<std::string>& lots,
+                 std::vector<StoredRecord>& records) {
+  std::map<std::pair<uint64_t, uint32_t>, StoredRecord> ordered;
+  for (StoredRecord& record : records) {
+    ordered.emplace(std::make_pair(record.height, record.index), std::move(record));
+  }
+  const size_t before = ordered.size();
+  std::set<std::string> plots;
+  for (const std::string& lot_key : lots) {
+    std::optional<v1::LotState> lot = store.GetLot(lot_key);
+    if (!lot) continue;
+    if (!lot->plot().empty()) plots.insert(lot->plot());
+    for (const v1::LotClaim& claim : lot->claims()) {
+      AGRI_RETURN_IF_ERROR(AddRecordById(store, claim.certificate(), ordered));
+    }
+  }
+  for (const std::string& plot_id : plots) {
+    std::optional<v1::PlotState> plot = store.GetPlot(plot_id);
+    if (!plot) continue;
+    AGRI_RETURN_IF_ERROR(AddRecordById(store, plot->register_record(), ordered));
+    for (const std::string& change : plot->change_records()) {
+      AGRI_RETURN_IF_ERROR(AddRecordById(store, change, ordered));
+    }
+    for (const v1::PlotInput& input : plot->inputs()) {
+      AGRI_RETURN_IF_ERROR(AddRecordById(store, input.record(), ordered));
+    }
+  }
+  if (ordered.size() - before > kMaxBundleOriginRecords || ordered.size() > kMaxBundleRecords) {
+    return Reject(Reason::kTooLarge, "the lot's origin has more than " +
+                                         std::to_string(kMaxBundleOriginRecords) +
+                                         " plot and certificate records; too many for one bundle");
+  }
+  records.clear();
+  for (auto& [place, record] : ordered) records.push_back(std::move(record));
+  return Status::Ok();
+}
+
 void AddParticipants(const ChainStore& store, const std::set<std::string>& keys,
                      v1::ProofBundle& bundle) {
   for (const std::string& key : keys) {
@@ -145,6 +196,7 @@ Result<v1::ProofBundle> BuildProofBundle(const ChainStore& store, const Genesis&
   if (!lots.ok()) return lots.status();
   Result<std::vector<StoredRecord>> records = RecordsOf(store, *lots);
   if (!records.ok()) return records.status();
+  AGRI_RETURN_IF_ERROR(AddOrigin(store, *lots, *records));
   std::set<std::string> parties;
   for (const StoredRecord& stored : *records) CollectParties(stored.envelope, parties);
   AGRI_RETURN_IF_ERROR(AddRotations(store, parties, *records));
@@ -162,6 +214,9 @@ Result<v1::ProofBundle> BuildProofBundle(const ChainStore& store, const Genesis&
     last_height = stored.height;
   }
   AddParticipants(store, parties, bundle);
+  if (std::optional<v1::LotState> lot = store.GetLot(lot_key)) {
+    for (const v1::LotClaim& claim : lot->claims()) *bundle.add_claims() = claim;
+  }
   return bundle;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "chain/model/gs1.h"
+#include "chain/model/lot_claims.h"
 #include "chain/model/plot.h"
 #include "chain/model/quantity.h"
 #include "chain/rules/internal.h"
@@ -19,9 +20,6 @@ namespace {
 
 // Most claim certificates per scope (a plot, farmer or organisation holds a few standards).
 constexpr int kMaxCertsPerScope = 16;
-// Most claims a lot carries, and plots a claim names (a blend of many plots keeps the first).
-constexpr int kMaxLotClaims = 16;
-constexpr int kMaxClaimPlots = 32;
 
 bool ValidAt(const v1::ClaimCert& cert, int64_t at_ms) {
   if (cert.valid_from_ms() != 0 && at_ms < cert.valid_from_ms()) return false;
@@ -144,51 +142,6 @@ Status ApplyHarvestClaims(const EventEnv& env, v1::LotState& lot, int64_t harves
     certs = CertsInScope(env, harvest.plot());
   }
   return Status::Ok();
-}
-
-std::vector<v1::LotClaim> ClaimsCarriedIn(const std::vector<ClaimedInput>& inputs) {
-  std::vector<v1::LotClaim> carried;
-  for (const ClaimedInput& input : inputs) {
-    const std::optional<int64_t> lot_mg =
-        MassMilligrams(input.lot->quantity(), input.lot->net_mass_per_unit());
-    if (!lot_mg || *lot_mg <= 0) continue;
-    for (const v1::LotClaim& claim : input.lot->claims()) {
-      const int64_t mg = static_cast<int64_t>(static_cast<__int128>(input.consumed_mg) *
-                                              claim.claimed_mg() / *lot_mg);
-      if (mg <= 0) continue;
-      auto same = std::find_if(carried.begin(), carried.end(), [&](const v1::LotClaim& c) {
-        return c.claim() == claim.claim() && c.certificate() == claim.certificate();
-      });
-      if (same == carried.end()) {
-        v1::LotClaim fresh = claim;
-        fresh.set_claimed_mg(0);
-        fresh.clear_plots();
-        carried.push_back(std::move(fresh));
-        same = carried.end() - 1;
-      }
-      same->set_claimed_mg(same->claimed_mg() + mg);
-      for (const std::string& plot : claim.plots()) {
-        const bool known = std::find(same->plots().begin(), same->plots().end(), plot) !=
-                           same->plots().end();
-        if (!known && same->plots_size() < kMaxClaimPlots) same->add_plots(plot);
-      }
-    }
-  }
-  return carried;
-}
-
-void AddOutputClaims(const std::vector<v1::LotClaim>& carried, int64_t in_mg, int64_t out_mg,
-                     v1::LotState& out) {
-  if (in_mg <= 0) return;
-  for (const v1::LotClaim& claim : carried) {
-    if (out.claims_size() >= kMaxLotClaims) return;
-    const int64_t mg =
-        static_cast<int64_t>(static_cast<__int128>(out_mg) * claim.claimed_mg() / in_mg);
-    if (mg <= 0) continue;
-    v1::LotClaim share = claim;
-    share.set_claimed_mg(mg);
-    *out.add_claims() = std::move(share);
-  }
 }
 
 Status ApplyComplianceCert(const EventEnv& env) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "chain/model/lot_claims.h"
 #include "chain/model/record.h"
 #include "chain/rules/rules.h"
 #include "chain/model/state.h"
@@ -126,16 +127,7 @@ Status ApplyClaimCertify(const EventEnv& env);
 // certificate's tonnage (CLAIM_EXCEEDED when no certificate of a claim has that much left).
 Status ApplyHarvestClaims(const EventEnv& env, v1::LotState& lot, int64_t harvest_ms,
                           int64_t mass_mg);
-struct ClaimedInput {
-  const v1::LotState* lot;
-  int64_t consumed_mg = 0;
-};
-// Claimed mass a pack or transform consumes, per claim and certificate, rounded down.
-std::vector<v1::LotClaim> ClaimsCarriedIn(const std::vector<ClaimedInput>& inputs);
-// An output of `out_mg` of a record consuming `in_mg` carries floor(out x claimed / in) of
-// each claim.
-void AddOutputClaims(const std::vector<v1::LotClaim>& carried, int64_t in_mg, int64_t out_mg,
-                     v1::LotState& out);
+// ClaimsCarriedIn/AddOutputClaims (pack and transform claims): chain/model/lot_claims.h.
 // The lot's producer commits it meets the standards (NOT_AUTHORIZED for anyone else).
 Status ApplyComplianceCert(const EventEnv& env);
 

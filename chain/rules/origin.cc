@@ -125,6 +125,18 @@ Status ApplyRegisterPlot(const EventEnv& env) {
   return Status::Ok();
 }
 
+namespace {
+
+// Keeps the record's id among the plot's changes (the newest kMaxPlotChanges).
+void RememberChange(const EventEnv& env, v1::PlotState& plot) {
+  plot.add_change_records(AsBytes(env.record.id));
+  if (plot.change_records_size() > kMaxPlotChanges) {
+    plot.mutable_change_records()->erase(plot.mutable_change_records()->begin());
+  }
+}
+
+}  // namespace
+
 Status ApplyTransferPlot(const EventEnv& env) {
   const v1::TransferPlot& transfer = env.record.body.transfer_plot();
   Result<v1::PlotState> plot = LoadActivePlot(env.scratch, transfer.plot_id());
@@ -137,6 +149,7 @@ Status ApplyTransferPlot(const EventEnv& env) {
   }
   AGRI_RETURN_IF_ERROR(RequireFarmer(env.scratch, transfer.new_owner(), "new owner"));
   plot->set_owner(transfer.new_owner());
+  RememberChange(env, *plot);
   env.scratch.PutPlot(*std::move(plot));
   return Status::Ok();
 }
@@ -149,6 +162,7 @@ Status ApplyRetirePlot(const EventEnv& env) {
   if (!plot.ok()) return plot.status();
   plot->set_retired(true);
   plot->set_retire_reason(retire.reason());
+  RememberChange(env, *plot);
   env.scratch.PutPlot(*std::move(plot));
   return Status::Ok();
 }

@@ -15,6 +15,7 @@
 #include "chain/export/lot_history.h"
 #include "chain/export/record_json.h"
 #include "chain/model/gs1.h"
+#include "chain/model/plot.h"
 #include "chain/model/record.h"
 #include "chain/query/bundle_builder.h"
 #include "chain/query/epcis_query.h"
@@ -241,10 +242,23 @@ struct HttpGateway::Impl {
                               {"name", p.name()},
                               {"organization", p.organization()}});
     }
+    // Plots the genesis lists have no RegisterPlot record: the Origin card takes them from here.
+    json plots = json::array();
+    for (const v1::PlotState& p : genesis.plots) {
+      json plot = {{"plot", p.plot_id()}, {"owner", chain::ToHex(p.owner())},
+                   {"crop", p.crop()},    {"area", chain::FormatArea(p.area())},
+                   {"cap_mg", p.cap_mg()}, {"name", p.location().name()}};
+      if (p.location().has_lat_e6() && p.location().has_lon_e6()) {
+        plot["lat"] = p.location().lat_e6() / 1e6;
+        plot["lon"] = p.location().lon_e6() / 1e6;
+      }
+      plots.push_back(std::move(plot));
+    }
     return {{"chain_id", genesis.chain_id},
             {"genesis_hash", chain::ToHex(genesis.hash)},
             {"validators", std::move(validators)},
             {"genesis_participants", std::move(participants)},
+            {"genesis_plots", std::move(plots)},
             {"lot", key},
             {"serial", serial},
             {"bundle_path", path},

@@ -28,7 +28,7 @@ run_journey
 page=$(dom "$HTTP/$R1")
 grep -q 'data-verification="ok"' <<<"$page" ||
   fail "page did not verify: $(grep -o 'data-verification="[a-z]*"' <<<"$page") $(grep -o '<ul id="failures">.*</ul>' <<<"$page" | head -c 800)"
-[[ $(count 'data-verified="true"' "$page") == 6 ]] || fail "want 6 verified events: $page"
+[[ $(count 'data-type="[a-z_]*" data-verified="true"' "$page") == 6 ]] || fail "want 6 verified events: $page"
 for text in 'Harvested' 'Plot 7' 'Wuchang' '1000kg' 'Packed' 'Shipped' 'Received' 'rice · Wuchang'; do
   grep -qF "$text" <<<"$page" || fail "the journey does not show '$text'"
 done
@@ -87,6 +87,31 @@ grep -qF 'href="/01/06901234567809/10/R7?linkType=gs1:epcis"' <<<"$page" ||
   fail "the page does not link to its EPCIS events"
 echo "ok: a lot code with '/' shown, verified and linked in the browser"
 
+# The Origin card: plot (owner, area, place with a map link, season cap), the interval
+# respected, the 60% organic claim with its certificate, the compliance certificate; the same
+# recomputed offline by `agritrace verify`.
+run_origin_journey
+out=$(cli verify "$HTTP/$R9" --genesis "$NET/genesis.json") || fail "agritrace verify of R9 failed: $out"
+for text in 'plot plot-7: rice' 'ok   interval: Coragen 20% SC' 'ok   claim organic: 600.000 kg, certificate ORG-2026-0042' \
+  'compliance certificate: self-commitment'; do
+  grep -qF "$text" <<<"$out" || fail "agritrace verify does not show '$text': $out"
+done
+page=$(dom "$HTTP/$R9")
+grep -q 'data-verification="ok"' <<<"$page" ||
+  fail "the origin page did not verify: $(grep -o '<ul id="failures">.*</ul>' <<<"$page" | head -c 800)"
+grep -q '<section id="origin" class="origin" data-unbacked="false">' <<<"$page" || fail "no Origin card: $page"
+grep -q 'data-plot="plot-7" data-verified="true"' <<<"$page" || fail "plot-7 is not a verified plot of the card"
+grep -q 'data-claim="organic" data-backed="true"' <<<"$page" || fail "the organic claim is not backed"
+for text in 'Origin' 'openstreetmap.org/?mlat=45.1203&amp;mlon=127.4504' '10mu' '7,000 kg' '600 kg · 60% of this product' \
+  'ORG-2026-0042' 'GB/T 19630 organic' 'Coragen 20% SC (chlorantraniliprole) — 14 days' 'respected' 'self commitment'; do
+  grep -qF "$text" <<<"$page" || fail "the Origin card does not show '$text'"
+done
+page=$(dom "$HTTP/$R9" zh-CN)
+for text in '产地' '有机' '安全间隔期' '链上已证实' '承诺达标合格证'; do
+  grep -qF "$text" <<<"$page" || fail "the Chinese Origin card does not show '$text'"
+done
+echo "ok: Origin card shown and verified in the browser, in both languages"
+
 # A bundle tampered with in transit (same origin, through a proxy).
 PROXY_PORT=$(free_port)
 python3 "$HERE/tamper_proxy.py" "$PROXY_PORT" "$HTTP" &
@@ -96,4 +121,29 @@ page=$(dom "http://127.0.0.1:$PROXY_PORT/$R1")
 grep -q 'data-verification="failed"' <<<"$page" || fail "a tampered bundle was not caught"
 [[ $(count 'data-verified="false"' "$page") -ge 1 ]] || fail "the tampered event is not marked"
 grep -qF 'the signature does not match the record' <<<"$page" || fail "the failure is not named"
+
+# A bundle whose claim certificate was left out in transit: the claim is shown unbacked, in red.
+PROXY2_PORT=$(free_port)
+python3 "$HERE/tamper_proxy.py" "$PROXY2_PORT" "$HTTP" drop-claim-certificates &
+EXTRA_PIDS+=($!)
+for ((i = 0; i < 50; i++)); do curl -fsS "http://127.0.0.1:$PROXY2_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+page=$(dom "http://127.0.0.1:$PROXY2_PORT/$R9")
+grep -q 'data-verification="failed"' <<<"$page" || fail "a claim without its certificate was not caught"
+grep -q 'class="claim unbacked" data-claim="organic" data-backed="false"' <<<"$page" ||
+  fail "the claim without its certificate is not shown unbacked: $page"
+grep -qF 'NOT backed by the chain' <<<"$page" && grep -qF 'cannot be backed' <<<"$page" ||
+  fail "the unbacked claim is not named"
+echo "ok: a claim whose certificate is missing is shown unbacked"
+# An application recorded after O7's harvest but dated 5 days before it, with a 14-day interval:
+# the chain could not refuse that harvest, and neither check may call its interval respected.
+cli --key farmer input plot-7 --product "Decis 2.5% EC" --active-ingredient deltamethrin \
+  --phi-days 14 --at "$(date -u -d '5 days ago' +%Y-%m-%dT%H:%M:%SZ)" >/dev/null
+out=$(cli verify "$HTTP/$R9" --genesis "$NET/genesis.json" 2>&1) && fail "verify accepted a harvest inside an interval"
+grep -qF 'within the 14-day pre-harvest interval of Decis 2.5% EC' <<<"$out" ||
+  fail "agritrace verify does not name the interval: $out"
+page=$(dom "$HTTP/$R9")
+grep -q 'data-verification="failed"' <<<"$page" || fail "the page accepted a harvest inside an interval"
+grep -q 'class="interval unbacked" data-respected="false"' <<<"$page" && grep -qF 'NOT respected' <<<"$page" ||
+  fail "the broken interval is not shown"
+echo "ok: a harvest inside a pre-harvest interval is shown and fails both checks"
 echo "browser test passed"

@@ -63,3 +63,28 @@ run_journey() {
   cli --key packer ship $R1 --to retailer --carrier carrier >/dev/null
   cli --key retailer receive $R1 >/dev/null
 }
+
+# Origin (issue 15's Origin card): plot-7 registered with a place and certified organic (50 t),
+# an application 20 days before the harvest (14-day interval), 600 kg of O7 from plot-7 packed
+# with 400 kg of U7 from the uncertified plot-1 into R9 (1000 kg: a 60% organic claim), and the
+# packer's compliance certificate on R9.
+O7=01/06901234567892/10/O7
+U7=01/06901234567892/10/U7
+R9=01/06901234567809/10/R9
+run_origin_journey() {
+  cli --key inspector plot register plot-7 --owner farmer --area 10mu --crop rice \
+    --max-yield 700kg/mu --location 45.1203,127.4504 >/dev/null
+  cli --key inspector certify plot-7 --standard "GB/T 19630 organic" --claim organic \
+    --tonnage 50t --valid-until "$(date -u -d '+1 year' +%Y-%m-%d)" \
+    --certificate-id ORG-2026-0042 >/dev/null
+  cli --key farmer input plot-7 --product "Coragen 20% SC" --active-ingredient chlorantraniliprole \
+    --phi-days 14 --rate "10 ml/mu" --at "$(date -u -d '20 days ago' +%Y-%m-%dT%H:%M:%SZ)" >/dev/null
+  cli --key farmer harvest $O7 --plot plot-7 --commodity rice --variety Wuchang --quantity 600kg >/dev/null
+  cli --key farmer harvest $U7 --plot plot-1 --commodity rice --variety Wuchang --quantity 400kg >/dev/null
+  cli --key farmer ship $O7 --to packer >/dev/null
+  cli --key farmer ship $U7 --to packer >/dev/null
+  cli --key packer receive $O7 >/dev/null
+  cli --key packer receive $U7 >/dev/null
+  cli --key packer pack --from $O7:600kg --from $U7:400kg --to $R9:200pcs --net-mass 5kg >/dev/null
+  cli --key packer compliance-cert $R9 --basis self-commitment --svg "$WORK/r9-cert.svg" >/dev/null
+}

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """A man in the middle for the browser test: forwards every GET to the node and, when the
-response is the proof bundle JSON, flips one bit of the first record's signature on the way.
+response is the proof bundle JSON, flips one bit of the first record's signature on the way;
+with the mode drop-claim-certificates it instead leaves out the certificate record behind each
+claim the bundle states (the record whose id, SHA-256(body || signer || signature), a claim
+names).
 
-Usage: tamper_proxy.py LISTEN_PORT UPSTREAM_BASE_URL
+Usage: tamper_proxy.py LISTEN_PORT UPSTREAM_BASE_URL [flip-signature|drop-claim-certificates]
 """
+import hashlib
 import http.server
 import json
 import sys
@@ -11,6 +15,23 @@ import urllib.error
 import urllib.request
 
 UPSTREAM = sys.argv[2].rstrip("/")
+MODE = sys.argv[3] if len(sys.argv) > 3 else "flip-signature"
+
+
+def record_id(envelope):
+    return hashlib.sha256(bytes.fromhex(envelope["body"]) + bytes.fromhex(envelope["signer"]) +
+                          bytes.fromhex(envelope["signature"])).hexdigest()
+
+
+def tamper(bundle):
+    if MODE == "drop-claim-certificates":
+        certificates = {claim["certificate"] for claim in bundle.get("claims", [])}
+        bundle["records"] = [r for r in bundle["records"]
+                             if record_id(r["envelope"]) not in certificates]
+        return
+    sig = bytearray.fromhex(bundle["records"][0]["envelope"]["signature"])
+    sig[10] ^= 1
+    bundle["records"][0]["envelope"]["signature"] = sig.hex()
 
 
 class Proxy(http.server.BaseHTTPRequestHandler):
@@ -24,9 +45,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             status, body, ctype = e.code, e.read(), e.headers["Content-Type"]
         if ctype and ctype.startswith("application/json") and b'"format"' in body:
             bundle = json.loads(body)
-            sig = bytearray.fromhex(bundle["records"][0]["envelope"]["signature"])
-            sig[10] ^= 1
-            bundle["records"][0]["envelope"]["signature"] = sig.hex()
+            tamper(bundle)
             body = json.dumps(bundle).encode()
         self.send_response(status)
         self.send_header("Content-Type", ctype or "application/octet-stream")

@@ -13,6 +13,7 @@
 
 #include "chain/model/gs1.h"
 #include "chain/base/hash.h"
+#include "chain/model/plot.h"
 #include "chain/model/quantity.h"
 #include "chain/rules/rules.h"
 
@@ -70,7 +71,8 @@ class BundleTest : public ::testing::Test {
                              Member(packer_, "packer", v1::ROLE_PACKER),
                              Member(carrier_, "carrier", v1::ROLE_CARRIER),
                              Member(retailer_, "retailer", v1::ROLE_RETAILER),
-                             Member(admin_, "admin", v1::ROLE_ADMIN)};
+                             Member(admin_, "admin", v1::ROLE_ADMIN),
+                             Member(inspector_, "inspector", v1::ROLE_INSPECTOR)};
     genesis_.hash = Sha256("bundle test genesis");
     auto store = ChainStore::Open(dir_, genesis_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -203,6 +205,7 @@ class BundleTest : public ::testing::Test {
   PrivateKey carrier_ = PrivateKey::Generate();
   PrivateKey retailer_ = PrivateKey::Generate();
   PrivateKey admin_ = PrivateKey::Generate();
+  PrivateKey inspector_ = PrivateKey::Generate();
   uint64_t nonce_ = 0;
   v1::ProofBundle bundle_;
 };
@@ -466,6 +469,214 @@ TEST_F(BundleRotationTest, CatchesAnOmittedRotation) {
   bundle_.mutable_records()->DeleteSubrange(RecordOf(v1::RecordBody::kRotateKey), 1);
   EXPECT_TRUE(
       FailsWith(Verify(bundle_), "receives lot " + kB2 + " that was shipped to someone else"));
+}
+
+}  // namespace
+}  // namespace agritrace::chain
+
+namespace agritrace::chain {
+namespace {
+
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+constexpr int64_t kMgPerKg = 1'000'000;
+const std::string kR7 = "01/06901234567809/10/R7";
+
+// The Origin card: plot-9 registered and certified organic (50 t), an application 20 days
+// before the harvest of B7 (1000 kg) with a 14-day interval, B7 packed 600 kg with 400 kg of
+// an uncertified N7 into R7 (1000 kg, so 60% organic), and R7's compliance certificate.
+class BundleOriginTest : public BundleTest {
+ protected:
+  void SetUp() override {
+    BundleTest::SetUp();
+    Commit({Sign(inspector_, [&](v1::RecordBody& b) {
+      v1::RegisterPlot* plot = b.mutable_register_plot();
+      plot->set_plot_id("plot-9");
+      plot->set_owner(AsBytes(farmer_.public_key()));
+      *plot->mutable_area() = *ParseArea("10mu");
+      plot->set_crop("rice");
+      *plot->mutable_max_yield() = Qty("700kg");
+      plot->set_max_yield_per("mu");
+      plot->mutable_location()->set_lat_e6(45'120'300);
+      plot->mutable_location()->set_lon_e6(127'450'400);
+    })});
+    Commit({Sign(inspector_, [&](v1::RecordBody& b) {
+      v1::Certify* cert = b.mutable_certify();
+      cert->set_plot_id("plot-9");
+      cert->set_standard("GB/T 19630 organic");
+      cert->set_claim("organic");
+      *cert->mutable_tonnage() = Qty("50t");
+      cert->set_certificate_id("ORG-2026-0042");
+      cert->set_outcome(v1::CERT_OUTCOME_PASS);
+    })});
+    Commit({Apply(20, 14)});
+    Commit({Sign(farmer_, [](v1::RecordBody& b) {
+              v1::Harvest* h = b.mutable_harvest();
+              *h->mutable_lot() = Lot(kGtinBulk, "B7");
+              h->set_commodity("rice");
+              *h->mutable_quantity() = Qty("1000kg");
+              h->set_harvest_time_ms(kT0);
+              h->set_plot("plot-9");
+            }),
+            Sign(farmer_, [](v1::RecordBody& b) {
+              v1::Harvest* h = b.mutable_harvest();
+              *h->mutable_lot() = Lot(kGtinBulk, "N7");
+              h->set_commodity("rice");
+              *h->mutable_quantity() = Qty("400kg");
+              h->set_harvest_time_ms(kT0);
+            })});
+    Commit({Ship(farmer_, "B7", kGtinBulk, packer_), Ship(farmer_, "N7", kGtinBulk, packer_)});
+    Commit({Receive(packer_, "B7", kGtinBulk), Receive(packer_, "N7", kGtinBulk)});
+    Commit({Sign(packer_, [](v1::RecordBody& b) {
+      v1::Transform* t = b.mutable_transform();
+      t->set_kind(v1::TRANSFORM_KIND_PACK);
+      for (auto [code, qty] : {std::pair{"B7", "600kg"}, std::pair{"N7", "400kg"}}) {
+        v1::LotAmount* in = t->add_inputs();
+        *in->mutable_lot() = Lot(kGtinBulk, code);
+        *in->mutable_quantity() = Qty(qty);
+      }
+      v1::LotOutput* out = t->add_outputs();
+      *out->mutable_lot() = Lot(kGtinBag, "R7");
+      *out->mutable_quantity() = Qty("200pcs");
+      *out->mutable_net_mass_per_unit() = Qty("5kg");
+    })});
+    Commit({Sign(packer_, [](v1::RecordBody& b) {
+      *b.mutable_compliance_cert()->mutable_lot() = Lot(kGtinBag, "R7");
+      b.mutable_compliance_cert()->set_basis(v1::COMPLIANCE_BASIS_SELF_COMMITMENT);
+    })});
+    BuildR7();
+  }
+
+  // The farmer's application on plot-9, `days_before` the harvest, with a `phi_days` interval.
+  v1::Envelope Apply(int64_t days_before, uint32_t phi_days) {
+    return Sign(farmer_, [&](v1::RecordBody& b) {
+      b.set_event_time_ms(kT0 - days_before * kDayMs);
+      v1::InputApplication* input = b.mutable_input_application();
+      input->set_plot_id("plot-9");
+      input->set_product("Coragen 20% SC");
+      input->set_active_ingredient("chlorantraniliprole");
+      input->set_phi_days(phi_days);
+    });
+  }
+
+  void BuildR7() {
+    auto bundle = BuildProofBundle(*store_, genesis_, kR7);
+    ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+    bundle_ = std::move(bundle).value();
+  }
+};
+
+TEST_F(BundleOriginTest, CarriesThePlotTheApplicationTheCertificateAndTheComplianceCert) {
+  for (auto kind : {v1::RecordBody::kRegisterPlot, v1::RecordBody::kInputApplication,
+                    v1::RecordBody::kCertify, v1::RecordBody::kComplianceCert}) {
+    RecordOf(kind);  // fails the test when absent
+  }
+  ASSERT_EQ(bundle_.claims_size(), 1);
+  EXPECT_EQ(bundle_.claims(0).claimed_mg(), 600 * kMgPerKg);
+  Result<v1::ProofBundle> parsed = BundleFromJson(BundleToJson(bundle_));
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->SerializeAsString(), bundle_.SerializeAsString());
+}
+
+TEST_F(BundleOriginTest, RecomputesTheOriginCardFromTheVerifiedRecords) {
+  BundleVerdict verdict = Verify(bundle_);
+  EXPECT_THAT(verdict.failures, IsEmpty());
+  ASSERT_EQ(verdict.origin.plots.size(), 1u);
+  const OriginPlot& plot = verdict.origin.plots[0];
+  EXPECT_EQ(plot.plot_id, "plot-9");
+  EXPECT_EQ(plot.cap_mg, 7000 * kMgPerKg);
+  EXPECT_EQ(plot.harvested_mg, 1000 * kMgPerKg);
+  EXPECT_EQ(plot.owner_hex, ToHex(farmer_.public_key()));
+  EXPECT_EQ(plot.place, "45.120300,127.450400");
+  ASSERT_EQ(verdict.origin.intervals.size(), 1u);
+  EXPECT_TRUE(verdict.origin.intervals[0].respected);
+  EXPECT_EQ(verdict.origin.intervals[0].phi_days, 14u);
+  ASSERT_EQ(verdict.origin.claims.size(), 1u);
+  const OriginClaim& claim = verdict.origin.claims[0];
+  EXPECT_TRUE(claim.backed) << claim.why;
+  EXPECT_EQ(claim.backed_mg, 600 * kMgPerKg);  // 60% of R7's 1000 kg
+  EXPECT_EQ(claim.tonnage_mg, 50'000 * kMgPerKg);
+  EXPECT_EQ(claim.certificate_id, "ORG-2026-0042");
+  EXPECT_EQ(verdict.origin.compliance_basis, "self-commitment");
+  EXPECT_EQ(verdict.origin.compliance_producer_hex, ToHex(packer_.public_key()));
+}
+
+TEST_F(BundleOriginTest, AnOmittedCertificateLeavesTheClaimUnbacked) {
+  bundle_.mutable_records()->DeleteSubrange(RecordOf(v1::RecordBody::kCertify), 1);
+  BundleVerdict verdict = Verify(bundle_);
+  EXPECT_TRUE(FailsWith(verdict, "claim organic of lot " + kR7));
+  EXPECT_TRUE(FailsWith(verdict, "is not among the bundle's verified records"));
+  ASSERT_EQ(verdict.origin.claims.size(), 1u);
+  EXPECT_FALSE(verdict.origin.claims[0].backed);
+}
+
+TEST_F(BundleOriginTest, ATamperedCertificateLeavesTheClaimUnbacked) {
+  v1::Envelope* cert = bundle_.mutable_records(RecordOf(v1::RecordBody::kCertify))
+                           ->mutable_envelope();
+  const size_t at = cert->body().find("ORG-2026");
+  ASSERT_NE(at, std::string::npos);
+  FlipByte(cert->mutable_body(), at);
+  BundleVerdict verdict = Verify(bundle_);
+  EXPECT_TRUE(FailsWith(verdict, "signature"));
+  EXPECT_TRUE(FailsWith(verdict, "cannot be backed"));
+  EXPECT_FALSE(verdict.origin.claims.at(0).backed);
+}
+
+TEST_F(BundleOriginTest, AStatedClaimBeyondItsShareIsUnbacked) {
+  bundle_.mutable_claims(0)->set_claimed_mg(1000 * kMgPerKg);  // 100% instead of 60%
+  BundleVerdict verdict = Verify(bundle_);
+  EXPECT_TRUE(FailsWith(verdict, "back 600 kg of it, not 1000 kg"));
+  EXPECT_FALSE(verdict.origin.claims.at(0).backed);
+}
+
+TEST_F(BundleOriginTest, AnOmittedPlotRecordIsNamed) {
+  bundle_.mutable_records()->DeleteSubrange(RecordOf(v1::RecordBody::kRegisterPlot), 1);
+  EXPECT_TRUE(FailsWith(Verify(bundle_), "plot plot-9 is named but its RegisterPlot record"));
+}
+
+// An application recorded after the harvest but dated 5 days before it, with a 14-day
+// interval: the chain could not refuse the harvest, and the card must not call it respected.
+TEST_F(BundleOriginTest, DetectsAHarvestWithinAnApplicationsInterval) {
+  Commit({Apply(5, 14)});
+  BuildR7();
+  BundleVerdict verdict = Verify(bundle_);
+  EXPECT_TRUE(FailsWith(verdict, "within the 14-day pre-harvest interval of Coragen 20% SC"));
+  ASSERT_EQ(verdict.origin.intervals.size(), 2u);
+  EXPECT_TRUE(verdict.origin.intervals[0].respected);
+  EXPECT_FALSE(verdict.origin.intervals[1].respected);
+}
+
+}  // namespace
+}  // namespace agritrace::chain
+
+namespace agritrace::chain {
+namespace {
+
+// A transfer and a retirement of plot-9 after the harvest: the bundle carries both records,
+// and the card names the new owner and shows the plot retired.
+TEST_F(BundleOriginTest, CarriesTheTransferAndTheRetirementOfThePlot) {
+  PrivateKey farmer2 = PrivateKey::Generate();
+  Commit({Sign(admin_, [&](v1::RecordBody& b) {
+    v1::RegisterParticipant* p = b.mutable_register_participant();
+    p->set_pubkey(AsBytes(farmer2.public_key()));
+    p->set_name("farmer2");
+    p->add_roles(v1::ROLE_FARMER);
+  })});
+  Commit({Sign(farmer_, [&](v1::RecordBody& b) {
+    b.mutable_transfer_plot()->set_plot_id("plot-9");
+    b.mutable_transfer_plot()->set_new_owner(AsBytes(farmer2.public_key()));
+  })});
+  Commit({Sign(inspector_, [](v1::RecordBody& b) {
+    b.mutable_retire_plot()->set_plot_id("plot-9");
+    b.mutable_retire_plot()->set_reason("re-surveyed");
+  })});
+  BuildR7();
+  RecordOf(v1::RecordBody::kTransferPlot);
+  RecordOf(v1::RecordBody::kRetirePlot);
+  BundleVerdict verdict = Verify(bundle_);
+  EXPECT_THAT(verdict.failures, IsEmpty());
+  ASSERT_EQ(verdict.origin.plots.size(), 1u);
+  EXPECT_EQ(verdict.origin.plots[0].owner_hex, ToHex(farmer2.public_key()));
+  EXPECT_TRUE(verdict.origin.plots[0].retired);
 }
 
 }  // namespace
