@@ -17,6 +17,7 @@
 
 #include "node/common/client_limits.h"
 #include "node/common/rate_limiter.h"
+#include "node/http/http_compress.h"
 
 namespace agritrace::node {
 namespace {
@@ -268,6 +269,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (auto refusal = RateLimited(request)) return Answer(request, *std::move(refusal));
     auto job = [self = shared_from_this(), request]() mutable {
       HttpResponse response = self->server_.handler(request);
+      CompressForClient(request.Header("Accept-Encoding"), response);
       net::post(self->socket_.get_executor(),
                 [self, request = std::move(request), response = std::move(response)]() mutable {
                   self->Answer(request, std::move(response));
