@@ -193,7 +193,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // A response goes out as headers then body; with Nagle on, the body would wait for the
     // client's delayed ACK (40 ms on Linux) on every keep-alive request.
     socket_.set_option(tcp::no_delay(true), ec);
-    WaitForRequest();
+    // From here on everything of this connection runs on its strand.
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
   }
 
  private:
@@ -406,6 +407,10 @@ struct Refusal : std::enable_shared_from_this<Refusal> {
       : socket(std::move(s)), timer(socket.get_executor()), response(std::move(text)) {}
 
   void Start() {
+    net::dispatch(socket.get_executor(), [self = shared_from_this()] { self->Write(); });
+  }
+
+  void Write() {
     net::async_write(socket, net::buffer(response),
                      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
                        if (ec) return self->Close();

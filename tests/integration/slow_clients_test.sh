@@ -86,7 +86,7 @@ echo "ok: the product page answered every scan during the attack"
 
 # The gateway holds them (it counts its open connections in /metrics).
 open=$(curl -sS -m 10 "$HTTP/metrics" | sed -n 's/^agritrace_http_connections //p')
-echo "gateway: $open connections open"
+echo "gateway: $open connections open, node resident memory $(($(ps -o rss= -p "$NODE_PID") / 1024)) MiB"
 [[ -n $open ]] && ((open >= SLOW_CONNECTIONS * 9 / 10)) ||
   fail "the gateway holds $open connections, want about $SLOW_CONNECTIONS"
 
