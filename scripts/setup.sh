@@ -10,7 +10,9 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libspdlog-dev libtomlplusplus-dev
-  libcpp-httplib-dev libqrencode-dev libpng-dev
+  libcpp-httplib-dev libqrencode-dev libpng-dev  # httplib: the CLI's `agritrace verify URL`
+  libboost-dev  # Boost.Beast on Boost.Asio (header-only): the HTTP gateway's event-driven server
+  zlib1g-dev libbrotli-dev  # the gateway compresses its answers (gzip, Brotli)
   python3 procps
   python3-jsonschema  # EPCIS 2.0 schema validation in tests/integration/events_test.sh
   nodejs  # runs GS1's epcis2.js event hash (tests/vendor) to recheck exported eventIDs

@@ -72,26 +72,49 @@ static_assert(std::chrono::milliseconds(kMaxSubmitWaitMs) < kGrpcMaxConnectionAg
 static_assert(kMaxLedgerRequestBytes < kMinGrpcMaxMessageBytes);
 static_assert(kMaxLedgerCallsInFlightPerClient <= kMaxLedgerCallsInFlight);
 
-// ---- HTTP gateway (cpp-httplib: one worker thread per connection for its whole life).
+// ---- HTTP gateway (Boost.Beast on Asio: connections wait on an event loop, not on threads;
+// only a request that arrived whole takes a worker thread, see node/http/http_guard.h).
 
-// Connections from one address served at once; more are answered 429 at once and closed,
-// so one host cannot hold every worker (a slowloris). Below http.threads by default.
+// Event-loop threads. Parsing and writing are cheap next to the handlers' store reads, and two
+// keep the loop answering while one is busy with a large write or a burst of accepts.
+inline constexpr size_t kHttpIoThreads = 2;
+// Connections open at once (http.max_connections); beyond it a new connection gets 503 and is
+// closed at once. Each costs a socket and at most its header + body limits of buffer (an idle
+// one a few hundred bytes), so 4096 bound the gateway's memory to about 320 MiB in the worst
+// case (every connection mid-way through a maximal request) and to a few MiB when idle.
+inline constexpr size_t kDefaultHttpMaxConnections = 4096;
+// Connections from one address open at once; more are answered 429 at once and closed, so
+// one host cannot take every connection slot.
 inline constexpr size_t kDefaultHttpConnectionsPerAddress = 8;
-// Accepted connections waiting for a worker; beyond this they get 503 and are closed, so a
-// connection flood cannot grow the queue (and the open sockets) without bound.
-inline constexpr size_t kMaxHttpQueuedConnections = 256;
-// Connections the kernel queues before the gateway accepts them (cpp-httplib's is 5).
+// Whole requests waiting for a worker; beyond this they get 503 (a burst larger than this
+// waiting behind slow store reads would only time out at the client).
+inline constexpr size_t kMaxHttpQueuedRequests = 256;
+// Connections the kernel queues before the gateway accepts them.
 inline constexpr int kHttpListenBacklog = 512;
-// Requests on one keep-alive connection, and how long an idle one may hold its worker.
+// Requests on one keep-alive connection, and how long a connection may sit idle (before a
+// request's first byte) before it is closed.
 inline constexpr size_t kHttpKeepAliveMaxRequests = 100;
 inline constexpr std::chrono::milliseconds kHttpKeepAliveTimeout{2'000};
-// Request line + headers of one request. cpp-httplib's own compile-time limits (Debian's
-// 0.11 is a prebuilt library: 8 KiB per line, no limit on the number of lines) cannot be
-// changed, so the gateway's socket stream stops reading a request's headers at this size;
-// the client gets 400 and the connection closes. (The body's limit is
-// http.max_request_bytes: 413.)
+// Request line + headers of one request; beyond it the client gets 400 and the connection
+// closes. (The body's limit is http.max_request_bytes: 413.)
 inline constexpr size_t kMaxHttpHeaderBytes = 16 * 1024;
+// One line of them (the request line, or one header field): beyond it, 400 and closed. The
+// limit cpp-httplib had (8 KiB), so no client that worked before is refused now, and no single
+// field takes the whole header budget.
+inline constexpr size_t kMaxHttpHeaderLineBytes = 8 * 1024;
+static_assert(kMaxHttpHeaderLineBytes <= kMaxHttpHeaderBytes);
 // Addresses whose HTTP rate-limit state is remembered.
 inline constexpr size_t kMaxHttpRateLimitedClients = 10'000;
+// After an error answer (400, 413) the gateway stops sending and reads (and drops) what the
+// client is still sending, at most this long and this much, before closing: closing with
+// unread data would reset the connection and could lose the answer at the client.
+inline constexpr std::chrono::milliseconds kHttpLingerTimeout{1'000};
+inline constexpr size_t kMaxHttpLingerBytes = 256 * 1024;
+// A connection refused at once (429, 503) is read from this long before closing, for the
+// same reason.
+inline constexpr std::chrono::milliseconds kHttpRefuseDrainWait{50};
+// When accept fails for want of file descriptors, the gateway waits this long before trying
+// again (rather than spinning); the node raises its descriptor limit at start.
+inline constexpr std::chrono::milliseconds kHttpAcceptRetryDelay{100};
 
 }  // namespace agritrace::node

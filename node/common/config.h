@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "chain/base/status.h"
+#include "node/common/client_limits.h"
 
 namespace agritrace::node {
 
@@ -43,10 +44,14 @@ struct NodeConfig {
   // Prefix of the GS1 Digital Link URIs the node prints (QR codes, page links); empty means
   // "http://" + http_addr. Behind a load balancer: the public https://host.
   std::string http_base_url;
-  // Worker threads serving HTTP; a page scan costs a few store reads, so a handful suffice.
-  uint32_t http_threads = 32;
-  // Connections served at once from one address; more get 429 (see client_limits.h).
-  uint32_t http_max_connections_per_address = 8;
+  // Worker threads running HTTP requests' handlers (store reads; a page scan costs a few, so a
+  // handful suffice). Connections wait on the gateway's event loop and hold no thread.
+  uint32_t http_threads = 8;
+  // Connections open at once, all clients; more get 503 (see client_limits.h).
+  uint32_t http_max_connections = static_cast<uint32_t>(kDefaultHttpMaxConnections);
+  // Connections open at once from one address; more get 429 (see client_limits.h).
+  uint32_t http_max_connections_per_address =
+      static_cast<uint32_t>(kDefaultHttpConnectionsPerAddress);
   // Requests per second per client address, and the burst; beyond: 429 with Retry-After.
   // 0 turns it off. Loopback (e.g. a local reverse proxy) is exempt unless rate_limit_loopback.
   uint32_t http_client_requests_per_second = 20;

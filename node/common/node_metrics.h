@@ -51,6 +51,7 @@ class NodeMetrics {
     uint64_t height = 0;
     uint64_t mempool_size = 0;
     uint64_t peers = 0;
+    uint64_t http_connections = 0;  // open HTTP gateway connections
   };
   std::string RenderPrometheus(const Gauges& gauges) const;
 

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <thread>
 
@@ -39,10 +40,35 @@ int WaitForStopSignal(const sigset_t& set) {
   return signal_number;
 }
 
+// Raises the soft limit on open files to the hard limit: the HTTP gateway holds up to
+// http.max_connections sockets (4096 by default) besides RocksDB's files and gRPC's
+// connections, and a distribution's default soft limit is often 1024. Warns when even the hard
+// limit leaves less than the gateway may need (accept then fails and is retried; see
+// kHttpAcceptRetryDelay).
+void RaiseOpenFileLimit(const NodeConfig& config) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    const rlim_t before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+      spdlog::info("open-file limit raised from {} to {}", before, limit.rlim_cur);
+    }
+  }
+  // RocksDB, gRPC and peers: a generous reserve next to the gateway's connections.
+  constexpr rlim_t kReservedFiles = 1024;
+  if (!config.http_addr.empty() && limit.rlim_cur < config.http_max_connections + kReservedFiles) {
+    spdlog::warn("open-file limit {} is below http.max_connections ({}) + {}: raise the hard "
+                 "limit (ulimit -Hn, LimitNOFILE=) or lower http.max_connections",
+                 limit.rlim_cur, config.http_max_connections, kReservedFiles);
+  }
+}
+
 }  // namespace
 
 chain::Status RunNode(const NodeConfig& config, const std::string& password) {
   const sigset_t stop_signals = BlockStopSignals();
+  RaiseOpenFileLimit(config);
   auto node = Node::Open(config, password);
   if (!node.ok()) return node.status();
   const auto& genesis = (*node)->genesis();

@@ -2,8 +2,8 @@
 //
 // Handlers see an HttpRequest (method, the raw request target exactly as the client sent it,
 // headers) and fill an HttpResponse (status, headers, body); they never see the HTTP server
-// library, so replacing cpp-httplib (http_gateway.cc holds the only adapter) leaves them as
-// they are. The target is split into path segments on the raw '/' first and each segment is
+// library (Boost.Beast, in http_guard.cc only; replacing cpp-httplib with it left the handlers
+// as they were). The target is split into path segments on the raw '/' first and each segment is
 // percent-decoded after, so "/01/{gtin}/10/A%2F1" names the lot "A/1" and is never routed as
 // two segments. Plain data and pure functions; the router is immutable once built, so any
 // number of server threads may call Handle at once.

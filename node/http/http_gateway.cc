@@ -1,6 +1,5 @@
 #include "node/http/http_gateway.h"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -146,7 +145,9 @@ std::string AbsolutePath(const chain::DigitalLink& link) {
 
 GuardedHttpServer::Options GuardOptions(const NodeConfig& config) {
   GuardedHttpServer::Options options;
-  options.threads = config.http_threads;
+  options.io_threads = kHttpIoThreads;
+  options.handler_threads = config.http_threads;
+  options.max_connections = config.http_max_connections;
   options.connections_per_address = config.http_max_connections_per_address;
   options.read_timeout = std::chrono::milliseconds(config.http_read_timeout_ms);
   options.write_timeout = std::chrono::milliseconds(config.http_write_timeout_ms);
@@ -161,15 +162,23 @@ GuardedHttpServer::Options GuardOptions(const NodeConfig& config) {
 
 struct HttpGateway::Impl {
   Impl(Node* n, const NodeConfig& c)
-      : node(n), config(c), server(GuardOptions(c)), epcis(&n->store(), BaseUrl()) {}
+      : node(n),
+        config(c),
+        server(
+            GuardOptions(c), [this](const HttpRequest& req) { return router.Handle(req); },
+            [this](const HttpRequest& req, int status) {
+              node->metrics().OnHttpRequest(router.LabelOf(req.target), status);
+            }),
+        epcis(&n->store(), BaseUrl()) {}
 
   Node* node;
   NodeConfig config;
-  // Worker pool, request size and timeouts, per-address connection and rate limits: see
-  // node/http_guard.h.
-  GuardedHttpServer server;
-  // Transport-neutral routes (http_exchange.h); immutable after Routes().
+  // Transport-neutral routes (http_exchange.h); immutable after Routes(), which runs before
+  // the server starts.
   HttpRouter router;
+  // The server (Boost.Beast): event loop, worker pool, request size and timeouts, connection
+  // caps and rate limits: see node/http/http_guard.h. It hands each request to `router`.
+  GuardedHttpServer server;
   EpcisRest epcis;
 
   // Proof bundles as sent, per (format, lot, serial), valid while the tip stays where it was
@@ -489,6 +498,7 @@ struct HttpGateway::Impl {
     gauges.height = store().Tip().height;
     gauges.mempool_size = node->mempool_size();
     gauges.peers = node->connected_peers();
+    gauges.http_connections = server.active_connections();
     res.SetBody(node->metrics().RenderPrometheus(gauges), "text/plain; version=0.0.4");
   }
 
@@ -557,21 +567,6 @@ struct HttpGateway::Impl {
         "page", Bind([this](const auto& req, const auto& target, const auto& rest, auto& res) {
           HandleDigitalLink(req, target, rest, res);
         }));
-    // cpp-httplib is only the transport: every GET, HEAD and OPTIONS goes to the router with
-    // the raw request target (httplib's own path is already percent-decoded).
-    const auto adapter = [this](const httplib::Request& req, httplib::Response& res) {
-      HttpRequest request{req.method, req.target, {}, req.remote_addr};
-      for (const auto& [name, value] : req.headers) request.headers.emplace_back(name, value);
-      HttpResponse response = router.Handle(request);
-      res.status = response.status;
-      for (auto& [name, value] : response.headers) res.set_header(name, value);
-      res.set_content(std::move(response.body), response.content_type);
-    };
-    server.Get(R"([\s\S]*)", adapter);
-    server.httplib::Server::Options(R"([\s\S]*)", adapter);  // our Options type hides it
-    server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-      node->metrics().OnHttpRequest(router.LabelOf(req.target), res.status);
-    });
   }
 };
 
@@ -591,21 +586,23 @@ chain::Status HttpGateway::Start() {
   if (port <= 0 || port > 65535) {
     return chain::Reject(Reason::kMalformed, "http.addr must be HOST:PORT, not '" + addr + "'");
   }
+  if (impl_->config.http_max_connections == 0 || impl_->config.http_threads == 0) {
+    return chain::Reject(Reason::kMalformed,
+                         "http.max_connections and http.threads must be at least 1");
+  }
   std::string host = addr.substr(0, colon);
   if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  if (!impl_->server.bind_to_port(host, port)) {
-    return chain::Reject(Reason::kUnavailable, "cannot listen for HTTP on " + addr);
-  }
-  impl_->server.WidenListenBacklog();
-  listener_ = std::thread([this] { impl_->server.listen_after_bind(); });
+  AGRI_RETURN_IF_ERROR(impl_->server.Bind(host, port));
+  impl_->server.Start();
+  started_ = true;
   spdlog::info("HTTP gateway on http://{} (Digital Link base {})", addr, impl_->BaseUrl());
   return chain::Status::Ok();
 }
 
 void HttpGateway::Stop() {
-  if (!listener_.joinable()) return;
-  impl_->server.stop();
-  listener_.join();
+  if (!started_) return;
+  started_ = false;
+  impl_->server.Stop();
 }
 
 }  // namespace agritrace::node

@@ -24,14 +24,14 @@
 // path, the GTIN page's links).
 //
 // Unknown lot: 404 (a page that says so, or JSON). Malformed GTIN or lot: 400 with the reason.
-// The handlers see only HttpRequest/HttpResponse (http_exchange.h); cpp-httplib is the
-// transport, adapted in one place (Impl::Routes), behind GuardedHttpServer's connection limits
-// (http_guard.h). Owns the listener thread and the worker pool; handlers only read the store.
+// The handlers see only HttpRequest/HttpResponse (http_exchange.h); the transport is
+// GuardedHttpServer (http_guard.h: Boost.Beast on an event loop, with the connection limits),
+// which hands each whole request to the router. Owns the server (its event-loop and worker
+// threads); handlers only read the store.
 #pragma once
 
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "chain/base/status.h"
 #include "node/common/config.h"
@@ -48,7 +48,7 @@ class HttpGateway {
 
   // Binds config.http_addr and starts serving; UNAVAILABLE when the address cannot be bound.
   chain::Status Start();
-  // Stops accepting, finishes in-flight requests and joins the listener.
+  // Stops accepting, finishes in-flight requests and joins the server's threads.
   void Stop();
 
   // The base of Digital Link URIs: config.http_base_url, else "http://" + http_addr.
@@ -57,7 +57,7 @@ class HttpGateway {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  std::thread listener_;
+  bool started_ = false;
 };
 
 }  // namespace agritrace::node

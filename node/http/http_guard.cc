@@ -1,205 +1,89 @@
 #include "node/http/http_guard.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <condition_variable>
-#include <cstring>
 #include <deque>
+#include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "node/common/client_limits.h"
+#include "node/common/rate_limiter.h"
+#include "node/http/http_compress.h"
 
 namespace agritrace::node {
 namespace {
 
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using Request = http::request<http::string_body>;
 
-// Bytes fetched from the socket per recv: httplib reads headers a byte at a time.
-constexpr size_t kReadBufferBytes = 4096;
-// How long a refused connection's request is awaited (and discarded) before closing.
-constexpr std::chrono::milliseconds kRefuseDrainWait{10};
-// How often a wait re-checks whether the server is stopping.
-constexpr std::chrono::milliseconds kStopPollInterval{100};
+// Bytes an idle connection keeps for its next request; a larger buffer is given back.
+constexpr size_t kIdleBufferBytes = 1024;
 
-// Set while the listener thread hands a connection over with no room in the queue: the
-// connection hook then refuses it instead of serving it.
-thread_local bool t_refuse_connection = false;
-
-// Waits until `sock` is ready for `events` or `deadline` passes.
-bool WaitFor(int sock, short events, Clock::time_point deadline) {
-  while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return false;
-    pollfd fd{sock, events, 0};
-    const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
-    if (ready > 0) return (fd.revents & (events | POLLHUP | POLLERR)) != 0;
-    if (ready == 0 || errno != EINTR) return false;
+std::string AddressOf(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
+  if (ec) return "";
+  net::ip::address address = remote.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
   }
+  return ClientAddressOf(address.to_string());
 }
 
-std::string AddressText(const sockaddr_storage& addr, int* port) {
-  char text[INET6_ADDRSTRLEN] = {};
-  if (addr.ss_family == AF_INET) {
-    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&addr);
-    inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
-    if (port) *port = ntohs(v4->sin_port);
-  } else if (addr.ss_family == AF_INET6) {
-    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&addr);
-    inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
-    if (port) *port = ntohs(v6->sin6_port);
-  }
-  return ClientAddressOf(text);
+std::string ReasonPhrase(int status) {
+  return std::string(http::obsolete_reason(static_cast<http::status>(status)));
 }
 
-std::string PeerAddress(int sock, int* port = nullptr) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  if (::getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "";
-  return AddressText(addr, port);
+// A whole response for a request we answer without a handler.
+HttpResponse PlainResponse(int status, std::string text) {
+  HttpResponse res;
+  res.status = status;
+  res.SetBody(std::move(text), "text/plain");
+  return res;
 }
 
-// Answers a connection we will not serve and closes it, without waiting on the client.
-void Refuse(int sock, int status, const char* reason, const std::string& body) {
-  const std::string response = "HTTP/1.1 " + std::to_string(status) + " " + reason +
-                               "\r\nRetry-After: 1\r\nContent-Type: text/plain\r\n"
-                               "Content-Length: " + std::to_string(body.size()) +
-                               "\r\nConnection: close\r\n\r\n" + body;
-  (void)::send(sock, response.data(), response.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-  ::shutdown(sock, SHUT_WR);
-  // Read what the client sent (waiting a moment for it), so closing does not reset the
-  // connection before the answer is delivered.
-  char sink[4096];
-  if (WaitFor(sock, POLLIN, Clock::now() + kRefuseDrainWait)) {
-    (void)::recv(sock, sink, sizeof sink, MSG_DONTWAIT);
-  }
-  ::close(sock);
-}
-
-// One connection's socket as httplib sees it, with per-request deadlines and a cap on the
-// bytes of a request's line and headers (the body's limit is httplib's payload limit, 413).
-class GuardedStream final : public httplib::Stream {
+// The handlers' threads and their bounded queue of whole requests.
+class WorkerPool {
  public:
-  GuardedStream(int sock, const GuardedHttpServer::Options& options)
-      : sock_(sock), options_(options) {}
-
-  bool buffered() const { return begin_ < end_; }
-
-  // A new request starts: its deadlines and byte budget start now.
-  void BeginExchange() {
-    read_deadline_ = Clock::now() + options_.read_timeout;
-    write_deadline_.reset();
-    header_bytes_ = 0;
-    in_headers_ = true;
-    last4_ = 0;
-  }
-
-  bool is_readable() const override { return buffered() || WaitFor(sock_, POLLIN, read_deadline_); }
-  bool is_writable() const override {
-    return WaitFor(sock_, POLLOUT, write_deadline_.value_or(Clock::now() + options_.write_timeout));
-  }
-
-  ssize_t read(char* ptr, size_t size) override {
-    if (in_headers_) {
-      if (header_bytes_ >= kMaxHttpHeaderBytes) return -1;  // httplib answers 400
-      size = std::min(size, kMaxHttpHeaderBytes - header_bytes_);
-    }
-    if (!buffered()) {
-      if (!WaitFor(sock_, POLLIN, read_deadline_)) return -1;
-      ssize_t n;
-      do n = ::recv(sock_, buffer_, sizeof buffer_, 0);
-      while (n < 0 && errno == EINTR);
-      if (n <= 0) return n;
-      begin_ = 0;
-      end_ = static_cast<size_t>(n);
-    }
-    const size_t n = std::min(size, end_ - begin_);
-    std::memcpy(ptr, buffer_ + begin_, n);
-    begin_ += n;
-    if (in_headers_) ScanHeaders(ptr, n);
-    return static_cast<ssize_t>(n);
-  }
-
-  ssize_t write(const char* ptr, size_t size) override {
-    if (!write_deadline_) write_deadline_ = Clock::now() + options_.write_timeout;
-    if (!WaitFor(sock_, POLLOUT, *write_deadline_)) return -1;
-    ssize_t n;
-    do n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    return n;
-  }
-
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = PeerAddress(sock_, &port);
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      ip = AddressText(addr, &port);
-    }
-  }
-  socket_t socket() const override { return sock_; }
-
- private:
-  // Counts header bytes until the blank line that ends them ("\r\n\r\n").
-  void ScanHeaders(const char* data, size_t n) {
-    for (size_t i = 0; i < n && in_headers_; ++i) {
-      ++header_bytes_;
-      last4_ = (last4_ << 8) | static_cast<unsigned char>(data[i]);
-      if (last4_ == 0x0d0a0d0a) in_headers_ = false;
-    }
-  }
-
-  const int sock_;
-  const GuardedHttpServer::Options& options_;
-  Clock::time_point read_deadline_;
-  std::optional<Clock::time_point> write_deadline_;
-  size_t header_bytes_ = 0;
-  bool in_headers_ = true;
-  uint32_t last4_ = 0;
-  char buffer_[kReadBufferBytes];
-  size_t begin_ = 0, end_ = 0;
-};
-
-// httplib's worker pool with a bounded queue. A connection that finds the queue full is
-// handed back to the server's hook at once, flagged to be refused (503) and closed.
-class BoundedPool final : public httplib::TaskQueue {
- public:
-  BoundedPool(size_t threads, size_t max_queued) : max_queued_(max_queued) {
+  WorkerPool(size_t threads, size_t max_queued) : max_queued_(max_queued) {
     for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
   }
+  ~WorkerPool() { Stop(); }
 
-  void enqueue(std::function<void()> fn) override {
-    {
-      std::lock_guard lock(mu_);
-      if (!stopping_ && jobs_.size() < max_queued_) {
-        jobs_.push_back(std::move(fn));
-        cv_.notify_one();
-        return;
-      }
-    }
-    t_refuse_connection = true;
-    fn();
-    t_refuse_connection = false;
+  // False when the queue is full or the pool is stopping (the job is not run).
+  bool TrySubmit(std::function<void()> job) {
+    std::lock_guard lock(mu_);
+    if (stopping_ || jobs_.size() >= max_queued_) return false;
+    jobs_.push_back(std::move(job));
+    cv_.notify_one();
+    return true;
   }
 
-  void shutdown() override {
+  // Lets the running jobs finish, drops the queued ones and joins the threads.
+  void Stop() {
+    std::deque<std::function<void()>> dropped;
     {
       std::lock_guard lock(mu_);
       stopping_ = true;
+      dropped.swap(jobs_);
     }
     cv_.notify_all();
-    for (auto& worker : workers_) worker.join();
+    for (auto& worker : workers_) {
+      if (worker.joinable()) worker.join();
+    }
   }
 
  private:
@@ -209,7 +93,7 @@ class BoundedPool final : public httplib::TaskQueue {
       {
         std::unique_lock lock(mu_);
         cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-        if (jobs_.empty()) return;  // stopping, and every queued connection handled
+        if (stopping_) return;
         job = std::move(jobs_.front());
         jobs_.pop_front();
       }
@@ -227,102 +111,445 @@ class BoundedPool final : public httplib::TaskQueue {
 
 }  // namespace
 
-GuardedHttpServer::GuardedHttpServer(const Options& options)
-    : options_(options),
-      limiter_(options.requests_per_second, options.burst_requests, kMaxHttpRateLimitedClients) {
-  const size_t threads = std::max<size_t>(1, options_.threads);
-  new_task_queue = [threads] { return new BoundedPool(threads, kMaxHttpQueuedConnections); };
-  set_payload_max_length(options_.max_request_bytes);
-  set_keep_alive_max_count(kHttpKeepAliveMaxRequests);
-  set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (!limiter_.enabled() || !Limited(req.remote_addr)) return HandlerResponse::Unhandled;
-    auto decision = limiter_.Allow(req.remote_addr);
-    if (decision.allowed) return HandlerResponse::Unhandled;
+struct GuardedHttpServer::Impl {
+  Impl(const Options& o, Handler h, Logger l)
+      : options(o),
+        handler(std::move(h)),
+        logger(std::move(l)),
+        limiter(o.requests_per_second, o.burst_requests, kMaxHttpRateLimitedClients),
+        ioc(std::make_unique<net::io_context>(static_cast<int>(o.io_threads))),
+        acceptor(std::make_unique<tcp::acceptor>(*ioc)),
+        accept_retry(std::make_unique<net::steady_timer>(*ioc)) {}
+
+  bool Limited(const std::string& address) const {
+    return options.limit_loopback || !IsLoopbackAddress(address);
+  }
+
+  // Counts a new connection from `address`: 0 when admitted, else the status to refuse with.
+  int Admit(const std::string& address) {
+    std::lock_guard lock(mu);
+    if (open >= options.max_connections) return 503;
+    size_t& from = per_address[address];
+    if (Limited(address) && from >= options.connections_per_address) {
+      if (from == 0) per_address.erase(address);
+      return 429;
+    }
+    ++from;
+    ++open;
+    return 0;
+  }
+
+  void Release(const std::string& address) {
+    std::lock_guard lock(mu);
+    if (auto it = per_address.find(address); it != per_address.end() && --it->second == 0) {
+      per_address.erase(it);
+    }
+    --open;
+  }
+
+  void Accept();
+  void OnAccept(const boost::system::error_code& ec, tcp::socket socket);
+  void Refuse(tcp::socket socket, int status, const std::string& text);
+
+  const Options options;
+  const Handler handler;
+  const Logger logger;
+  RateLimiter limiter;
+  std::optional<WorkerPool> workers;
+
+  mutable std::mutex mu;
+  std::unordered_map<std::string, size_t> per_address;  // GUARDED_BY(mu); address -> open
+  size_t open = 0;                                      // GUARDED_BY(mu)
+
+  // Destroyed in Stop(), in this order, so connections still waiting in the event loop are
+  // freed while the counters above exist.
+  std::unique_ptr<net::io_context> ioc;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<net::steady_timer> accept_retry;
+  std::vector<std::thread> io_threads;
+  std::atomic<bool> stopping{false};
+  int port = 0;
+};
+
+namespace {
+
+// One admitted connection: its socket, one deadline timer and the request being read. Every
+// handler runs on the connection's strand; a worker hands its response back through it.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  using Impl = GuardedHttpServer::Impl;
+
+  Connection(Impl& server, tcp::socket socket, std::string address)
+      : server_(server),
+        socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        address_(std::move(address)),
+        buffer_(kMaxHttpHeaderBytes + server.options.max_request_bytes) {}
+
+  ~Connection() { server_.Release(address_); }
+
+  void Start() {
+    boost::system::error_code ec;
+    // A response goes out as headers then body; with Nagle on, the body would wait for the
+    // client's delayed ACK (40 ms on Linux) on every keep-alive request.
+    socket_.set_option(tcp::no_delay(true), ec);
+    // From here on everything of this connection runs on its strand.
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+  }
+
+ private:
+  // Idle until the next request's first byte (or bytes already buffered: a pipelined request).
+  void WaitForRequest() {
+    if (buffer_.size() > 0) return ReadRequest();
+    if (buffer_.capacity() > kIdleBufferBytes) buffer_.shrink_to_fit();
+    ArmTimer(server_.options.idle_timeout);
+    socket_.async_wait(tcp::socket::wait_read,
+                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                         if (ec || self->timed_out_) return self->Close();
+                         self->ReadRequest();
+                       });
+  }
+
+  // The request must now arrive whole within read_timeout, however it trickles.
+  void ReadRequest() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(kMaxHttpHeaderBytes));
+    parser_->body_limit(server_.options.max_request_bytes);
+    ArmTimer(server_.options.read_timeout);
+    http::async_read(socket_, buffer_, *parser_,
+                     [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                       self->OnRead(ec);
+                     });
+  }
+
+  void OnRead(const boost::system::error_code& ec) {
+    if (timed_out_ || ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == net::error::eof || ec == net::error::connection_reset) {
+      return Close();
+    }
+    if (ec == http::error::body_limit) {
+      return Fail(413, "the request body is larger than " +
+                           std::to_string(server_.options.max_request_bytes) +
+                           " bytes (http.max_request_bytes)\n");
+    }
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+      return Fail(400, "the request line and headers are larger than " +
+                           std::to_string(kMaxHttpHeaderBytes) + " bytes\n");
+    }
+    if (ec) return Fail(400, "malformed request: " + ec.message() + "\n");
+    if (!LinesWithinLimit(parser_->get())) {
+      return Fail(400, "a request line or header line is longer than " +
+                           std::to_string(kMaxHttpHeaderLineBytes) + " bytes\n");
+    }
+    timer_.cancel();
+    Dispatch(parser_->release());
+  }
+
+  // Each line of the request's head within kMaxHttpHeaderLineBytes ("name: value\r\n").
+  static bool LinesWithinLimit(const Request& req) {
+    constexpr size_t kLineOverhead = 4;  // ": " or the request line's spaces, and "\r\n"
+    if (req.method_string().size() + req.target().size() + 9 + kLineOverhead >
+        kMaxHttpHeaderLineBytes) {
+      return false;
+    }
+    return std::all_of(req.begin(), req.end(), [](const auto& field) {
+      return field.name_string().size() + field.value().size() + kLineOverhead <=
+             kMaxHttpHeaderLineBytes;
+    });
+  }
+
+  void Dispatch(Request req) {
+    HttpRequest request{std::string(req.method_string()), std::string(req.target()), {},
+                        address_};
+    for (const auto& field : req) {
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    keep_alive_ = req.keep_alive() && ++served_ < kHttpKeepAliveMaxRequests;
+    head_ = req.method() == http::verb::head;
+    version_ = req.version();
+    if (auto refusal = RateLimited(request)) return Answer(request, *std::move(refusal));
+    auto job = [self = shared_from_this(), request]() mutable {
+      HttpResponse response = self->server_.handler(request);
+      CompressForClient(request.Header("Accept-Encoding"), response);
+      net::post(self->socket_.get_executor(),
+                [self, request = std::move(request), response = std::move(response)]() mutable {
+                  self->Answer(request, std::move(response));
+                });
+    };
+    if (!server_.workers->TrySubmit(std::move(job))) {
+      Answer(request, PlainResponse(503, "the server is busy; retry shortly\n"));
+    }
+  }
+
+  std::optional<HttpResponse> RateLimited(const HttpRequest& request) {
+    if (!server_.limiter.enabled() || !server_.Limited(address_)) return std::nullopt;
+    const auto decision = server_.limiter.Allow(address_);
+    if (decision.allowed) return std::nullopt;
     const auto seconds = std::max<int64_t>(1, (decision.retry_after.count() + 999) / 1000);
-    res.status = 429;
-    res.set_header("Retry-After", std::to_string(seconds));
-    res.set_content("rate limit: more than " +
-                        std::to_string(static_cast<int64_t>(limiter_.rate_per_second())) +
-                        " requests per second from " + req.remote_addr +
-                        " (http.client_requests_per_second); retry after " +
-                        std::to_string(seconds) + " s\n",
-                    "text/plain");
-    return HandlerResponse::Handled;
-  });
+    HttpResponse res = PlainResponse(
+        429, "rate limit: more than " +
+                 std::to_string(static_cast<int64_t>(server_.limiter.rate_per_second())) +
+                 " requests per second from " + request.remote_addr +
+                 " (http.client_requests_per_second); retry after " + std::to_string(seconds) +
+                 " s\n");
+    res.SetHeader("Retry-After", std::to_string(seconds));
+    return res;
+  }
+
+  // Writes the answer to the request just read; then the next request, or closing.
+  void Answer(const HttpRequest& request, HttpResponse response) {
+    if (server_.logger) server_.logger(request, response.status);
+    if (response.status == 503) response.SetHeader("Retry-After", "1");
+    Write(std::move(response), keep_alive_ ? AfterWrite::kNext : AfterWrite::kClose);
+  }
+
+  // An answer to a request that could not be read whole: the connection closes after it.
+  void Fail(int status, std::string text) {
+    keep_alive_ = false;
+    head_ = false;
+    Write(PlainResponse(status, std::move(text)), AfterWrite::kLinger);
+  }
+
+  enum class AfterWrite { kNext, kClose, kLinger };
+
+  void Write(HttpResponse response, AfterWrite after) {
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->version(version_);
+    res->result(static_cast<unsigned>(response.status));
+    res->reason(ReasonPhrase(response.status));
+    for (auto& [name, value] : response.headers) res->insert(name, value);
+    const bool no_body = response.status == 204 || response.status == 304;
+    if (!no_body) res->set(http::field::content_type, response.content_type);
+    res->keep_alive(after == AfterWrite::kNext);
+    if (!no_body) res->content_length(response.body.size());
+    if (!head_ && !no_body) res->body() = std::move(response.body);
+    ArmTimer(server_.options.write_timeout);
+    // A response to HEAD carries the Content-Length of the GET but no body; Beast writes the
+    // body it holds (none) and keeps our header as set.
+    http::async_write(socket_, *res,
+                      [self = shared_from_this(), res, after](const boost::system::error_code& ec,
+                                                              size_t) {
+                        if (ec || self->timed_out_) return self->Close();
+                        switch (after) {
+                          case AfterWrite::kNext:
+                            return self->WaitForRequest();
+                          case AfterWrite::kClose:
+                            return self->Close();
+                          case AfterWrite::kLinger:
+                            return self->Linger();
+                        }
+                      });
+  }
+
+  // Stops sending and drops what the client still sends, until it closes, kMaxHttpLingerBytes
+  // or kHttpLingerTimeout, so that closing does not reset the connection before the client
+  // has read our answer.
+  void Linger() {
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    ArmTimer(kHttpLingerTimeout);
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    DrainSome();
+  }
+
+  void DrainSome() {
+    socket_.async_read_some(
+        net::buffer(drain_, sizeof drain_),
+        [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+          self->lingered_ += n;
+          if (ec || self->timed_out_ || self->lingered_ >= kMaxHttpLingerBytes) {
+            return self->Close();
+          }
+          self->DrainSome();
+        });
+  }
+
+  void ArmTimer(std::chrono::milliseconds timeout) {
+    timer_.expires_after(timeout);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec == net::error::operation_aborted || self->closed_) return;
+      if (self->timer_.expiry() > Clock::now()) return;  // re-armed meanwhile
+      self->timed_out_ = true;
+      boost::system::error_code ignored;
+      self->socket_.cancel(ignored);
+    });
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    timer_.cancel();
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+  Impl& server_;
+  tcp::socket socket_;
+  net::steady_timer timer_;
+  const std::string address_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  size_t served_ = 0;
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+  bool head_ = false;
+  bool timed_out_ = false;
+  bool closed_ = false;
+  size_t lingered_ = 0;
+  char drain_[4096];
+};
+
+// A connection refused at once: the answer, a short drain, then closed.
+struct Refusal : std::enable_shared_from_this<Refusal> {
+  Refusal(tcp::socket s, std::string text)
+      : socket(std::move(s)), timer(socket.get_executor()), response(std::move(text)) {}
+
+  void Start() {
+    net::dispatch(socket.get_executor(), [self = shared_from_this()] { self->Write(); });
+  }
+
+  void Write() {
+    net::async_write(socket, net::buffer(response),
+                     [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                       if (ec) return self->Close();
+                       boost::system::error_code ignored;
+                       self->socket.shutdown(tcp::socket::shutdown_send, ignored);
+                       self->timer.expires_after(kHttpRefuseDrainWait);
+                       self->timer.async_wait([self](const boost::system::error_code&) {
+                         self->Close();
+                       });
+                       self->socket.async_read_some(
+                           net::buffer(self->sink, sizeof self->sink),
+                           [self](const boost::system::error_code&, size_t) { self->Close(); });
+                     });
+  }
+
+  void Close() {
+    boost::system::error_code ignored;
+    timer.cancel(ignored);
+    socket.close(ignored);
+  }
+
+  tcp::socket socket;
+  net::steady_timer timer;
+  std::string response;
+  char sink[4096];
+};
+
+}  // namespace
+
+void GuardedHttpServer::Impl::Accept() {
+  acceptor->async_accept(net::make_strand(*ioc),
+                         [this](const boost::system::error_code& ec, tcp::socket socket) {
+                           OnAccept(ec, std::move(socket));
+                         });
 }
 
-void GuardedHttpServer::WidenListenBacklog() {
-  if (svr_sock_ != INVALID_SOCKET) ::listen(svr_sock_, kHttpListenBacklog);
+void GuardedHttpServer::Impl::OnAccept(const boost::system::error_code& ec, tcp::socket socket) {
+  if (stopping || !acceptor->is_open()) return;
+  if (ec) {
+    // Out of file descriptors (or another transient failure): wait a moment, not a spin.
+    spdlog::warn("HTTP gateway: accept failed: {}; retrying in {} ms", ec.message(),
+                 kHttpAcceptRetryDelay.count());
+    accept_retry->expires_after(kHttpAcceptRetryDelay);
+    accept_retry->async_wait([this](const boost::system::error_code& wait_ec) {
+      if (!wait_ec) Accept();
+    });
+    return;
+  }
+  Accept();
+  const std::string address = AddressOf(socket);
+  switch (Admit(address)) {
+    case 0:
+      return std::make_shared<Connection>(*this, std::move(socket), address)->Start();
+    case 429:
+      return Refuse(std::move(socket), 429,
+                    "too many connections from " + address +
+                        " (http.max_connections_per_address)\n");
+    default:
+      return Refuse(std::move(socket), 503,
+                    "the server is busy: " + std::to_string(options.max_connections) +
+                        " connections open (http.max_connections); retry shortly\n");
+  }
+}
+
+void GuardedHttpServer::Impl::Refuse(tcp::socket socket, int status, const std::string& text) {
+  const std::string response = "HTTP/1.1 " + std::to_string(status) + " " +
+                               ReasonPhrase(status) +
+                               "\r\nRetry-After: 1\r\nContent-Type: text/plain\r\n"
+                               "Content-Length: " +
+                               std::to_string(text.size()) + "\r\nConnection: close\r\n\r\n" + text;
+  std::make_shared<Refusal>(std::move(socket), response)->Start();
+}
+
+GuardedHttpServer::GuardedHttpServer(const Options& options, Handler handler, Logger logger)
+    : impl_(std::make_unique<Impl>(options, std::move(handler), std::move(logger))) {}
+
+GuardedHttpServer::~GuardedHttpServer() { Stop(); }
+
+chain::Status GuardedHttpServer::Bind(const std::string& host, int port) {
+  boost::system::error_code ec;
+  tcp::resolver resolver(*impl_->ioc);
+  const auto endpoints = resolver.resolve(host, std::to_string(port),
+                                          tcp::resolver::passive | tcp::resolver::numeric_service,
+                                          ec);
+  if (ec || endpoints.empty()) {
+    return chain::Reject(chain::Reason::kUnavailable,
+                         "cannot resolve HTTP address " + host + ": " + ec.message());
+  }
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  tcp::acceptor& acceptor = *impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec && endpoint.address().is_v6()) acceptor.set_option(net::ip::v6_only(false), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(kHttpListenBacklog, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    return chain::Reject(chain::Reason::kUnavailable, "cannot listen for HTTP on " + host + ":" +
+                                                          std::to_string(port) + ": " +
+                                                          ec.message());
+  }
+  impl_->port = acceptor.local_endpoint(ec).port();
+  return chain::Status::Ok();
+}
+
+int GuardedHttpServer::port() const { return impl_->port; }
+
+void GuardedHttpServer::Start() {
+  Impl& impl = *impl_;
+  impl.workers.emplace(std::max<size_t>(1, impl.options.handler_threads), kMaxHttpQueuedRequests);
+  impl.Accept();
+  for (size_t i = 0; i < std::max<size_t>(1, impl.options.io_threads); ++i) {
+    impl.io_threads.emplace_back([&impl] { impl.ioc->run(); });
+  }
+}
+
+void GuardedHttpServer::Stop() {
+  Impl& impl = *impl_;
+  if (impl.stopping.exchange(true) || !impl.ioc) return;
+  net::post(*impl.ioc, [&impl] {
+    boost::system::error_code ignored;
+    impl.acceptor->close(ignored);
+    impl.accept_retry->cancel(ignored);
+  });
+  if (impl.workers) impl.workers->Stop();  // the requests being handled finish
+  impl.ioc->stop();
+  for (auto& thread : impl.io_threads) thread.join();
+  impl.io_threads.clear();
+  // Connections still in the event loop are freed with it (their counters still exist).
+  impl.accept_retry.reset();
+  impl.acceptor.reset();
+  impl.ioc.reset();
+  impl.workers.reset();
 }
 
 size_t GuardedHttpServer::active_connections() const {
-  std::lock_guard lock(mu_);
-  return active_;
-}
-
-bool GuardedHttpServer::Limited(const std::string& address) const {
-  return options_.limit_loopback || !IsLoopbackAddress(address);
-}
-
-bool GuardedHttpServer::AdmitConnection(const std::string& address) {
-  std::lock_guard lock(mu_);
-  size_t& open = connections_[address];
-  if (Limited(address) && open >= options_.connections_per_address) return false;
-  ++open;
-  ++active_;
-  return true;
-}
-
-void GuardedHttpServer::ReleaseConnection(const std::string& address) {
-  std::lock_guard lock(mu_);
-  auto it = connections_.find(address);
-  if (it != connections_.end() && --it->second == 0) connections_.erase(it);
-  --active_;
-}
-
-bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
-  if (t_refuse_connection) {
-    Refuse(sock, 503, "Service Unavailable", "the server is busy; retry shortly\n");
-    return false;
-  }
-  const std::string address = PeerAddress(sock);
-  if (!AdmitConnection(address)) {
-    Refuse(sock, 429, "Too Many Requests",
-           "too many connections from " + address + " (http.max_connections_per_address)\n");
-    std::lock_guard lock(mu_);
-    if (auto it = connections_.find(address); it != connections_.end() && it->second == 0) {
-      connections_.erase(it);
-    }
-    return false;
-  }
-  // A response goes out as headers then body; with Nagle on, the body waits for the client's
-  // delayed ACK (40 ms on Linux) on every keep-alive request.
-  int one = 1;
-  ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  Serve(sock);
-  ReleaseConnection(address);
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
-  return true;
-}
-
-void GuardedHttpServer::Serve(socket_t sock) {
-  GuardedStream stream(sock, options_);
-  for (size_t left = kHttpKeepAliveMaxRequests; left > 0; --left) {
-    // Wait for the next request, giving up on an idle client or a stopping server.
-    const auto idle_deadline = Clock::now() + kHttpKeepAliveTimeout;
-    bool ready = stream.buffered();
-    while (!ready && svr_sock_ != INVALID_SOCKET && Clock::now() < idle_deadline) {
-      ready = WaitFor(sock, POLLIN, std::min(idle_deadline, Clock::now() + kStopPollInterval));
-    }
-    if (!ready || svr_sock_ == INVALID_SOCKET) return;
-    stream.BeginExchange();
-    bool connection_closed = false;
-    if (!process_request(stream, /*close_connection=*/left == 1, connection_closed, nullptr) ||
-        connection_closed) {
-      return;
-    }
-  }
+  std::lock_guard lock(impl_->mu);
+  return impl_->open;
 }
 
 }  // namespace agritrace::node

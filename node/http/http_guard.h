@@ -1,39 +1,49 @@
-// GuardedHttpServer: cpp-httplib's server with the connection handling hardened against
-// hostile clients. cpp-httplib gives each connection one worker thread for its whole life and
-// bounds only each single read, so a client sending a byte every few seconds (slowloris), or
-// many idle keep-alive connections, could hold every worker. This server replaces the
-// per-connection loop (Server::process_and_close_socket, a virtual hook of the library):
-//   - at most `connections_per_address` connections from one address are served at once;
-//     more are answered 429 and closed at once;
-//   - a request must arrive whole within `read_timeout` of its first byte and its response be
-//     written within `write_timeout`, however the client trickles; headers are capped at
-//     kMaxHttpHeaderBytes (beyond: 400 and the connection closes);
-//   - an idle keep-alive connection gives its worker back after kHttpKeepAliveTimeout;
-//   - connections waiting for a worker are bounded (kMaxHttpQueuedConnections; beyond: 503);
-//   - requests per address go through a token bucket: over it, 429 with Retry-After.
-// Loopback addresses are exempt from the per-address limits unless `limit_loopback` (a local
-// reverse proxy carries every shopper's requests).
+// GuardedHttpServer: the gateway's HTTP/1.1 server, event-driven (Boost.Beast on Boost.Asio),
+// hardened against hostile and slow clients. A connection costs a socket, a timer and a small
+// buffer, never a thread: `io_threads` event-loop threads wait on every connection at once, and
+// only a request that has arrived whole goes to one of `handler_threads` workers (handlers read
+// the store, which may take milliseconds; the event loop never waits for them). So a thousand
+// clients that trickle their headers hold a thousand cheap sockets, and a shopper on another
+// connection is answered at once (issue 16, scenario 10).
 //
-// Thread-safety: httplib calls the hooks from its listener and worker threads; shared state
-// is under mu_.
+// Limits (every one named; the defaults are in node/common/client_limits.h and NodeConfig):
+//   - at most `max_connections` connections at once (beyond: 503 and closed at once), and at
+//     most `connections_per_address` from one address (beyond: 429 and closed at once);
+//   - an idle connection (before a request's first byte) is closed after `idle_timeout`;
+//   - a request must arrive whole within `read_timeout` of its first byte, however the client
+//     trickles, and its response be written within `write_timeout`;
+//   - a request's line and headers are capped at kMaxHttpHeaderBytes (beyond: 400), its body at
+//     `max_request_bytes` (beyond: 413); either closes the connection;
+//   - requests waiting for a worker are bounded (kMaxHttpQueuedRequests; beyond: 503);
+//   - requests per address go through a token bucket: over it, 429 with Retry-After;
+//   - a keep-alive connection serves at most kHttpKeepAliveMaxRequests requests.
+// Loopback addresses are exempt from the per-address limits unless `limit_loopback` (a local
+// reverse proxy carries every shopper's requests). Per connection the memory is bounded by the
+// header and body limits; an idle connection gives its buffer back.
+//
+// Thread-safety: Start/Stop from one thread; the handler is called from the worker threads, any
+// number at once; active_connections() from any thread.
 #pragma once
 
-#include <httplib.h>
-
 #include <chrono>
-#include <mutex>
+#include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
-#include <unordered_map>
 
-#include "node/common/rate_limiter.h"
+#include "chain/base/status.h"
+#include "node/http/http_exchange.h"
 
 namespace agritrace::node {
 
-class GuardedHttpServer : public httplib::Server {
+class GuardedHttpServer {
  public:
   struct Options {
-    size_t threads = 8;
+    size_t io_threads = 2;
+    size_t handler_threads = 8;
+    size_t max_connections = 4096;
     size_t connections_per_address = 8;
+    std::chrono::milliseconds idle_timeout{2000};
     std::chrono::milliseconds read_timeout{5000};
     std::chrono::milliseconds write_timeout{10000};
     size_t max_request_bytes = 64 * 1024;  // body; headers get kMaxHttpHeaderBytes more
@@ -41,30 +51,31 @@ class GuardedHttpServer : public httplib::Server {
     double burst_requests = 0;
     bool limit_loopback = false;
   };
+  // Answers one request (called on a worker thread).
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  // Told of every response sent to a request (for metrics), on any thread.
+  using Logger = std::function<void(const HttpRequest&, int status)>;
 
-  explicit GuardedHttpServer(const Options& options);
+  GuardedHttpServer(const Options& options, Handler handler, Logger logger = nullptr);
+  ~GuardedHttpServer();  // Stop()s
 
-  // Call after bind_to_port: cpp-httplib listens with a backlog of 5, so a burst of
-  // connections (an attack, or just a busy moment) would make the kernel drop new clients'
-  // SYNs, delaying them by a second or more before the server ever sees them.
-  void WidenListenBacklog();
+  // Binds HOST:PORT (port 0: any free port) and listens; UNAVAILABLE when it cannot.
+  chain::Status Bind(const std::string& host, int port);
+  // The port bound (after Bind).
+  int port() const;
+  // Starts the event-loop and worker threads; returns at once.
+  void Start();
+  // Stops accepting, lets the requests being handled finish, closes every connection and
+  // joins the threads. Idempotent.
+  void Stop();
 
-  // Connections being served now (for tests and metrics).
+  // Connections open now (for tests and metrics).
   size_t active_connections() const;
 
- private:
-  bool process_and_close_socket(socket_t sock) override;
-  // The keep-alive loop of one admitted connection.
-  void Serve(socket_t sock);
-  bool AdmitConnection(const std::string& address);
-  void ReleaseConnection(const std::string& address);
-  bool Limited(const std::string& address) const;
+  struct Impl;  // the event loop, workers and counters (http_guard.cc)
 
-  const Options options_;
-  RateLimiter limiter_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, size_t> connections_;  // GUARDED_BY(mu_); address -> open
-  size_t active_ = 0;                                    // GUARDED_BY(mu_)
+ private:
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace agritrace::node

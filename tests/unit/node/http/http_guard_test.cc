@@ -1,6 +1,7 @@
 // GuardedHttpServer on 127.0.0.1 with raw sockets from several loopback source addresses:
-// per-address connection cap, whole-request read deadline (slowloris), header and body size
-// limits, and the per-address request rate limit (429 with Retry-After).
+// per-address and total connection caps, whole-request read deadline (slowloris), idle
+// connections that hold no thread, header and body size limits, HEAD, and the per-address
+// request rate limit (429 with Retry-After).
 #include "node/http/http_guard.h"
 
 #include <arpa/inet.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <thread>
+#include <vector>
 
 namespace agritrace::node {
 namespace {
@@ -67,27 +69,37 @@ std::string Request(const char* source, int port, const std::string& request) {
 
 constexpr char kGet[] = "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 
+// Answers /hello with "hi"; anything else 404.
+HttpResponse Hello(const HttpRequest& req) {
+  HttpResponse res;
+  if (req.target != "/hello") {
+    res.status = 404;
+    res.SetBody("no\n", "text/plain");
+    return res;
+  }
+  res.SetHeader("Vary", "Accept");
+  res.SetBody("hi\n", "text/plain");
+  return res;
+}
+
 class HttpGuardTest : public ::testing::Test {
  protected:
   void Start(GuardedHttpServer::Options options) {
     options.limit_loopback = true;  // the tests' clients are all on loopback
-    server_ = std::make_unique<GuardedHttpServer>(options);
-    server_->Get("/hello", [](const auto&, auto& res) { res.set_content("hi\n", "text/plain"); });
-    port_ = server_->bind_to_any_port("127.0.0.1");
+    server_ = std::make_unique<GuardedHttpServer>(options, Hello);
+    ASSERT_TRUE(server_->Bind("127.0.0.1", 0).ok());
+    port_ = server_->port();
     ASSERT_GT(port_, 0);
-    server_->WidenListenBacklog();
-    listener_ = std::thread([this] { server_->listen_after_bind(); });
-    while (!server_->is_running()) std::this_thread::sleep_for(milliseconds(5));
+    server_->Start();
   }
   void TearDown() override {
-    if (!server_) return;
-    server_->stop();
-    listener_.join();
+    if (server_) server_->Stop();
   }
 
   static GuardedHttpServer::Options Defaults() {
     GuardedHttpServer::Options options;
-    options.threads = 4;
+    options.io_threads = 1;
+    options.handler_threads = 2;
     options.connections_per_address = 2;
     options.read_timeout = milliseconds(500);
     options.max_request_bytes = 1024;
@@ -95,7 +107,6 @@ class HttpGuardTest : public ::testing::Test {
   }
 
   std::unique_ptr<GuardedHttpServer> server_;
-  std::thread listener_;
   int port_ = 0;
 };
 
@@ -140,11 +151,87 @@ TEST_F(HttpGuardTest, OversizedHeadersGet400AndAnOversizedBodyGets413) {
   }
   const std::string big_headers = Request("127.0.0.1", port_, headers + "\r\n");
   EXPECT_EQ(big_headers.rfind("HTTP/1.1 400", 0), 0u) << big_headers.substr(0, 40);
+  const std::string long_line = Request(
+      "127.0.0.1", port_,
+      "GET /hello HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(9000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(long_line.rfind("HTTP/1.1 400", 0), 0u) << long_line.substr(0, 40);
   const std::string body(2048, 'b');
   const std::string big_body = Request(
       "127.0.0.1", port_,
       "POST /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2048\r\n\r\n" + body);
   EXPECT_EQ(big_body.rfind("HTTP/1.1 413", 0), 0u) << big_body.substr(0, 40);
+}
+
+TEST_F(HttpGuardTest, AnswersHeadWithTheLengthOfTheGetAndNoBody) {
+  Start(Defaults());
+  const std::string head =
+      Request("127.0.0.1", port_, "HEAD /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head;
+  EXPECT_NE(head.find("Content-Length: 3\r\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("Vary: Accept\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n") << head;  // headers only
+}
+
+TEST_F(HttpGuardTest, ServesKeepAliveRequestsOnOneConnection) {
+  Start(Defaults());
+  int sock = Connect("127.0.0.1", port_);
+  Send(sock, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n"
+             "Connection: close\r\n\r\n");
+  const std::string both = ReadAll(sock);
+  ::close(sock);
+  EXPECT_EQ(both.rfind("HTTP/1.1 200", 0), 0u) << both;
+  EXPECT_NE(both.find("HTTP/1.1 200", 10), std::string::npos) << both;
+}
+
+// Idle and trickling connections hold no thread: with one event-loop thread and two workers,
+// 200 of them from 20 addresses are all held open while another address is answered at once.
+TEST_F(HttpGuardTest, HundredsOfSlowConnectionsHoldNoThread) {
+  auto options = Defaults();
+  options.connections_per_address = 10;
+  options.read_timeout = milliseconds(30'000);
+  options.idle_timeout = milliseconds(30'000);
+  Start(options);
+  std::vector<int> slow;
+  for (int a = 0; a < 20; ++a) {
+    const std::string source = "127.0.1." + std::to_string(a + 1);
+    for (int i = 0; i < 10; ++i) {
+      slow.push_back(Connect(source.c_str(), port_));
+      Send(slow.back(), "GET /hel");
+    }
+  }
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (server_->active_connections() < slow.size() && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_EQ(server_->active_connections(), slow.size());
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(Request("127.0.0.3", port_, kGet).rfind("HTTP/1.1 200", 0), 0u);
+  }
+  // An eleventh connection from a slow address is refused; the held ones are still open.
+  const std::string eleventh = Request("127.0.1.1", port_, kGet);
+  EXPECT_EQ(eleventh.rfind("HTTP/1.1 429", 0), 0u) << eleventh;
+  for (int sock : slow) EXPECT_FALSE(ReadAllNonBlocking(sock));
+  for (int sock : slow) ::close(sock);
+}
+
+TEST_F(HttpGuardTest, ConnectionsBeyondTheTotalCapGet503) {
+  auto options = Defaults();
+  options.max_connections = 3;
+  options.connections_per_address = 10;
+  Start(options);
+  std::vector<int> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(Connect("127.0.0.6", port_));
+    Send(held.back(), "G");
+  }
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (server_->active_connections() < 3 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  const std::string refused = Request("127.0.0.7", port_, kGet);
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503", 0), 0u) << refused;
+  EXPECT_NE(refused.find("http.max_connections"), std::string::npos) << refused;
+  for (int sock : held) ::close(sock);
 }
 
 TEST_F(HttpGuardTest, AFloodFromOneAddressGets429WithRetryAfter) {
