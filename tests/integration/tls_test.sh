@@ -99,11 +99,18 @@ python3 "$HERE/tls_relay.py" "$R_PORT" "$V" "$NET/certs/ca.crt" "$NET/certs/rela
 RELAY_PID=$!
 for ((i = 0; i < 100; i++)); do grep -q listening "$WORK/relay.out" && break; sleep 0.1; done
 ((i < 100)) || fail "the relay did not start: $(cat "$WORK/relay.out")"
-code=0; out=$("$BIN/agritrace-hostile-peer" --target "127.0.0.1:$R_PORT" --genesis "$NET/genesis.json" \
-  --mode hold --wait-ms 1000 --key-file "$NET/observer-1/node_key.json" --tls-ca "$NET/certs/ca.crt" \
-  --tls-cert "$NET/certs/wallet.crt" --tls-key "$NET/certs/wallet.key") || code=$?
+# The relay is a Python process: on a loaded machine its own connection can fail before the
+# handshake is reached. That attempt shows nothing, so it is retried (a few times at most);
+# any other outcome is judged.
+for attempt in 1 2 3 4 5; do
+  code=0; out=$("$BIN/agritrace-hostile-peer" --target "127.0.0.1:$R_PORT" --genesis "$NET/genesis.json" \
+    --mode hold --wait-ms 1000 --key-file "$NET/observer-1/node_key.json" --tls-ca "$NET/certs/ca.crt" \
+    --tls-cert "$NET/certs/wallet.crt" --tls-key "$NET/certs/wallet.key") || code=$?
+  grep -q "refused before hello" <<<"$out" || break
+  echo "the relayed connection failed before the handshake (attempt $attempt); again"
+done
 ((code == 3)) && grep -q "not bound to our TLS channel" <<<"$out" ||
-  fail "a handshake relayed through a TLS-terminating relay was not refused: $code $out"
+  fail "a handshake relayed through a TLS-terminating relay was not refused: $code $out (relay: $(tail -3 "$WORK/relay.out"))"
 ! grep -q "banning peer" "$NET/validator-1/node.log" || fail "the relayed handshake got someone banned"
 echo "ok: a handshake relayed through another TLS endpoint refused, nobody banned ($out)"
 echo "TLS test passed"
