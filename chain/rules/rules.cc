@@ -376,11 +376,7 @@ Status ApplyEvent(const EventEnv& env) {
 Status CheckSignerAndReplay(const Record& record, const StateReader& state,
                             std::optional<v1::Participant>& signer) {
   signer = state.GetParticipant(record.signer);
-  if (!signer) {
-    return Reject(Reason::kUnknownSigner,
-                  "the signing key " + ToHex(record.signer).substr(0, kKeyPrefixHexChars) +
-                      "... is not a registered participant; ask an admin to register it");
-  }
+  if (!signer) return UnknownSigner(record.signer);
   if (state.HasNonce(record.signer, record.body.nonce())) {
     return Reject(Reason::kReplay, signer->name() + " already used nonce " +
                                        std::to_string(record.body.nonce()) +
@@ -393,6 +389,12 @@ Status CheckSignerAndReplay(const Record& record, const StateReader& state,
 }
 
 }  // namespace rules_internal
+
+Status UnknownSigner(const PubKey& signer) {
+  return Reject(Reason::kUnknownSigner,
+                "the signing key " + ToHex(signer).substr(0, rules_internal::kKeyPrefixHexChars) +
+                    "... is not a registered participant; ask an admin to register it");
+}
 
 Status ApplyRecord(const Record& record, const ChainParams& params, const ApplyContext& ctx,
                    StateOverlay& state) {

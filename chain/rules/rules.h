@@ -26,6 +26,10 @@ struct ApplyContext {
 // TOO_LARGE, BAD_GS1_KEY), timestamp window against `now_ms` (STALE_TIMESTAMP).
 Status CheckRecordStateless(const Record& record, const ChainParams& params, int64_t now_ms);
 
+// The UNKNOWN_SIGNER rejection of a record signed by `signer`, as ApplyRecord words it (the
+// node's admission refuses such a record before verifying its signature).
+Status UnknownSigner(const PubKey& signer);
+
 // Applies a decoded, signature-checked record to `state`. On success every change is in
 // `state`; on failure `state` is untouched and the Status says why (UNKNOWN_SIGNER,
 // NOT_AUTHORIZED, REPLAY, LOT_EXISTS, UNKNOWN_LOT, NOT_CUSTODIAN, INSUFFICIENT_QUANTITY,

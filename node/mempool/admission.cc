@@ -1,6 +1,5 @@
 #include "node/mempool/admission.h"
 
-#include "chain/base/bytes.h"
 #include "chain/rules/rules.h"
 
 namespace agritrace::node {
@@ -66,10 +65,7 @@ AdmissionVerdict AdmitPrepared(PreparedRecord& prepared, Mempool& mempool,
   const chain::Hash256 id = record.id;
   if (!prepared.verified) {
     if (!mempool.KnowsSigner(record.signer)) {
-      return {Reject(Reason::kUnknownSigner,
-                     "the signing key " + chain::ToHex(record.signer).substr(0, 16) +
-                         "... is not a registered participant; ask an admin to register it"),
-              id, false};
+      return {chain::UnknownSigner(record.signer), id, false};
     }
     if (chain::Status signature = verified.Verify(record); !signature.ok()) {
       return {signature, id, true};

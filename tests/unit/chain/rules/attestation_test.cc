@@ -98,6 +98,16 @@ TEST_F(AttestationTest, RejectsAttestingAnythingButGoodsEvents) {
   PrivateKey newcomer = PrivateKey::Generate();
   ExpectRejected(Attested(RegisterBody(newcomer, "newcomer", {v1::ROLE_FARMER}), kPartnerFarm),
                  admin_, Reason::kMalformed);
+  // Land records are their signers' own too: an application on a plot is never attested.
+  v1::RecordBody input = Body();
+  v1::InputApplication& application = *input.mutable_input_application();
+  application.set_plot_id("plot-1");
+  application.set_product("Coragen 20% SC");
+  application.set_active_ingredient("chlorantraniliprole");
+  application.set_phi_days(14);
+  Status refused = ExpectRejected(Attested(input, kPartnerFarm), packer_, Reason::kMalformed);
+  EXPECT_NE(refused.message().find("only events about goods"), std::string::npos)
+      << refused.message();
 }
 
 TEST_F(AttestationTest, RejectsAnAttestationNamingNobody) {
