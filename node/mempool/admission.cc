@@ -39,7 +39,10 @@ std::vector<PreparedRecord> PrepareRecords(
   std::vector<const chain::Record*> to_verify;
   to_verify.reserve(prepared.size());
   for (const PreparedRecord& entry : prepared) {
-    const bool known = entry.record.ok() && committed.GetParticipant(entry.record->signer);
+    // A record verified before (it came back by gossip) needs no signer lookup: VerifyEach
+    // passes it without a verification.
+    const bool known = entry.record.ok() && (verified.Contains(entry.record->id) ||
+                                             committed.GetParticipant(entry.record->signer));
     to_verify.push_back(known ? &*entry.record : nullptr);
   }
   std::vector<chain::Status> results = verified.VerifyEach(to_verify);
