@@ -465,6 +465,9 @@ std::optional<v1::LotKey> LotOfRecord(const v1::RecordBody& body) {
     case v1::RecordBody::kRetirePlot:
     case v1::RecordBody::kInputApplication:
     case v1::RecordBody::kBanIngredient:
+    case v1::RecordBody::kProposeValidatorChange:
+    case v1::RecordBody::kApproveValidatorChange:
+    case v1::RecordBody::kWithdrawValidatorProposal:
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return std::nullopt;

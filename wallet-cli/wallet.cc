@@ -235,6 +235,12 @@ std::string RecordSubject(const v1::RecordBody& body) {
     case v1::RecordBody::kTransferPlot: return "plot " + body.transfer_plot().plot_id();
     case v1::RecordBody::kRetirePlot: return "plot " + body.retire_plot().plot_id();
     case v1::RecordBody::kInputApplication: return "plot " + body.input_application().plot_id();
+    case v1::RecordBody::kProposeValidatorChange:
+      return "validator " + body.propose_validator_change().name();
+    case v1::RecordBody::kApproveValidatorChange:
+      return "proposal " + chain::ToHex(body.approve_validator_change().proposal_id());
+    case v1::RecordBody::kWithdrawValidatorProposal:
+      return "proposal " + chain::ToHex(body.withdraw_validator_proposal().proposal_id());
     case v1::RecordBody::kComplianceCert:
       return chain::FormatLotKey(body.compliance_cert().lot());
     case v1::RecordBody::kBanIngredient:

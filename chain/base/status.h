@@ -51,6 +51,12 @@ enum class Reason {
   kPhiNotElapsed,       // a pre-harvest interval of an application on the plot has not passed
   kIngredientBanned,    // the active ingredient is banned for the plot's crop
   kClaimExceeded,       // a claim certificate's tonnage would be passed
+  // Validator-set governance.
+  kUnknownValidator,    // no validator of that name in the set in force
+  kValidatorExists,     // a validator name or node key is already in the set
+  kProposalPending,     // a proposal is open, or a decided change is not yet in force
+  kUnknownProposal,     // no open validator-set proposal with that id
+  kUnknownEvidence,     // no committed evidence with that id against that validator
   kMempoolFull,
   // Operational failures.
   kNotFound,

@@ -61,6 +61,9 @@ std::string PrimaryLot(const v1::RecordBody& body) {
     case v1::RecordBody::kInputApplication:
     case v1::RecordBody::kBanIngredient:
     case v1::RecordBody::kComplianceCert:
+    case v1::RecordBody::kProposeValidatorChange:
+    case v1::RecordBody::kApproveValidatorChange:
+    case v1::RecordBody::kWithdrawValidatorProposal:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }

@@ -326,6 +326,9 @@ const v1::LotKey* LotOf(const v1::RecordBody& body, const v1::Quantity** stated)
     case v1::RecordBody::kInputApplication:
     case v1::RecordBody::kBanIngredient:
     case v1::RecordBody::kComplianceCert:
+    case v1::RecordBody::kProposeValidatorChange:
+    case v1::RecordBody::kApproveValidatorChange:
+    case v1::RecordBody::kWithdrawValidatorProposal:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -582,6 +585,9 @@ json EventFor(const Context& c) {
     case v1::RecordBody::kInputApplication:
     case v1::RecordBody::kBanIngredient:
     case v1::RecordBody::kComplianceCert:
+    case v1::RecordBody::kProposeValidatorChange:
+    case v1::RecordBody::kApproveValidatorChange:
+    case v1::RecordBody::kWithdrawValidatorProposal:
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return nullptr;

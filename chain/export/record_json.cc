@@ -1,5 +1,6 @@
 #include "chain/export/record_json.h"
 
+#include "chain/export/governance_json.h"
 #include "chain/export/origin_json.h"
 
 #include <array>
@@ -326,6 +327,9 @@ json EventToJson(const v1::RecordBody& body) {
     case v1::RecordBody::kInputApplication:
     case v1::RecordBody::kBanIngredient:
     case v1::RecordBody::kComplianceCert: return OriginEventToJson(body);
+    case v1::RecordBody::kProposeValidatorChange:  // governance_json.cc
+    case v1::RecordBody::kApproveValidatorChange:
+    case v1::RecordBody::kWithdrawValidatorProposal: return GovernanceEventToJson(body);
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return json::object();

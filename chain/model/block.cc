@@ -217,7 +217,8 @@ Result<DecodedBlock> DecodeBlock(const v1::Block& block, const std::string& chai
 v1::Block MakeBlock(const std::string& chain_id, uint64_t height, const Hash256& prev_hash,
                     int64_t time_ms, const PubKey& proposer,
                     const std::vector<v1::Envelope>& records,
-                    const std::vector<v1::Evidence>& evidence) {
+                    const std::vector<v1::Evidence>& evidence,
+                    const v1::ValidatorSetChange* validator_change) {
   std::vector<Hash256> ids;
   ids.reserve(records.size());
   v1::Block block;
@@ -241,6 +242,7 @@ v1::Block MakeBlock(const std::string& chain_id, uint64_t height, const Hash256&
     }
     header.set_evidence_root(AsBytes(MerkleRoot(evidence_ids)));
   }
+  if (validator_change) *header.mutable_validator_change() = *validator_change;
   header.SerializeToString(block.mutable_header());
   return block;
 }

@@ -25,7 +25,7 @@ std::string VoteSignBytes(const std::string& chain_id, uint64_t height, uint32_t
 Hash256 VoteSigningHash(const std::string& chain_id, uint64_t height, uint32_t round,
                         v1::VoteType type, const Hash256& block_hash);
 
-// A validator set as genesis defines it. Quorum: more than two thirds of validators
+// The validators of one height (chain/model/validator_set.h: genesis's, or a later set). Quorum: more than two thirds of validators
 // (equal voting power): floor(2n/3) + 1.
 struct ValidatorSet {
   std::vector<PubKey> validators;
@@ -56,11 +56,13 @@ struct DecodedBlock {
 Result<DecodedBlock> DecodeBlock(const v1::Block& block, const std::string& chain_id);
 
 // Builds an uncertified block over `records` (already applied by the proposer) and
-// `evidence` (already verified by the proposer; none leaves evidence_root empty).
+// `evidence` (already verified by the proposer; none leaves evidence_root empty), carrying
+// `validator_change` in its header when the records decided one (chain/model/validator_set.h).
 v1::Block MakeBlock(const std::string& chain_id, uint64_t height, const Hash256& prev_hash,
                     int64_t time_ms, const PubKey& proposer,
                     const std::vector<v1::Envelope>& records,
-                    const std::vector<v1::Evidence>& evidence = {});
+                    const std::vector<v1::Evidence>& evidence = {},
+                    const v1::ValidatorSetChange* validator_change = nullptr);
 
 // A precommit signature by `key` for the block.
 v1::CommitSig SignPrecommit(const PrivateKey& key, const std::string& chain_id, uint64_t height,

@@ -391,6 +391,10 @@ void CustodyReplay::Apply(size_t i, const Record& r) {
     case v1::RecordBody::kInputApplication:
     case v1::RecordBody::kBanIngredient:
     case v1::RecordBody::kComplianceCert:
+    // Validator-set governance.
+    case v1::RecordBody::kProposeValidatorChange:
+    case v1::RecordBody::kApproveValidatorChange:
+    case v1::RecordBody::kWithdrawValidatorProposal:
     case v1::RecordBody::EVENT_NOT_SET:
       return;
   }

@@ -98,6 +98,9 @@ std::string_view EventName(const v1::RecordBody& body) {
     case v1::RecordBody::kInputApplication: return "input_application";
     case v1::RecordBody::kBanIngredient: return "ban_ingredient";
     case v1::RecordBody::kComplianceCert: return "compliance_cert";
+    case v1::RecordBody::kProposeValidatorChange: return "propose_validator_change";
+    case v1::RecordBody::kApproveValidatorChange: return "approve_validator_change";
+    case v1::RecordBody::kWithdrawValidatorProposal: return "withdraw_validator_proposal";
     case v1::RecordBody::EVENT_NOT_SET: break;
   }
   return "none";

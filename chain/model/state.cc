@@ -36,6 +36,15 @@ v1::CertIndex StateOverlay::GetCertIndex(const std::string& scope_key) const {
   return base_ ? base_->GetCertIndex(scope_key) : v1::CertIndex();
 }
 
+std::optional<v1::ValidatorGovernance> StateOverlay::GetValidatorGovernance() const {
+  if (governance_) return governance_;
+  return base_ ? base_->GetValidatorGovernance() : std::nullopt;
+}
+
+void StateOverlay::PutValidatorGovernance(v1::ValidatorGovernance governance) {
+  governance_ = std::move(governance);
+}
+
 void StateOverlay::PutClaimCert(v1::ClaimCert cert) {
   std::string id = cert.record();
   certs_[id] = std::move(cert);
@@ -126,6 +135,7 @@ void StateOverlay::MergeInto(StateOverlay& parent) {
   for (auto& [key, ban] : bans_) parent.bans_[key] = std::move(ban);
   for (auto& [id, cert] : certs_) parent.certs_[id] = std::move(cert);
   for (auto& [key, index] : cert_index_) parent.cert_index_[key] = std::move(index);
+  if (governance_) parent.governance_ = std::move(governance_);
   parent.nonces_.insert(nonces_.begin(), nonces_.end());
   for (auto& [id, location] : records_) parent.records_[id] = location;
   for (auto& [id, signer] : record_signers_) parent.record_signers_[id] = signer;
@@ -138,6 +148,7 @@ void StateOverlay::MergeInto(StateOverlay& parent) {
   bans_.clear();
   certs_.clear();
   cert_index_.clear();
+  governance_.reset();
   nonces_.clear();
   records_.clear();
   record_signers_.clear();

@@ -56,6 +56,12 @@ class StateReader {
     (void)scope_key;
     return v1::CertIndex();
   }
+  // Validator-set governance (chain/model/validator_set.h): the sets in force and the open
+  // proposal. nullopt: no change was ever decided or proposed, so genesis's set is in force
+  // (GovernanceOf fills that in).
+  virtual std::optional<v1::ValidatorGovernance> GetValidatorGovernance() const {
+    return std::nullopt;
+  }
 };
 
 // "plot/{id}", "farmer/{hex key}" or "org/{name}": the scope a claim certificate covers.
@@ -87,7 +93,9 @@ class StateOverlay : public StateReader {
   std::optional<v1::IngredientBan> GetIngredientBan(const std::string& ban_key) const override;
   std::optional<v1::ClaimCert> GetClaimCert(const std::string& record_id) const override;
   v1::CertIndex GetCertIndex(const std::string& scope_key) const override;
+  std::optional<v1::ValidatorGovernance> GetValidatorGovernance() const override;
 
+  void PutValidatorGovernance(v1::ValidatorGovernance governance);
   void PutClaimCert(v1::ClaimCert cert);
   void PutCertIndex(const std::string& scope_key, v1::CertIndex index);
   void PutPlot(v1::PlotState plot);
@@ -118,6 +126,10 @@ class StateOverlay : public StateReader {
   const std::map<std::string, v1::IngredientBan>& ingredient_bans() const { return bans_; }
   const std::map<std::string, v1::ClaimCert>& claim_certs() const { return certs_; }
   const std::map<std::string, v1::CertIndex>& cert_indexes() const { return cert_index_; }
+  // Set when a record of this overlay changed the governance state (the whole new value).
+  const std::optional<v1::ValidatorGovernance>& validator_governance() const {
+    return governance_;
+  }
   const std::set<std::pair<PubKey, uint64_t>>& nonces() const { return nonces_; }
   const std::map<Hash256, std::pair<uint64_t, uint32_t>>& records() const { return records_; }
   const std::vector<HistoryChange>& history() const { return history_; }
@@ -137,6 +149,7 @@ class StateOverlay : public StateReader {
   std::map<std::string, v1::IngredientBan> bans_;    // by IngredientBanKey
   std::map<std::string, v1::ClaimCert> certs_;       // by record id bytes
   std::map<std::string, v1::CertIndex> cert_index_;  // by CertScopeKey
+  std::optional<v1::ValidatorGovernance> governance_;
   std::set<std::pair<PubKey, uint64_t>> nonces_;
   std::map<Hash256, std::pair<uint64_t, uint32_t>> records_;
   std::map<Hash256, PubKey> record_signers_;

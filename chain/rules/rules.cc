@@ -367,6 +367,9 @@ Status ApplyEvent(const EventEnv& env) {
       return ApplyBanIngredient(env);
     case v1::RecordBody::kComplianceCert:
       return ApplyComplianceCert(env);
+    case v1::RecordBody::kProposeValidatorChange:  // refused by CheckRecordStateless for now
+    case v1::RecordBody::kApproveValidatorChange:
+    case v1::RecordBody::kWithdrawValidatorProposal:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }

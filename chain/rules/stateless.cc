@@ -705,6 +705,9 @@ Status CheckEvent(const v1::RecordBody& body) {
       return CheckBanIngredient(body.ban_ingredient());
     case v1::RecordBody::kComplianceCert:
       return CheckComplianceCert(body.compliance_cert());
+    case v1::RecordBody::kProposeValidatorChange:  // governance: not accepted until its rules land
+    case v1::RecordBody::kApproveValidatorChange:
+    case v1::RecordBody::kWithdrawValidatorProposal:
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -773,6 +776,10 @@ Status CheckAttestation(const v1::RecordBody& body) {
     case v1::RecordBody::kInputApplication:
     case v1::RecordBody::kBanIngredient:
     case v1::RecordBody::kComplianceCert:
+    // Validator-set governance is the admins' and validators' own.
+    case v1::RecordBody::kProposeValidatorChange:
+    case v1::RecordBody::kApproveValidatorChange:
+    case v1::RecordBody::kWithdrawValidatorProposal:
     case v1::RecordBody::EVENT_NOT_SET:
       return Reject(Reason::kMalformed,
                     "only events about goods can be attested, not a " +

@@ -83,6 +83,11 @@ int HttpStatusFor(const chain::Status& status) {
     case Reason::kPhiNotElapsed:
     case Reason::kIngredientBanned:
     case Reason::kClaimExceeded:
+    case Reason::kUnknownValidator:  // governance rejections (not submitted over HTTP either)
+    case Reason::kValidatorExists:
+    case Reason::kProposalPending:
+    case Reason::kUnknownProposal:
+    case Reason::kUnknownEvidence:
     case Reason::kMempoolFull:
     case Reason::kIoError:
     case Reason::kBadPassword:

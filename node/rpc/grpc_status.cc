@@ -26,6 +26,9 @@ grpc::StatusCode GrpcCodeFor(Reason reason) {
     case Reason::kUnknownRecord:
     case Reason::kUnknownShipment:
     case Reason::kUnknownPlot:
+    case Reason::kUnknownValidator:
+    case Reason::kUnknownProposal:
+    case Reason::kUnknownEvidence:
     case Reason::kNotFound: return grpc::StatusCode::NOT_FOUND;
     case Reason::kNotCustodian:
     case Reason::kInsufficientQuantity:
@@ -39,6 +42,8 @@ grpc::StatusCode GrpcCodeFor(Reason reason) {
     case Reason::kPhiNotElapsed:
     case Reason::kIngredientBanned:
     case Reason::kClaimExceeded:
+    case Reason::kValidatorExists:
+    case Reason::kProposalPending:
     case Reason::kNotInTransit: return grpc::StatusCode::FAILED_PRECONDITION;
     case Reason::kTooLarge:
     case Reason::kMempoolFull: return grpc::StatusCode::RESOURCE_EXHAUSTED;
