@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <vector>
 
 namespace agritrace::wallet {
 namespace {
@@ -30,6 +31,52 @@ std::string Escape(const std::string& text) {
   return out;
 }
 
+// Text widths are estimated, not measured (the SVG is drawn without fonts): a CJK character
+// is one em wide; digits and capitals at most 0.64 em in the sans-serifs the slip names
+// (DejaVu's digits are 0.636 em), other Latin characters about 0.5 em.
+constexpr double kWideLatinEm = 0.64;
+constexpr double kLatinEm = 0.5;
+constexpr char32_t kFirstWideCodePoint = 0x2E80;  // CJK radicals onward
+
+double EmsOf(char32_t code) {
+  if (code >= kFirstWideCodePoint) return 1.0;
+  if ((code >= '0' && code <= '9') || (code >= 'A' && code <= 'Z')) return kWideLatinEm;
+  return kLatinEm;
+}
+
+// Splits `text` into lines of at most `width_mm` at font size `size_mm`, at a space when the
+// line has one, else between characters (never inside a UTF-8 sequence).
+std::vector<std::string> Wrap(const std::string& text, double size_mm, double width_mm) {
+  std::vector<std::string> lines;
+  std::string line;
+  double line_mm = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char lead = static_cast<unsigned char>(text[i]);
+    const size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    char32_t code = lead < 0x80 ? lead : lead & (0x7F >> len);
+    for (size_t k = 1; k < len && i + k < text.size(); ++k) code = (code << 6) | (text[i + k] & 0x3F);
+    const double char_mm = size_mm * EmsOf(code);
+    if (line_mm + char_mm > width_mm && !line.empty()) {
+      const size_t space = line.rfind(' ');
+      std::string rest;
+      if (space != std::string::npos && space > 0) {
+        rest = line.substr(space + 1);
+        line.resize(space);
+      }
+      lines.push_back(line);
+      line = rest;
+      line_mm = 0;
+      for (unsigned char c : rest) line_mm += (c & 0xC0) == 0x80 ? 0 : size_mm * kWideLatinEm;
+    }
+    line.append(text, i, len);
+    line_mm += char_mm;
+    i += len;
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(line);
+  return lines;
+}
+
 struct Basis {
   const char* key;
   const char* zh;
@@ -52,9 +99,18 @@ class Page {
           << "\" font-weight=\"" << weight << "\" text-anchor=\"" << anchor << "\">"
           << Escape(text) << "</text>\n";
   }
+  // Lines of `text` wrapped to the page, each kept with `gap_mm` below it.
+  void Lines(double x, double size, const std::string& text, double gap_mm,
+             const char* anchor = "start") {
+    const double room = std::string(anchor) == "middle" ? width_ - 2 * kMarginMm
+                                                       : width_ - kMarginMm - x;
+    for (const std::string& line : Wrap(text, size, room)) {
+      Text(x, size, line, "normal", anchor);
+      y_ += size + gap_mm;
+    }
+  }
   void Field(const std::string& zh, const std::string& en, const std::string& value) {
-    Text(kMarginMm, kTextMm, zh + "：" + value);
-    y_ += kTextMm + 0.6;
+    Lines(kMarginMm, kTextMm, zh + "：" + value, 0.6);
     Text(kMarginMm, kSmallMm, en);
     y_ += kLineMm - kTextMm - 0.6;
   }
@@ -121,8 +177,7 @@ void QrBlock(Page& page, const QrMatrix& qr, const ComplianceSlip& slip) {
   page.Text(page.width() / 2, kSmallMm, "扫码查看追溯信息 Scan to trace and verify", "normal",
             "middle");
   page.Skip(kSmallMm + 1);
-  page.Text(page.width() / 2, kSmallMm * 0.8, slip.uri, "normal", "middle");
-  page.Skip(kSmallMm + 1);
+  page.Lines(page.width() / 2, kSmallMm * 0.8, slip.uri, kSmallMm * 0.2 + 1, "middle");
 }
 
 }  // namespace

@@ -93,7 +93,8 @@ echo "ok: a lot code with '/' shown, verified and linked in the browser"
 run_origin_journey
 out=$(cli verify "$HTTP/$R9" --genesis "$NET/genesis.json") || fail "agritrace verify of R9 failed: $out"
 for text in 'plot plot-7: rice' 'ok   interval: Coragen 20% SC' 'ok   claim organic: 600.000 kg, certificate ORG-2026-0042' \
-  'compliance certificate: self-commitment'; do
+  'compliance certificate: self-commitment' 'cap 7000.000 kg, harvested 2000.000 kg, remaining 5000.000 kg (whole plot, stated by the node at height' \
+  "this product's harvests 600.000 kg (verified)"; do
   grep -qF "$text" <<<"$out" || fail "agritrace verify does not show '$text': $out"
 done
 page=$(dom "$HTTP/$R9")
@@ -102,12 +103,17 @@ grep -q 'data-verification="ok"' <<<"$page" ||
 grep -q '<section id="origin" class="origin" data-unbacked="false">' <<<"$page" || fail "no Origin card: $page"
 grep -q 'data-plot="plot-7" data-verified="true"' <<<"$page" || fail "plot-7 is not a verified plot of the card"
 grep -q 'data-claim="organic" data-backed="true"' <<<"$page" || fail "the organic claim is not backed"
+# plot-7's whole season (O7 and O8, the node's statement) and this product's own harvest of it.
+grep -q 'data-harvested-mg="2000000000" data-remaining-mg="5000000000"' <<<"$page" ||
+  fail "the card does not show plot-7's season total and remaining cap"
+grep -qF '2,000 kg (whole plot) · remaining 5,000 kg' <<<"$page" && grep -qF '600 kg (verified)' <<<"$page" ||
+  fail "the card does not show the season total beside this product's harvests"
 for text in 'Origin' 'openstreetmap.org/?mlat=45.1203&amp;mlon=127.4504' '10mu' '7,000 kg' '600 kg · 60% of this product' \
   'ORG-2026-0042' 'GB/T 19630 organic' 'Coragen 20% SC (chlorantraniliprole) — 14 days' 'respected' 'self commitment'; do
   grep -qF "$text" <<<"$page" || fail "the Origin card does not show '$text'"
 done
 page=$(dom "$HTTP/$R9" zh-CN)
-for text in '产地' '有机' '安全间隔期' '链上已证实' '承诺达标合格证'; do
+for text in '产地' '有机' '安全间隔期' '链上已证实' '承诺达标合格证' '本季已采收' '整块地块'; do
   grep -qF "$text" <<<"$page" || fail "the Chinese Origin card does not show '$text'"
 done
 echo "ok: Origin card shown and verified in the browser, in both languages"
