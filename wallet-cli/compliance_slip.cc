@@ -1,6 +1,7 @@
 #include "wallet-cli/compliance_slip.h"
 
 #include <algorithm>
+#include <memory>
 #include <sstream>
 #include <vector>
 
@@ -10,6 +11,7 @@ namespace {
 // Page widths in millimetres and the margins and line heights drawn on them.
 constexpr double kWidth80Mm = 80;
 constexpr double kWidthA6Mm = 105;
+constexpr double kHeightA6Mm = 148;
 constexpr double kMarginMm = 4;
 constexpr double kTitleMm = 5.2;     // title font size
 constexpr double kTextMm = 3.2;      // Chinese line font size
@@ -182,8 +184,10 @@ void QrBlock(Page& page, const QrMatrix& qr, const ComplianceSlip& slip) {
 
 }  // namespace
 
-std::string ComplianceSlipSvg(const ComplianceSlip& slip, const QrMatrix& qr, SlipSize size) {
-  Page page(size == SlipSize::kA6 ? kWidthA6Mm : kWidth80Mm);
+namespace {
+
+// The slip laid out on a page `width` mm wide (its height is where the last line ends).
+void LayOut(const ComplianceSlip& slip, const QrMatrix& qr, Page& page) {
   page.Text(page.width() / 2, kTitleMm, "承诺达标合格证", "bold", "middle");
   page.Skip(kTitleMm + 1);
   page.Text(page.width() / 2, kSmallMm, "Compliance Certificate (commitment to meet standards)",
@@ -204,18 +208,36 @@ std::string ComplianceSlipSvg(const ComplianceSlip& slip, const QrMatrix& qr, Sl
   QrBlock(page, qr, slip);
   page.Text(kMarginMm, kSmallMm * 0.7, "chain record " + slip.record_id);
   page.Skip(kSmallMm + kMarginMm);
-  const double height = size == SlipSize::kA6 ? std::max(148.0, page.y()) : page.y();
+}
+
+}  // namespace
+
+std::string ComplianceSlipSvg(const ComplianceSlip& slip, const QrMatrix& qr, SlipSize size) {
+  // An 80 mm slip is as long as its text. An A6 page is 105 x 148 mm: when the text runs
+  // longer, it is laid out on a proportionally larger page that the viewBox scales down to A6
+  // (smaller type, a wider line, the same proportions).
+  const double width_mm = size == SlipSize::kA6 ? kWidthA6Mm : kWidth80Mm;
+  auto page = std::make_unique<Page>(width_mm);
+  LayOut(slip, qr, *page);
+  double scale = 1;
+  if (size == SlipSize::kA6 && page->y() > kHeightA6Mm) {
+    scale = kHeightA6Mm / page->y();
+    page = std::make_unique<Page>(width_mm / scale);
+    LayOut(slip, qr, *page);  // no longer than before: wider lines wrap less
+  }
+  const double height_mm = size == SlipSize::kA6 ? kHeightA6Mm : page->y();
+  const double view_height = height_mm / scale;
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << page.width() << "mm\" height=\""
-      << height << "mm\" viewBox=\"0 0 " << page.width() << " " << height
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width_mm << "mm\" height=\""
+      << height_mm << "mm\" viewBox=\"0 0 " << page->width() << " " << view_height
       << "\" font-family=\"'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Zen Hei',"
          "'Microsoft YaHei',sans-serif\">\n"
       << "<title>承诺达标合格证 " << Escape(slip.lot) << "</title>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
-      << "<rect x=\"1\" y=\"1\" width=\"" << page.width() - 2 << "\" height=\"" << height - 2
+      << "<rect x=\"1\" y=\"1\" width=\"" << page->width() - 2 << "\" height=\"" << view_height - 2
       << "\" fill=\"none\" stroke=\"#000\" stroke-width=\"0.4\"/>\n"
-      << page.body().str() << "</svg>\n";
+      << page->body().str() << "</svg>\n";
   return out.str();
 }
 
