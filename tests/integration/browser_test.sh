@@ -140,6 +140,16 @@ grep -q 'class="claim unbacked" data-claim="organic" data-backed="false"' <<<"$p
 grep -qF 'NOT backed by the chain' <<<"$page" && grep -qF 'cannot be backed' <<<"$page" ||
   fail "the unbacked claim is not named"
 echo "ok: a claim whose certificate is missing is shown unbacked"
+# A bundle stating a plot's season total below its own verified harvests fails the page.
+PROXY3_PORT=$(free_port)
+python3 "$HERE/tamper_proxy.py" "$PROXY3_PORT" "$HTTP" understate-seasons &
+EXTRA_PIDS+=($!)
+for ((i = 0; i < 50; i++)); do curl -fsS "http://127.0.0.1:$PROXY3_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+page=$(dom "http://127.0.0.1:$PROXY3_PORT/$R9")
+grep -q 'data-verification="failed"' <<<"$page" || fail "an understated season total was not caught"
+grep -qF 'less than its own verified harvests on the plot' <<<"$page" ||
+  fail "the understated season total is not named"
+echo "ok: a season total below the bundle's own harvests fails the page"
 # An application recorded after O7's harvest but dated 5 days before it, with a 14-day interval:
 # the chain could not refuse that harvest, and neither check may call its interval respected.
 cli --key farmer input plot-7 --product "Decis 2.5% EC" --active-ingredient deltamethrin \
