@@ -381,7 +381,8 @@ chain::Status RunComplianceCert(Context& ctx, const ComplianceArgs& args, const 
   } else {
     ctx.out().Line("compliance certificate " + id + " committed at height " +
                    std::to_string(response->height()) + "; slip " + args.svg +
-                   (args.png.empty() ? "" : ", " + args.png + " at " + std::to_string(dpi) + " dpi") +
+                   (args.png.empty() ? ""
+                                     : ", " + args.png + " at " + std::to_string(dpi) + " dpi") +
                    " -> " + uri);
   }
   return chain::Status::Ok();

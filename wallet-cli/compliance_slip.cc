@@ -57,7 +57,9 @@ std::vector<std::string> Wrap(const std::string& text, double size_mm, double wi
     const unsigned char lead = static_cast<unsigned char>(text[i]);
     const size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
     char32_t code = lead < 0x80 ? lead : lead & (0x7F >> len);
-    for (size_t k = 1; k < len && i + k < text.size(); ++k) code = (code << 6) | (text[i + k] & 0x3F);
+    for (size_t k = 1; k < len && i + k < text.size(); ++k) {
+      code = (code << 6) | (text[i + k] & 0x3F);
+    }
     const double char_mm = size_mm * EmsOf(code);
     if (line_mm + char_mm > width_mm && !line.empty()) {
       const size_t space = line.rfind(' ');

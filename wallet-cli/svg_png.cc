@@ -67,17 +67,17 @@ chain::Status WriteSvgPng(const std::string& svg, int dpi, const std::string& pa
                                           std::to_string(dpi));
   }
   GError* error = nullptr;
-  std::unique_ptr<RsvgHandle, GObjectUnref> handle(rsvg_handle_new_from_data(
-      reinterpret_cast<const guint8*>(svg.data()), svg.size(), &error));
-  if (!handle) return Reject(Reason::kMalformed, "librsvg cannot read the slip: " + TakeMessage(error));
+  std::unique_ptr<RsvgHandle, GObjectUnref> handle(
+      rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(svg.data()), svg.size(), &error));
+  if (!handle)
+    return Reject(Reason::kMalformed, "librsvg cannot read the slip: " + TakeMessage(error));
   rsvg_handle_set_dpi(handle.get(), dpi);
   double width = 0, height = 0;
   if (!rsvg_handle_get_intrinsic_size_in_pixels(handle.get(), &width, &height) || width <= 0 ||
       height <= 0 || width * height > kMaxPngPixels) {
-    return Reject(Reason::kMalformed, "the slip has no printable size at " + std::to_string(dpi) +
-                                          " dpi (at most " +
-                                          std::to_string(static_cast<int64_t>(kMaxPngPixels)) +
-                                          " pixels)");
+    return Reject(Reason::kMalformed,
+                  "the slip has no printable size at " + std::to_string(dpi) + " dpi (at most " +
+                      std::to_string(static_cast<int64_t>(kMaxPngPixels)) + " pixels)");
   }
   const int px_width = static_cast<int>(std::ceil(width));
   const int px_height = static_cast<int>(std::ceil(height));

@@ -1,10 +1,10 @@
 // The origin story of a proof bundle, from its verified records alone: the plots its harvests
 // came from (cap, owner), the pre-harvest interval of every application on its plot dated
-// before each harvest,
-// the season totals the bundle states for those plots (checked against the bundle's own harvests
-// and the cap), the claims each lot carries (harvests under a certificate in scope; packs and transforms
-// by the rules' own arithmetic, chain/model/lot_claims.h), and whether the claims the bundle
-// states for its lot are backed by them.
+// before each harvest, the season totals the bundle states for those plots (checked against
+// the bundle's own harvests and the cap), the claims each lot carries (harvests under a
+// certificate in scope; packs and transforms by the rules' own arithmetic,
+// chain/model/lot_claims.h), and whether the claims the bundle states for its lot are backed
+// by them.
 //
 // Used by VerifyProofBundle (verify.cc). Not thread-safe; one per verification.
 #pragma once

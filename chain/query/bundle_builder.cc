@@ -188,8 +188,9 @@ void AddPlotSeasons(const ChainStore& store, v1::ProofBundle& bundle) {
     }
     std::optional<v1::PlotState> plot = store.GetPlot(body.harvest().plot());
     if (!plot) continue;
-    const int64_t harvest_ms =
-        body.harvest().harvest_time_ms() != 0 ? body.harvest().harvest_time_ms() : EventTimeOf(body);
+    const int64_t harvest_ms = body.harvest().harvest_time_ms() != 0
+                                   ? body.harvest().harvest_time_ms()
+                                   : EventTimeOf(body);
     const int32_t season = SeasonYear(*plot, harvest_ms, body.event_tz_offset_min());
     if (done.size() >= kMaxBundlePlotSeasons || !done.insert({plot->plot_id(), season}).second) {
       continue;

@@ -133,7 +133,9 @@ PngSize ReadPngSize(const std::string& path) {
   size.width = be32(16);
   size.height = be32(20);
   const size_t phys = png.find("pHYs");
-  if (phys != std::string::npos) size.dpi = static_cast<uint32_t>(std::lround(be32(phys + 4) * 0.0254));
+  if (phys != std::string::npos) {
+    size.dpi = static_cast<uint32_t>(std::lround(be32(phys + 4) * 0.0254));
+  }
   return size;
 }
 
@@ -143,7 +145,8 @@ TEST(SvgPng, RendersTheSlipAtThePrintersResolution) {
   ASSERT_TRUE(qr.ok());
   const std::string dir = ::testing::TempDir();
   const std::string label = dir + "/slip-80mm.png", a6 = dir + "/slip-a6.png";
-  ASSERT_TRUE(WriteSvgPng(ComplianceSlipSvg(slip, *qr, SlipSize::k80mm), kLabelPrinterDpi, label).ok());
+  ASSERT_TRUE(
+      WriteSvgPng(ComplianceSlipSvg(slip, *qr, SlipSize::k80mm), kLabelPrinterDpi, label).ok());
   PngSize size = ReadPngSize(label);
   EXPECT_EQ(size.width, 640u);  // 80 mm at 203 dpi
   EXPECT_GT(size.height, size.width);
