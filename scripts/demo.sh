@@ -59,7 +59,7 @@ run lot $B1
 run plot show plot-1
 step "The farmer issues B1's compliance certificate (承诺达标合格证): on chain, and a printable slip"
 run --key farmer compliance-cert $B1 --basis self-commitment --base-url "http://127.0.0.1:$HTTP_PORT" \
-  --svg "$ROOT/build/cert-B1.svg" --png "$ROOT/build/cert-B1-qr.png"  # kept after exit
+  --svg "$ROOT/build/cert-B1.svg" --png "$ROOT/build/cert-B1.png"  # kept after exit
 
 step "The packer mills and packs 500 kg into 100 retail bags of 5 kg"
 run --key packer pack --from $B1:500kg --to $R1:100pcs --net-mass 5kg

@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libspdlog-dev libtomlplusplus-dev
   libcpp-httplib-dev libqrencode-dev libpng-dev  # httplib: the CLI's `agritrace verify URL`
+  librsvg2-dev fonts-wqy-zenhei  # the compliance slip's PNG: its SVG rendered in-process, CJK text
   libboost-dev  # Boost.Beast on Boost.Asio (header-only): the HTTP gateway's event-driven server
   zlib1g-dev libbrotli-dev  # the gateway compresses its answers (gzip, Brotli)
   python3 procps

@@ -2,6 +2,7 @@
 // bundle, fetched over HTTP or read from a file, against a genesis file, offline).
 #include <httplib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -175,6 +176,16 @@ std::string NameOfHex(const v1::ProofBundle& bundle, const chain::Genesis& genes
   return key ? NameOf(bundle, genesis, *key) : hex;
 }
 
+// The whole plot's season total is the serving node's statement, checked only against the
+// bundle's own harvests and the cap (bundle.proto PlotSeasonTotal); the text says so.
+std::string SeasonTotalText(const chain::OriginPlot& p) {
+  if (p.season_total_mg < 0) return ", season total not stated";
+  const int64_t remaining = std::max<int64_t>(0, p.cap_mg - p.season_total_mg);
+  return ", harvested " + Kg(p.season_total_mg) + ", remaining " + Kg(remaining) +
+         " (whole plot, stated by the node at height " + std::to_string(p.season_as_of_height) +
+         ")";
+}
+
 // The Origin card as the verifier recomputed it (chain/bundle/origin.h).
 void PrintOrigin(Context& ctx, const v1::ProofBundle& bundle, const chain::Genesis& genesis,
                  const chain::OriginVerdict& origin) {
@@ -183,9 +194,10 @@ void PrintOrigin(Context& ctx, const v1::ProofBundle& bundle, const chain::Genes
   for (const chain::OriginPlot& p : origin.plots) {
     ctx.out().Line("  plot " + p.plot_id + ": " + p.crop + ", " + p.area + ", owner " +
                    NameOfHex(bundle, genesis, p.owner_hex) +
-                   (p.place.empty() ? "" : ", at " + p.place) + "; season cap " + Kg(p.cap_mg) +
-                   ", harvested in this bundle " + Kg(p.harvested_mg) +
-                   (p.retired ? " (retired)" : ""));
+                   (p.place.empty() ? "" : ", at " + p.place) + (p.retired ? " (retired)" : ""));
+    ctx.out().Line("    season " + std::to_string(p.season) + " (from " + p.season_start +
+                   "): cap " + Kg(p.cap_mg) + SeasonTotalText(p) + "; this product's harvests " +
+                   Kg(p.season_proven_mg) + " (verified)");
   }
   for (const chain::OriginInterval& i : origin.intervals) {
     ctx.out().Line(std::string(i.respected ? "  ok   " : "  FAIL ") + "interval: " + i.product +
@@ -210,7 +222,15 @@ json OriginJson(const chain::OriginVerdict& origin) {
   for (const chain::OriginPlot& p : origin.plots) {
     plots.push_back({{"plot", p.plot_id}, {"crop", p.crop}, {"area", p.area},
                      {"owner", p.owner_hex}, {"place", p.place}, {"cap_mg", p.cap_mg},
-                     {"harvested_mg", p.harvested_mg}, {"retired", p.retired}});
+                     {"harvested_mg", p.harvested_mg}, {"retired", p.retired},
+                     {"season", p.season}, {"season_start", p.season_start},
+                     {"season_proven_mg", p.season_proven_mg}});
+    if (p.season_total_mg >= 0) {
+      plots.back()["season_total_mg"] = p.season_total_mg;
+      plots.back()["season_remaining_mg"] = std::max<int64_t>(0, p.cap_mg - p.season_total_mg);
+      plots.back()["season_total_as_of_height"] = p.season_as_of_height;
+      plots.back()["season_total_proven"] = false;
+    }
   }
   for (const chain::OriginInterval& i : origin.intervals) {
     intervals.push_back({{"plot", i.plot_id}, {"product", i.product},

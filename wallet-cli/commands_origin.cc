@@ -18,6 +18,7 @@
 #include "chain/model/quantity.h"
 #include "wallet-cli/compliance_slip.h"
 #include "wallet-cli/qr_code.h"
+#include "wallet-cli/svg_png.h"
 #include "wallet-cli/wallet.h"
 
 namespace agritrace::wallet {
@@ -245,6 +246,7 @@ struct ComplianceArgs {
   std::string svg;
   std::string png;
   std::string size = "80mm";
+  int dpi = 0;  // 0: kLabelPrinterDpi for 80mm, kOfficePrinterDpi for a6
 };
 
 std::string BaseUrl(const std::string& flag) {
@@ -339,9 +341,20 @@ ComplianceSlip SlipOf(Context& ctx, const v1::LotState& lot, const std::string& 
   return slip;
 }
 
+int SlipDpi(const ComplianceArgs& args) {
+  if (args.dpi != 0) return args.dpi;
+  return args.size == "a6" ? kOfficePrinterDpi : kLabelPrinterDpi;
+}
+
 chain::Status RunComplianceCert(Context& ctx, const ComplianceArgs& args, const SignFlags& flags) {
   if (args.size != "80mm" && args.size != "a6") {
     return Reject(Reason::kMalformed, "--size is 80mm or a6");
+  }
+  if (const int dpi = SlipDpi(args); dpi < kMinPngDpi || dpi > kMaxPngDpi) {
+    // Before anything is signed: a bad option must not leave a record on chain.
+    return Reject(Reason::kMalformed, "--dpi must be " + std::to_string(kMinPngDpi) + " to " +
+                                          std::to_string(kMaxPngDpi) + ", not " +
+                                          std::to_string(dpi));
   }
   auto body = BuildComplianceCert(args);
   if (!body.ok()) return body.status();
@@ -357,17 +370,20 @@ chain::Status RunComplianceCert(Context& ctx, const ComplianceArgs& args, const 
   if (!qr.ok()) return qr.status();
   const std::string id = chain::ToHex(record->id);
   const ComplianceSlip slip = SlipOf(ctx, lot->lot(), uri, id);
-  AGRI_RETURN_IF_ERROR(chain::WriteFileAtomic(
-      args.svg, ComplianceSlipSvg(slip, *qr, args.size == "a6" ? SlipSize::kA6 : SlipSize::k80mm),
-      false));
-  if (!args.png.empty()) AGRI_RETURN_IF_ERROR(WriteQrPng(*qr, args.png));
+  const std::string svg =
+      ComplianceSlipSvg(slip, *qr, args.size == "a6" ? SlipSize::kA6 : SlipSize::k80mm);
+  AGRI_RETURN_IF_ERROR(chain::WriteFileAtomic(args.svg, svg, false));
+  const int dpi = SlipDpi(args);
+  if (!args.png.empty()) AGRI_RETURN_IF_ERROR(WriteSvgPng(svg, dpi, args.png));
   if (ctx.out().json()) {
     ctx.out().Json({{"record_id", id}, {"height", response->height()}, {"uri", uri},
-                    {"svg", args.svg}, {"png", args.png}});
+                    {"svg", args.svg}, {"png", args.png}, {"dpi", args.png.empty() ? 0 : dpi}});
   } else {
     ctx.out().Line("compliance certificate " + id + " committed at height " +
                    std::to_string(response->height()) + "; slip " + args.svg +
-                   (args.png.empty() ? "" : ", QR " + args.png) + " -> " + uri);
+                   (args.png.empty() ? ""
+                                     : ", " + args.png + " at " + std::to_string(dpi) + " dpi") +
+                   " -> " + uri);
   }
   return chain::Status::Ok();
 }
@@ -387,8 +403,10 @@ void AddComplianceCert(CLI::App& app, Context& ctx, Action& action) {
   sub->add_option("--base-url", args->base_url,
                   "URI prefix of the QR code (as for `agritrace qr`; env AGRITRACE_BASE_URL)");
   sub->add_option("--svg", args->svg, "Write the printable slip (SVG) to FILE")->required();
-  sub->add_option("--png", args->png, "Write the slip's QR code (PNG) to FILE");
+  sub->add_option("--png", args->png, "Write the slip rendered for printing (PNG) to FILE");
   sub->add_option("--size", args->size, "80mm (label printers, default) or a6");
+  sub->add_option("--dpi", args->dpi,
+                  "PNG resolution (default 203 for 80mm label printers, 300 for a6; 72 to 600)");
   sub->add_option("--time", flags->time, "Record timestamp, ISO 8601 (default now)");
   SetAction(sub, action, [&ctx, args, flags] { return RunComplianceCert(ctx, *args, *flags); });
 }

@@ -1,7 +1,9 @@
 #include "wallet-cli/compliance_slip.h"
 
 #include <algorithm>
+#include <memory>
 #include <sstream>
+#include <vector>
 
 namespace agritrace::wallet {
 namespace {
@@ -9,6 +11,7 @@ namespace {
 // Page widths in millimetres and the margins and line heights drawn on them.
 constexpr double kWidth80Mm = 80;
 constexpr double kWidthA6Mm = 105;
+constexpr double kHeightA6Mm = 148;
 constexpr double kMarginMm = 4;
 constexpr double kTitleMm = 5.2;     // title font size
 constexpr double kTextMm = 3.2;      // Chinese line font size
@@ -28,6 +31,54 @@ std::string Escape(const std::string& text) {
     }
   }
   return out;
+}
+
+// Text widths are estimated, not measured (the SVG is drawn without fonts): a CJK character
+// is one em wide; digits and capitals at most 0.64 em in the sans-serifs the slip names
+// (DejaVu's digits are 0.636 em), other Latin characters about 0.5 em.
+constexpr double kWideLatinEm = 0.64;
+constexpr double kLatinEm = 0.5;
+constexpr char32_t kFirstWideCodePoint = 0x2E80;  // CJK radicals onward
+
+double EmsOf(char32_t code) {
+  if (code >= kFirstWideCodePoint) return 1.0;
+  if ((code >= '0' && code <= '9') || (code >= 'A' && code <= 'Z')) return kWideLatinEm;
+  return kLatinEm;
+}
+
+// Splits `text` into lines of at most `width_mm` at font size `size_mm`, at a space when the
+// line has one, else between characters (never inside a UTF-8 sequence).
+std::vector<std::string> Wrap(const std::string& text, double size_mm, double width_mm) {
+  std::vector<std::string> lines;
+  std::string line;
+  double line_mm = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char lead = static_cast<unsigned char>(text[i]);
+    const size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    char32_t code = lead < 0x80 ? lead : lead & (0x7F >> len);
+    for (size_t k = 1; k < len && i + k < text.size(); ++k) {
+      code = (code << 6) | (text[i + k] & 0x3F);
+    }
+    const double char_mm = size_mm * EmsOf(code);
+    if (line_mm + char_mm > width_mm && !line.empty()) {
+      const size_t space = line.rfind(' ');
+      std::string rest;
+      if (space != std::string::npos && space > 0) {
+        rest = line.substr(space + 1);
+        line.resize(space);
+      }
+      lines.push_back(line);
+      line = rest;
+      line_mm = 0;
+      for (unsigned char c : rest) line_mm += (c & 0xC0) == 0x80 ? 0 : size_mm * kWideLatinEm;
+    }
+    line.append(text, i, len);
+    line_mm += char_mm;
+    i += len;
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(line);
+  return lines;
 }
 
 struct Basis {
@@ -52,9 +103,18 @@ class Page {
           << "\" font-weight=\"" << weight << "\" text-anchor=\"" << anchor << "\">"
           << Escape(text) << "</text>\n";
   }
+  // Lines of `text` wrapped to the page, each kept with `gap_mm` below it.
+  void Lines(double x, double size, const std::string& text, double gap_mm,
+             const char* anchor = "start") {
+    const double room = std::string(anchor) == "middle" ? width_ - 2 * kMarginMm
+                                                       : width_ - kMarginMm - x;
+    for (const std::string& line : Wrap(text, size, room)) {
+      Text(x, size, line, "normal", anchor);
+      y_ += size + gap_mm;
+    }
+  }
   void Field(const std::string& zh, const std::string& en, const std::string& value) {
-    Text(kMarginMm, kTextMm, zh + "：" + value);
-    y_ += kTextMm + 0.6;
+    Lines(kMarginMm, kTextMm, zh + "：" + value, 0.6);
     Text(kMarginMm, kSmallMm, en);
     y_ += kLineMm - kTextMm - 0.6;
   }
@@ -121,14 +181,15 @@ void QrBlock(Page& page, const QrMatrix& qr, const ComplianceSlip& slip) {
   page.Text(page.width() / 2, kSmallMm, "扫码查看追溯信息 Scan to trace and verify", "normal",
             "middle");
   page.Skip(kSmallMm + 1);
-  page.Text(page.width() / 2, kSmallMm * 0.8, slip.uri, "normal", "middle");
-  page.Skip(kSmallMm + 1);
+  page.Lines(page.width() / 2, kSmallMm * 0.8, slip.uri, kSmallMm * 0.2 + 1, "middle");
 }
 
 }  // namespace
 
-std::string ComplianceSlipSvg(const ComplianceSlip& slip, const QrMatrix& qr, SlipSize size) {
-  Page page(size == SlipSize::kA6 ? kWidthA6Mm : kWidth80Mm);
+namespace {
+
+// The slip laid out on a page `width` mm wide (its height is where the last line ends).
+void LayOut(const ComplianceSlip& slip, const QrMatrix& qr, Page& page) {
   page.Text(page.width() / 2, kTitleMm, "承诺达标合格证", "bold", "middle");
   page.Skip(kTitleMm + 1);
   page.Text(page.width() / 2, kSmallMm, "Compliance Certificate (commitment to meet standards)",
@@ -149,18 +210,36 @@ std::string ComplianceSlipSvg(const ComplianceSlip& slip, const QrMatrix& qr, Sl
   QrBlock(page, qr, slip);
   page.Text(kMarginMm, kSmallMm * 0.7, "chain record " + slip.record_id);
   page.Skip(kSmallMm + kMarginMm);
-  const double height = size == SlipSize::kA6 ? std::max(148.0, page.y()) : page.y();
+}
+
+}  // namespace
+
+std::string ComplianceSlipSvg(const ComplianceSlip& slip, const QrMatrix& qr, SlipSize size) {
+  // An 80 mm slip is as long as its text. An A6 page is 105 x 148 mm: when the text runs
+  // longer, it is laid out on a proportionally larger page that the viewBox scales down to A6
+  // (smaller type, a wider line, the same proportions).
+  const double width_mm = size == SlipSize::kA6 ? kWidthA6Mm : kWidth80Mm;
+  auto page = std::make_unique<Page>(width_mm);
+  LayOut(slip, qr, *page);
+  double scale = 1;
+  if (size == SlipSize::kA6 && page->y() > kHeightA6Mm) {
+    scale = kHeightA6Mm / page->y();
+    page = std::make_unique<Page>(width_mm / scale);
+    LayOut(slip, qr, *page);  // no longer than before: wider lines wrap less
+  }
+  const double height_mm = size == SlipSize::kA6 ? kHeightA6Mm : page->y();
+  const double view_height = height_mm / scale;
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << page.width() << "mm\" height=\""
-      << height << "mm\" viewBox=\"0 0 " << page.width() << " " << height
+      << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width_mm << "mm\" height=\""
+      << height_mm << "mm\" viewBox=\"0 0 " << page->width() << " " << view_height
       << "\" font-family=\"'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Zen Hei',"
          "'Microsoft YaHei',sans-serif\">\n"
       << "<title>承诺达标合格证 " << Escape(slip.lot) << "</title>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
-      << "<rect x=\"1\" y=\"1\" width=\"" << page.width() - 2 << "\" height=\"" << height - 2
+      << "<rect x=\"1\" y=\"1\" width=\"" << page->width() - 2 << "\" height=\"" << view_height - 2
       << "\" fill=\"none\" stroke=\"#000\" stroke-width=\"0.4\"/>\n"
-      << page.body().str() << "</svg>\n";
+      << page->body().str() << "</svg>\n";
   return out.str();
 }
 

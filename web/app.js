@@ -21,7 +21,8 @@
       pledge: 'Commitment', plot: 'Registered plot', compliance_cert: 'Compliance certificate (承诺达标合格证)', basis: 'Basis',
       'self-commitment': 'self commitment', 'self-test': 'self test', 'commissioned-test': 'commissioned test', 'internal-control': 'internal quality control',
       commitment: 'No banned pesticides or veterinary drugs; residues within limits; the producer answers for it',
-      origin: 'Origin', owner: 'Owner', area: 'Area', crop: 'Crop', map: 'map', season_cap: 'Season cap', harvested_lots: 'harvested for this product',
+      origin: 'Origin', owner: 'Owner', area: 'Area', crop: 'Crop', map: 'map', season_cap: 'Season cap', season: 'Season', season_from: 'from', harvested_season: 'Harvested this season', whole_plot: 'whole plot', remaining: 'remaining',
+      stated_at: 'as stated by the node at block', not_stated: 'not stated', harvested_lots: 'This product’s harvests', proven: 'verified',
       intervals: 'Pre-harvest intervals', respected: 'respected', not_respected: 'NOT respected', days: 'days', applied: 'applied', harvested: 'harvested',
       claims: 'Claims', certificate: 'Certificate', tonnage: 'tonnage', of_product: 'of this product', backed: '✓ backed by the chain',
       unbacked: '✗ NOT backed by the chain', register_plot: 'Plot registered', transfer_plot: 'Plot transferred', retire_plot: 'Plot retired',
@@ -44,7 +45,8 @@
       pledge: '承诺内容', plot: '登记地块', compliance_cert: '承诺达标合格证', basis: '承诺依据',
       'self-commitment': '自我承诺', 'self-test': '自我检测', 'commissioned-test': '委托检测', 'internal-control': '内部质量控制',
       commitment: '不使用禁用农药兽药、停用兽药和非法添加物；常规农药兽药残留不超标；对承诺的真实性负责',
-      origin: '产地', owner: '所有者', area: '面积', crop: '作物', map: '地图', season_cap: '本季产量上限', harvested_lots: '本产品已采收',
+      origin: '产地', owner: '所有者', area: '面积', crop: '作物', map: '地图', season_cap: '本季产量上限', season: '产季', season_from: '起始', harvested_season: '本季已采收', whole_plot: '整块地块', remaining: '剩余',
+      stated_at: '节点所报，区块高度', not_stated: '未提供', harvested_lots: '本产品采收', proven: '已验证',
       intervals: '安全间隔期', respected: '已遵守', not_respected: '未遵守', days: '天', applied: '施用', harvested: '采收',
       claims: '认证声明', certificate: '证书', tonnage: '认证量', of_product: '占本产品', backed: '✓ 链上已证实',
       unbacked: '✗ 链上无法证实', register_plot: '地块登记', transfer_plot: '地块转让', retire_plot: '地块注销',
@@ -235,8 +237,17 @@
       ? el('a', { href: 'https://www.openstreetmap.org/?mlat=' + p.lat + '&mlon=' + p.lon + '#map=15/' + p.lat + '/' + p.lon, rel: 'noopener', class: 'map-link' },
         p.lat.toFixed(4) + ', ' + p.lon.toFixed(4) + ' (' + t('map') + ')') : null;
     const dl = el('dl', { class: 'ev-body' });
+    // The season total is the node's statement (checked only against this bundle's harvests
+    // and the cap); this product's harvests are proven by their records.
+    const total = p.season_total_mg === null || p.season_total_mg === undefined ? null
+      : el('span', { class: 'season-total', 'data-harvested-mg': String(p.season_total_mg), 'data-remaining-mg': String(p.season_remaining_mg) },
+        kg(p.season_total_mg) + ' (' + t('whole_plot') + ') · ' + t('remaining') + ' ' + kg(p.season_remaining_mg) + ' ',
+        el('span', { class: 'stated' }, '(' + t('stated_at') + ' ' + p.season_as_of_height + ')'));
     const pairs = [['owner', who(p.owner)], ['area', p.area], ['crop', p.crop], ['where', map || p.place],
-      ['season_cap', p.cap_mg !== null ? kg(p.cap_mg) + ' · ' + t('harvested_lots') + ' ' + kg(p.harvested_mg) : '']];
+      ['season', p.season ? p.season + ' (' + t('season_from') + ' ' + p.season_start + ')' : ''],
+      ['season_cap', p.cap_mg !== null ? kg(p.cap_mg) : ''],
+      ['harvested_season', total || t('not_stated')],
+      ['harvested_lots', kg(p.season_proven_mg) + ' (' + t('proven') + ')']];
     for (const [k, v] of pairs) if (v) dl.append(el('dt', {}, t(k)), el('dd', {}, v));
     return el('li', { class: 'origin-plot ' + (verified ? 'verified' : 'unverified'), 'data-plot': p.plot, 'data-verified': String(verified) },
       el('div', { class: 'ev-head' }, el('span', { class: 'ev-title' }, t('plot') + ' ' + p.plot),

@@ -143,7 +143,7 @@
     29: ['cool', (m) => ({ lot: lotKey(msg(m, 1)), method: COOLING[num(m, 2)] || 'unspecified', location: location(msg(m, 3)) })],
     // Origin (records.proto 30-35).
     30: ['register_plot', (m) => ({ plot: str(m, 1), owner: hex(bytes(m, 2)), crop: str(m, 4), location: location(msg(m, 8)),
-      area: amount(msg(m, 3)), max_yield: amount(msg(m, 5)), max_yield_per: str(m, 6) })],
+      area: amount(msg(m, 3)), max_yield: amount(msg(m, 5)), max_yield_per: str(m, 6), season_start_month: num(m, 9), season_start_day: num(m, 10) })],
     31: ['transfer_plot', (m) => ({ plot: str(m, 1), new_owner: hex(bytes(m, 2)) })],
     32: ['retire_plot', (m) => ({ plot: str(m, 1), reason: str(m, 2) })],
     33: ['input_application', (m) => ({ plot: str(m, 1), product: str(m, 2), active_ingredient: str(m, 3), phi_days: num(m, 4) })],
@@ -485,6 +485,44 @@
     if (!a) return '';
     return quantity({ 1: [BigInt(a.milli)], 2: [enc.encode(a.unit)] });
   }
+  // The year the plot's season holding `ms` began (chain/model/plot.cc SeasonYear).
+  function seasonYear(plot, ms, tzMin) {
+    const d = new Date(ms + (tzMin || 0) * 60000);
+    const y = d.getUTCFullYear(), m = d.getUTCMonth() + 1, day = d.getUTCDate();
+    const sm = plot.season_start_month || 1, sd = plot.season_start_day || 1;
+    return m < sm || (m === sm && day < sd) ? y - 1 : y;
+  }
+  const two = (n) => String(n).padStart(2, '0');
+  // Each plot's latest season among the bundle's harvests: what they prove, and the whole
+  // plot's total the bundle states (bundle.proto PlotSeasonTotal), which must lie between
+  // that and the cap; it is shown as the node's statement, not as proven.
+  function checkSeasons(plots, harvests, bundle, failures) {
+    const proven = new Map();
+    for (const h of harvests) {
+      const plot = plots.get(h.plot), season = seasonYear(plot, h.ms, h.tz), key = h.plot + '\n' + season;
+      proven.set(key, (proven.get(key) || 0n) + (h.mg || 0n));
+      plot.season = Math.max(plot.season || 0, season);
+    }
+    for (const plot of plots.values()) {
+      if (!plot.named) continue;
+      plot.season_start = two(plot.season_start_month || 1) + '-' + two(plot.season_start_day || 1);
+      plot.season_proven_mg = proven.get(plot.plot + '\n' + plot.season) || 0n;
+      plot.season_total_mg = null;
+    }
+    for (const s of (bundle.plot_seasons || []).slice(0, 64)) {
+      const plot = plots.get(s.plot);
+      if (!plot || !plot.named || typeof s.harvested_mg !== 'number') continue;
+      const total = BigInt(s.harvested_mg), own = proven.get(s.plot + '\n' + s.season) || 0n;
+      const subject = 'plot ' + s.plot + ', season ' + s.season + ': the bundle states ' + total + ' mg harvested';
+      if (total < own) failures.push(subject + ', less than its own verified harvests on the plot (' + own + ' mg)');
+      else if (plot.cap_mg !== null && total > plot.cap_mg) failures.push(subject + ', more than the plot\'s cap (' + plot.cap_mg + ' mg)');
+      if (s.season === plot.season) {
+        plot.season_total_mg = total;
+        plot.season_as_of_height = s.as_of_height || 0;
+        plot.season_remaining_mg = plot.cap_mg !== null && plot.cap_mg > total ? plot.cap_mg - total : 0n;
+      }
+    }
+  }
   function civilDate(ms, tzMin) { return new Date(ms + (tzMin || 0) * 60000).toISOString().slice(0, 10); }
   const validAt = (c, at) => (!c.valid_from_ms || at >= c.valid_from_ms) && (!c.valid_until_ms || at <= c.valid_until_ms);
   // As the rules (chain/model/lot_claims.cc): a pack consumes floor(consumed x claimed / lot)
@@ -509,7 +547,8 @@
     const plots = new Map(), apps = [], certs = [], lots = new Map(), harvests = [], compliance = new Map();
     for (const g of config.genesis_plots || []) {
       plots.set(g.plot, { plot: g.plot, owner: g.owner, crop: g.crop, area: g.area, cap_mg: g.cap_mg === undefined ? null : BigInt(g.cap_mg),
-        lat: g.lat === undefined ? null : g.lat, lon: g.lon === undefined ? null : g.lon, place: g.name || '', harvested_mg: 0n, genesis: true, retired: false });
+        lat: g.lat === undefined ? null : g.lat, lon: g.lon === undefined ? null : g.lon, place: g.name || '', harvested_mg: 0n, genesis: true, retired: false,
+        season_start_month: g.season_start_month || 1, season_start_day: g.season_start_day || 1 });
     }
     const participants = bundle.participants || [];
     for (const r of records) {
@@ -518,7 +557,7 @@
       if (r.type === 'register_plot') {
         const loc = e.location || {};
         plots.set(e.plot, { plot: e.plot, owner: e.owner, crop: e.crop, area: areaText(e.area), cap_mg: plotCapMg(e), lat: loc.lat, lon: loc.lon,
-          place: loc.name || '', harvested_mg: 0n, record: r, retired: false });
+          place: loc.name || '', harvested_mg: 0n, record: r, retired: false, season_start_month: e.season_start_month, season_start_day: e.season_start_day });
       } else if (r.type === 'transfer_plot' && plots.has(e.plot)) plots.get(e.plot).owner = e.new_owner;
       else if (r.type === 'retire_plot' && plots.has(e.plot)) plots.get(e.plot).retired = true;
       else if (r.type === 'input_application') apps.push({ ...e, applied_ms: r.event_time_ms, tz: r.event_tz_offset_min, record: r });
@@ -531,7 +570,7 @@
         if (e.plot) {
           const plot = plots.get(e.plot);
           if (!plot) failures.push('lot ' + e.lot + ': plot ' + e.plot + ' is named but its RegisterPlot record is not in the bundle');
-          else { plot.harvested_mg += mg || 0n; plot.named = true; harvests.push({ plot: e.plot, lot: e.lot, ms: harvestMs, tz: r.event_tz_offset_min }); }
+          else { plot.harvested_mg += mg || 0n; plot.named = true; harvests.push({ plot: e.plot, lot: e.lot, ms: harvestMs, tz: r.event_tz_offset_min, mg }); }
         }
         if (!e.waive_claims && mg) {
           const org = (participants.find((p) => p.pubkey === r.signer) || {}).organization || '';
@@ -572,6 +611,7 @@
         }
       }
     }
+    checkSeasons(plots, harvests, bundle, failures);
     // Every application on a harvest's plot, by event time (also one recorded later).
     const intervals = [];
     for (const h of harvests) {

@@ -35,6 +35,9 @@ inline constexpr size_t kMaxBundleBytes = 64 * 1024 * 1024;
 // lineage names a few plots; beyond this the bundle is refused as TOO_LARGE.
 inline constexpr size_t kMaxBundleOriginRecords = 1'000;
 static_assert(kMaxBundleOriginRecords <= kMaxBundleRecords, "origin records are records");
+// Plot season totals a bundle states (ProofBundle.plot_seasons): a lineage names a few plots,
+// each harvested in one season or two; more are not read.
+inline constexpr size_t kMaxBundlePlotSeasons = 64;
 static_assert(kMaxBundleBlocks <= kMaxBundleRecords, "every block in a bundle holds a record");
 
 // The outcome for one record of a bundle.
@@ -49,8 +52,16 @@ struct RecordVerdict {
 struct OriginPlot {
   std::string plot_id, crop, area, owner_hex, place;  // place: "lat,lon" or a name
   int64_t cap_mg = 0;        // area x max yield per season
-  int64_t harvested_mg = 0;  // by the bundle's harvests on it (the season's others are unseen)
+  int64_t harvested_mg = 0;  // by the bundle's own verified harvests on it (all seasons)
   bool retired = false;
+  // The latest season of the bundle's harvests on it: what they proved of it, and the whole
+  // plot's total the bundle states for it (-1 when it states none; checked against the proven
+  // part and the cap, not provable); remaining = cap - total.
+  int32_t season = 0;
+  std::string season_start;  // "MM-DD"
+  int64_t season_proven_mg = 0;
+  int64_t season_total_mg = -1;
+  uint64_t season_as_of_height = 0;
 };
 struct OriginInterval {  // one application before one harvest on its plot
   std::string plot_id, product, active_ingredient, harvest_lot;

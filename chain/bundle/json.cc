@@ -211,6 +211,23 @@ std::optional<v1::LotClaim> ClaimFromJson(const json& j) {
   return out;
 }
 
+// Stated like the claims: a malformed entry is skipped (its plot then shows no season total).
+std::optional<v1::PlotSeasonTotal> PlotSeasonFromJson(const json& j) {
+  if (!j.is_object() || !j.contains("plot") || !j["plot"].is_string() ||
+      !j.contains("season") || !j["season"].is_number_integer() ||
+      !j.contains("harvested_mg") || !j["harvested_mg"].is_number_integer()) {
+    return std::nullopt;
+  }
+  v1::PlotSeasonTotal out;
+  out.set_plot_id(j["plot"].get<std::string>());
+  out.set_season(j["season"].get<int32_t>());
+  out.set_harvested_mg(j["harvested_mg"].get<int64_t>());
+  if (j.contains("as_of_height") && j["as_of_height"].is_number_unsigned()) {
+    out.set_as_of_height(j["as_of_height"].get<uint64_t>());
+  }
+  return out;
+}
+
 template <typename T, typename Parse, typename Add>
 Status ParseList(const json& j, const char* key, size_t limit, Parse parse, Add add) {
   auto it = j.find(key);
@@ -249,6 +266,16 @@ json BundleToJson(const v1::ProofBundle& bundle) {
     for (const v1::LotClaim& claim : bundle.claims()) claims.push_back(ClaimToJson(claim));
     out["claims"] = std::move(claims);
   }
+  if (bundle.plot_seasons_size() > 0) {
+    json seasons = json::array();
+    for (const v1::PlotSeasonTotal& s : bundle.plot_seasons()) {
+      seasons.push_back({{"plot", s.plot_id()},
+                         {"season", s.season()},
+                         {"harvested_mg", s.harvested_mg()},
+                         {"as_of_height", s.as_of_height()}});
+    }
+    out["plot_seasons"] = std::move(seasons);
+  }
   return out;
 }
 
@@ -282,6 +309,13 @@ static Result<v1::ProofBundle> BundleFromJsonUnchecked(const json& j) {
     for (const json& c : *claims) {
       if (out.claims_size() >= kMaxLotClaims) break;
       if (auto parsed = ClaimFromJson(c)) *out.add_claims() = std::move(*parsed);
+    }
+  }
+  auto seasons = j.find("plot_seasons");
+  if (seasons != j.end() && seasons->is_array()) {
+    for (const json& s : *seasons) {
+      if (out.plot_seasons_size() >= static_cast<int>(kMaxBundlePlotSeasons)) break;
+      if (auto parsed = PlotSeasonFromJson(s)) *out.add_plot_seasons() = std::move(*parsed);
     }
   }
   return out;

@@ -1,5 +1,6 @@
 #include "chain/bundle/origin.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -32,6 +33,14 @@ std::string Place(const v1::Location& at) {
   return at.name();
 }
 
+std::string SeasonStartText(const v1::PlotState& plot) {
+  char text[24];
+  std::snprintf(text, sizeof text, "%02u-%02u",
+                plot.season_start_month() == 0 ? 1u : plot.season_start_month(),
+                plot.season_start_day() == 0 ? 1u : plot.season_start_day());
+  return text;
+}
+
 bool ValidAt(const v1::Certify& cert, int64_t at_ms) {
   if (cert.valid_from_ms() != 0 && at_ms < cert.valid_from_ms()) return false;
   return cert.valid_until_ms() == 0 || at_ms <= cert.valid_until_ms();
@@ -54,6 +63,9 @@ OriginReplay::Plot OriginReplay::CardOf(const v1::PlotState& state) {
   plot.card.place = Place(state.location());
   plot.card.cap_mg = state.cap_mg();
   plot.card.retired = state.retired();
+  plot.card.season_start = SeasonStartText(state);
+  plot.state = state;
+  plot.state.clear_seasons();  // what a genesis file may say of seasons is not evidence
   return plot;
 }
 
@@ -123,7 +135,8 @@ void OriginReplay::ApplyHarvest(const Record& record) {
     } else {
       plot->second.card.harvested_mg += mass_mg;
       named_plots_.insert(harvest.plot());
-      harvests_.push_back({harvest.plot(), lot_key, harvest_ms, record.body.event_tz_offset_min()});
+      harvests_.push_back(
+          {harvest.plot(), lot_key, harvest_ms, record.body.event_tz_offset_min(), mass_mg});
     }
   }
   if (!harvest.waive_claims()) HarvestClaims(record, lot, harvest_ms, mass_mg);
@@ -217,8 +230,44 @@ void OriginReplay::ApplyTransform(const Record& record) {
   for (auto& [key, lot] : made) lots_[key] = std::move(lot);
 }
 
+// Each plot's latest season among the bundle's harvests on it: what they prove of it, and the
+// whole plot's total the bundle states, which must lie between that and the cap. A stated
+// total for another season is checked the same way, not shown.
+void OriginReplay::CheckSeasons(const v1::ProofBundle& bundle) {
+  std::map<std::pair<std::string, int32_t>, int64_t> proven;  // (plot, season) -> mg
+  for (const HarvestOnPlot& h : harvests_) {
+    Plot& plot = plots_[h.plot_id];
+    const int32_t season = SeasonYear(plot.state, h.harvest_ms, h.tz_offset_min);
+    proven[{h.plot_id, season}] += h.mass_mg;
+    plot.card.season = std::max(plot.card.season, season);
+  }
+  for (auto& [id, plot] : plots_) {
+    if (named_plots_.count(id)) plot.card.season_proven_mg = proven[{id, plot.card.season}];
+  }
+  size_t read = 0;
+  for (const v1::PlotSeasonTotal& stated : bundle.plot_seasons()) {
+    if (++read > kMaxBundlePlotSeasons) break;
+    auto plot = plots_.find(stated.plot_id());
+    if (plot == plots_.end() || !named_plots_.count(stated.plot_id())) continue;  // shown nowhere
+    const std::string subject = "plot " + stated.plot_id() + ", season " +
+                                std::to_string(stated.season()) + ": the bundle states " +
+                                Kg(stated.harvested_mg()) + " harvested";
+    const int64_t own = proven[{stated.plot_id(), stated.season()}];
+    if (stated.harvested_mg() < own) {
+      fail_(subject + ", less than its own verified harvests on the plot (" + Kg(own) + ")");
+    } else if (stated.harvested_mg() > plot->second.card.cap_mg) {
+      fail_(subject + ", more than the plot's cap (" + Kg(plot->second.card.cap_mg) + ")");
+    }
+    if (stated.season() == plot->second.card.season) {
+      plot->second.card.season_total_mg = stated.harvested_mg();
+      plot->second.card.season_as_of_height = stated.as_of_height();
+    }
+  }
+}
+
 OriginVerdict OriginReplay::Finish(const v1::ProofBundle& bundle) {
   OriginVerdict out;
+  CheckSeasons(bundle);
   for (const auto& [id, plot] : plots_) {
     if (named_plots_.count(id)) out.plots.push_back(plot.card);
   }

@@ -1,9 +1,10 @@
 // The origin story of a proof bundle, from its verified records alone: the plots its harvests
 // came from (cap, owner), the pre-harvest interval of every application on its plot dated
-// before each harvest,
-// the claims each lot carries (harvests under a certificate in scope; packs and transforms
-// by the rules' own arithmetic, chain/model/lot_claims.h), and whether the claims the bundle
-// states for its lot are backed by them.
+// before each harvest, the season totals the bundle states for those plots (checked against
+// the bundle's own harvests and the cap), the claims each lot carries (harvests under a
+// certificate in scope; packs and transforms by the rules' own arithmetic,
+// chain/model/lot_claims.h), and whether the claims the bundle states for its lot are backed
+// by them.
 //
 // Used by VerifyProofBundle (verify.cc). Not thread-safe; one per verification.
 #pragma once
@@ -38,6 +39,7 @@ class OriginReplay {
  private:
   struct Plot {
     OriginPlot card;
+    v1::PlotState state;  // as registered: its season start, for SeasonYear
   };
   static Plot CardOf(const v1::PlotState& state);
   struct Application {
@@ -49,6 +51,7 @@ class OriginReplay {
     std::string plot_id, lot_key;
     int64_t harvest_ms = 0;
     int32_t tz_offset_min = 0;
+    int64_t mass_mg = 0;
   };
   struct Cert {
     v1::Certify certify;
@@ -60,6 +63,7 @@ class OriginReplay {
                       int32_t tz_offset_min);
   void HarvestClaims(const Record& record, v1::LotState& lot, int64_t harvest_ms, int64_t mass_mg);
   void ApplyTransform(const Record& record);
+  void CheckSeasons(const v1::ProofBundle& bundle);
 
   const v1::ProofBundle& bundle_;
   std::function<void(const std::string&)> fail_;

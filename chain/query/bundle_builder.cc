@@ -6,6 +6,8 @@
 #include <set>
 
 #include "chain/model/gs1.h"
+#include "chain/model/plot.h"
+#include "chain/model/record.h"
 #include "chain/base/limits.h"
 
 namespace agritrace::chain {
@@ -173,6 +175,34 @@ Status AddOrigin(const ChainStore& store, const std::vector<std::string>& lots,
   return Status::Ok();
 }
 
+// For each plot and season of the bundle's harvests, the plot's whole season total as this
+// store holds it now (bundle.proto PlotSeasonTotal: stated, not proven).
+void AddPlotSeasons(const ChainStore& store, v1::ProofBundle& bundle) {
+  const uint64_t height = store.Tip().height;  // the totals read below are at least this new
+  std::set<std::pair<std::string, int32_t>> done;
+  for (const v1::BundleRecord& record : bundle.records()) {
+    v1::RecordBody body;
+    if (!body.ParseFromString(record.envelope().body()) || !body.has_harvest() ||
+        body.harvest().plot().empty()) {
+      continue;
+    }
+    std::optional<v1::PlotState> plot = store.GetPlot(body.harvest().plot());
+    if (!plot) continue;
+    const int64_t harvest_ms = body.harvest().harvest_time_ms() != 0
+                                   ? body.harvest().harvest_time_ms()
+                                   : EventTimeOf(body);
+    const int32_t season = SeasonYear(*plot, harvest_ms, body.event_tz_offset_min());
+    if (done.size() >= kMaxBundlePlotSeasons || !done.insert({plot->plot_id(), season}).second) {
+      continue;
+    }
+    v1::PlotSeasonTotal& total = *bundle.add_plot_seasons();
+    total.set_plot_id(plot->plot_id());
+    total.set_season(season);
+    total.set_harvested_mg(HarvestedInSeason(*plot, season));
+    total.set_as_of_height(height);
+  }
+}
+
 void AddParticipants(const ChainStore& store, const std::set<std::string>& keys,
                      v1::ProofBundle& bundle) {
   for (const std::string& key : keys) {
@@ -214,6 +244,7 @@ Result<v1::ProofBundle> BuildProofBundle(const ChainStore& store, const Genesis&
     last_height = stored.height;
   }
   AddParticipants(store, parties, bundle);
+  AddPlotSeasons(store, bundle);
   if (std::optional<v1::LotState> lot = store.GetLot(lot_key)) {
     for (const v1::LotClaim& claim : lot->claims()) *bundle.add_claims() = claim;
   }

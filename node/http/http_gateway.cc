@@ -261,7 +261,9 @@ struct HttpGateway::Impl {
     for (const v1::PlotState& p : genesis.plots) {
       json plot = {{"plot", p.plot_id()}, {"owner", chain::ToHex(p.owner())},
                    {"crop", p.crop()},    {"area", chain::FormatArea(p.area())},
-                   {"cap_mg", p.cap_mg()}, {"name", p.location().name()}};
+                   {"cap_mg", p.cap_mg()}, {"name", p.location().name()},
+                   {"season_start_month", p.season_start_month()},
+                   {"season_start_day", p.season_start_day()}};
       if (p.location().has_lat_e6() && p.location().has_lon_e6()) {
         plot["lat"] = p.location().lat_e6() / 1e6;
         plot["lon"] = p.location().lon_e6() / 1e6;

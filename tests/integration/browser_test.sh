@@ -93,7 +93,8 @@ echo "ok: a lot code with '/' shown, verified and linked in the browser"
 run_origin_journey
 out=$(cli verify "$HTTP/$R9" --genesis "$NET/genesis.json") || fail "agritrace verify of R9 failed: $out"
 for text in 'plot plot-7: rice' 'ok   interval: Coragen 20% SC' 'ok   claim organic: 600.000 kg, certificate ORG-2026-0042' \
-  'compliance certificate: self-commitment'; do
+  'compliance certificate: self-commitment' 'cap 7000.000 kg, harvested 2000.000 kg, remaining 5000.000 kg (whole plot, stated by the node at height' \
+  "this product's harvests 600.000 kg (verified)"; do
   grep -qF "$text" <<<"$out" || fail "agritrace verify does not show '$text': $out"
 done
 page=$(dom "$HTTP/$R9")
@@ -102,12 +103,17 @@ grep -q 'data-verification="ok"' <<<"$page" ||
 grep -q '<section id="origin" class="origin" data-unbacked="false">' <<<"$page" || fail "no Origin card: $page"
 grep -q 'data-plot="plot-7" data-verified="true"' <<<"$page" || fail "plot-7 is not a verified plot of the card"
 grep -q 'data-claim="organic" data-backed="true"' <<<"$page" || fail "the organic claim is not backed"
+# plot-7's whole season (O7 and O8, the node's statement) and this product's own harvest of it.
+grep -q 'data-harvested-mg="2000000000" data-remaining-mg="5000000000"' <<<"$page" ||
+  fail "the card does not show plot-7's season total and remaining cap"
+grep -qF '2,000 kg (whole plot) · remaining 5,000 kg' <<<"$page" && grep -qF '600 kg (verified)' <<<"$page" ||
+  fail "the card does not show the season total beside this product's harvests"
 for text in 'Origin' 'openstreetmap.org/?mlat=45.1203&amp;mlon=127.4504' '10mu' '7,000 kg' '600 kg · 60% of this product' \
   'ORG-2026-0042' 'GB/T 19630 organic' 'Coragen 20% SC (chlorantraniliprole) — 14 days' 'respected' 'self commitment'; do
   grep -qF "$text" <<<"$page" || fail "the Origin card does not show '$text'"
 done
 page=$(dom "$HTTP/$R9" zh-CN)
-for text in '产地' '有机' '安全间隔期' '链上已证实' '承诺达标合格证'; do
+for text in '产地' '有机' '安全间隔期' '链上已证实' '承诺达标合格证' '本季已采收' '整块地块'; do
   grep -qF "$text" <<<"$page" || fail "the Chinese Origin card does not show '$text'"
 done
 echo "ok: Origin card shown and verified in the browser, in both languages"
@@ -134,6 +140,16 @@ grep -q 'class="claim unbacked" data-claim="organic" data-backed="false"' <<<"$p
 grep -qF 'NOT backed by the chain' <<<"$page" && grep -qF 'cannot be backed' <<<"$page" ||
   fail "the unbacked claim is not named"
 echo "ok: a claim whose certificate is missing is shown unbacked"
+# A bundle stating a plot's season total below its own verified harvests fails the page.
+PROXY3_PORT=$(free_port)
+python3 "$HERE/tamper_proxy.py" "$PROXY3_PORT" "$HTTP" understate-seasons &
+EXTRA_PIDS+=($!)
+for ((i = 0; i < 50; i++)); do curl -fsS "http://127.0.0.1:$PROXY3_PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+page=$(dom "http://127.0.0.1:$PROXY3_PORT/$R9")
+grep -q 'data-verification="failed"' <<<"$page" || fail "an understated season total was not caught"
+grep -qF 'less than its own verified harvests on the plot' <<<"$page" ||
+  fail "the understated season total is not named"
+echo "ok: a season total below the bundle's own harvests fails the page"
 # An application recorded after O7's harvest but dated 5 days before it, with a 14-day interval:
 # the chain could not refuse that harvest, and neither check may call its interval respected.
 cli --key farmer input plot-7 --product "Decis 2.5% EC" --active-ingredient deltamethrin \

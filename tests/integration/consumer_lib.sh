@@ -67,8 +67,10 @@ run_journey() {
 # Origin (issue 15's Origin card): plot-7 registered with a place and certified organic (50 t),
 # an application 20 days before the harvest (14-day interval), 600 kg of O7 from plot-7 packed
 # with 400 kg of U7 from the uncertified plot-1 into R9 (1000 kg: a 60% organic claim), and the
-# packer's compliance certificate on R9.
+# packer's compliance certificate on R9. O8, 1400 kg more from plot-7, goes elsewhere: the card
+# shows plot-7's whole season (2000 kg of 7000 kg) beside this product's own 600 kg.
 O7=01/06901234567892/10/O7
+O8=01/06901234567892/10/O8
 U7=01/06901234567892/10/U7
 R9=01/06901234567809/10/R9
 run_origin_journey() {
@@ -81,6 +83,7 @@ run_origin_journey() {
     --phi-days 14 --rate "10 ml/mu" --at "$(date -u -d '20 days ago' +%Y-%m-%dT%H:%M:%SZ)" >/dev/null
   cli --key farmer harvest $O7 --plot plot-7 --commodity rice --variety Wuchang --quantity 600kg >/dev/null
   cli --key farmer harvest $U7 --plot plot-1 --commodity rice --variety Wuchang --quantity 400kg >/dev/null
+  cli --key farmer harvest $O8 --plot plot-7 --commodity rice --variety Wuchang --quantity 1400kg >/dev/null
   cli --key farmer ship $O7 --to packer >/dev/null
   cli --key farmer ship $U7 --to packer >/dev/null
   cli --key packer receive $O7 >/dev/null

@@ -104,7 +104,19 @@ assert c["certificate_id"] == "ORG-2026-0042" and c["plots"] == ["plot-org"], c
 ' || fail "the bags do not carry a 60% organic claim: $(cli --json lot $BAGS)"
 echo "ok: a pack of 60% certified rice carries a 60% claim"
 
-# --- The compliance certificate: on chain, an SVG slip and a PNG QR code with the lot's URI.
+# --- The compliance certificate: on chain, an SVG slip and the same slip as a PNG for printing
+# (its QR code holds the lot's URI).
+# png_size FILE: "WIDTH HEIGHT DPI" from the PNG's IHDR and pHYs chunks.
+png_size() {
+  python3 -c '
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+w, h = struct.unpack(">II", data[16:24])
+at = data.find(b"pHYs")
+dpi = round(struct.unpack(">I", data[at + 4:at + 8])[0] * 0.0254) if at > 0 else 0
+print(w, h, dpi)' "$1"
+}
 expect_reject NOT_AUTHORIZED cli --key farmer compliance-cert $BAGS --basis self-commitment \
   --svg "$WORK/x.svg"
 cli --key packer compliance-cert $BAGS --basis self-test --svg "$WORK/x.svg" 2>/dev/null &&
@@ -113,13 +125,27 @@ cli --key packer compliance-cert $BAGS --basis self-commitment --base-url https:
   --svg "$WORK/cert.svg" --png "$WORK/cert.png" >/dev/null
 URI=https://trace.example.com/01/06901234567809/10/OB1
 [[ $(zbarimg --quiet --raw "$WORK/cert.png" 2>/dev/null) == "$URI" ]] || fail "the slip's QR code is not $URI"
+# 80 mm at 203 dpi (label printers) is 640 dots wide; the slip is longer than it is wide.
+read -r width height dpi < <(png_size "$WORK/cert.png")
+[[ $width == 640 && $height -gt 1000 && $dpi == 203 ]] ||
+  fail "the slip's PNG is ${width}x${height} at $dpi dpi, not the 80 mm slip at 203 dpi"
+expect_reject MALFORMED cli --key packer compliance-cert $BAGS --basis self-commitment \
+  --svg "$WORK/x.svg" --png "$WORK/x.png" --dpi 50
+# A6 (105 x 148 mm) at 300 dpi: 1241 x 1749 dots.
+cli --key packer compliance-cert $BAGS --basis self-commitment --base-url https://trace.example.com \
+  --size a6 --svg "$WORK/cert-a6.svg" --png "$WORK/cert-a6.png" >/dev/null
+read -r width height dpi < <(png_size "$WORK/cert-a6.png")
+[[ $width == 1241 && $height == 1749 && $dpi == 300 ]] ||
+  fail "the A6 slip's PNG is ${width}x${height} at $dpi dpi, not A6 at 300 dpi"
+[[ $(zbarimg --quiet --raw "$WORK/cert-a6.png" 2>/dev/null) == "$URI" ]] ||
+  fail "the A6 slip's QR code is not $URI"
 for text in 承诺达标合格证 "$BAGS" "Golden Grain Mill" "+86 451 5555 0102" "organic 60%" \
   "☑ 自我承诺"; do
   grep -q -- "$text" "$WORK/cert.svg" || fail "the slip lacks $text"
 done
 [[ $(cli --json lot $BAGS | json_field '["compliance_cert"]["basis"]') == self-commitment ]] ||
   fail "the lot does not show its compliance certificate"
-echo "ok: compliance certificate recorded, slip and QR code written"
+echo "ok: compliance certificate recorded, slip written as SVG and as PNG (80 mm, A6)"
 
 # --- Transfer and retirement.
 expect_reject NOT_AUTHORIZED cli --key packer plot transfer plot-10 --to farmer

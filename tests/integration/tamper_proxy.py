@@ -3,9 +3,11 @@
 response is the proof bundle JSON, flips one bit of the first record's signature on the way;
 with the mode drop-claim-certificates it instead leaves out the certificate record behind each
 claim the bundle states (the record whose id, SHA-256(body || signer || signature), a claim
-names).
+names); with understate-seasons it states every plot's season total as 1 mg harvested (less
+than the bundle's own harvests on it).
 
-Usage: tamper_proxy.py LISTEN_PORT UPSTREAM_BASE_URL [flip-signature|drop-claim-certificates]
+Usage: tamper_proxy.py LISTEN_PORT UPSTREAM_BASE_URL
+       [flip-signature|drop-claim-certificates|understate-seasons]
 """
 import hashlib
 import http.server
@@ -24,6 +26,10 @@ def record_id(envelope):
 
 
 def tamper(bundle):
+    if MODE == "understate-seasons":
+        for season in bundle.get("plot_seasons", []):
+            season["harvested_mg"] = 1
+        return
     if MODE == "drop-claim-certificates":
         certificates = {claim["certificate"] for claim in bundle.get("claims", [])}
         bundle["records"] = [r for r in bundle["records"]

@@ -600,6 +600,49 @@ TEST_F(BundleOriginTest, RecomputesTheOriginCardFromTheVerifiedRecords) {
   EXPECT_EQ(verdict.origin.compliance_producer_hex, ToHex(packer_.public_key()));
 }
 
+// Another harvest of plot-9 in the same season, outside R7's lineage: the bundle cannot prove
+// it, but states the whole plot's season total, which the card shows with the remaining cap.
+TEST_F(BundleOriginTest, StatesThePlotsWholeSeasonTotalAndChecksItAgainstItsOwnHarvests) {
+  Commit({Sign(farmer_, [](v1::RecordBody& b) {
+    v1::Harvest* h = b.mutable_harvest();
+    *h->mutable_lot() = Lot(kGtinBulk, "X7");
+    h->set_commodity("rice");
+    *h->mutable_quantity() = Qty("2000kg");
+    h->set_harvest_time_ms(kT0);
+    h->set_plot("plot-9");
+  })});
+  BuildR7();
+  ASSERT_EQ(bundle_.plot_seasons_size(), 1);
+  const v1::PlotSeasonTotal& stated = bundle_.plot_seasons(0);
+  EXPECT_EQ(stated.plot_id(), "plot-9");
+  EXPECT_EQ(stated.harvested_mg(), 3000 * kMgPerKg);
+  EXPECT_EQ(stated.as_of_height(), store_->Tip().height);
+  Result<v1::ProofBundle> parsed = BundleFromJson(BundleToJson(bundle_));
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->SerializeAsString(), bundle_.SerializeAsString());
+
+  BundleVerdict verdict = Verify(bundle_);
+  EXPECT_THAT(verdict.failures, IsEmpty());
+  ASSERT_EQ(verdict.origin.plots.size(), 1u);
+  const OriginPlot& plot = verdict.origin.plots[0];
+  EXPECT_EQ(plot.season, stated.season());
+  EXPECT_EQ(plot.season_start, "01-01");
+  EXPECT_EQ(plot.season_proven_mg, 1000 * kMgPerKg);  // B7, the bundle's own
+  EXPECT_EQ(plot.season_total_mg, 3000 * kMgPerKg);
+  EXPECT_EQ(plot.season_as_of_height, stated.as_of_height());
+
+  // A total below the bundle's own harvests, or above the cap, is a false statement.
+  bundle_.mutable_plot_seasons(0)->set_harvested_mg(999 * kMgPerKg);
+  EXPECT_TRUE(FailsWith(Verify(bundle_), "less than its own verified harvests on the plot"));
+  bundle_.mutable_plot_seasons(0)->set_harvested_mg(7001 * kMgPerKg);
+  EXPECT_TRUE(FailsWith(Verify(bundle_), "more than the plot's cap"));
+  // Without a statement the card has no season total, and the bundle still verifies.
+  bundle_.clear_plot_seasons();
+  verdict = Verify(bundle_);
+  EXPECT_THAT(verdict.failures, IsEmpty());
+  EXPECT_EQ(verdict.origin.plots.at(0).season_total_mg, -1);
+}
+
 TEST_F(BundleOriginTest, AnOmittedCertificateLeavesTheClaimUnbacked) {
   bundle_.mutable_records()->DeleteSubrange(RecordOf(v1::RecordBody::kCertify), 1);
   BundleVerdict verdict = Verify(bundle_);
