@@ -60,11 +60,11 @@ chain::Result<std::unique_ptr<NetworkRuntime>> NetworkRuntime::Create(Node* node
   }
   auto credentials = PeerChannelCredentials(config);
   if (!credentials.ok()) return credentials.status();
-  auto own_certificate = OwnCertificateHash(config);
-  if (!own_certificate.ok()) return own_certificate.status();
+  auto own_certificates = LoadOwnCertificates(config, node->key().public_key());
+  if (!own_certificates.ok()) return own_certificates.status();
   std::unique_ptr<NetworkRuntime> runtime(new NetworkRuntime(node, std::move(directory)));
   runtime->network_->SetChannelCredentials(std::move(*credentials));
-  runtime->network_->SetOwnCertificateHash(*own_certificate);
+  runtime->network_->SetOwnCertificates(*own_certificates);
   return runtime;
 }
 

@@ -43,18 +43,19 @@ void ReplicaRunner::Stop() {
 }
 
 void ReplicaRunner::Post(const chain::PubKey& from, SharedMessage message) {
+  const size_t bytes = message->ByteSizeLong();  // outside the lock: a block takes a while
   {
-    std::lock_guard lock(mu_);
-    const bool commit = message->has_commit();
-    const bool sync_response = message->has_sync_response();
-    if (inputs_.size() >= kMaxReplicaInputs || (commit && queued_commits_ >= kMaxQueuedCommits) ||
-        (sync_response && queued_sync_responses_ >= kMaxQueuedSyncResponses)) {
-      spdlog::warn("replica input queue full; dropping a message");
+    std::unique_lock lock(mu_);
+    std::string_view why;
+    if (!inputs_.Push(from, std::move(message), bytes, &why)) {
+      // Logged at most once a second: a flood must not flood the log too.
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_drop_log_ < std::chrono::seconds(1)) return;
+      last_drop_log_ = now;
+      lock.unlock();
+      spdlog::warn("replica input queue full ({}); dropping a message", why);
       return;
     }
-    queued_commits_ += commit;
-    queued_sync_responses_ += sync_response;
-    inputs_.push_back(Input{from, std::move(message)});
   }
   cv_.notify_all();
 }
@@ -76,20 +77,22 @@ void ReplicaRunner::Loop() {
     const int64_t wake_ms =
         std::min(replica_->NextDeadlineMs(), clock_.SteadyMs() + kMaxReplicaIdle.count());
     const SteadyClock::time_point deadline{std::chrono::milliseconds(wake_ms)};
-    std::deque<Input> batch;
+    std::deque<ReplicaInputQueue::Input> batch;
     std::optional<int64_t> records_at;
     {
       std::unique_lock lock(mu_);
-      cv_.wait_until(lock, deadline,
-                     [&] { return stopping_ || !inputs_.empty() || records_at_ms_.has_value(); });
+      cv_.wait_until(lock, deadline, [&] {
+        return stopping_ || inputs_.size() > 0 || records_at_ms_.has_value();
+      });
       if (stopping_) return;
-      batch.swap(inputs_);
-      queued_commits_ = queued_sync_responses_ = 0;
+      batch = inputs_.TakeAll();
       records_at.swap(records_at_ms_);
     }
     if (records_at) replica_->OnRecordsAvailable(*records_at);
     replica_->Tick();
-    for (const Input& input : batch) replica_->OnMessage(input.from, input.message);
+    for (const ReplicaInputQueue::Input& input : batch) {
+      replica_->OnMessage(input.from, input.message);
+    }
   }
 }
 

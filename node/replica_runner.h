@@ -21,6 +21,7 @@
 
 #include "node/replication/background.h"
 #include "node/replication/clock.h"
+#include "node/replication/input_queue.h"
 #include "node/replication/replica.h"
 
 namespace agritrace::node {
@@ -44,17 +45,8 @@ class ThreadBackground final : public Background {
   std::thread thread_;
 };
 
-// Inputs waiting for the replica's thread beyond this are dropped (the engine's rebroadcasts,
-// tip announcements and block sync recover what is lost), so a flood cannot grow memory
-// without bound.
-inline constexpr size_t kMaxReplicaInputs = 20'000;
-// Of those, messages that carry whole blocks (up to kMaxPeerMessageBytes each), which the
-// session threads handed over instead of handling them in place: commit announcements (each is
-// normally handled at once; more waiting means the thread is busy, and tips and sync make up
-// for any dropped) and sync responses (one is asked for at a time, plus the next range; more
-// are unsolicited, and sync asks again when one is dropped).
-inline constexpr size_t kMaxQueuedCommits = 64;
-inline constexpr size_t kMaxQueuedSyncResponses = 8;
+// The input queue's limits (count, bytes, block-carrying kinds) are in
+// node/replication/input_queue.h.
 // The longest the thread sleeps with nothing due.
 inline constexpr std::chrono::milliseconds kMaxReplicaIdle{1000};
 
@@ -75,19 +67,14 @@ class ReplicaRunner {
   void PostRecordsAvailable();
 
  private:
-  struct Input {
-    chain::PubKey from;
-    SharedMessage message;
-  };
   void Loop();
 
   Replica* replica_;
   SystemClock clock_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Input> inputs_;              // GUARDED_BY(mu_)
-  size_t queued_commits_ = 0;             // GUARDED_BY(mu_)
-  size_t queued_sync_responses_ = 0;      // GUARDED_BY(mu_)
+  ReplicaInputQueue inputs_;              // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point last_drop_log_{};  // GUARDED_BY(mu_)
   std::optional<int64_t> records_at_ms_;  // GUARDED_BY(mu_); steady, first post pending
   bool stopping_ = false;                 // GUARDED_BY(mu_)
   std::thread thread_;

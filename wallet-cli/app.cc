@@ -50,7 +50,9 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& opts) {
       ->capture_default_str()
       ->check(CLI::Range(uint32_t{1}, kMaxTimeoutMs));
   app.add_option("--tls-ca", opts.tls_ca, "CA certificate of the node's network (PEM)");
-  app.add_option("--tls-cert", opts.tls_cert, "Client certificate signed by that CA (PEM)");
+  app.add_option("--tls-cert", opts.tls_cert,
+                 "Client certificate (clientAuth only: scripts/make-certs.sh DIR NAME), signed by "
+                 "that CA (PEM)");
   app.add_option("--tls-key", opts.tls_key, "Key of the client certificate (PEM)");
 }
 

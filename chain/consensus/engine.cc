@@ -97,6 +97,7 @@ void ConsensusEngine::State::ResetHeight(uint64_t new_height) {
   valid_block.reset();
   proposals.clear();
   blocks.clear();
+  later_round_block_bytes = 0;
   validity.clear();
   votes.Clear();
   helped_round_ms.clear();
@@ -178,6 +179,11 @@ void ConsensusEngine::State::AcceptProposal(const v1::Proposal& proposal) {
   }
   CheckDoubleProposal(proposal, hash, entries);
   if (entries.size() >= kMaxProposalsPerRound) return;
+  if (proposal.round() > round && !blocks.count(hash)) {
+    const size_t bytes = proposal.block().ByteSizeLong();
+    if (later_round_block_bytes + bytes > kMaxLaterRoundBlockBytes) return;
+    later_round_block_bytes += bytes;
+  }
   entries.push_back(ProposalEntry{proposal.pol_round(), hash, proposal.signature()});
   blocks.try_emplace(hash, proposal.block());
   votes.NoteSender(proposal.round(), ArrayFromCheckedBytes<32>(proposal.proposer()));
@@ -437,5 +443,8 @@ bool ConsensusEngine::is_validator() const { return state_->key.has_value(); }
 const std::vector<Misbehaviour>& ConsensusEngine::evidence() const { return state_->evidence; }
 
 size_t ConsensusEngine::buffered_future_messages() const { return state_->future.size(); }
+size_t ConsensusEngine::later_round_block_bytes() const {
+  return state_->later_round_block_bytes;
+}
 
 }  // namespace agritrace::chain

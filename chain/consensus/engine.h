@@ -82,6 +82,7 @@
 #include "chain/model/block.h"
 #include "chain/consensus/evidence.h"
 #include "chain/consensus/messages.h"
+#include "chain/base/limits.h"
 #include "chain/base/keys.h"
 #include "chain/base/status.h"
 
@@ -202,6 +203,13 @@ inline constexpr size_t kMaxBufferedFutureMessages = 4096;
 // Votes of higher rounds of the current height are tracked only this far ahead, which bounds
 // the memory a faulty validator can make us spend.
 inline constexpr uint32_t kMaxRoundsAhead = 64;
+// Blocks of proposals for rounds after ours (of the current height) are kept up to this many
+// bytes in all per height: 4 proposals per round up to kMaxRoundsAhead rounds ahead would
+// otherwise let a byzantine proposer of some of those rounds make us hold gigabytes. Two
+// maximum-size blocks: a node that lags one round still has the next round's proposal at
+// once. A proposal refused here is not lost: its proposer rebroadcasts it while in its round,
+// and then it is for our round, which is never limited (docs/security.md, scenario 3).
+inline constexpr size_t kMaxLaterRoundBlockBytes = 2 * kMaxBlockBytes;
 // Equivocation evidence kept by the engine (oldest dropped first): one entry per offence
 // (validator, height, round, kind), so this holds every offence of 64 rounds of a
 // 4-validator network; the driver takes each as it is found (node/replication's pool).
@@ -238,6 +246,8 @@ class ConsensusEngine {
   const std::vector<Misbehaviour>& evidence() const;
   // Messages buffered for the next height (bounded: kMaxBufferedFutureRound).
   size_t buffered_future_messages() const;
+  // Bytes of blocks kept from proposals of later rounds this height (kMaxLaterRoundBlockBytes).
+  size_t later_round_block_bytes() const;
 
  private:
   struct State;

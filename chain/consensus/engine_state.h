@@ -51,6 +51,7 @@ struct ConsensusEngine::State {
   // Messages of the current height.
   std::map<uint32_t, std::vector<ProposalEntry>> proposals;  // by round
   std::map<Hash256, v1::Block> blocks;                       // proposed blocks by hash
+  size_t later_round_block_bytes = 0;  // blocks kept from proposals of later rounds
   std::map<Hash256, bool> validity;                          // Application verdicts
   HeightVotes votes;
   // Rounds in which a once-only rule already fired (Algorithm 1 "for the first time").

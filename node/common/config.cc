@@ -99,13 +99,18 @@ constexpr ConfigEntry kSchema[] = {
      "added to both per round, so rounds eventually outlast network delays", ""},
 
     {"tls", "enabled", &N::tls_enabled,
-     "mutual TLS on the gRPC port and outgoing peer channels; --tls-ca/--tls-cert/--tls-key "
-     "turn it on",
+     "mutual TLS on the gRPC port and outgoing peer channels; any --tls-* file flag turns it on",
      ""},
     {"tls", "ca_file", &N::tls_ca_file, "the network CA (PEM)", "--tls-ca"},
-    {"tls", "cert_file", &N::tls_cert_file, "this node's certificate, signed by the CA (PEM)",
+    {"tls", "cert_file", &N::tls_cert_file,
+     "this node's server certificate (serverAuth, names the node key), signed by the CA (PEM)",
      "--tls-cert"},
-    {"tls", "key_file", &N::tls_key_file, "this node's TLS key (PEM)", "--tls-key"},
+    {"tls", "key_file", &N::tls_key_file, "the server certificate's key (PEM)", "--tls-key"},
+    {"tls", "client_cert_file", &N::tls_client_cert_file,
+     "this node's client certificate for outgoing peer channels (clientAuth, names the node key)",
+     "--tls-client-cert"},
+    {"tls", "client_key_file", &N::tls_client_key_file, "the client certificate's key (PEM)",
+     "--tls-client-key"},
 
     {"log", "level", &N::log_level, "trace, debug, info, warn, error", "--log-level"},
 };

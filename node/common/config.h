@@ -76,12 +76,16 @@ struct NodeConfig {
   uint32_t consensus_vote_timeout_ms = 1000;
   uint32_t consensus_timeout_delta_ms = 500;
   // [tls] Optional mutual TLS on the gRPC port and outgoing peer channels (see node/tls.h):
-  // PEM files of the network CA, this node's certificate (signed by it) and its key. Off by
-  // default: loopback devnets and nodes behind a TLS-terminating proxy need none.
+  // PEM files of the network CA, this node's server certificate (signed by it) and its key,
+  // and a separate client certificate and key for outgoing peer channels (each certificate is
+  // for its own use only, and names the node key: scripts/make-certs.sh). Off by default:
+  // loopback devnets and nodes behind a TLS-terminating proxy need none.
   bool tls_enabled = false;
   std::string tls_ca_file;
   std::string tls_cert_file;
   std::string tls_key_file;
+  std::string tls_client_cert_file;
+  std::string tls_client_key_file;
   // [log]
   std::string log_level = "info";
 

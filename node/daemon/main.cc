@@ -70,11 +70,13 @@ bool IsTlsFile(const agritrace::node::ConfigEntry& entry) {
   using Member = agritrace::node::ConfigEntry::Member;
   return entry.member == Member(&NodeConfig::tls_ca_file) ||
          entry.member == Member(&NodeConfig::tls_cert_file) ||
-         entry.member == Member(&NodeConfig::tls_key_file);
+         entry.member == Member(&NodeConfig::tls_key_file) ||
+         entry.member == Member(&NodeConfig::tls_client_cert_file) ||
+         entry.member == Member(&NodeConfig::tls_client_key_file);
 }
 
-// Overrides `config` (the file's) with the flags given. Any of --tls-ca/--tls-cert/--tls-key
-// turns [tls] on (the other two must then be set too, by file or flag).
+// Overrides `config` (the file's) with the flags given. Any --tls-* file flag turns [tls] on
+// (the other files must then be set too, by file or flag).
 void ApplyRunFlags(const std::vector<RunFlag>& flags, const agritrace::node::NodeConfig& values,
                    agritrace::node::NodeConfig* config) {
   for (const RunFlag& flag : flags) {

@@ -6,9 +6,11 @@
 //              || challenge || signer || verifier [|| channel_binding])
 //
 // With TLS on, channel_binding is the SHA-256 of the verifier's TLS certificate (DER) as the
-// signer's end of the TLS channel sees it, and the verifier checks it against its own
-// certificate: a relay that terminates TLS (with a certificate of its own) cannot pass one
-// node's proof on to another (docs/security.md, scenario 8). Without TLS it is omitted.
+// signer's end of the TLS channel sees it, and the verifier checks it against the certificate
+// it presented on that channel (its server certificate inbound, its client certificate
+// outbound): a relay that terminates TLS (with a certificate of its own) cannot pass one
+// node's proof on to another (docs/security.md, scenario 8). gRPC C++ exposes no TLS exporter
+// (RFC 5705) to bind to instead. Without TLS it is omitted.
 //
 // Pure functions; safe from any thread.
 #pragma once

@@ -121,13 +121,19 @@ void PeerNetwork::Stop() {
   dialers_.clear();
 }
 
-SessionContext PeerNetwork::MakeContext() {
+SessionContext PeerNetwork::MakeContext(bool outbound) {
   SessionContext context;
   context.chain_id = chain_id_;
   context.genesis_hash = genesis_hash_;
   context.key = key_;
   context.our_name = our_name_;
-  context.own_certificate_hash = own_certificate_hash_;
+  if (own_certificates_) {
+    context.own_certificate_hash =
+        outbound ? own_certificates_->client_hash : own_certificates_->server_hash;
+  }
+  context.on_refused = [this](std::string_view why, const Status& status) {
+    RefusedChannel(why, status);
+  };
   context.admit = [this](const chain::PubKey& key) { return Admit(key); };
   context.on_open = [this](PeerSession* s) { return OnOpen(s); };
   context.on_message = [this](PeerSession* s, v1::PeerMessage&& m) {
@@ -169,6 +175,20 @@ void PeerNetwork::Refused(const chain::PubKey& key, const std::string& name, boo
   last_unlisted_log_ = now;
   lock.unlock();
   spdlog::warn("refused peer {}: neither a validator nor a listed observer", name);
+}
+
+// A TLS end refused at the handshake for its certificate or its channel binding: counted, and
+// logged at most every kUnlistedLogInterval (an outsider with a network certificate may repeat
+// it). Nobody is banned: the key it claimed is not proven to be behind it.
+void PeerNetwork::RefusedChannel(std::string_view why, const Status& status) {
+  if (metrics_) metrics_->OnPeerRefused(why);
+  {
+    std::lock_guard lock(mu_);
+    const auto now = Clock::now();
+    if (now - last_channel_log_ < kUnlistedLogInterval) return;
+    last_channel_log_ = now;
+  }
+  spdlog::warn("refused a peer at the handshake ({}): {}", why, status.ToString());
 }
 
 bool PeerNetwork::OnOpen(PeerSession* session) {
@@ -255,7 +275,7 @@ grpc::Status PeerNetwork::Connect(grpc::ServerContext* context,
   ServerStream stream(context, rw);
   Status status;
   {
-    SessionContext session_context = MakeContext();
+    SessionContext session_context = MakeContext(/*outbound=*/false);
     bool released = false;
     session_context.on_handshake_done = [this, &address, &released] {
       ReleaseHandshakeSlot(address);
@@ -283,7 +303,7 @@ void PeerNetwork::DialLoop(PeerEntry peer) {
     {
       ClientStream stream(stub.get());
       {
-        PeerSession session(MakeContext(), &stream, /*outbound=*/true);
+        PeerSession session(MakeContext(/*outbound=*/true), &stream, /*outbound=*/true);
         status = session.Run();
       }
       stream.Finish();

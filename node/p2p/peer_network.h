@@ -31,6 +31,7 @@
 #include "node/common/node_metrics.h"
 #include "node/p2p/peer_directory.h"
 #include "node/p2p/peer_session.h"
+#include "node/p2p/tls.h"
 
 namespace grpc {
 class ChannelCredentials;
@@ -62,9 +63,9 @@ class PeerNetwork final : public v1::Peer::Service {
   void SetChannelCredentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
     channel_credentials_ = std::move(credentials);
   }
-  // With TLS on: the hash of our own certificate (OwnCertificateHash, node/p2p/tls.h), which
-  // binds every handshake to its TLS channel. Call before Start().
-  void SetOwnCertificateHash(std::optional<chain::Hash256> hash) { own_certificate_hash_ = hash; }
+  // With TLS on: the hashes of our own certificates (LoadOwnCertificates, node/p2p/tls.h),
+  // which bind every handshake to its TLS channel. Call before Start().
+  void SetOwnCertificates(std::optional<OwnCertificates> own) { own_certificates_ = own; }
   // Starts the dialers. Call after the gRPC server serving this service is up.
   void Start();
   void Stop();
@@ -91,7 +92,8 @@ class PeerNetwork final : public v1::Peer::Service {
   const PeerDirectory& directory() const { return directory_; }
 
  private:
-  SessionContext MakeContext();
+  SessionContext MakeContext(bool outbound);
+  void RefusedChannel(std::string_view why, const chain::Status& status);
   chain::Result<PeerEntry> Admit(const chain::PubKey& key);
   void Refused(const chain::PubKey& key, const std::string& name, bool banned);
   bool OnOpen(PeerSession* session);
@@ -114,7 +116,7 @@ class PeerNetwork final : public v1::Peer::Service {
   PeerHandler* handler_ = nullptr;
   NodeMetrics* metrics_ = nullptr;
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
-  std::optional<chain::Hash256> own_certificate_hash_;
+  std::optional<OwnCertificates> own_certificates_;
 
   mutable std::mutex mu_;
   std::condition_variable stop_cv_;
@@ -129,6 +131,7 @@ class PeerNetwork final : public v1::Peer::Service {
   size_t pending_handshakes_ = 0;                                          // GUARDED_BY(mu_)
   std::map<std::string, size_t> pending_by_address_;                      // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point last_pending_log_{};               // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point last_channel_log_{};               // GUARDED_BY(mu_)
   std::vector<std::thread> dialers_;
 };
 

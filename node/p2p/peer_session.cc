@@ -70,16 +70,21 @@ Status PeerSession::Handshake() {
   auto key = CheckHello(theirs.hello(), context_.chain_id, context_.genesis_hash);
   if (!key.ok()) return key.status();
   if (*key == context_.key->public_key()) return Reject(Reason::kMalformed, "connected to self");
-  auto entry = context_.admit(*key);
-  if (!entry.ok()) return entry.status();
-  // With TLS on, each proof is bound to the channel it travels on (peer_handshake.h).
+  // With TLS on, the other end's certificate must name the key it claims (a relay's names its
+  // own), and each proof is bound to the channel it travels on (peer_handshake.h).
   chain::Hash256 their_binding{}, our_binding{};
   if (context_.own_certificate_hash) {
-    auto theirs_seen = CertificateHash(stream_->PeerCertificatePem());
+    const std::string pem = stream_->PeerCertificatePem();
+    auto theirs_seen = CertificateHash(pem);
     if (!theirs_seen) return Reject(Reason::kMalformed, "peer presented no TLS certificate");
+    if (Status named = CheckCertificateNamesKey(pem, *key); !named.ok()) {
+      return Refused("certificate_key", named);
+    }
     their_binding = *theirs_seen;
     our_binding = *context_.own_certificate_hash;
   }
+  auto entry = context_.admit(*key);
+  if (!entry.ok()) return entry.status();
   v1::PeerMessage auth;
   *auth.mutable_auth() = MakeAuth(*context_.key, context_.chain_id, context_.genesis_hash,
                                   theirs.hello(), their_binding);
@@ -88,12 +93,20 @@ Status PeerSession::Handshake() {
   if (!stream_->Read(&their_auth) || !their_auth.has_auth()) {
     return Reject(Reason::kMalformed, "peer sent no auth");
   }
-  AGRI_RETURN_IF_ERROR(CheckAuth(their_auth.auth(), context_.chain_id, context_.genesis_hash,
-                                 challenge, *key, context_.key->public_key(), our_binding));
+  if (Status proof = CheckAuth(their_auth.auth(), context_.chain_id, context_.genesis_hash,
+                               challenge, *key, context_.key->public_key(), our_binding);
+      !proof.ok()) {
+    return context_.own_certificate_hash ? Refused("channel_binding", proof) : proof;
+  }
   peer_ = std::move(*entry);
   authenticated_ = true;
   cv_.notify_all();
   return Status::Ok();
+}
+
+Status PeerSession::Refused(std::string_view why, Status status) {
+  if (context_.on_refused) context_.on_refused(why, status);
+  return status;
 }
 
 Status PeerSession::Fault(Status status) {

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "agritrace/v1/peer.pb.h"
@@ -49,9 +50,15 @@ struct SessionContext {
   chain::Hash256 genesis_hash{};
   const chain::PrivateKey* key = nullptr;  // our node key; outlives the session
   std::string our_name;
-  // With TLS on: SHA-256 of our own certificate, to which the peer's proof must be bound (and
-  // then the peer's certificate as we see it is bound into ours). Nullopt without TLS.
+  // With TLS on: SHA-256 of the certificate we present on this channel (our server
+  // certificate inbound, our client certificate outbound), to which the peer's proof must be
+  // bound (and the peer's certificate as we see it is bound into ours); the peer's certificate
+  // must also name the node key it authenticates with. Nullopt without TLS.
   std::optional<chain::Hash256> own_certificate_hash;
+  // Called when the handshake refuses the other end for its TLS channel: "certificate_key"
+  // (its certificate does not name its key) or "channel_binding" (its proof is bound to
+  // another channel: a relay). Optional; for the metrics and the log.
+  std::function<void(std::string_view why, const chain::Status&)> on_refused;
   // Policy: may this key peer now (listed and not banned)? Returns its entry.
   std::function<chain::Result<PeerEntry>(const chain::PubKey&)> admit;
   // Called once when the handshake ends, whether it succeeded or not (optional).
@@ -88,6 +95,8 @@ class PeerSession {
   chain::Status ReadLoop();
   void WriterLoop();
   void StartHandshakeWatchdog();
+  // The handshake refuses the other end for its TLS channel (SessionContext::on_refused).
+  chain::Status Refused(std::string_view why, chain::Status status);
   // A protocol violation by the authenticated peer: reported to the owner, ends the session.
   chain::Status Fault(chain::Status status);
 

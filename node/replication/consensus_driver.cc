@@ -39,6 +39,7 @@ ConsensusDriver::ConsensusDriver(const chain::Genesis* genesis,
 ConsensusDriver::~ConsensusDriver() = default;
 
 void ConsensusDriver::Start() {
+  RestoreEvidence();
   chain::ConsensusConfig config{genesis_->chain_id, genesis_->validator_set(), timeouts_};
   engine_ =
       std::make_unique<chain::ConsensusEngine>(config, key_, store_->Tip().height, this, this);
@@ -240,6 +241,7 @@ bool ConsensusDriver::Offer(const chain::Offence& offence, const v1::Evidence& e
   // Not the sender's fault: a peer ahead of or behind us judges against another tip.
   if (!applier_->EvidenceCommittable(store_->Tip().height + 1, offence).ok()) return false;
   if (evidence_.Add(offence, evidence) != EvidencePool::AddResult::kAdded) return false;
+  PersistEvidence();
   UpdateEvidenceGauge();
   // Pending evidence is work to commit: start a height waiting for records.
   OnRecordsAvailable(clock_->SteadyMs());
@@ -247,11 +249,41 @@ bool ConsensusDriver::Offer(const chain::Offence& offence, const v1::Evidence& e
 }
 
 void ConsensusDriver::OnCommitted(const CommittedBlock& block) {
-  for (const chain::Offence& offence : block.evidence) evidence_.Remove(offence);
+  size_t removed = 0;
+  for (const chain::Offence& offence : block.evidence) removed += evidence_.Remove(offence);
   if (block.height + 1 > chain::kMaxEvidenceAgeHeights) {
-    evidence_.DropBelow(block.height + 1 - chain::kMaxEvidenceAgeHeights);
+    removed += evidence_.DropBelow(block.height + 1 - chain::kMaxEvidenceAgeHeights);
   }
+  if (removed > 0) PersistEvidence();
   if (metrics_) metrics_->OnEvidenceCommitted(block.evidence.size());
+  UpdateEvidenceGauge();
+}
+
+// Pending evidence survives a restart (kPendingEvidenceKey): a validator that found an offence
+// and crashed before a block committed it still proposes it. Losing the copy costs no safety
+// (another node may hold the same offence), so a failed write is logged, not fatal.
+void ConsensusDriver::PersistEvidence() {
+  Status written = store_->PutSafetyState(std::string(kPendingEvidenceKey), evidence_.Serialize());
+  if (!written.ok()) spdlog::warn("cannot save pending evidence: {}", written.ToString());
+}
+
+// What was saved is verified again (the store is ours, but the validator set is the rule) and
+// pooled if still committable; it is not gossiped again here (no peer is connected yet).
+void ConsensusDriver::RestoreEvidence() {
+  auto saved = store_->GetSafetyState(std::string(kPendingEvidenceKey));
+  if (!saved) return;
+  const std::vector<v1::Evidence> held = EvidencePool::Parse(*saved);
+  const uint64_t next_height = store_->Tip().height + 1;
+  for (const v1::Evidence& evidence : held) {
+    auto offence = chain::VerifyEvidence(evidence, genesis_->chain_id, genesis_->validator_set());
+    if (!offence.ok() || !applier_->EvidenceCommittable(next_height, *offence).ok()) continue;
+    evidence_.Add(*offence, evidence);
+  }
+  if (evidence_.size() != held.size()) PersistEvidence();
+  if (!evidence_.empty()) {
+    spdlog::info("restored {} pending evidence", evidence_.size());
+    OnRecordsAvailable(clock_->SteadyMs());
+  }
   UpdateEvidenceGauge();
 }
 

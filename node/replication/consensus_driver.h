@@ -14,7 +14,8 @@
 // Equivocation evidence (the engine's Misbehaviour, or a peer's Evidence message) is verified,
 // kept in an EvidencePool until a block commits it, and sent to every peer once, when it
 // enters the pool. The proposer puts pending evidence in its block; pending evidence is work
-// to commit as records are (a block may carry evidence and no record).
+// to commit as records are (a block may carry evidence and no record). The pool is stored
+// (kPendingEvidenceKey) after every change and restored by Start().
 //
 // A validator's node drives a signing engine; an observer's a follower that only counts votes.
 //
@@ -133,6 +134,8 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   bool Offer(const chain::Offence& offence, const v1::Evidence& evidence);
   void OnMisbehaviour(const chain::Misbehaviour& misbehaviour);
   void UpdateEvidenceGauge();
+  void PersistEvidence();
+  void RestoreEvidence();
 
   const chain::Genesis* genesis_;
   std::optional<chain::PrivateKey> key_;

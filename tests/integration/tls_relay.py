@@ -1,23 +1,26 @@
 #!/usr/bin/env python3
 """An on-path relay that terminates TLS: it accepts TLS connections with its own certificate of
-the network CA, opens a TLS connection of its own (same certificate, as client) to the target,
+the network CA, opens a TLS connection of its own (with its client certificate) to the target,
 and copies the decrypted bytes both ways. Used by tls_test.sh to show that a node's handshake
-proof does not survive such a relay (docs/security.md, scenario 8).
+does not survive such a relay (docs/security.md, scenario 8), and that a certificate is
+accepted only for its own use (a client certificate as the relay's server certificate fails
+the TLS handshake).
 
-Usage: tls_relay.py LISTEN_PORT TARGET_HOST:PORT CA CERT KEY
+Usage: tls_relay.py LISTEN_PORT TARGET_HOST:PORT CA SERVER_CERT SERVER_KEY CLIENT_CERT CLIENT_KEY
 Prints "listening" once it accepts connections; runs until killed."""
 import socket, ssl, sys, threading
 
-port, target, ca, cert, key = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+port, target, ca = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+server_cert, server_key, client_cert, client_key = sys.argv[4:8]
 host, tport = target.rsplit(":", 1)
 
 server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-server_ctx.load_cert_chain(cert, key)
+server_ctx.load_cert_chain(server_cert, server_key)
 server_ctx.load_verify_locations(ca)
 server_ctx.verify_mode = ssl.CERT_REQUIRED
 server_ctx.set_alpn_protocols(["h2"])
 client_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-client_ctx.load_cert_chain(cert, key)
+client_ctx.load_cert_chain(client_cert, client_key)
 client_ctx.load_verify_locations(ca)
 client_ctx.set_alpn_protocols(["h2"])
 

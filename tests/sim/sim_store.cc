@@ -1,6 +1,7 @@
 #include "tests/sim/sim_store.h"
 
 #include "agritrace/v1/consensus.pb.h"
+#include "chain/consensus/engine.h"
 
 namespace agritrace::sim {
 
@@ -152,7 +153,7 @@ std::optional<uint64_t> SimStore::EvidenceHeight(const chain::Offence& offence) 
 Status SimStore::PutSafetyState(const std::string& key, const std::string& value) {
   AGRI_RETURN_IF_ERROR(BeginWrite("safety state"));
   safety_[key] = value;
-  NoteSignatures(value);
+  if (key == chain::kConsensusSafetyKey) NoteSignatures(value);
   return Status::Ok();
 }
 

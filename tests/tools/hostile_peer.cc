@@ -5,7 +5,11 @@
 //
 //   agritrace-hostile-peer --target HOST:PORT --genesis genesis.json
 //       (--key-file node_key.json | --random-key) --mode MODE [--wait-ms 5000]
-//       [--tls-ca CA --tls-cert CERT --tls-key KEY] [--count N] [--streams N]
+//       [--tls-ca CA --tls-cert CERT --tls-key KEY [--trust-node]] [--count N] [--streams N]
+//
+// With TLS, the node's handshake proof is checked against our certificate as an honest peer
+// does; --trust-node skips that check and goes on as if admitted, so that what the node itself
+// decides about our proof shows (it greets us or ends the stream: "disconnected").
 //
 // Modes (what is sent after the handshake; repeated on every new tip until disconnected):
 //   hold            nothing: stays connected (shows the key is admitted)
@@ -81,6 +85,7 @@ constexpr std::chrono::milliseconds kAttackInterval{300};
 struct Args {
   std::string target, genesis, key_file, mode, tls_ca, tls_cert, tls_key;
   bool random_key = false;
+  bool trust_node = false;  // do not check the node's handshake proof
   int wait_ms = 5000;
   uint64_t count = 100'000;  // replay: messages to send
   int streams = 20;          // sessions, idle: streams to open
@@ -96,6 +101,10 @@ bool ParseArgs(int argc, char** argv, Args& args) {
     std::string flag = argv[i];
     if (flag == "--random-key") {
       args.random_key = true;
+      continue;
+    }
+    if (flag == "--trust-node") {
+      args.trust_node = true;
       continue;
     }
     if (i + 1 >= argc) return false;
@@ -433,7 +442,8 @@ int Handshake(const Args& args, Wire& wire, const chain::Genesis& genesis, const
     std::printf("refused at handshake: %s did not accept our key\n", args.target.c_str());
     return kExitRefused;
   }
-  if (!node::CheckAuth(their_auth.auth(), genesis.chain_id, genesis.hash, challenge, *their_key,
+  if (!args.trust_node &&
+      !node::CheckAuth(their_auth.auth(), genesis.chain_id, genesis.hash, challenge, *their_key,
                        key.public_key(), our_binding)
            .ok()) {
     // Through a relay the node's proof is bound to the relay's certificate, not ours.

@@ -453,6 +453,50 @@ TEST_F(EngineTest, BuffersTheNextHeightsMessagesOncePerValidatorKindAndRound) {
   EXPECT_EQ(engine_->buffered_future_messages(), 2u * (kMaxBufferedFutureRound + 1));
 }
 
+// Scenario 3 (issue 16): proposals of later rounds were kept 4 per round, 64 rounds ahead,
+// whatever their size. Their blocks are now kept up to kMaxLaterRoundBlockBytes per height;
+// our own round's proposals are not counted against it.
+TEST_F(EngineTest, KeepsBlocksOfLaterRoundsUpToTheirByteLimit) {
+  Make(4, 0);
+  ASSERT_TRUE(engine_->Start(0).status.ok());
+  // Blocks just over a fifth of the limit: four fit, the fifth does not. Records need only
+  // decode here (the engine asks the application to judge a block when it votes on it).
+  constexpr size_t kRecordBytes = kMaxRecordBodyBytes - 64;
+  const size_t records_per_block = kMaxLaterRoundBlockBytes / 5 / kRecordBytes + 1;
+  uint64_t nonce = 0;
+  auto big_proposal = [&](uint32_t round) {
+    std::vector<v1::Envelope> records;
+    for (size_t i = 0; i < records_per_block; ++i) {
+      v1::RecordBody body;
+      body.set_chain_id(kSimChainId);
+      body.set_nonce(++nonce);
+      body.mutable_harvest()->set_field(std::string(kRecordBytes - 32, 'f'));
+      v1::Envelope envelope;
+      envelope.set_body(body.SerializeAsString());
+      envelope.set_signer(std::string(32, '\1'));
+      envelope.set_signature(std::string(64, '\2'));
+      records.push_back(std::move(envelope));
+    }
+    int proposer = 0;
+    while (ProposerFor(Config(4).validators, 1, round) != DeterministicKey(proposer).public_key()) {
+      ++proposer;
+    }
+    v1::Block block = MakeBlock(kSimChainId, 1, Hash256{}, 100 + round,
+                                DeterministicKey(proposer).public_key(), records);
+    return SignProposal(DeterministicKey(proposer), kSimChainId, 1, round, -1, block);
+  };
+  size_t kept = 0, last = 0;
+  for (uint32_t round = 1; round <= 6; ++round) {
+    ASSERT_TRUE(engine_->OnProposal(big_proposal(round), 0).status.ok());
+    EXPECT_LE(engine_->later_round_block_bytes(), kMaxLaterRoundBlockBytes);
+    if (engine_->later_round_block_bytes() > last) ++kept;
+    last = engine_->later_round_block_bytes();
+  }
+  EXPECT_EQ(kept, 4u);
+  ASSERT_TRUE(engine_->OnProposal(big_proposal(0), 0).status.ok());
+  EXPECT_EQ(engine_->later_round_block_bytes(), last);
+}
+
 TEST_F(EngineTest, FollowerWithoutKeyCommitsButNeverSigns) {
   engine_ = std::make_unique<ConsensusEngine>(Config(4), std::nullopt, 0, &app_, &store_);
   ASSERT_FALSE(engine_->is_validator());

@@ -1,5 +1,6 @@
 #include "node/replication/evidence_pool.h"
 
+#include <google/protobuf/unknown_field_set.h>
 #include <gtest/gtest.h>
 
 namespace agritrace::node {
@@ -53,6 +54,42 @@ TEST(EvidencePoolTest, TakesTheOldestOffencesFirstAndDropsExpiredOnes) {
   pool.DropBelow(6);
   EXPECT_EQ(pool.size(), 2u);
   EXPECT_FALSE(pool.Contains(OffenceAt(4, 2)));
+}
+
+TEST(EvidencePoolTest, IsBoundedInBytesAndKeepsNoUnknownFields) {
+  EvidencePool pool;
+  v1::Evidence padded = Tagged(1);
+  // Unknown fields (a peer may add any) are not kept: what was signed is all evidence needs.
+  v1::Vote* first = padded.mutable_double_vote()->mutable_first();
+  first->GetReflection()->MutableUnknownFields(first)->AddLengthDelimited(
+      999, std::string(100'000, 'u'));
+  ASSERT_EQ(pool.Add(OffenceAt(1), padded), EvidencePool::AddResult::kAdded);
+  EXPECT_LT(pool.bytes(), 1000u);
+  // Evidence whose known fields are large fills the byte budget before the count.
+  v1::Evidence big = Tagged(2);
+  big.mutable_double_vote()->mutable_first()->set_signature(
+      std::string(kMaxPendingEvidenceBytes / 4, 's'));
+  size_t added = 0;
+  for (uint64_t h = 2; h < 10; ++h) {
+    added += pool.Add(OffenceAt(h), big) == EvidencePool::AddResult::kAdded;
+  }
+  EXPECT_EQ(added, 3u);
+  EXPECT_LE(pool.bytes(), kMaxPendingEvidenceBytes);
+  EXPECT_TRUE(pool.Remove(OffenceAt(2)));
+  EXPECT_EQ(pool.Add(OffenceAt(20), big), EvidencePool::AddResult::kAdded);
+}
+
+TEST(EvidencePoolTest, ItsDurableFormGivesBackWhatItHeld) {
+  EvidencePool pool;
+  for (uint32_t i = 1; i <= 5; ++i) pool.Add(OffenceAt(i), Tagged(i));
+  const std::string saved = pool.Serialize();
+  std::vector<v1::Evidence> back = EvidencePool::Parse(saved);
+  ASSERT_EQ(back.size(), 5u);
+  for (uint32_t i = 0; i < 5; ++i) EXPECT_EQ(back[i].double_vote().first().round(), i + 1);
+  EXPECT_TRUE(EvidencePool::Parse("").empty());
+  // A damaged copy gives what parses before the damage, and never more than it holds.
+  EXPECT_EQ(EvidencePool::Parse(saved.substr(0, saved.size() - 1)).size(), 4u);
+  EXPECT_TRUE(EvidencePool::Parse(std::string("\xff\xff\xff\x7f", 4) + "x").empty());
 }
 
 }  // namespace

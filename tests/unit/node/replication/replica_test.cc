@@ -144,13 +144,18 @@ class ReplicaTest : public ::testing::Test {
       genesis_.validators.push_back({"v" + std::to_string(i), Key(i).public_key(), ""});
     }
     genesis_.hash = chain::Sha256("replica test genesis");
+    me_ = me;
+    Open();
+  }
+  // Opens the store in dir_ and builds the replica on it (Make, Restart).
+  void Open() {
     auto store = chain::ChainStore::Open(dir_, genesis_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
     faulty_ = std::make_unique<FaultyStore>(store_.get());
     ReplicaParts parts;
     parts.genesis = &genesis_;
-    if (me >= 0) parts.key = Key(me);
+    if (me_ >= 0) parts.key = Key(me_);
     parts.host = &host_;
     parts.store = faulty_.get();
     parts.verified = &verified_;
@@ -158,6 +163,13 @@ class ReplicaTest : public ::testing::Test {
     parts.clock = &clock_;
     parts.background = &background_;
     replica_ = std::make_unique<Replica>(std::move(parts));
+  }
+  // The node stops (nothing but the store survives) and starts again on the same directory.
+  void Restart() {
+    replica_.reset();
+    faulty_.reset();
+    store_.reset();
+    Open();
   }
   // Block `height` on our tip, certified by validators 0 .. signers - 1.
   v1::Block Certified(uint64_t height, size_t signers) {
@@ -214,6 +226,7 @@ class ReplicaTest : public ::testing::Test {
   }
 
   std::string dir_;
+  int me_ = -1;
   chain::Genesis genesis_;
   std::unique_ptr<chain::ChainStore> store_;
   std::unique_ptr<FaultyStore> faulty_;
@@ -442,6 +455,29 @@ TEST_F(ReplicaTest, GossipedEvidenceIsRelayedOnceAndCommittedWithoutRecords) {
   EXPECT_EQ(EvidenceBroadcasts(), 1u);
   EXPECT_EQ(replica_->pending_evidence(), 0u);
   EXPECT_TRUE(transport_.bans.empty());
+}
+
+// Issue 16: pending evidence lived in memory only. It is stored with every change, so a
+// validator restarted before a block committed it still proposes it.
+TEST_F(ReplicaTest, PendingEvidenceSurvivesARestartAndIsStillProposed) {
+  Make(1, 0);
+  replica_->Start();
+  SharedMessage evidence = EvidenceOf(0, 1);
+  replica_->OnMessage(Key(7).public_key(), evidence);
+  ASSERT_EQ(replica_->pending_evidence(), 1u);
+  ASSERT_EQ(store_->Tip().height, 0u) << "not committed before the restart";
+  Restart();
+  // The restored evidence is work to commit: the lone validator proposes it as it starts.
+  replica_->Start();
+  ASSERT_EQ(store_->Tip().height, 1u);
+  auto offence = chain::CheckEvidenceShape(evidence->evidence());
+  ASSERT_TRUE(offence.ok());
+  EXPECT_EQ(store_->EvidenceHeight(*offence), 1u);
+  EXPECT_EQ(replica_->pending_evidence(), 0u);
+  // Committed evidence is gone from the stored pool too.
+  Restart();
+  replica_->Start();
+  EXPECT_EQ(replica_->pending_evidence(), 0u);
 }
 
 TEST_F(ReplicaTest, ForgedEvidenceBansItsSenderAndGoesNoFurther) {
