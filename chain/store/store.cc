@@ -35,7 +35,8 @@ enum Cf : size_t {
   kHistory,
   kLineage,
   kMeta,
-  kSafety,
+  kSafety,  // no longer written: the signing state moved to node/replication/signing_state_file.h;
+            // kept so that existing data directories open
   kOrigin,  // "plot/{id}" PlotState, "ban/{crop}/{ingredient}" IngredientBan, "cert/{record id}"
             // ClaimCert, "scope/{scope}" CertIndex
   kEvidence,  // added after the others: opening an older database creates it
@@ -591,19 +592,6 @@ std::vector<StoredEvidence> ChainStore::ListEvidence(const std::optional<PubKey>
   }
   if (!it->status().ok()) FailStop("scanning evidence: " + it->status().ToString());
   return out;
-}
-
-Status ChainStore::PutSafetyState(const std::string& key, const std::string& value) {
-  rocksdb::WriteBatch batch;
-  batch.Put(impl_->cf(kSafety), key, value);
-  FailPoint("safety-before-write");
-  Status written = impl_->Write(batch, "saving consensus safety state");
-  FailPoint("safety-after-write");
-  return written;
-}
-
-std::optional<std::string> ChainStore::GetSafetyState(const std::string& key) const {
-  return impl_->GetOrFail(kSafety, key);
 }
 
 }  // namespace agritrace::chain

@@ -149,14 +149,14 @@ std::optional<uint64_t> SimStore::EvidenceHeight(const chain::Offence& offence) 
   return it->second;
 }
 
-Status SimStore::PutSafetyState(const std::string& key, const std::string& value) {
+Status SimStore::Put(const std::string& key, const std::string& value) {
   AGRI_RETURN_IF_ERROR(BeginWrite("safety state"));
   safety_[key] = value;
   NoteSignatures(value);
   return Status::Ok();
 }
 
-std::optional<std::string> SimStore::GetSafetyState(const std::string& key) const {
+std::optional<std::string> SimStore::Get(const std::string& key) const {
   auto it = safety_.find(key);
   if (it == safety_.end()) return std::nullopt;
   return it->second;
