@@ -212,7 +212,7 @@ COPY_PID=
 grep -q "double-sign check: block [0-9]* carries a precommit signed by this node's key" "$WORK/copy.log" ||
   fail "the copy of validator-2 did not name the block of the double-sign check"
 grep -q "signed vote\|signed proposal" "$WORK/copy.log" && fail "the copy signed something"
-echo "ok: the copy of validator-2 exited ($code): $(grep -o "double-sign check: block [0-9]*" "$WORK/copy.log")"
+echo "ok: the copy of validator-2 exited ($code): $(grep -m1 -o "double-sign check: block [0-9]*" "$WORK/copy.log")"
 kill -0 "$(cat "$NET/validator-2/node.pid")" || fail "the original validator-2 stopped"
 commit_block
 echo "signing state test passed in $SECONDS s"

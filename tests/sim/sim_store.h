@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "chain/consensus/engine.h"
 #include "chain/model/block_store.h"
 #include "chain/model/genesis.h"
 
