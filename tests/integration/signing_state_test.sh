@@ -22,6 +22,7 @@ WORK=$(mktemp -d /tmp/agritrace-signing.XXXXXX)
 NET=$WORK/net
 COPY_PID=
 export AGRITRACE_BIN=$BIN AGRITRACE_PASSWORD=signing-secret AGRITRACE_KEYSTORE=$NET/keystore
+export DEVNET_SCRYPT_N=1024  # cheap key files: every harvest and node start decrypts one
 cleanup() {
   [[ -n $COPY_PID ]] && stop_pid "$COPY_PID"
   "$DEVNET" down "$NET" >/dev/null 2>&1 || true
