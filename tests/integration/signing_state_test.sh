@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The signing state fails closed (SPEC.md section 5), with real processes on a 4-validator
 # loopback devnet. Each validator keeps what it last signed in signing_state.bin beside its key:
-#   1. a corrupt signing-state file: the node refuses to start, naming the file;
+#   1. a corrupt, truncated or another validator's signing-state file: the node refuses to
+#      start, naming the file;
 #   2. no signing-state file, for a key that has signed on the local chain: refused, naming the
 #      file and saying to restore it;
 #   3. a data directory restored from an older copy, behind the signing state: the validator
@@ -138,6 +139,8 @@ PY
 run_refused validator-4 "$SIGNING" "fails its checksum" "Restore the file"
 head -c 20 "$WORK/signing-4.bak" >"$SIGNING"
 run_refused validator-4 "$SIGNING" "is truncated"
+cp "$NET/validator-3/signing_state.bin" "$SIGNING"  # another validator's file
+run_refused validator-4 "$SIGNING" "belongs to key $(field validator-3 pubkey), not to this node's key $pub4"
 rm "$SIGNING"
 # A key that has signed: validator-4's precommit is in some certificate (a certificate holds
 # the precommits that arrived; with all four up, every validator's usually do).
