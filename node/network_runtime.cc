@@ -80,6 +80,9 @@ NetworkRuntime::NetworkRuntime(Node* node, PeerDirectory directory) : node_(node
   parts.timeouts = TimeoutsFrom(config);
   parts.host = node;
   parts.store = node->mutable_store();
+  parts.safety = node->signing_state();
+  parts.guard.follow_until_caught_up = node->signing_state_empty();
+  parts.guard.double_sign_check_blocks = config.consensus_double_sign_check_blocks;
   parts.verified = &node->verified_records();
   parts.transport = transport_.get();
   parts.clock = &clock_;

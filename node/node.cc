@@ -42,8 +42,11 @@ chain::Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
   // file lists it.
   auto store = chain::ChainStore::Open(config.Resolve(config.data_dir), *genesis);
   if (!store.ok()) return store.status();
-  std::unique_ptr<Node> node(
-      new Node(config, std::move(*genesis), std::move(*key), std::move(*store)));
+  // After the store: a missing file is judged by this key's signatures on the local chain.
+  auto signing = OpenSigningState(SigningStatePath(config), key->public_key(), **store);
+  if (!signing.ok()) return signing.status();
+  std::unique_ptr<Node> node(new Node(config, std::move(*genesis), std::move(*key),
+                                      std::move(*store), std::move(*signing)));
   auto runtime = NetworkRuntime::Create(node.get());
   if (!runtime.ok()) return runtime.status();
   node->runtime_ = std::move(*runtime);
@@ -51,11 +54,12 @@ chain::Result<std::unique_ptr<Node>> Node::Open(const NodeConfig& config,
 }
 
 Node::Node(NodeConfig config, chain::Genesis genesis, chain::PrivateKey key,
-           std::unique_ptr<chain::ChainStore> store)
+           std::unique_ptr<chain::ChainStore> store, OpenedSigningState signing_state)
     : config_(std::move(config)),
       genesis_(std::move(genesis)),
       key_(std::move(key)),
       store_(std::move(store)),
+      signing_state_(std::move(signing_state)),
       mempool_(store_.get(), genesis_.params,
                MempoolLimits{config_.mempool_max_records, config_.mempool_max_bytes}),
       verified_(kMaxVerifiedRecords) {}

@@ -31,6 +31,7 @@
 #include "node/common/node_metrics.h"
 #include "node/mempool/verified_records.h"
 #include "node/replication/replica_host.h"
+#include "node/signing_state_open.h"
 
 namespace grpc {
 class Service;
@@ -91,6 +92,11 @@ class Node final : public ReplicaHost {
   NetworkRuntime& runtime() { return *runtime_; }
   const chain::PrivateKey& key() const { return key_; }
   chain::ChainStore* mutable_store() { return store_.get(); }
+  // The validator's signing state (node/replication/signing_state_file.h); written only by
+  // the consensus engine, on the replica thread.
+  SigningStateFile* signing_state() { return signing_state_.file.get(); }
+  // Follow until caught up before the first signature (ConsensusDriver's SigningGuard).
+  bool signing_state_empty() const { return signing_state_.never_signed; }
   VerifiedRecords& verified_records() { return verified_; }
 
   // --- ReplicaHost (node/replication/replica_host.h).
@@ -107,7 +113,7 @@ class Node final : public ReplicaHost {
 
  private:
   Node(NodeConfig config, chain::Genesis genesis, chain::PrivateKey key,
-       std::unique_ptr<chain::ChainStore> store);
+       std::unique_ptr<chain::ChainStore> store, OpenedSigningState signing_state);
   // Both admission steps (node/mempool/admission.h) for a batch; gossips a client's records.
   std::vector<AdmissionVerdict> Admit(
       const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes, RecordSource source);
@@ -118,6 +124,7 @@ class Node final : public ReplicaHost {
   const chain::Genesis genesis_;
   const chain::PrivateKey key_;
   std::unique_ptr<chain::ChainStore> store_;
+  OpenedSigningState signing_state_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;            // mempool grew, block committed, or stopping

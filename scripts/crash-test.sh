@@ -18,7 +18,7 @@
 #   random               SIGKILL after a random delay (0.2-2.5 s)
 #   commit-after-write   restart it armed with AGRITRACE_FAILPOINT=commit-after-write:K: it
 #   commit-before-write  kills itself inside ChainStore::CommitBlock (block durable / not yet)
-#   safety-after-write   ... inside PutSafetyState: a vote or proposal signed and persisted but
+#   safety-after-write   ... inside SigningStateFile::Put: a vote or proposal signed and persisted but
 #   safety-before-write  never sent / signed but not yet persisted (vote signing)
 #   sync                 keep it down 3 s so it falls behind, restart it armed with sync-apply:K:
 #                        it dies while range-syncing the blocks it missed

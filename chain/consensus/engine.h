@@ -134,8 +134,9 @@ class Application {
 };
 
 // Durable small key-value store for consensus safety state. Put must be synced (durable when
-// it returns ok); the node forwards to ChainStore::PutSafetyState/GetSafetyState, the
-// simulator keeps a map that survives simulated crashes.
+// it returns ok); the node keeps it in the validator's signing-state file beside its key
+// (node/replication/signing_state_file.h), the simulator in a map that survives simulated
+// crashes.
 class SafetyStore {
  public:
   virtual ~SafetyStore() = default;

@@ -6,8 +6,8 @@
 // Points (keep this list in step with scripts/crash-test.sh):
 //   commit-before-write  ChainStore::CommitBlock, the batch built, not yet written
 //   commit-after-write   ChainStore::CommitBlock, the block durable, the node not yet told
-//   safety-before-write  ChainStore::PutSafetyState, a vote/proposal signed, not yet persisted
-//   safety-after-write   ChainStore::PutSafetyState, persisted, not yet sent to any peer
+//   safety-before-write  SigningStateFile::Put, a vote/proposal signed, not yet persisted
+//   safety-after-write   SigningStateFile::Put, persisted, not yet sent to any peer
 //   sync-apply           BlockSync, a block fetched by range sync about to be applied
 //
 // Off (the variable unset, as always outside crash tests) a fail point costs a load and a

@@ -55,11 +55,12 @@ Status WriteFileAtomic(const std::string& path, const std::string& data, bool pr
   if (!ok) return IoError("cannot write", tmp);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return IoError("cannot rename onto", path);
   std::string dir = std::filesystem::path(path).parent_path().string();
+  // Without this the rename itself may be lost in a crash, and the old file come back.
   int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
+  if (dir_fd < 0) return IoError("cannot open directory", dir);
+  ok = ::fsync(dir_fd) == 0;
+  ::close(dir_fd);
+  if (!ok) return IoError("cannot sync directory", dir);
   return Status::Ok();
 }
 

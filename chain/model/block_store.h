@@ -1,6 +1,8 @@
 // BlockStore: what replication needs of a node's storage. The committed chain (tip, blocks),
-// the state the rules read (StateReader), the one way to extend the chain (CommitBlock) and
-// the consensus engine's small safety record.
+// the state the rules read (StateReader) and the one way to extend the chain (CommitBlock). The
+// consensus engine's safety state is not here: it lives with the validator's key
+// (chain::SafetyStore; node/replication/signing_state_file.h), so that a data directory wiped
+// or restored from a backup cannot take it back.
 //
 // ChainStore (chain/store, RocksDB) implements it in the node; the simulator (tests/sim)
 // implements it in memory, with injected storage faults. A write either happens completely
@@ -40,9 +42,10 @@ class BlockStore : public StateReader {
   // The height of the block that committed `offence`'s evidence; nullopt when none did. The
   // chain commits one evidence per offence (node/replication/block_applier.h).
   virtual std::optional<uint64_t> EvidenceHeight(const Offence& offence) const = 0;
-  // Small durable values for the consensus engine's safety state (chain::SafetyStore).
-  virtual Status PutSafetyState(const std::string& key, const std::string& value) = 0;
-  virtual std::optional<std::string> GetSafetyState(const std::string& key) const = 0;
+  // Small durable values of this node that are not chain state, e.g. the evidence it holds but
+  // has not committed yet (node/replication/consensus_driver.cc). Never the signing state.
+  virtual Status PutNodeState(const std::string& key, const std::string& value) = 0;
+  virtual std::optional<std::string> GetNodeState(const std::string& key) const = 0;
 };
 
 }  // namespace agritrace::chain

@@ -35,7 +35,8 @@ enum Cf : size_t {
   kHistory,
   kLineage,
   kMeta,
-  kSafety,
+  kSafety,  // node-local values (PutNodeState: pending evidence); the signing state moved to
+            // node/replication/signing_state_file.h
   kOrigin,  // "plot/{id}" PlotState, "ban/{crop}/{ingredient}" IngredientBan, "cert/{record id}"
             // ClaimCert, "scope/{scope}" CertIndex
   kEvidence,  // added after the others: opening an older database creates it
@@ -593,16 +594,13 @@ std::vector<StoredEvidence> ChainStore::ListEvidence(const std::optional<PubKey>
   return out;
 }
 
-Status ChainStore::PutSafetyState(const std::string& key, const std::string& value) {
+Status ChainStore::PutNodeState(const std::string& key, const std::string& value) {
   rocksdb::WriteBatch batch;
   batch.Put(impl_->cf(kSafety), key, value);
-  FailPoint("safety-before-write");
-  Status written = impl_->Write(batch, "saving consensus safety state");
-  FailPoint("safety-after-write");
-  return written;
+  return impl_->Write(batch, "saving node state " + key);
 }
 
-std::optional<std::string> ChainStore::GetSafetyState(const std::string& key) const {
+std::optional<std::string> ChainStore::GetNodeState(const std::string& key) const {
   return impl_->GetOrFail(kSafety, key);
 }
 

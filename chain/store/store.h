@@ -92,9 +92,9 @@ class ChainStore : public BlockStore {
   std::vector<StoredEvidence> ListEvidence(const std::optional<PubKey>& validator, size_t limit,
                                            bool* truncated) const;
 
-  // Small persisted values for consensus safety state (synced writes).
-  Status PutSafetyState(const std::string& key, const std::string& value) override;
-  std::optional<std::string> GetSafetyState(const std::string& key) const override;
+  // Small persisted node-local values (synced writes), in the `safety` column family.
+  Status PutNodeState(const std::string& key, const std::string& value) override;
+  std::optional<std::string> GetNodeState(const std::string& key) const override;
 
  private:
   struct Impl;

@@ -97,6 +97,14 @@ constexpr ConfigEntry kSchema[] = {
      "wait after a quorum of mixed prevotes or precommits", ""},
     {"consensus", "timeout_delta_ms", &N::consensus_timeout_delta_ms,
      "added to both per round, so rounds eventually outlast network delays", ""},
+    {"consensus", "signing_state_file", &N::consensus_signing_state_file,
+     "what this validator last signed, kept with its key and never in data_dir; empty: "
+     "signing_state.bin beside key_file",
+     "--signing-state-file"},
+    {"consensus", "double_sign_check_blocks", &N::consensus_double_sign_check_blocks,
+     "before signing, exit if this key's precommit is in one of this many latest blocks above "
+     "its signing state (another copy running); 0 = off",
+     "--double-sign-check-blocks"},
 
     {"tls", "enabled", &N::tls_enabled,
      "mutual TLS on the gRPC port and outgoing peer channels; any --tls-* file flag turns it on",

@@ -75,6 +75,13 @@ struct NodeConfig {
   uint32_t consensus_propose_timeout_ms = 3000;
   uint32_t consensus_vote_timeout_ms = 1000;
   uint32_t consensus_timeout_delta_ms = 500;
+  // The validator's signing state (what it last signed), kept beside its key and never in
+  // data_dir; empty: signing_state.bin in the directory of key_file (node/signing_state_open.h).
+  std::string consensus_signing_state_file;
+  // Before its first signature (after catching up), a validator looks for its own precommits
+  // in this many latest certificates; one newer than its signing state means another copy of
+  // its key is running, and it exits (CometBFT's double_sign_check_height). 0: no check.
+  uint32_t consensus_double_sign_check_blocks = 10;
   // [tls] Optional mutual TLS on the gRPC port and outgoing peer channels (see node/tls.h):
   // PEM files of the network CA, this node's server certificate (signed by it) and its key,
   // and a separate client certificate and key for outgoing peer channels (each certificate is

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "chain/base/check.h"
 #include "chain/base/limits.h"
 #include "chain/consensus/evidence.h"
 #include "node/replication/peer_fault.h"
@@ -23,13 +24,16 @@ std::string ShortHash(const std::string& bytes) {
 
 ConsensusDriver::ConsensusDriver(const chain::Genesis* genesis,
                                  std::optional<chain::PrivateKey> key, ReplicaHost* host,
-                                 chain::BlockStore* store, BlockApplier* applier,
+                                 chain::BlockStore* store, chain::SafetyStore* safety,
+                                 SigningGuard guard, BlockApplier* applier,
                                  Transport* transport, const Clock* clock,
                                  chain::ConsensusTimeouts timeouts)
     : genesis_(genesis),
       key_(std::move(key)),
       host_(host),
       store_(store),
+      safety_(safety),
+      guard_(guard),
       applier_(applier),
       transport_(transport),
       clock_(clock),
@@ -40,10 +44,91 @@ ConsensusDriver::~ConsensusDriver() = default;
 
 void ConsensusDriver::Start() {
   RestoreEvidence();
+  if (!key_ || !genesis_->validator_set().Contains(key_->public_key())) {
+    BuildEngine(false);
+    return;
+  }
+  AGRI_CHECK(safety_ != nullptr);
+  if (std::optional<std::string> bytes = safety_->Get(std::string(chain::kConsensusSafetyKey))) {
+    v1::ConsensusSafetyState saved;
+    if (saved.ParseFromString(*bytes)) signed_height_ = saved.height();
+  }
+  const uint64_t tip = store_->Tip().height;
+  following_ = guard_.follow_until_caught_up || (signed_height_ && *signed_height_ > tip + 1);
+  if (!following_) {
+    if (DoubleSignCheck()) BuildEngine(true);
+    return;
+  }
+  if (signed_height_ && *signed_height_ > tip + 1) {
+    spdlog::warn("the signing state is at height {} but the chain here only at {} (a restored "
+                 "or new data directory): following without signing until the chain has "
+                 "reached height {} and caught up with the network",
+                 *signed_height_, tip, *signed_height_ - 1);
+  } else {
+    spdlog::info("a new signing state: following without signing until caught up with the "
+                 "network (tip {})", tip);
+  }
+  BuildEngine(false);
+  MaybeStartSigning();  // a lone validator has nobody to wait for
+}
+
+void ConsensusDriver::BuildEngine(bool signing) {
   chain::ConsensusConfig config{genesis_->chain_id, genesis_->validator_set(), timeouts_};
-  engine_ =
-      std::make_unique<chain::ConsensusEngine>(config, key_, store_->Tip().height, this, this);
+  // A new engine: the old one's timers mean nothing to it.
+  timers_ = {};
+  engine_ = std::make_unique<chain::ConsensusEngine>(
+      config, signing ? key_ : std::nullopt, store_->Tip().height, this, safety_);
   Execute(engine_->Start(clock_->WallMs()));
+}
+
+// Called between engine calls only (never while carrying out an engine's actions).
+void ConsensusDriver::MaybeStartSigning() {
+  if (!following_ || halted_) return;
+  const uint64_t tip = store_->Tip().height;
+  if (signed_height_ && tip + 1 < *signed_height_) return;
+  // A lone validator has nobody to catch up with.
+  if (genesis_->validators.size() > 1 && caught_up_ && !caught_up_()) return;
+  following_ = false;
+  if (!DoubleSignCheck()) return;
+  spdlog::info("caught up at height {}: this validator signs again from height {}", tip,
+               tip + 1);
+  BuildEngine(true);
+}
+
+// CometBFT's double_sign_check_height. Our own precommits can only be on chain at heights up
+// to the one our signing state was deciding (we persist before we send); one above it was
+// signed by somebody else holding this key.
+bool ConsensusDriver::DoubleSignCheck() {
+  const uint64_t blocks = guard_.double_sign_check_blocks;
+  const uint64_t tip = store_->Tip().height;
+  if (blocks == 0 || tip == 0) return true;
+  const uint64_t lowest = std::max<uint64_t>(tip > blocks ? tip - blocks + 1 : 1,
+                                             signed_height_.value_or(0) + 1);
+  const std::string me = chain::AsBytes(key_->public_key());
+  for (uint64_t height = tip; height >= lowest && height > 0; --height) {
+    auto head = store_->GetBlockHead(height);
+    if (!head.ok()) {
+      spdlog::error("double-sign check: {}", head.status().ToString());
+      continue;
+    }
+    for (const v1::CommitSig& sig : head->certificate().signatures()) {
+      if (sig.validator() != me) continue;
+      const Status why = chain::Reject(
+          chain::Reason::kNotAuthorized,
+          "double-sign check: block " + std::to_string(height) +
+              " carries a precommit signed by this node's key " +
+              chain::ToHex(key_->public_key()) + ", above the height its signing state last "
+              "signed (" + std::to_string(signed_height_.value_or(0)) +
+              "): another node is running with this key, or the signing-state file is an old "
+              "copy. Stop every other node holding this key, and start this one only with the "
+              "signing-state file of the server the key last ran on (docs/deployment.md)");
+      spdlog::critical("{}", why.ToString());
+      halted_ = true;
+      host_->Fatal(why);
+      return false;
+    }
+  }
+  return true;
 }
 
 void ConsensusDriver::OnProposal(const chain::PubKey& from, const SharedMessage& message) {
@@ -66,9 +151,11 @@ void ConsensusDriver::OnRecordsAvailable(int64_t at_steady_ms) {
 void ConsensusDriver::OnSyncedCommit(uint64_t height, const chain::Hash256& hash) {
   if (halted_) return;
   Execute(engine_->OnSyncedCommit(height, hash, clock_->WallMs()));
+  MaybeStartSigning();
 }
 
 void ConsensusDriver::Tick() {
+  MaybeStartSigning();
   const int64_t now = clock_->SteadyMs();
   while (!halted_ && !timers_.empty() && timers_.top().at_ms <= now) {
     chain::ScheduleTimeout timeout = timers_.top().timeout;
@@ -263,14 +350,14 @@ void ConsensusDriver::OnCommitted(const CommittedBlock& block) {
 // and crashed before a block committed it still proposes it. Losing the copy costs no safety
 // (another node may hold the same offence), so a failed write is logged, not fatal.
 void ConsensusDriver::PersistEvidence() {
-  Status written = store_->PutSafetyState(std::string(kPendingEvidenceKey), evidence_.Serialize());
+  Status written = store_->PutNodeState(std::string(kPendingEvidenceKey), evidence_.Serialize());
   if (!written.ok()) spdlog::warn("cannot save pending evidence: {}", written.ToString());
 }
 
 // What was saved is verified again (the store is ours, but the validator set is the rule) and
 // pooled if still committable; it is not gossiped again here (no peer is connected yet).
 void ConsensusDriver::RestoreEvidence() {
-  auto saved = store_->GetSafetyState(std::string(kPendingEvidenceKey));
+  auto saved = store_->GetNodeState(std::string(kPendingEvidenceKey));
   if (!saved) return;
   const std::vector<v1::Evidence> held = EvidencePool::Parse(*saved);
   const uint64_t next_height = store_->Tip().height + 1;
@@ -327,14 +414,6 @@ Status ConsensusDriver::ValidateBlock(uint64_t height, const v1::Block& block) {
 
 bool ConsensusDriver::HasPendingRecords() {
   return host_->mempool_size() > 0 || !evidence_.empty();
-}
-
-Status ConsensusDriver::Put(const std::string& key, const std::string& value) {
-  return store_->PutSafetyState(key, value);
-}
-
-std::optional<std::string> ConsensusDriver::Get(const std::string& key) const {
-  return store_->GetSafetyState(key);
 }
 
 }  // namespace agritrace::node

@@ -6,10 +6,22 @@
 // on the steady clock. It carries out the engine's actions in order: broadcast through the
 // Transport (relaying each peer message the engine accepted, once), commit through
 // BlockApplier (then announce the certified block), ask block sync for missing blocks. The
-// engine persists its safety state through this class (BlockStore::PutSafetyState, durable)
+// engine persists its safety state through the chain::SafetyStore it is given (the node's
+// signing-state file, node/replication/signing_state_file.h; the simulator's memory), durably,
 // before it returns any signed message, so nothing signed leaves before it is durable. A write
 // that fails, of a decided block or of the safety state, stops the node (ReplicaHost::Fatal):
 // the message is never sent, and the node resumes from its last durable state.
+//
+// Signing fails closed (SigningGuard). A validator whose signing state is ahead of its chain
+// (the data directory was restored from a backup, or wiped to resync) first follows: it counts
+// votes and commits, signing nothing, until its tip has reached the height its signing state
+// was deciding and block sync knows of nothing further, so that it never signs a second,
+// different message at a height it signed before. A key with no signing state yet (a new
+// signing-state file) follows in the same way until it has caught up. Then, before its first
+// signature, the double-sign check looks for this key's precommits in the certificates of the
+// last double_sign_check_blocks blocks: one above the signing state's height was made by
+// another process holding this key (or the signing-state file is an old copy), and the node
+// stops (ReplicaHost::Fatal) naming the height.
 //
 // Equivocation evidence (the engine's Misbehaviour, or a peer's Evidence message) is verified,
 // kept in an EvidencePool until a block commits it, and sent to every peer once, when it
@@ -55,19 +67,34 @@ inline constexpr size_t kMaxRelayedMessages = 50'000;
 // One a second is what the periodic tip announcement (kTipAnnounceInterval) gives anyway.
 inline constexpr int64_t kTipAnswerIntervalMs = 1000;
 
-class ConsensusDriver final : public chain::Application, public chain::SafetyStore {
+// How a validator comes to sign (see above). The defaults suit the simulator, whose nodes keep
+// their signing state with their chain; the node sets both (node.toml [consensus]).
+struct SigningGuard {
+  // Follow without signing until caught up even when the signing state is not ahead of the
+  // chain: the key has no signing state yet.
+  bool follow_until_caught_up = false;
+  // Blocks (back from the tip) whose certificates the double-sign check reads; 0: no check.
+  uint32_t double_sign_check_blocks = 0;
+};
+
+class ConsensusDriver final : public chain::Application {
  public:
   // Everything must outlive the driver. `key` is the validator's signing key; nullopt (or a
-  // key outside the validator set) makes a follower.
+  // key outside the validator set) makes a follower. `safety` holds the signing state (needed
+  // for a validator; may be null for a follower).
   ConsensusDriver(const chain::Genesis* genesis, std::optional<chain::PrivateKey> key,
-                  ReplicaHost* host, chain::BlockStore* store, BlockApplier* applier,
-                  Transport* transport, const Clock* clock, chain::ConsensusTimeouts timeouts);
+                  ReplicaHost* host, chain::BlockStore* store, chain::SafetyStore* safety,
+                  SigningGuard guard, BlockApplier* applier, Transport* transport,
+                  const Clock* clock, chain::ConsensusTimeouts timeouts);
   ~ConsensusDriver() override;
 
   // `request_sync(height)`: fetch committed blocks up to `height` (BlockSync::Want).
   void SetSyncRequester(std::function<void(uint64_t)> request_sync) {
     request_sync_ = std::move(request_sync);
   }
+  // `caught_up()`: block sync has heard a peer's tip and knows of no block above ours
+  // (BlockSync::CaughtUp). Without it a following validator signs once past its signing state.
+  void SetCaughtUpProbe(std::function<bool()> caught_up) { caught_up_ = std::move(caught_up); }
   // Optional: where the evidence gauges and counters go.
   void SetMetrics(NodeMetrics* metrics) { metrics_ = metrics; }
 
@@ -96,14 +123,13 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   int64_t NextDeadlineMs() const;
   // The host was told the node cannot go on (ReplicaHost::Fatal); every input is ignored.
   bool halted() const { return halted_; }
+  // A validator that is following until it may sign (see above).
+  bool following() const { return following_; }
 
   // chain::Application (inside the calls above).
   v1::Block ProposeBlock(uint64_t height, int64_t now_ms, const chain::PubKey& proposer) override;
   chain::Status ValidateBlock(uint64_t height, const v1::Block& block) override;
   bool HasPendingRecords() override;
-  // chain::SafetyStore (inside the calls above).
-  chain::Status Put(const std::string& key, const std::string& value) override;
-  std::optional<std::string> Get(const std::string& key) const override;
 
  private:
   struct Timer {
@@ -118,6 +144,12 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
     uint64_t height;  // the height the engine was deciding when the message arrived
   };
 
+  // A new engine on the committed tip, signing or not; its first actions are carried out.
+  void BuildEngine(bool signing);
+  // A following validator starts signing once it may (see above).
+  void MaybeStartSigning();
+  // False (and the host told) when this key's precommit is on chain above the signing state.
+  bool DoubleSignCheck();
   void Execute(chain::ConsensusOutput output, std::optional<FromPeer> peer = std::nullopt);
   // Relays, bans or logs by the engine's verdict; false when the node cannot go on.
   bool Judge(const chain::Status& status, std::optional<FromPeer> peer);
@@ -141,12 +173,18 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   std::optional<chain::PrivateKey> key_;
   ReplicaHost* host_;
   chain::BlockStore* store_;
+  chain::SafetyStore* safety_;
+  const SigningGuard guard_;
   BlockApplier* applier_;
   Transport* transport_;
   const Clock* clock_;
   const chain::ConsensusTimeouts timeouts_;
   const int64_t block_delay_ms_;
   std::function<void(uint64_t)> request_sync_;
+  std::function<bool()> caught_up_;
+  // The height the signing state was deciding when this node started; nullopt: never signed.
+  std::optional<uint64_t> signed_height_;
+  bool following_ = false;  // a validator's engine built without its key, for now
   std::unique_ptr<chain::ConsensusEngine> engine_;
   bool halted_ = false;  // the host was told the node cannot go on
 

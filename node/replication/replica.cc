@@ -18,8 +18,8 @@ Replica::Replica(ReplicaParts parts)
       transport_(parts.transport),
       applier_(parts.genesis, parts.store, parts.verified, parts.clock),
       sync_(parts.store, &applier_, parts.transport, parts.clock, parts.background),
-      driver_(parts.genesis, std::move(parts.key), parts.host, parts.store, &applier_,
-              parts.transport, parts.clock, parts.timeouts) {
+      driver_(parts.genesis, std::move(parts.key), parts.host, parts.store, parts.safety,
+              parts.guard, &applier_, parts.transport, parts.clock, parts.timeouts) {
   sync_.SetMetrics(parts.metrics);
   driver_.SetMetrics(parts.metrics);
   applier_.SetCommitListener([this](const CommittedBlock& block) { AfterCommit(block); });
@@ -28,6 +28,7 @@ Replica::Replica(ReplicaParts parts)
   });
   sync_.SetFatalHandler([this](const Status& why) { host_->Fatal(why); });
   driver_.SetSyncRequester([this](uint64_t height) { sync_.Want(height); });
+  driver_.SetCaughtUpProbe([this] { return sync_.CaughtUp(); });
 }
 
 void Replica::Start() {

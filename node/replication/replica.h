@@ -47,6 +47,9 @@ struct ReplicaParts {
   chain::ConsensusTimeouts timeouts;
   ReplicaHost* host = nullptr;
   chain::BlockStore* store = nullptr;
+  // The validator's signing state (the node's signing-state file); needed with a validator key.
+  chain::SafetyStore* safety = nullptr;
+  SigningGuard guard;
   VerifiedRecords* verified = nullptr;
   Transport* transport = nullptr;
   const Clock* clock = nullptr;
@@ -59,7 +62,8 @@ class Replica {
   explicit Replica(ReplicaParts parts);
 
   // --- The replica's thread.
-  // Resumes consensus from the store (tip and safety state) and starts sync's periodic work.
+  // Resumes consensus from the store's tip and the safety state (following first when that
+  // state is ahead of the tip, see ConsensusDriver) and starts sync's periodic work.
   void Start();
   // A message Receive() passed on.
   void OnMessage(const chain::PubKey& from, const SharedMessage& message);
@@ -70,6 +74,8 @@ class Replica {
   int64_t NextDeadlineMs() const;
   // Equivocation evidence waiting for a block.
   size_t pending_evidence() const { return driver_.pending_evidence(); }
+  // A validator following until it may sign (ConsensusDriver::following).
+  bool following() const { return driver_.following(); }
 
   // --- Any thread.
   // The first step for every peer message. Records and sync requests are handled here and

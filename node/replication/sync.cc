@@ -112,7 +112,15 @@ void BlockSync::Request(const chain::PubKey& peer, uint64_t from_height) {
   }
 }
 
+bool BlockSync::CaughtUp() const {
+  if (!heard_tip_) return false;
+  uint64_t known = wanted_height_;
+  for (const auto& [peer, height] : peer_tips_) known = std::max(known, height);
+  return store_->Tip().height >= known;
+}
+
 void BlockSync::OnPeerTip(const chain::PubKey& from, const v1::PeerTip& tip) {
+  heard_tip_ = true;
   peer_tips_[from] = tip.height();
   if (tip.height() > store_->Tip().height && !in_flight_) MaybeRequest();
 }

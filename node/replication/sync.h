@@ -71,6 +71,10 @@ class BlockSync {
   void Tick();
   // When Tick() next has work (steady ms).
   int64_t NextDeadlineMs() const { return next_tick_ms_; }
+  // A peer has told us its tip, and no peer's tip nor any wanted height is above ours: as far
+  // as this node knows, it has the whole chain (a validator following before it signs waits
+  // for this; see ConsensusDriver). A peer that claims a tip it cannot serve delays it.
+  bool CaughtUp() const;
   // The fatal handler was called; every input is ignored.
   bool halted() const { return halted_; }
 
@@ -120,6 +124,7 @@ class BlockSync {
   std::optional<InFlight> in_flight_;
   bool applying_ = false;  // a batch is being applied: ask nothing else meanwhile
   bool halted_ = false;    // fatal_ was called
+  bool heard_tip_ = false;  // some peer has told us its tip
   size_t next_peer_ = 0;   // rotates the source
   int64_t next_tick_ms_ = 0;
   int64_t next_announce_ms_ = 0;

@@ -101,6 +101,7 @@ NodeLife::NodeLife(World* world, SimNode* node) : host(world, node), transport(w
   parts.timeouts = world->timeouts();
   parts.host = &host;
   parts.store = node->store.get();
+  parts.safety = node->store.get();
   parts.verified = &host.verified();
   parts.transport = &transport;
   parts.clock = &world->clock();

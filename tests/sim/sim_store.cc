@@ -150,14 +150,14 @@ std::optional<uint64_t> SimStore::EvidenceHeight(const chain::Offence& offence) 
   return it->second;
 }
 
-Status SimStore::PutSafetyState(const std::string& key, const std::string& value) {
+Status SimStore::Put(const std::string& key, const std::string& value) {
   AGRI_RETURN_IF_ERROR(BeginWrite("safety state"));
   safety_[key] = value;
   if (key == chain::kConsensusSafetyKey) NoteSignatures(value);
   return Status::Ok();
 }
 
-std::optional<std::string> SimStore::GetSafetyState(const std::string& key) const {
+std::optional<std::string> SimStore::Get(const std::string& key) const {
   auto it = safety_.find(key);
   if (it == safety_.end()) return std::nullopt;
   return it->second;
@@ -177,6 +177,18 @@ void SimStore::NoteSignatures(const std::string& safety_state) {
   if (saved.has_precommit()) note_vote(saved.precommit());
   for (const v1::Vote& vote : saved.valid_pol()) note_vote(vote);
   for (const v1::Vote& vote : saved.earlier_votes()) note_vote(vote);
+}
+
+Status SimStore::PutNodeState(const std::string& key, const std::string& value) {
+  AGRI_RETURN_IF_ERROR(BeginWrite("node state"));
+  node_state_[key] = value;
+  return Status::Ok();
+}
+
+std::optional<std::string> SimStore::GetNodeState(const std::string& key) const {
+  auto it = node_state_.find(key);
+  if (it == node_state_.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace agritrace::sim

@@ -1,7 +1,7 @@
 // SimStore: one simulated node's disk, a chain::BlockStore in memory. It survives the node's
 // crashes (the simulator keeps it while it drops everything else the node had in memory).
 //
-// Storage faults are injected per write (CommitBlock, PutSafetyState) by a hook the simulator
+// Storage faults are injected per write (CommitBlock, Put) by a hook the simulator
 // sets:
 //   - kFsyncFails: the write returns IO_ERROR and nothing is written; the node goes on (what it
 //     does about it is the node's own policy);
@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "chain/consensus/engine.h"
 #include "chain/model/block_store.h"
 #include "chain/model/genesis.h"
 
@@ -27,7 +28,10 @@ namespace agritrace::sim {
 
 enum class WriteFault { kNone, kFsyncFails, kCrash };
 
-class SimStore final : public chain::BlockStore {
+// It is also the node's chain::SafetyStore: the simulated disk keeps the signing state with the
+// chain (a real node keeps it in a file beside its key), so a simulated node never restarts
+// behind its signing state.
+class SimStore final : public chain::BlockStore, public chain::SafetyStore {
  public:
   // A fresh disk holding the genesis state. `owner`: the node's key, whose signed consensus
   // messages persisted_signatures() collects.
@@ -63,11 +67,15 @@ class SimStore final : public chain::BlockStore {
   chain::Result<v1::Block> GetBlockHead(uint64_t height) const override;
   chain::Status CommitBlock(const chain::DecodedBlock& block,
                             const chain::StateOverlay& changes) override;
-  chain::Status PutSafetyState(const std::string& key, const std::string& value) override;
-  std::optional<std::string> GetSafetyState(const std::string& key) const override;
   std::optional<uint64_t> EvidenceHeight(const chain::Offence& offence) const override;
   // Every committed offence with the height of the block that holds it.
   const std::map<chain::Offence, uint64_t>& committed_evidence() const { return evidence_; }
+
+  // SafetyStore.
+  chain::Status Put(const std::string& key, const std::string& value) override;
+  std::optional<std::string> Get(const std::string& key) const override;
+  chain::Status PutNodeState(const std::string& key, const std::string& value) override;
+  std::optional<std::string> GetNodeState(const std::string& key) const override;
 
  private:
   // Ok when the write may happen; IO_ERROR (and maybe crashed_) when it fails.
@@ -91,6 +99,7 @@ class SimStore final : public chain::BlockStore {
   std::set<std::pair<chain::PubKey, uint64_t>> nonces_;
   std::map<chain::Hash256, chain::PubKey> records_;  // id -> signer
   std::map<std::string, std::string> safety_;
+  std::map<std::string, std::string> node_state_;  // PutNodeState
   std::map<chain::Offence, uint64_t> evidence_;  // offence -> committing height
   std::set<std::string> persisted_signatures_;
 };

@@ -363,15 +363,5 @@ TEST_F(StoreTest, MissingThingsAreNotFound) {
   EXPECT_FALSE(store_->HasRecord(Sha256("x")));
 }
 
-TEST_F(StoreTest, SafetyStatePersists) {
-  EXPECT_FALSE(store_->GetSafetyState("last_signed").has_value());
-  ASSERT_TRUE(store_->PutSafetyState("last_signed", "h1r0").ok());
-  ASSERT_TRUE(store_->PutSafetyState("last_signed", std::string("h2\0r1", 5)).ok());
-  ASSERT_TRUE(store_->PutSafetyState("lock", "abc").ok());
-  Reopen();
-  EXPECT_EQ(store_->GetSafetyState("last_signed"), std::string("h2\0r1", 5));
-  EXPECT_EQ(store_->GetSafetyState("lock"), "abc");
-}
-
 }  // namespace
 }  // namespace agritrace::chain

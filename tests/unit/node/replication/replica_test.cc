@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <map>
 
 #include "chain/base/hash.h"
 #include "chain/base/limits.h"
@@ -29,8 +30,8 @@ chain::PrivateKey Key(int i) {
 }
 
 // A ChainStore whose writes can be made to fail as a failed fsync does: IO_ERROR, nothing
-// written.
-class FaultyStore final : public chain::BlockStore {
+// written; and the signing state, in memory, failing the same way.
+class FaultyStore final : public chain::BlockStore, public chain::SafetyStore {
  public:
   explicit FaultyStore(chain::ChainStore* store) : store_(store) {}
   std::optional<v1::LotState> GetLot(const std::string& key) const override {
@@ -58,19 +59,31 @@ class FaultyStore final : public chain::BlockStore {
     if (fail_commits) return chain::Reject(Reason::kIoError, "fsync failed (test)");
     return store_->CommitBlock(block, changes);
   }
-  Status PutSafetyState(const std::string& key, const std::string& value) override {
-    if (fail_safety) return chain::Reject(Reason::kIoError, "fsync failed (test)");
-    return store_->PutSafetyState(key, value);
-  }
-  std::optional<std::string> GetSafetyState(const std::string& key) const override {
-    return store_->GetSafetyState(key);
-  }
   std::optional<uint64_t> EvidenceHeight(const chain::Offence& offence) const override {
     return store_->EvidenceHeight(offence);
   }
 
+  Status Put(const std::string& key, const std::string& value) override {
+    if (fail_safety) return chain::Reject(Reason::kIoError, "fsync failed (test)");
+    safety[key] = value;
+    return Status::Ok();
+  }
+  std::optional<std::string> Get(const std::string& key) const override {
+    auto it = safety.find(key);
+    if (it == safety.end()) return std::nullopt;
+    return it->second;
+  }
+  Status PutNodeState(const std::string& key, const std::string& value) override {
+    if (fail_safety) return chain::Reject(Reason::kIoError, "fsync failed (test)");
+    return store_->PutNodeState(key, value);
+  }
+  std::optional<std::string> GetNodeState(const std::string& key) const override {
+    return store_->GetNodeState(key);
+  }
+
   bool fail_commits = false;
   bool fail_safety = false;
+  std::map<std::string, std::string> safety;
 
  private:
   chain::ChainStore* store_;
@@ -158,6 +171,8 @@ class ReplicaTest : public ::testing::Test {
     if (me_ >= 0) parts.key = Key(me_);
     parts.host = &host_;
     parts.store = faulty_.get();
+    parts.safety = faulty_.get();
+    parts.guard = guard_;
     parts.verified = &verified_;
     parts.transport = &transport_;
     parts.clock = &clock_;
@@ -202,6 +217,60 @@ class ReplicaTest : public ::testing::Test {
     for (const auto& message : transport_.broadcasts) count += message->has_evidence();
     return count;
   }
+  // Blocks 1 .. count on our tip, each certified by validators first .. first + signers - 1.
+  std::vector<v1::Block> Chain(uint64_t count, int first, int signers) {
+    return Chain(std::vector<int>(count, first), signers);
+  }
+  // Block h + 1 certified by validators firsts[h] .. firsts[h] + signers - 1.
+  std::vector<v1::Block> Chain(const std::vector<int>& firsts, int signers) {
+    std::vector<v1::Block> blocks;
+    chain::Hash256 prev = store_->Tip().hash;
+    for (uint64_t height = 1; height <= firsts.size(); ++height) {
+      const int first = firsts[height - 1];
+      v1::Block block =
+          chain::MakeBlock(kChain, height, prev, 1000 + height, Key(0).public_key(), {});
+      prev = chain::BlockHash(block.header());
+      auto* cert = block.mutable_certificate();
+      cert->set_height(height);
+      cert->set_block_hash(chain::AsBytes(prev));
+      for (int i = first; i < first + signers; ++i) {
+        *cert->add_signatures() = chain::SignPrecommit(Key(i), kChain, height, 0, prev);
+      }
+      blocks.push_back(std::move(block));
+    }
+    return blocks;
+  }
+  // `from` says its tip is `peer_tip`, then answers sync's requests with `blocks`, one each.
+  void Deliver(const chain::PubKey& from, const std::vector<v1::Block>& blocks,
+               uint64_t peer_tip) {
+    Tip(from, peer_tip);
+    for (const v1::Block& block : blocks) {
+      v1::PeerMessage message;
+      message.mutable_sync_response()->set_tip_height(peer_tip);
+      *message.mutable_sync_response()->add_blocks() = block;
+      replica_->OnMessage(from, Share(std::move(message)));
+    }
+  }
+  // This validator's saved signing state: deciding `height`, a prevote signed in round 0.
+  v1::Vote SaveSigningState(int me, uint64_t height) {
+    v1::ConsensusSafetyState saved;
+    saved.set_height(height);
+    saved.set_step(static_cast<uint32_t>(chain::ConsensusStep::kPrevote));
+    saved.set_locked_round(-1);
+    saved.set_valid_round(-1);
+    *saved.mutable_prevote() = chain::SignVote(Key(me), kChain, height, 0, v1::VOTE_TYPE_PREVOTE,
+                                               chain::Hash256{7});
+    faulty_->safety[std::string(chain::kConsensusSafetyKey)] = saved.SerializeAsString();
+    return saved.prevote();
+  }
+  std::vector<v1::Vote> SignedVotes() const {
+    std::vector<v1::Vote> votes;
+    for (const auto& message : transport_.broadcasts) {
+      if (message->has_vote()) votes.push_back(message->vote());
+    }
+    return votes;
+  }
+
   // `from` says it has block 1 (so sync asks it), then answers with `block`.
   void Sync(const chain::PubKey& from, const v1::Block& block) {
     Tip(from, 1);
@@ -235,6 +304,7 @@ class ReplicaTest : public ::testing::Test {
   FakeTransport transport_;
   ManualClock clock_;
   InlineBackground background_;
+  SigningGuard guard_;  // set before Make
   std::unique_ptr<Replica> replica_;
 };
 
@@ -503,6 +573,103 @@ TEST_F(ReplicaTest, EvidenceOfAHeightAheadOfUsIsDroppedWithoutBlame) {
   EXPECT_TRUE(transport_.bans.empty());
   EXPECT_EQ(replica_->pending_evidence(), 0u);
   EXPECT_EQ(EvidenceBroadcasts(), 0u);
+}
+
+}  // namespace
+}  // namespace agritrace::node
+
+namespace agritrace::node {
+namespace {
+
+// A data directory restored from a backup: the chain is at 0, the signing state at height 3.
+TEST_F(ReplicaTest, FollowsWithoutSigningUntilItsChainReachesItsSigningState) {
+  guard_.double_sign_check_blocks = 10;
+  Make(4, 0);
+  const v1::Vote signed_before = SaveSigningState(0, 3);
+  host_.pending = 1;
+  replica_->Start();
+  EXPECT_TRUE(replica_->following());
+  const std::vector<v1::Block> blocks = Chain(2, 0, 3);
+  Deliver(Key(1).public_key(), {blocks[0]}, 1);
+  replica_->Tick();
+  EXPECT_EQ(store_->Tip().height, 1u);
+  EXPECT_TRUE(replica_->following());
+  EXPECT_FALSE(transport_.BroadcastSigned());
+  // Block 2: the engine resumes at height 3 and resends exactly what it signed there.
+  Deliver(Key(1).public_key(), {blocks[1]}, 2);
+  EXPECT_EQ(store_->Tip().height, 2u);
+  EXPECT_FALSE(replica_->following());
+  EXPECT_FALSE(host_.fatal);
+  const std::vector<v1::Vote> votes = SignedVotes();
+  ASSERT_FALSE(votes.empty());
+  for (const v1::Vote& vote : votes) {
+    if (vote.height() == 3 && vote.type() == v1::VOTE_TYPE_PREVOTE && vote.round() == 0) {
+      EXPECT_EQ(vote.signature(), signed_before.signature());
+    }
+    EXPECT_GE(vote.height(), 3u);
+  }
+}
+
+TEST_F(ReplicaTest, ANewKeyFollowsUntilAPeerHasToldItsTip) {
+  guard_.follow_until_caught_up = true;
+  Make(4, 0);
+  replica_->Start();
+  replica_->Tick();
+  EXPECT_TRUE(replica_->following());
+  Tip(Key(1).public_key(), 0);
+  replica_->Tick();
+  EXPECT_FALSE(replica_->following());
+}
+
+TEST_F(ReplicaTest, ANewKeyFollowsWhileAPeerIsAhead) {
+  guard_.follow_until_caught_up = true;
+  Make(4, 0);
+  replica_->Start();
+  const std::vector<v1::Block> blocks = Chain(2, 1, 3);
+  Deliver(Key(1).public_key(), {blocks[0]}, 2);
+  replica_->Tick();
+  EXPECT_TRUE(replica_->following());
+  Deliver(Key(1).public_key(), {blocks[1]}, 2);
+  EXPECT_FALSE(replica_->following());
+  EXPECT_FALSE(host_.fatal);
+}
+
+// Another process holds this key: its precommit at height 2 is above our signing state (1).
+TEST_F(ReplicaTest, StopsBeforeSigningWhenItsOwnPrecommitIsOnChainAboveItsSigningState) {
+  guard_.follow_until_caught_up = true;
+  guard_.double_sign_check_blocks = 10;
+  Make(4, 0);
+  SaveSigningState(0, 1);
+  replica_->Start();
+  Deliver(Key(1).public_key(), Chain(2, 0, 3), 2);
+  ASSERT_TRUE(host_.fatal);
+  EXPECT_EQ(host_.fatal->reason(), Reason::kNotAuthorized);
+  EXPECT_NE(host_.fatal->message().find("double-sign check: block 2 "), std::string::npos)
+      << host_.fatal->message();
+  EXPECT_FALSE(transport_.BroadcastSigned());
+}
+
+TEST_F(ReplicaTest, TheDoubleSignCheckLooksOnlyAsFarBackAsConfigured) {
+  guard_.follow_until_caught_up = true;
+  guard_.double_sign_check_blocks = 1;  // block 3 only, which we did not sign
+  Make(4, 0);
+  SaveSigningState(0, 1);
+  replica_->Start();
+  Deliver(Key(1).public_key(), Chain({0, 0, 1}, 3), 3);
+  EXPECT_EQ(store_->Tip().height, 3u);
+  EXPECT_FALSE(host_.fatal);
+  EXPECT_FALSE(replica_->following());
+}
+
+TEST_F(ReplicaTest, NoDoubleSignCheckWhenTurnedOff) {
+  guard_.follow_until_caught_up = true;
+  guard_.double_sign_check_blocks = 0;
+  Make(4, 0);
+  SaveSigningState(0, 1);
+  replica_->Start();
+  Deliver(Key(1).public_key(), Chain(2, 0, 3), 2);
+  EXPECT_FALSE(host_.fatal);
+  EXPECT_FALSE(replica_->following());
 }
 
 }  // namespace
