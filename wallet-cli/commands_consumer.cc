@@ -254,7 +254,9 @@ void PrintValidatorSets(Context& ctx, const chain::BundleVerdict& verdict) {
   for (size_t i = 1; i < verdict.validator_sets.size(); ++i) {
     const v1::ValidatorEpoch& epoch = verdict.validator_sets[i];
     std::string names;
-    for (const v1::ValidatorInfo& v : epoch.validators()) names += (names.empty() ? "" : ", ") + v.name();
+    for (const v1::ValidatorInfo& v : epoch.validators()) {
+      names += (names.empty() ? "" : ", ") + v.name();
+    }
     ctx.out().Line("validator set from height " + std::to_string(epoch.from_height()) +
                    " (changed in block " + std::to_string(epoch.decided_height()) + "): " + names);
   }

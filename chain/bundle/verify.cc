@@ -2,9 +2,10 @@
 //
 // Order of checks: the bundle's identity (chain id, genesis hash), the validator-set changes
 // (each certified by the set in force at its height, walking the sets forward from genesis's),
-// every block (header shape, chain id, certificate by the set of its height), every record (decoding, chain order, signature, Merkle proof), then
-// the story the verified records tell (custody and lineage). Every failure is collected with
-// the subject it concerns, so a tampered bundle is reported precisely.
+// every block (header shape, chain id, certificate by the set of its height), every record
+// (decoding, chain order, signature, Merkle proof), then the story the verified records tell
+// (custody and lineage). Every failure is collected with the subject it concerns, so a tampered
+// bundle is reported precisely.
 #include <map>
 #include <optional>
 #include <set>
@@ -126,7 +127,8 @@ class Verifier {
       const v1::BundleBlock& block = bundle_.validator_changes(i);
       v1::BlockHeader header;
       if (!header.ParseFromString(block.header()) || header.height() == 0) {
-        Fail("validator-set change #" + std::to_string(i) + ": the header is not a valid block header");
+        Fail("validator-set change #" + std::to_string(i) +
+             ": the header is not a valid block header");
         continue;
       }
       const uint64_t height = header.height();

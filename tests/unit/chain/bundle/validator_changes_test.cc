@@ -163,7 +163,9 @@ class ValidatorChangesTest : public ::testing::Test {
     return *bundle;
   }
 
-  BundleVerdict Verify(const v1::ProofBundle& bundle) { return VerifyProofBundle(bundle, genesis_); }
+  BundleVerdict Verify(const v1::ProofBundle& bundle) {
+    return VerifyProofBundle(bundle, genesis_);
+  }
 
   // web/verify.js run by Node on the bundle's JSON form, as the product page runs it
   // (tests/integration/verify_bundle.js with a page carrying genesis's validators): its
@@ -310,7 +312,8 @@ TEST_F(ValidatorChangesTest, RefusesAChangeHeaderAlteredAfterSigning) {
   forged->set_name("mallory");
   forged->set_pubkey(AsBytes(attacker_.public_key()));
   header.SerializeToString(bundle.mutable_validator_changes(0)->mutable_header());
-  ExpectRefused(bundle, {"validator-set change in block 2: certificate: ", "block 4: certificate: "},
+  ExpectRefused(bundle,
+                {"validator-set change in block 2: certificate: ", "block 4: certificate: "},
                 {"validator-set change in block 2: certificate: MALFORMED"});
 }
 
@@ -338,10 +341,11 @@ TEST_F(ValidatorChangesTest, RefusesACertificateByARemovedValidator) {
   v1::ProofBundle bundle = Bundle("REMOVE");
   Recertify(bundle.mutable_blocks(IndexOf(bundle.blocks(), 7)), 7,
             {&keys_[0], &keys_[1], &keys_[2]});
-  ExpectRefused(bundle,
-                {"block 7: certificate: ", "v0's key " + ToHex(keys_[0].public_key()).substr(0, 16) +
-                                               "... left the validator set at height 7"},
-                {"block 7: certificate: NOT_AUTHORIZED"});
+  ExpectRefused(
+      bundle,
+      {"block 7: certificate: ", "v0's key " + ToHex(keys_[0].public_key()).substr(0, 16) +
+                                     "... left the validator set at height 7"},
+      {"block 7: certificate: NOT_AUTHORIZED"});
   // And a change certified with the removed validator's signature.
   bundle = Bundle("ROTATE");
   Recertify(bundle.mutable_validator_changes(2), 8, {&keys_[0], &keys_[1], &keys_[2]});
@@ -353,10 +357,11 @@ TEST_F(ValidatorChangesTest, RefusesTheOldKeyAfterARotation) {
   v1::ProofBundle bundle = Bundle("ROTATE");
   Recertify(bundle.mutable_blocks(IndexOf(bundle.blocks(), 10)), 10,
             {&keys_[1], &keys_[2], &keys_[3]});
-  ExpectRefused(bundle,
-                {"block 10: certificate: ", "v1's key " + ToHex(keys_[1].public_key()).substr(0, 16) +
-                                                "... left the validator set at height 10"},
-                {"block 10: certificate: NOT_AUTHORIZED"});
+  ExpectRefused(
+      bundle,
+      {"block 10: certificate: ", "v1's key " + ToHex(keys_[1].public_key()).substr(0, 16) +
+                                      "... left the validator set at height 10"},
+      {"block 10: certificate: NOT_AUTHORIZED"});
 }
 
 TEST_F(ValidatorChangesTest, RefusesChangesOutOfOrderOrListedTwice) {
