@@ -254,6 +254,34 @@ json OriginJson(const chain::OriginVerdict& origin) {
   return out;
 }
 
+// The validator sets the blocks were checked against: genesis's, then each verified change the
+// bundle carries (issue 17).
+json ValidatorSetsJson(const chain::BundleVerdict& verdict) {
+  json sets = json::array();
+  for (const v1::ValidatorEpoch& epoch : verdict.validator_sets) {
+    json validators = json::array();
+    for (const v1::ValidatorInfo& v : epoch.validators()) {
+      validators.push_back({{"name", v.name()}, {"pubkey", chain::ToHex(v.pubkey())}});
+    }
+    sets.push_back({{"from_height", epoch.from_height()},
+                    {"decided_height", epoch.decided_height()},
+                    {"validators", std::move(validators)}});
+  }
+  return sets;
+}
+
+void PrintValidatorSets(Context& ctx, const chain::BundleVerdict& verdict) {
+  for (size_t i = 1; i < verdict.validator_sets.size(); ++i) {
+    const v1::ValidatorEpoch& epoch = verdict.validator_sets[i];
+    std::string names;
+    for (const v1::ValidatorInfo& v : epoch.validators()) {
+      names += (names.empty() ? "" : ", ") + v.name();
+    }
+    ctx.out().Line("validator set from height " + std::to_string(epoch.from_height()) +
+                   " (changed in block " + std::to_string(epoch.decided_height()) + "): " + names);
+  }
+}
+
 chain::Status RunVerify(Context& ctx, const std::string& source, const std::string& genesis_path) {
   auto genesis = chain::LoadGenesis(genesis_path);
   if (!genesis.ok()) return genesis.status();
@@ -271,10 +299,12 @@ chain::Status RunVerify(Context& ctx, const std::string& source, const std::stri
                     {"lot", bundle->lot()},
                     {"records", records},
                     {"origin", OriginJson(verdict.origin)},
+                    {"validator_sets", ValidatorSetsJson(verdict)},
                     {"failures", verdict.failures}});
   } else {
     PrintJourney(ctx, *bundle, *genesis, verdict);
     PrintOrigin(ctx, *bundle, *genesis, verdict.origin);
+    PrintValidatorSets(ctx, verdict);
     for (const std::string& failure : verdict.failures) ctx.out().Line("FAILED: " + failure);
   }
   if (!verdict.ok()) {
@@ -286,7 +316,11 @@ chain::Status RunVerify(Context& ctx, const std::string& source, const std::stri
   if (!ctx.out().json()) {
     ctx.out().Line("OK: " + std::to_string(bundle->records_size()) + " records in " +
                    std::to_string(bundle->blocks_size()) +
-                   " certified blocks verified against genesis " + chain::ToHex(genesis->hash));
+                   " certified blocks verified against genesis " + chain::ToHex(genesis->hash) +
+                   (verdict.validator_sets.size() > 1
+                        ? " across " + std::to_string(verdict.validator_sets.size() - 1) +
+                              " validator-set change(s)"
+                        : ""));
   }
   return chain::Status::Ok();
 }

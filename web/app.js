@@ -9,7 +9,7 @@
       attested: 'recorded by', checking: 'Checking the proofs…', ok: 'Verified: every step below is signed by who did it and certified by the chain’s validators.',
       failed: 'Warning: this journey could not be verified. Do not rely on it.', unreachable: 'The journey could not be loaded.',
       verified: '✓ verified', not_verified: '✗ not verified', recall: 'RECALLED', recall_ancestor: 'RECALL: an ingredient of this product was recalled',
-      how: 'How this was checked', links: 'Data', bundle: 'proof bundle', chain: 'Chain', genesis: 'Genesis', validators: 'Validators', block: 'block',
+      how: 'How this was checked', links: 'Data', bundle: 'proof bundle', chain: 'Chain', genesis: 'Genesis', validators: 'Validators', block: 'block', from_height: 'from height', decided_in: 'decided in block',
       harvest: 'Harvested', pack: 'Packed', transform: 'Processed', ship: 'Shipped', receive: 'Received', checkpoint: 'Checkpoint',
       sensor_readings: 'Cold-chain readings', certify: 'Certificate', recall_ev: 'Recall', sell: 'On sale', register_participant: 'Participant registered', rotate_key: 'Key replaced', participant: 'Participant', old_key: 'Old key', new_key: 'New key',
       farm: 'Farm', field: 'Field', date: 'Date', quantity: 'Quantity', commodity: 'Product', variety: 'Variety', by: 'By', to: 'To',
@@ -33,7 +33,7 @@
       attested: '录入方', checking: '正在验证…', ok: '已验证：以下每一步都由操作方签名，并经区块链验证节点认证。',
       failed: '警告：此溯源信息未通过验证，请勿信任。', unreachable: '无法加载溯源信息。',
       verified: '✓ 已验证', not_verified: '✗ 未验证', recall: '已召回', recall_ancestor: '召回：本产品的原料批次已被召回',
-      how: '验证方式', links: '数据', bundle: '证明包', chain: '链', genesis: '创世哈希', validators: '验证节点', block: '区块',
+      how: '验证方式', links: '数据', bundle: '证明包', chain: '链', genesis: '创世哈希', validators: '验证节点', block: '区块', from_height: '自高度', decided_in: '决定于区块',
       harvest: '采收', pack: '包装', transform: '加工', ship: '发运', receive: '收货', checkpoint: '运输节点',
       sensor_readings: '冷链记录', certify: '认证', recall_ev: '召回', sell: '上架销售', register_participant: '参与方登记', rotate_key: '密钥更换', participant: '参与方', old_key: '原密钥', new_key: '新密钥',
       farm: '农场', field: '地块', date: '日期', quantity: '数量', commodity: '产品', variety: '品种', by: '操作方', to: '收货方',
@@ -224,9 +224,18 @@
       el('p', {}, t('chain') + ': ', el('code', {}, config.chain_id)),
       el('p', {}, t('genesis') + ': ', el('code', {}, config.genesis_hash)),
       el('p', {}, t('validators') + ': ', ...config.validators.map((v) => el('code', { title: v.pubkey }, v.name + ' ' + v.pubkey.slice(0, 16) + '… '))),
+      ...validatorSets(),
       // The same lot's other GS1 Digital Link link types, for partners' tools.
       el('p', { id: 'links' }, t('links') + ': ', ...[['gs1:epcis', 'EPCIS 2.0'], ['gs1:traceability', t('bundle')], ['all', 'linkset']]
         .map(([type, label]) => el('a', { href: config.bundle_path + '?linkType=' + type, 'data-link-type': type }, label + ' '))));
+  }
+  // The validator sets after genesis's that the bundle's blocks were checked against (each
+  // change verified by the set before it, issue 17).
+  function validatorSets() {
+    const sets = (state.result && state.result.validatorSets) || [];
+    return sets.slice(1).filter((s) => s.used).map((s) => el('p', { class: 'validator-set', 'data-from-height': String(s.from_height) },
+      t('validators') + ' (' + t('from_height') + ' ' + s.from_height + ', ' + t('decided_in') + ' ' + s.decided_height + '): ',
+      ...s.validators.map((v) => el('code', { title: v.pubkey }, v.name + ' ' + v.pubkey.slice(0, 16) + '… '))));
   }
   // --- The Origin card: what verify.js recomputed from the verified records (origin).
   const kg = (mg) => (mg === null || mg === undefined ? '' : (Number(mg) / 1e6).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 3 }) + ' kg');
@@ -307,7 +316,7 @@
     .then((res) => { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
     .then((bundle) => {
       state.bundle = bundle;
-      state.result = window.AgriVerify.verifyBundle(bundle, { chain_id: config.chain_id, genesis_hash: config.genesis_hash, validators: config.validators.map((v) => v.pubkey),
+      state.result = window.AgriVerify.verifyBundle(bundle, { chain_id: config.chain_id, genesis_hash: config.genesis_hash, validators: config.validators,
         genesis_plots: config.genesis_plots || [] });
       render();
     })

@@ -1,6 +1,7 @@
-// AgriTrace proof bundle verification, in the browser. Mirrors chain/bundle_verify.cc:
+// AgriTrace proof bundle verification, in the browser. Mirrors chain/bundle/verify.cc:
 // every BIP-340 record signature, every Merkle inclusion proof against its block's records
-// root, every block's commit certificate against the validator set from genesis, and the
+// root, every block's commit certificate against the validator set of its height (genesis's,
+// walked forward through the bundle's validator-set changes), and the
 // custody story. The record bodies are decoded here from the signed bytes (never from the
 // node's convenience fields), so what the page shows is what was signed.
 // Defines window.AgriVerify. Needs window.AgriNoble (vendor/noble.js).
@@ -169,9 +170,14 @@
     }
     return out;
   }
+  // BlockHeader; 9 validator_change (ValidatorSetChange: 1 proposal_id, 2 effective_height,
+  // 3 validators: ValidatorInfo 1 name, 2 pubkey, 3 address, 4 organization), or null.
   function decodeHeader(b) {
     const f = decode(b);
-    return { chain_id: str(f, 1), height: num(f, 2), time_ms: i64(f, 4), records_root: bytes(f, 6), record_count: num(f, 7) };
+    const change = msg(f, 9);
+    return { chain_id: str(f, 1), height: num(f, 2), time_ms: i64(f, 4), records_root: bytes(f, 6), record_count: num(f, 7),
+      validator_change: change && { proposal_id: hex(bytes(change, 1)), effective_height: num(change, 2),
+        validators: msgs(change, 3).map((v) => ({ name: str(v, 1), pubkey: hex(bytes(v, 2)), address: str(v, 3), organization: str(v, 4) })) } };
   }
 
   // --- proofs
@@ -218,17 +224,104 @@
     return seen.size >= quorum ? null : 'only ' + seen.size + ' of the ' + quorum + ' signatures a quorum needs';
   }
 
-  function checkBlocks(bundle, config, out) {
+  // --- Validator sets (chain/model/validator_set.h, chain/bundle/verify.cc): genesis's from
+  // height 1, then each change of bundle.validator_changes, certified by the set in force at its
+  // height and in force from VALIDATOR_CHANGE_DELAY heights later.
+  const VALIDATOR_CHANGE_DELAY = 2;  // kValidatorChangeDelay
+  const MAX_VALIDATORS = 100;        // kMaxValidators
+  const MAX_BUNDLE_VALIDATOR_CHANGES = 1024;  // kMaxBundleValidatorChanges
+  function epochAt(epochs, height) {
+    let at = epochs[0];
+    for (const e of epochs) if (e.from_height <= height) at = e;
+    return at;
+  }
+  const keysAt = (epochs, height) => epochAt(epochs, height).validators.map((v) => v.pubkey);
+  // "; v0's key 1a2b…… left the validator set at height 7" for each signer that was a validator
+  // before `height` but is not at it (removed, or an old key after a rotation).
+  function formerValidators(cert, height, epochs) {
+    let out = '';
+    for (const s of (cert && cert.signatures) || []) {
+      if (keysAt(epochs, height).includes(s.validator)) continue;
+      for (let e = epochs.length - 1; e >= 0; e--) {
+        if (epochs[e].from_height > height) continue;
+        const v = epochs[e].validators.find((x) => x.pubkey === s.validator);
+        if (!v) continue;
+        if (e + 1 < epochs.length) out += '; ' + v.name + '\'s key ' + s.validator.slice(0, 16) + '... left the validator set at height ' + epochs[e + 1].from_height;
+        break;
+      }
+    }
+    return out;
+  }
+  // null when `change`, decided in block `height`, may follow the last epoch; else why not
+  // (ValidatorSchedule::Add).
+  function changeProblem(change, height, epochs) {
+    const where = 'the validator-set change in block ' + height;
+    if (change.effective_height <= epochs[epochs.length - 1].from_height) return where + ' is not after the change in force from height ' + epochs[epochs.length - 1].from_height;
+    const n = change.validators.length;
+    if (n === 0 || n > MAX_VALIDATORS) return where + ' names ' + n + ' validators (1 to ' + MAX_VALIDATORS + ' allowed)';
+    for (let i = 0; i < n; i++) {
+      const v = change.validators[i];
+      if (v.pubkey.length !== 64 || !isXOnlyKey(unhex(v.pubkey))) return where + ': validator ' + i + ' has no valid node key';
+      for (let j = 0; j < i; j++) {
+        if (change.validators[j].pubkey === v.pubkey || change.validators[j].name === v.name) return where + ' names validator ' + v.name + ' twice';
+      }
+    }
+    return null;
+  }
+  function checkValidatorChanges(bundle, config, out) {
+    const epochs = [{ from_height: 1, decided_height: 0,
+      validators: config.validators.map((v) => (typeof v === 'string' ? { name: '', pubkey: v } : { name: v.name || '', pubkey: v.pubkey })) }];
+    const listed = new Map();  // height -> { header (hex), accepted }
+    const changes = bundle.validator_changes || [];
+    if (changes.length > MAX_BUNDLE_VALIDATOR_CHANGES) {
+      out.failures.push('the bundle carries ' + changes.length + ' validator-set changes; at most ' + MAX_BUNDLE_VALIDATOR_CHANGES + ' are read');
+      return { epochs, listed };
+    }
+    let lastHeight = 0;
+    changes.forEach((b, i) => {
+      let header, h;
+      try { header = unhex(b.header); h = decodeHeader(header); } catch (e) { h = null; }
+      if (!h || h.height === 0) { out.failures.push('validator-set change #' + i + ': the header is not a valid block header'); return; }
+      const label = 'validator-set change in block ' + h.height;
+      if (h.height <= lastHeight) { out.failures.push(label + (h.height === lastHeight ? ': listed twice' : ': not in ascending height order')); return; }
+      lastHeight = h.height;
+      const entry = { header: String(b.header).toLowerCase(), accepted: false };
+      listed.set(h.height, entry);
+      if (h.chain_id !== config.chain_id) { out.failures.push(label + ': the header is for chain "' + h.chain_id + '"'); return; }
+      const change = h.validator_change;
+      if (!change) { out.failures.push(label + ': the header carries no validator-set change'); return; }
+      const problem = certificateProblem(b.certificate, config.chain_id, h.height, taggedHash('agritrace/block/v1', header), keysAt(epochs, h.height));
+      if (problem) { out.failures.push(label + ': certificate: ' + problem + formerValidators(b.certificate, h.height, epochs)); return; }
+      if (change.effective_height !== h.height + VALIDATOR_CHANGE_DELAY) {
+        out.failures.push(label + ': it takes effect at height ' + change.effective_height + ', not ' + (h.height + VALIDATOR_CHANGE_DELAY) +
+          ' (its height + ' + VALIDATOR_CHANGE_DELAY + ')');
+        return;
+      }
+      const bad = changeProblem(change, h.height, epochs);
+      if (bad) { out.failures.push(label + ': ' + bad); return; }
+      epochs.push({ from_height: change.effective_height, decided_height: h.height, validators: change.validators });
+      entry.accepted = true;
+    });
+    return { epochs, listed };
+  }
+
+  function checkBlocks(bundle, config, out, sets) {
     const blocks = new Map();
     for (const b of bundle.blocks || []) {
       let header;
       try { header = unhex(b.header); } catch (e) { out.failures.push('a block header is not hex'); continue; }
       let h;
       try { h = decodeHeader(header); } catch (e) { out.failures.push('a block header does not decode'); continue; }
-      let problem = null;
+      let problem = null, named = false;
       if (h.chain_id !== config.chain_id) problem = 'the header is for chain "' + h.chain_id + '"';
-      else problem = certificateProblem(b.certificate, config.chain_id, h.height, taggedHash('agritrace/block/v1', header), config.validators);
-      if (problem) out.failures.push('block ' + h.height + ': ' + problem);
+      else if (h.validator_change && !sets.listed.has(h.height)) problem = 'it decides a validator-set change that the bundle\'s validator_changes leave out';
+      else if (h.validator_change && sets.listed.get(h.height).header !== String(b.header).toLowerCase()) problem = 'its header differs from the validator-set change the bundle lists for it';
+      else if (h.validator_change && !sets.listed.get(h.height).accepted) { problem = 'its validator-set change does not verify'; named = true; }
+      else {
+        problem = certificateProblem(b.certificate, config.chain_id, h.height, taggedHash('agritrace/block/v1', header), keysAt(sets.epochs, h.height));
+        if (problem) problem = 'certificate: ' + problem + formerValidators(b.certificate, h.height, sets.epochs);
+      }
+      if (problem && !named) out.failures.push('block ' + h.height + ': ' + problem);
       blocks.set(h.height, { header: h, ok: !problem });
     }
     return blocks;
@@ -646,14 +739,19 @@
   }
 
   // Verifies `bundle` (the JSON form) against `config` ({chain_id, genesis_hash, validators:
-  // [hex], genesis_plots}). Returns {ok, failures, records: [{type, event, verified, problems,
-  // ...}], lots, origin: {plots, intervals, claims, compliance}}.
+  // genesis's, [{name, pubkey}] or [hex], genesis_plots}). Returns {ok, failures, records:
+  // [{type, event, verified, problems, ...}], lots, origin: {plots, intervals, claims,
+  // compliance}, validatorSets: [{from_height, decided_height, validators: [{name, pubkey}], used: a block
+  // of the bundle was checked against it}]}.
   function verifyBundle(bundle, config) {
-    const out = { ok: false, failures: [], records: [], lots: new Map(), ancestry: new Set() };
+    const out = { ok: false, failures: [], records: [], lots: new Map(), ancestry: new Set(), validatorSets: [] };
     try {
       if (bundle.chain_id !== config.chain_id) out.failures.push('the bundle is for another chain');
       if (bundle.genesis_hash !== config.genesis_hash) out.failures.push('the bundle names another genesis');
-      const blocks = checkBlocks(bundle, config, out);
+      const sets = checkValidatorChanges(bundle, config, out);
+      out.validatorSets = sets.epochs;
+      const blocks = checkBlocks(bundle, config, out, sets);
+      for (const height of blocks.keys()) epochAt(sets.epochs, height).used = true;  // shown on the page
       let prev = null;
       (bundle.records || []).forEach((r, i) => {
         let rec;

@@ -34,6 +34,10 @@ inline constexpr size_t kMaxBundleBytes = 64 * 1024 * 1024;
 // and claims of its lots: every plot keeps at most kMaxPlotInputs (64) applications, and a
 // lineage names a few plots; beyond this the bundle is refused as TOO_LARGE.
 inline constexpr size_t kMaxBundleOriginRecords = 1'000;
+// Validator-set changes a bundle carries (ProofBundle.validator_changes: every change since
+// genesis, one header and certificate each, at most kMaxValidators keys per header). One
+// change a week for twenty years; a chain past it needs a newer trusted root than genesis.
+inline constexpr size_t kMaxBundleValidatorChanges = 1'024;
 static_assert(kMaxBundleOriginRecords <= kMaxBundleRecords, "origin records are records");
 // Plot season totals a bundle states (ProofBundle.plot_seasons): a lineage names a few plots,
 // each harvested in one season or two; more are not read.
@@ -85,12 +89,18 @@ struct OriginVerdict {
 
 struct BundleVerdict {
   OriginVerdict origin;
+  // The validator sets the blocks were checked against: genesis's, then each verified change
+  // of ProofBundle.validator_changes (from_height, validators, decided_height).
+  std::vector<v1::ValidatorEpoch> validator_sets;
   std::vector<RecordVerdict> records;  // parallel to bundle.records
   std::vector<std::string> failures;   // every failure, each naming its subject
   bool ok() const { return failures.empty(); }
 };
 
-// Checks every block (header chain id, certificate by the genesis validator set), every record
+// Walks the validator-set changes the bundle carries from genesis's set (each certified by the
+// set in force at its height, in ascending height, taking effect kValidatorChangeDelay later),
+// then checks every block (header chain id, certificate by the set in force at its height; a
+// block that decided a change must be among the changes), every record
 // (signature, Merkle proof against its block's records root with leaf_count equal to the
 // header's record_count, chain order), and the custody story (a receive follows a ship to
 // that receiver, a shipper or transformer holds the lot, every ancestor traces back to its

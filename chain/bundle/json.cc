@@ -1,6 +1,8 @@
 // The JSON form of a proof bundle. Bytes are lower-case hex. Besides the proven fields, each
-// record carries "id" and "decoded" and each block "height" and "hash": conveniences for
-// readers, never trusted by a verifier (it recomputes them from the hex bytes).
+// record carries "id" and "decoded" and each block "height", "hash" and (when it decided one)
+// "validator_change": conveniences for readers, never trusted by a verifier (it recomputes
+// them from the hex bytes). "validator_changes" (blocks, like "blocks") is left out when empty,
+// and a bundle without it reads as one with none.
 #include <algorithm>
 #include <cctype>
 
@@ -37,6 +39,14 @@ json BlockToJson(const v1::BundleBlock& block) {
   if (header.ParseFromString(block.header())) {
     out["height"] = header.height();
     out["time"] = FormatIsoTime(header.time_ms());
+    if (header.has_validator_change()) {
+      json validators = json::array();
+      for (const v1::ValidatorInfo& v : header.validator_change().validators()) {
+        validators.push_back({{"name", v.name()}, {"pubkey", ToHex(v.pubkey())}});
+      }
+      out["validator_change"] = {{"effective_height", header.validator_change().effective_height()},
+                                 {"validators", std::move(validators)}};
+    }
   }
   return out;
 }
@@ -261,6 +271,13 @@ json BundleToJson(const v1::ProofBundle& bundle) {
               {"blocks", std::move(blocks)},
               {"participants", std::move(participants)}};
   if (!bundle.serial().empty()) out["serial"] = bundle.serial();
+  if (bundle.validator_changes_size() > 0) {
+    json changes = json::array();
+    for (const v1::BundleBlock& block : bundle.validator_changes()) {
+      changes.push_back(BlockToJson(block));
+    }
+    out["validator_changes"] = std::move(changes);
+  }
   if (bundle.claims_size() > 0) {
     json claims = json::array();
     for (const v1::LotClaim& claim : bundle.claims()) claims.push_back(ClaimToJson(claim));
@@ -297,6 +314,11 @@ static Result<v1::ProofBundle> BundleFromJsonUnchecked(const json& j) {
   AGRI_RETURN_IF_ERROR(
       ParseList<v1::BundleBlock>(j, "blocks", kMaxBundleBlocks, BlockFromJson,
                                  [&](v1::BundleBlock b) { *out.add_blocks() = std::move(b); }));
+  if (j.contains("validator_changes")) {
+    AGRI_RETURN_IF_ERROR(ParseList<v1::BundleBlock>(
+        j, "validator_changes", kMaxBundleValidatorChanges, BlockFromJson,
+        [&](v1::BundleBlock b) { *out.add_validator_changes() = std::move(b); }));
+  }
   auto participants = j.find("participants");
   if (participants != j.end() && participants->is_array()) {
     for (const json& p : *participants) {
@@ -345,6 +367,11 @@ Result<v1::ProofBundle> ParseBundle(const std::string& bytes) {
   v1::ProofBundle bundle;
   if (!bundle.ParseFromString(bytes)) {
     return Reject(Reason::kMalformed, "the file is neither a JSON nor a binary proof bundle");
+  }
+  if (static_cast<size_t>(bundle.validator_changes_size()) > kMaxBundleValidatorChanges) {
+    return Reject(Reason::kTooLarge, "proof bundle: more than " +
+                                         std::to_string(kMaxBundleValidatorChanges) +
+                                         " validator_changes");
   }
   return bundle;
 }

@@ -1,9 +1,11 @@
 // Verifying a proof bundle against the genesis file alone.
 //
-// Order of checks: the bundle's identity (chain id, genesis hash), every block (header shape,
-// chain id, certificate), every record (decoding, chain order, signature, Merkle proof), then
-// the story the verified records tell (custody and lineage). Every failure is collected with
-// the subject it concerns, so a tampered bundle is reported precisely.
+// Order of checks: the bundle's identity (chain id, genesis hash), the validator-set changes
+// (each certified by the set in force at its height, walking the sets forward from genesis's),
+// every block (header shape, chain id, certificate by the set of its height), every record
+// (decoding, chain order, signature, Merkle proof), then the story the verified records tell
+// (custody and lineage). Every failure is collected with the subject it concerns, so a tampered
+// bundle is reported precisely.
 #include <map>
 #include <optional>
 #include <set>
@@ -16,6 +18,7 @@
 #include "chain/model/gs1.h"
 #include "chain/model/merkle.h"
 #include "chain/model/record.h"
+#include "chain/model/validator_set.h"
 
 namespace agritrace::chain {
 namespace {
@@ -73,11 +76,13 @@ std::string PrimaryLot(const v1::RecordBody& body) {
 class Verifier {
  public:
   Verifier(const v1::ProofBundle& bundle, const Genesis& genesis)
-      : bundle_(bundle), genesis_(genesis), set_(genesis.validator_set()) {}
+      : bundle_(bundle), genesis_(genesis), schedule_(genesis) {}
 
   BundleVerdict Run() {
     verdict_.records.resize(bundle_.records_size());
     CheckIdentity();
+    CheckValidatorChanges();
+    verdict_.validator_sets = schedule_.epochs();
     CheckBlocks();
     CheckRecords();
     CheckCustody();
@@ -106,6 +111,90 @@ class Verifier {
     }
   }
 
+  // --- Validator sets (issue 17): from genesis's, each change the bundle carries, in height
+  // order, certified by the set in force at its own height, then in force from its effective
+  // height. A change left out cannot be noticed here, but the blocks certified by the set it
+  // made then fail against the older set (or, for a block that decided it, CheckBlocks names it).
+  void CheckValidatorChanges() {
+    if (static_cast<size_t>(bundle_.validator_changes_size()) > kMaxBundleValidatorChanges) {
+      Fail("the bundle carries " + std::to_string(bundle_.validator_changes_size()) +
+           " validator-set changes; at most " + std::to_string(kMaxBundleValidatorChanges) +
+           " are read");
+      return;
+    }
+    uint64_t last_height = 0;
+    for (int i = 0; i < bundle_.validator_changes_size(); ++i) {
+      const v1::BundleBlock& block = bundle_.validator_changes(i);
+      v1::BlockHeader header;
+      if (!header.ParseFromString(block.header()) || header.height() == 0) {
+        Fail("validator-set change #" + std::to_string(i) +
+             ": the header is not a valid block header");
+        continue;
+      }
+      const uint64_t height = header.height();
+      const std::string label = "validator-set change in block " + std::to_string(height);
+      if (height <= last_height) {
+        Fail(label + (height == last_height ? ": listed twice"
+                                            : ": not in ascending height order"));
+        continue;
+      }
+      last_height = height;
+      listed_changes_.emplace(height, block.header());
+      if (header.chain_id() != genesis_.chain_id) {
+        Fail(label + ": the header is for chain \"" + header.chain_id() + "\"");
+        continue;
+      }
+      if (!header.has_validator_change()) {
+        Fail(label + ": the header carries no validator-set change");
+        continue;
+      }
+      Status cert = VerifyCertificate(block.certificate(), genesis_.chain_id, height,
+                                      BlockHash(block.header()), schedule_.SetAt(height));
+      if (!cert.ok()) {
+        Fail(label + ": certificate: " + cert.ToString() + FormerValidators(block, height));
+        continue;
+      }
+      const v1::ValidatorSetChange& change = header.validator_change();
+      if (change.effective_height() != height + kValidatorChangeDelay) {
+        Fail(label + ": it takes effect at height " + std::to_string(change.effective_height()) +
+             ", not " + std::to_string(height + kValidatorChangeDelay) + " (its height + " +
+             std::to_string(kValidatorChangeDelay) + ")");
+        continue;
+      }
+      Status added = schedule_.Add(change, height);
+      if (!added.ok()) {
+        Fail(label + ": " + added.message());
+        continue;
+      }
+      accepted_changes_.insert(height);
+    }
+  }
+
+  // For a certificate refused at `height`: the signers that were validators at another height
+  // (removed, or an old key after a rotation), so the failure says why a known key is refused.
+  std::string FormerValidators(const v1::BundleBlock& block, uint64_t height) const {
+    std::string out;
+    for (const v1::CommitSig& sig : block.certificate().signatures()) {
+      auto key = ArrayFromBytes<32>(sig.validator());
+      if (!key || schedule_.FindAt(height, *key)) continue;
+      const std::vector<v1::ValidatorEpoch>& epochs = schedule_.epochs();
+      // The newest set before `height` holding the key; the next set, which dropped it, is in
+      // force at `height` or earlier.
+      for (size_t e = epochs.size(); e-- > 0;) {
+        if (epochs[e].from_height() > height) continue;
+        const v1::ValidatorInfo* v = schedule_.FindAt(epochs[e].from_height(), *key);
+        if (!v) continue;
+        if (e + 1 < epochs.size()) {
+          out += "; " + v->name() + "'s key " + ToHex(*key).substr(0, 16) +
+                 "... left the validator set at height " +
+                 std::to_string(epochs[e + 1].from_height());
+        }
+        break;
+      }
+    }
+    return out;
+  }
+
   void CheckBlocks() {
     uint64_t last_height = 0;
     for (int i = 0; i < bundle_.blocks_size(); ++i) {
@@ -127,17 +216,35 @@ class Verifier {
         Fail(label + ": the header is for chain \"" + vb.header.chain_id() + "\"");
       } else if (vb.header.records_root().size() != 32) {
         Fail(label + ": the header's records root is not 32 bytes");
-      } else {
+      } else if (CheckListedChange(label, vb.header, block.header())) {
         Status cert = VerifyCertificate(block.certificate(), genesis_.chain_id, height,
-                                        BlockHash(block.header()), set_);
+                                        BlockHash(block.header()), schedule_.SetAt(height));
         if (cert.ok()) {
           vb.verified = true;
         } else {
-          Fail(label + ": certificate: " + cert.ToString());
+          Fail(label + ": certificate: " + cert.ToString() + FormerValidators(block, height));
         }
       }
       blocks_.emplace(height, std::move(vb));
     }
+  }
+
+  // A block that decided a set change must be one of validator_changes, verified there: else
+  // the blocks after it would be checked against the set before the change.
+  bool CheckListedChange(const std::string& label, const v1::BlockHeader& header,
+                         const std::string& header_bytes) {
+    if (!header.has_validator_change()) return true;
+    auto listed = listed_changes_.find(header.height());
+    if (listed == listed_changes_.end()) {
+      Fail(label + ": it decides a validator-set change that the bundle's validator_changes "
+                   "leave out");
+      return false;
+    }
+    if (listed->second != header_bytes) {
+      Fail(label + ": its header differs from the validator-set change the bundle lists for it");
+      return false;
+    }
+    return accepted_changes_.count(header.height()) > 0;  // else already named there
   }
 
   void CheckRecords() {
@@ -251,7 +358,9 @@ class Verifier {
 
   const v1::ProofBundle& bundle_;
   const Genesis& genesis_;
-  const ValidatorSet set_;
+  ValidatorSchedule schedule_;
+  std::map<uint64_t, std::string> listed_changes_;  // height -> header bytes
+  std::set<uint64_t> accepted_changes_;            // heights whose change is in schedule_
   BundleVerdict verdict_;
   std::map<uint64_t, VerifiedBlock> blocks_;
   std::vector<std::optional<Record>> decoded_;  // parallel to bundle_.records

@@ -8,6 +8,7 @@
 #include "chain/model/gs1.h"
 #include "chain/model/plot.h"
 #include "chain/model/record.h"
+#include "chain/model/validator_set.h"
 #include "chain/base/limits.h"
 
 namespace agritrace::chain {
@@ -217,6 +218,27 @@ void AddParticipants(const ChainStore& store, const std::set<std::string>& keys,
 
 }  // namespace
 
+Status SetValidatorChanges(const ChainStore& store, const v1::ValidatorGovernance& governance,
+                           v1::ProofBundle& bundle) {
+  bundle.clear_validator_changes();
+  // epochs[0] is genesis's set; every later epoch was decided in a block whose header carries it.
+  const int changes = std::max(governance.epochs_size() - 1, 0);
+  if (static_cast<size_t>(changes) > kMaxBundleValidatorChanges) {
+    return Reject(Reason::kTooLarge, "the chain has had " + std::to_string(changes) +
+                                         " validator-set changes; a bundle carries at most " +
+                                         std::to_string(kMaxBundleValidatorChanges));
+  }
+  for (int i = 1; i < governance.epochs_size(); ++i) {
+    const uint64_t height = governance.epochs(i).decided_height();
+    Result<v1::Block> block = store.GetBlockHead(height);
+    if (!block.ok()) return block.status();
+    v1::BundleBlock* out = bundle.add_validator_changes();
+    out->set_header(block->header());
+    *out->mutable_certificate() = block->certificate();
+  }
+  return Status::Ok();
+}
+
 Result<v1::ProofBundle> BuildProofBundle(const ChainStore& store, const Genesis& genesis,
                                          const std::string& lot_key, const std::string& serial) {
   if (!store.GetLot(lot_key)) {
@@ -245,6 +267,7 @@ Result<v1::ProofBundle> BuildProofBundle(const ChainStore& store, const Genesis&
   }
   AddParticipants(store, parties, bundle);
   AddPlotSeasons(store, bundle);
+  AGRI_RETURN_IF_ERROR(SetValidatorChanges(store, GovernanceOf(store, genesis), bundle));
   if (std::optional<v1::LotState> lot = store.GetLot(lot_key)) {
     for (const v1::LotClaim& claim : lot->claims()) *bundle.add_claims() = claim;
   }

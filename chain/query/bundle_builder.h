@@ -1,7 +1,8 @@
 // Building a proof bundle (chain/bundle/bundle.h) from a node's store: the records of the lot
 // and of every ancestor lot (lineage back to each harvest), each with its Merkle inclusion
 // proof, plus the header bytes and commit certificate of every block involved and the
-// participants named.
+// participants named; and the header and certificate of every block that decided a
+// validator-set change, so a verifier holding only genesis knows the set of every height.
 //
 // Reads committed state only; safe wherever ChainStore reads are.
 #pragma once
@@ -19,5 +20,14 @@ namespace agritrace::chain {
 Result<v1::ProofBundle> BuildProofBundle(const ChainStore& store, const Genesis& genesis,
                                          const std::string& lot_key,
                                          const std::string& serial = "");
+
+// Sets bundle.validator_changes (replacing what it held) to the header bytes and certificate of
+// the block that decided each change of `governance` after genesis's set (epochs[1..], read
+// by BuildProofBundle through GovernanceOf), ascending. Every change of the chain, not only
+// those below the bundle's highest block: the list is short (one entry per change), and with
+// all of them a verifier also knows the set of any later block. TOO_LARGE past
+// kMaxBundleValidatorChanges; NOT_FOUND when a deciding block is missing from the store.
+Status SetValidatorChanges(const ChainStore& store, const v1::ValidatorGovernance& governance,
+                           v1::ProofBundle& bundle);
 
 }  // namespace agritrace::chain

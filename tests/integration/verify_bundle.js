@@ -11,7 +11,7 @@ const config = JSON.parse(m[1]);
 // As web/app.js calls it.
 const out = window.AgriVerify.verifyBundle(JSON.parse(fs.readFileSync(bundlePath, 'utf8')),
   { chain_id: config.chain_id, genesis_hash: config.genesis_hash,
-    validators: config.validators.map((v) => v.pubkey), genesis_plots: config.genesis_plots || [] });
+    validators: config.validators, genesis_plots: config.genesis_plots || [] });
 const problems = out.records.filter((r) => r.problems.length).map((r) => r.type + ': ' + r.problems.join('; '));
 console.log(JSON.stringify({ ok: out.ok, failures: out.failures, problems, records: out.records.length }));
 process.exit(out.ok && problems.length === 0 ? 0 : 1);
