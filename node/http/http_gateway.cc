@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "chain/model/validator_set.h"
 #include "chain/bundle/bundle.h"
 #include "chain/export/custody_json.h"
 #include "chain/export/epcis.h"
@@ -248,8 +249,11 @@ struct HttpGateway::Impl {
                   const std::string& lang) const {
     const chain::Genesis& genesis = node->genesis();
     json validators = json::array(), participants = json::array();
-    for (const auto& v : genesis.validators) {
-      validators.push_back({{"name", v.name}, {"pubkey", chain::ToHex(v.pubkey)}});
+    // The set in force at the tip (docs/governance.md), genesis's until a change takes effect.
+    const uint64_t tip = store().Tip().height;
+    const chain::ValidatorSchedule schedule(genesis, chain::GovernanceOf(store(), genesis));
+    for (const v1::ValidatorInfo& v : schedule.EpochAt(tip).validators()) {
+      validators.push_back({{"name", v.name()}, {"pubkey", chain::ToHex(v.pubkey())}});
     }
     for (const auto& p : genesis.participants) {
       participants.push_back({{"pubkey", chain::ToHex(p.pubkey())},
