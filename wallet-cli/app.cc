@@ -88,6 +88,7 @@ int RunCli(int argc, char** argv, std::ostream& out_stream, std::ostream& err_st
   AddRecordCommands(app, ctx, action);
   AddQueryCommands(app, ctx, action);
   AddEvidenceCommands(app, ctx, action);
+  AddValidatorCommands(app, ctx, action);
   AddEventCommands(app, ctx, action);
   AddCustodyCommands(app, ctx, action);
   AddConsumerCommands(app, ctx, action);

@@ -29,6 +29,8 @@ void AddRecordCommands(CLI::App& app, Context& ctx, Action& action);
 void AddQueryCommands(CLI::App& app, Context& ctx, Action& action);
 // `evidence`: equivocation evidence committed on chain (commands_evidence.cc).
 void AddEvidenceCommands(CLI::App& app, Context& ctx, Action& action);
+// validator propose add|remove|rotate, validator withdraw, validators (commands_validators.cc).
+void AddValidatorCommands(CLI::App& app, Context& ctx, Action& action);
 // Prints committed evidence (exposed for tests): one line each, or with --json an array.
 void PrintEvidence(Context& ctx, const v1::ListEvidenceResponse& response);
 // `qr` and `verify` (commands_consumer.cc).

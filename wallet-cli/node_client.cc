@@ -257,4 +257,12 @@ chain::Result<v1::ListEvidenceResponse> NodeClient::ListEvidence(
       [&](grpc::ClientContext* c, auto* r) { return stub->ListEvidence(c, request, r); });
 }
 
+chain::Result<v1::GetValidatorGovernanceResponse> NodeClient::GetValidatorGovernance() {
+  auto* stub = impl().stub.get();
+  v1::GetValidatorGovernanceRequest request;
+  return Invoke<v1::GetValidatorGovernanceResponse>(
+      address_, timeout_ms_, timeout_ms_,
+      [&](grpc::ClientContext* c, auto* r) { return stub->GetValidatorGovernance(c, request, r); });
+}
+
 }  // namespace agritrace::wallet

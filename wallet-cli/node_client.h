@@ -55,6 +55,7 @@ class NodeClient {
   // Lots of a GTIN or commodity (FSMA 204 requests by product); `truncated` past the node's limit.
   chain::Result<v1::FindLotsResponse> FindLots(const v1::FindLotsRequest& request);
   chain::Result<v1::ListEvidenceResponse> ListEvidence(const v1::ListEvidenceRequest& request);
+  chain::Result<v1::GetValidatorGovernanceResponse> GetValidatorGovernance();
 
  private:
   struct Impl;

@@ -291,6 +291,7 @@ std::string SubmitResultLine(const v1::RecordBody& body, const std::string& reco
   const json created = CreatedJson(body, record_id_hex);
   if (created.contains("shipment")) id += ", the shipment's id";
   if (created.contains("return_shipment")) id += ", the id of the rejected part's way back";
+  if (body.has_propose_validator_change()) id += ", the proposal id";
   if (committed) {
     return "committed " + what + " in block " + std::to_string(height) + " (" + id + ")";
   }

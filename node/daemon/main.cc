@@ -1,6 +1,7 @@
 // agritrace-node: the AgriTrace validator daemon.
 //   agritrace-node init --dir DIR     write a one-validator dev network
 //   agritrace-node run --dir DIR      run it (flags override node.toml)
+//   agritrace-node approve --dir DIR PROPOSAL   approve a validator-set change with the node key
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -13,6 +14,7 @@
 #include "chain/io/file_util.h"
 #include "chain/keystore/keystore.h"
 #include "node/common/config.h"
+#include "node/daemon/approve.h"
 #include "node/daemon/init.h"
 #include "node/daemon/init_network.h"
 #include "node/daemon/server.h"
@@ -134,7 +136,21 @@ int main(int argc, char** argv) {
   agritrace::node::NodeConfig flag_values;
   const std::vector<RunFlag> run_flags = AddRunFlags(run_cmd, &flag_values);
 
+  std::string approve_dir, proposal;
+  auto* approve_cmd = app.add_subcommand(
+      "approve", "approve the open validator-set proposal with this node's validator key");
+  approve_cmd->add_option("--dir", approve_dir, "node directory holding node.toml")->required();
+  approve_cmd->add_option("PROPOSAL", proposal, "proposal id (64 hex, `agritrace validators`)")
+      ->required();
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*approve_cmd) {
+    Status status = agritrace::node::ApproveProposal(approve_dir, proposal,
+                                                     ResolvePassword(password_file), std::cout);
+    if (!status.ok()) return Fail(status);
+    return 0;
+  }
 
   if (*init_cmd && (*validators_opt || *observers_opt)) {
     multi.base = init;

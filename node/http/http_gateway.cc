@@ -248,6 +248,8 @@ struct HttpGateway::Impl {
                   const std::string& lang) const {
     const chain::Genesis& genesis = node->genesis();
     json validators = json::array(), participants = json::array();
+    // Genesis's set: the trust root the page's verifier walks the bundle's set changes from
+    // (web/verify.js), as genesis_hash pins it; later sets come with each bundle.
     for (const auto& v : genesis.validators) {
       validators.push_back({{"name", v.name}, {"pubkey", chain::ToHex(v.pubkey)}});
     }

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "chain/model/gs1.h"
+#include "chain/model/evidence.h"
+#include "chain/model/validator_set.h"
 #include "chain/base/limits.h"
 #include "chain/query/find_lots.h"
 #include "chain/query/trace.h"
@@ -28,18 +30,38 @@ chain::Result<std::string> ParseLotKeyText(const std::string& text) {
   return chain::ParseUnitKey(text);
 }
 
-// A genesis validator by name or 64-hex key; UNKNOWN_PARTICIPANT when it is neither.
-chain::Result<chain::PubKey> FindValidator(const chain::Genesis& genesis, const std::string& who) {
-  for (const chain::GenesisValidator& validator : genesis.validators) {
-    if (validator.name == who || chain::ToHex(validator.pubkey) == who) return validator.pubkey;
+// Every validator of any set the chain has had or decided (genesis's first), by key, for
+// naming offenders: a removed validator's evidence keeps its name.
+std::vector<v1::ValidatorInfo> KnownValidators(const v1::ValidatorGovernance& governance) {
+  std::vector<v1::ValidatorInfo> out;
+  for (const v1::ValidatorEpoch& epoch : governance.epochs()) {
+    for (const v1::ValidatorInfo& v : epoch.validators()) {
+      bool seen = false;
+      for (const v1::ValidatorInfo& known : out) seen = seen || known.pubkey() == v.pubkey();
+      if (!seen) out.push_back(v);
+    }
   }
-  return Reject(Reason::kUnknownParticipant,
-                "no validator named '" + who + "' (or with that public key) in genesis");
+  return out;
 }
 
-std::string ValidatorName(const chain::Genesis& genesis, const chain::PubKey& key) {
-  for (const chain::GenesisValidator& validator : genesis.validators) {
-    if (validator.pubkey == key) return validator.name;
+// A validator (of any set the chain has had) by name or 64-hex key; UNKNOWN_PARTICIPANT when
+// it is neither. A name reused after a removal finds its newest holder.
+chain::Result<chain::PubKey> FindValidator(const std::vector<v1::ValidatorInfo>& validators,
+                                           const std::string& who) {
+  for (auto it = validators.rbegin(); it != validators.rend(); ++it) {
+    if (it->name() == who || chain::ToHex(it->pubkey()) == who) {
+      return chain::ArrayFromCheckedBytes<32>(it->pubkey());
+    }
+  }
+  return Reject(Reason::kUnknownParticipant,
+                "no validator named '" + who + "' (or with that public key) on this chain");
+}
+
+std::string ValidatorName(const std::vector<v1::ValidatorInfo>& validators,
+                          const chain::PubKey& key) {
+  const std::string bytes = chain::AsBytes(key);
+  for (const v1::ValidatorInfo& v : validators) {
+    if (v.pubkey() == bytes) return v.name();
   }
   return "";
 }
@@ -218,10 +240,11 @@ grpc::Status LedgerService::FindLots(grpc::ServerContext* context,
 grpc::Status LedgerService::ListEvidence(grpc::ServerContext* context,
                                          const v1::ListEvidenceRequest* request,
                                          v1::ListEvidenceResponse* response) {
-  const chain::Genesis& genesis = node_->genesis();
+  const std::vector<v1::ValidatorInfo> known =
+      KnownValidators(chain::GovernanceOf(node_->store(), node_->genesis()));
   std::optional<chain::PubKey> validator;
   if (!request->validator().empty()) {
-    auto found = FindValidator(genesis, request->validator());
+    auto found = FindValidator(known, request->validator());
     if (!found.ok()) return ToGrpcStatus(found.status(), context);
     validator = *found;
   }
@@ -234,12 +257,51 @@ grpc::Status LedgerService::ListEvidence(grpc::ServerContext* context,
     *out->mutable_evidence() = std::move(stored.evidence);
     out->set_committed_height(stored.committed_height);
     out->set_validator(chain::AsBytes(stored.offence.validator));
-    out->set_validator_name(ValidatorName(genesis, stored.offence.validator));
+    out->set_validator_name(ValidatorName(known, stored.offence.validator));
     out->set_height(stored.offence.height);
     out->set_round(stored.offence.round);
     out->set_kind(std::string(chain::OffenceKindName(stored.offence.kind)));
   }
   response->set_truncated(truncated);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetValidatorGovernance(
+    grpc::ServerContext* context, const v1::GetValidatorGovernanceRequest* request,
+    v1::GetValidatorGovernanceResponse* response) {
+  (void)context;
+  (void)request;
+  const chain::ChainStore& store = node_->store();
+  // The tip first: governance read after it is at least as new, never older.
+  response->set_height(store.Tip().height);
+  *response->mutable_governance() = chain::GovernanceOf(store, node_->genesis());
+  const v1::ValidatorGovernance& governance = response->governance();
+  // The set in force at the tip and any decided later one.
+  std::vector<v1::ValidatorInfo> listed;
+  for (int i = 0; i < governance.epochs_size(); ++i) {
+    // Epoch i ends where epoch i + 1 starts; skip those over before the tip.
+    if (i + 1 < governance.epochs_size() &&
+        governance.epochs(i + 1).from_height() <= response->height()) {
+      continue;
+    }
+    for (const v1::ValidatorInfo& v : governance.epochs(i).validators()) {
+      bool seen = false;
+      for (const v1::ValidatorInfo& known : listed) seen = seen || known.pubkey() == v.pubkey();
+      if (!seen) listed.push_back(v);
+    }
+  }
+  for (const v1::ValidatorInfo& v : listed) {
+    bool truncated = false;
+    std::vector<chain::StoredEvidence> stored = store.ListEvidence(
+        chain::ArrayFromCheckedBytes<32>(v.pubkey()), kMaxListedEvidence, &truncated);
+    v1::ValidatorEvidenceSummary* summary = response->add_evidence();
+    summary->set_validator(v.pubkey());
+    summary->set_name(v.name());
+    summary->set_truncated(truncated);
+    for (const chain::StoredEvidence& e : stored) {
+      summary->add_evidence_ids(chain::AsBytes(chain::EvidenceId(e.evidence)));
+    }
+  }
   return grpc::Status::OK;
 }
 

@@ -38,6 +38,9 @@ class LedgerService final : public v1::Ledger::Service {
                         v1::FindLotsResponse* response) override;
   grpc::Status ListEvidence(grpc::ServerContext* context, const v1::ListEvidenceRequest* request,
                             v1::ListEvidenceResponse* response) override;
+  grpc::Status GetValidatorGovernance(grpc::ServerContext* context,
+                                      const v1::GetValidatorGovernanceRequest* request,
+                                      v1::GetValidatorGovernanceResponse* response) override;
 
  private:
   Node* node_;  // not owned; outlives the service

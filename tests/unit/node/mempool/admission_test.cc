@@ -110,5 +110,39 @@ TEST_F(AdmissionTest, ARuleThatDependsOnStateIsNeverTheRelayingPeersFault) {
   EXPECT_FALSE(pack.stateless);
 }
 
+// An approval of a validator-set change is signed by a validator's node key, no participant:
+// admission accepts it when that key is in force at the next height, and refuses any other
+// key (NOT_AUTHORIZED) before verifying its signature.
+TEST_F(AdmissionTest, ApprovalsAreSignedByValidatorsInForceAtTheNextHeight) {
+  const chain::PrivateKey validator = chain::PrivateKey::Generate();
+  v1::ValidatorGovernance governance;
+  v1::ValidatorEpoch* epoch = governance.add_epochs();
+  epoch->set_from_height(1);
+  v1::ValidatorInfo* info = epoch->add_validators();
+  info->set_name("val0");
+  info->set_pubkey(Pub(validator));
+  info->set_address("val0.example:7000");
+  state_.PutValidatorGovernance(governance);
+
+  v1::RecordBody propose = Body();
+  propose.mutable_propose_validator_change()->set_kind(v1::VALIDATOR_CHANGE_ADD);
+  propose.mutable_propose_validator_change()->set_name("val1");
+  propose.mutable_propose_validator_change()->set_pubkey(Pub(chain::PrivateKey::Generate()));
+  propose.mutable_propose_validator_change()->set_address("val1.example:7000");
+  chain::Record proposal = Sign(propose, admin_);
+  v1::RecordBody approve = Body();
+  approve.mutable_approve_validator_change()->set_proposal_id(chain::AsBytes(proposal.id));
+  v1::RecordBody stranger_approval = approve;
+  stranger_approval.set_nonce(approve.nonce() + 100);
+
+  std::vector<AdmissionVerdict> verdicts =
+      Admit({proposal, Sign(stranger_approval, stranger_), Sign(approve, validator)});
+  ASSERT_TRUE(verdicts[0].status.ok()) << verdicts[0].status.ToString();
+  EXPECT_EQ(verdicts[1].status.reason(), Reason::kNotAuthorized) << verdicts[1].status.ToString();
+  ASSERT_TRUE(verdicts[2].status.ok()) << verdicts[2].status.ToString();
+  EXPECT_EQ(verified_.verifications(), 2u);  // the proposal and the validator's approval
+  EXPECT_EQ(mempool_.size(), 2u);
+}
+
 }  // namespace
 }  // namespace agritrace::node
