@@ -39,7 +39,7 @@ ConsensusDriver::ConsensusDriver(const chain::Genesis* genesis,
 ConsensusDriver::~ConsensusDriver() = default;
 
 void ConsensusDriver::Start() {
-  chain::ConsensusConfig config{genesis_->chain_id, genesis_->validator_set(), timeouts_};
+  chain::ConsensusConfig config{genesis_->chain_id, timeouts_};
   engine_ =
       std::make_unique<chain::ConsensusEngine>(config, key_, store_->Tip().height, this, this);
   Execute(engine_->Start(clock_->WallMs()));
@@ -199,8 +199,8 @@ bool ConsensusDriver::Carry(chain::ConsensusAction& action) {
 void ConsensusDriver::OnMisbehaviour(const chain::Misbehaviour& misbehaviour) {
   // The engine verified both messages; verifying again costs two signatures per offence and
   // keeps what enters the pool to one rule.
-  auto offence = chain::VerifyEvidence(misbehaviour.evidence, genesis_->chain_id,
-                                       genesis_->validator_set());
+  auto offence = chain::VerifyEvidenceAt(misbehaviour.evidence, genesis_->chain_id,
+                                         [this](uint64_t h) { return ValidatorsAt(h); });
   if (!offence.ok()) {
     spdlog::error("evidence the engine found does not verify: {}", offence.status().ToString());
     return;
@@ -220,8 +220,16 @@ void ConsensusDriver::OnEvidence(const chain::PubKey& from, const SharedMessage&
   // committed costs no signature verification (its shape is all it takes to name it).
   auto shape = chain::CheckEvidenceShape(message->evidence());
   if (shape.ok() && (evidence_.Contains(*shape) || store_->EvidenceHeight(*shape))) return;
-  auto offence =
-      chain::VerifyEvidence(message->evidence(), genesis_->chain_id, genesis_->validator_set());
+  // Offences of heights whose set is not known yet are refused (not the sender's fault: it is
+  // ahead of us); they cannot commit before we get there anyway.
+  if (shape.ok() && !applier_->ValidatorsAt(shape->height)) {
+    transport_->Refused(from, chain::Reject(chain::Reason::kNotFound,
+                                            "evidence of height " + std::to_string(shape->height) +
+                                                " is beyond our known validator sets"));
+    return;
+  }
+  auto offence = chain::VerifyEvidenceAt(message->evidence(), genesis_->chain_id,
+                                         [this](uint64_t h) { return ValidatorsAt(h); });
   if (!offence.ok()) {
     const Status why(offence.status().reason(), "evidence from " + transport_->PeerName(from) +
                                                     ": " + offence.status().message());
@@ -291,6 +299,13 @@ v1::Block ConsensusDriver::ProposeBlock(uint64_t height, int64_t now_ms,
 
 Status ConsensusDriver::ValidateBlock(uint64_t height, const v1::Block& block) {
   return applier_->Validate(height, block, clock_->WallMs());
+}
+
+chain::ValidatorSet ConsensusDriver::ValidatorsAt(uint64_t height) {
+  auto known = applier_->Validators();
+  // Beyond the known heights the latest known set is the best guess; the engine never asks
+  // that far (a message of a later height only counts towards a sync target).
+  return known->schedule.SetAt(std::min(height, known->known_until));
 }
 
 bool ConsensusDriver::HasPendingRecords() {

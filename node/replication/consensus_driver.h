@@ -17,6 +17,8 @@
 // to commit as records are (a block may carry evidence and no record).
 //
 // A validator's node drives a signing engine; an observer's a follower that only counts votes.
+// Whether this node signs is decided per height by the set of that height (issue 17): a key
+// added by governance starts signing at the change's effective height, a removed one stops.
 //
 // Thread-safety: not thread-safe. The node calls it from its replica thread
 // (node/replica_runner.h); the simulator from its one thread. The engine and the
@@ -56,8 +58,8 @@ inline constexpr int64_t kTipAnswerIntervalMs = 1000;
 
 class ConsensusDriver final : public chain::Application, public chain::SafetyStore {
  public:
-  // Everything must outlive the driver. `key` is the validator's signing key; nullopt (or a
-  // key outside the validator set) makes a follower.
+  // Everything must outlive the driver. `key` is the validator's signing key; nullopt makes
+  // a follower, and a key signs only at heights whose validator set holds it.
   ConsensusDriver(const chain::Genesis* genesis, std::optional<chain::PrivateKey> key,
                   ReplicaHost* host, chain::BlockStore* store, BlockApplier* applier,
                   Transport* transport, const Clock* clock, chain::ConsensusTimeouts timeouts);
@@ -100,6 +102,9 @@ class ConsensusDriver final : public chain::Application, public chain::SafetySto
   v1::Block ProposeBlock(uint64_t height, int64_t now_ms, const chain::PubKey& proposer) override;
   chain::Status ValidateBlock(uint64_t height, const v1::Block& block) override;
   bool HasPendingRecords() override;
+  // The set of `height` from the committed governance state (BlockApplier::ValidatorsAt);
+  // the engine asks only for heights up to tip + kValidatorChangeDelay.
+  chain::ValidatorSet ValidatorsAt(uint64_t height) override;
   // chain::SafetyStore (inside the calls above).
   chain::Status Put(const std::string& key, const std::string& value) override;
   std::optional<std::string> Get(const std::string& key) const override;

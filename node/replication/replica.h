@@ -85,12 +85,11 @@ class Replica {
   chain::Status ReceiveRecords(const chain::PubKey& from,
                                const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes);
   chain::Status CheckSigner(const chain::PubKey& from, const std::string& signer,
-                            const char* what) const;
+                            uint64_t height, const char* what) const;
   void AfterCommit(const CommittedBlock& block);
   // ReplicaHost::Fatal was called: the node does nothing more.
   bool halted() const { return driver_.halted() || sync_.halted(); }
 
-  const chain::ValidatorSet validators_;
   ReplicaHost* host_;
   Transport* transport_;
   BlockApplier applier_;
