@@ -41,6 +41,10 @@ std::optional<v1::ValidatorGovernance> StateOverlay::GetValidatorGovernance() co
   return base_ ? base_->GetValidatorGovernance() : std::nullopt;
 }
 
+bool StateOverlay::HasEvidenceAgainst(const Hash256& evidence_id, const PubKey& validator) const {
+  return base_ && base_->HasEvidenceAgainst(evidence_id, validator);
+}
+
 void StateOverlay::PutValidatorGovernance(v1::ValidatorGovernance governance) {
   governance_ = std::move(governance);
 }

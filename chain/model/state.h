@@ -62,6 +62,13 @@ class StateReader {
   virtual std::optional<v1::ValidatorGovernance> GetValidatorGovernance() const {
     return std::nullopt;
   }
+  // True when evidence with this id (EvidenceId) against `validator` is committed. The
+  // default answers "none", so a removal naming evidence fails with UNKNOWN_EVIDENCE.
+  virtual bool HasEvidenceAgainst(const Hash256& evidence_id, const PubKey& validator) const {
+    (void)evidence_id;
+    (void)validator;
+    return false;
+  }
 };
 
 // "plot/{id}", "farmer/{hex key}" or "org/{name}": the scope a claim certificate covers.
@@ -94,6 +101,7 @@ class StateOverlay : public StateReader {
   std::optional<v1::ClaimCert> GetClaimCert(const std::string& record_id) const override;
   v1::CertIndex GetCertIndex(const std::string& scope_key) const override;
   std::optional<v1::ValidatorGovernance> GetValidatorGovernance() const override;
+  bool HasEvidenceAgainst(const Hash256& evidence_id, const PubKey& validator) const override;
 
   void PutValidatorGovernance(v1::ValidatorGovernance governance);
   void PutClaimCert(v1::ClaimCert cert);

@@ -152,4 +152,16 @@ bool AttestedByActing(const EventEnv& env, const std::string& party);
 // that attester's shadows (a partner's device readings are attested as the device's shadow).
 bool AttestedHoldsOrCarries(const EventEnv& env, const v1::LotState& lot);
 
+// Validator-set governance (governance.cc). The stateless checks of the three records, and
+// their rules. An approval's signer is a validator, not a participant: ValidatorSigner gives a
+// stand-in participant (its key and validator name) for the validator in force at `height`
+// (NOT_AUTHORIZED for any other key, or when the state holds no validator set).
+Status CheckGovernanceEvent(const v1::RecordBody& body);
+Status ApplyGovernanceEvent(const EventEnv& env);
+Result<v1::Participant> ValidatorSigner(const StateReader& state, const PubKey& key,
+                                        uint64_t height);
+// Shared stateless checks (stateless.cc): participant-style names, 32-byte valid keys.
+Status CheckParticipantName(const std::string& name);
+Status CheckPublicKey(const std::string& bytes, std::string_view what);
+
 }  // namespace agritrace::chain::rules_internal

@@ -367,18 +367,26 @@ Status ApplyEvent(const EventEnv& env) {
       return ApplyBanIngredient(env);
     case v1::RecordBody::kComplianceCert:
       return ApplyComplianceCert(env);
-    case v1::RecordBody::kProposeValidatorChange:  // refused by CheckRecordStateless for now
+    case v1::RecordBody::kProposeValidatorChange:  // governance.cc
     case v1::RecordBody::kApproveValidatorChange:
     case v1::RecordBody::kWithdrawValidatorProposal:
+      return ApplyGovernanceEvent(env);
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
   return Reject(Reason::kMalformed, "the record carries no event");
 }
 
-Status CheckSignerAndReplay(const Record& record, const StateReader& state,
+Status CheckSignerAndReplay(const Record& record, const StateReader& state, uint64_t height,
                             std::optional<v1::Participant>& signer) {
-  signer = state.GetParticipant(record.signer);
+  if (IsValidatorSigned(record.body)) {
+    // Signed by a validator's node key (governance.cc); the replay guards still apply.
+    Result<v1::Participant> validator = ValidatorSigner(state, record.signer, height);
+    if (!validator.ok()) return validator.status();
+    signer = *std::move(validator);
+  } else {
+    signer = state.GetParticipant(record.signer);
+  }
   if (!signer) return UnknownSigner(record.signer);
   if (state.HasNonce(record.signer, record.body.nonce())) {
     return Reject(Reason::kReplay, signer->name() + " already used nonce " +
@@ -388,6 +396,7 @@ Status CheckSignerAndReplay(const Record& record, const StateReader& state,
   if (state.HasRecord(record.id)) {
     return Reject(Reason::kReplay, "this exact record is already on the chain");
   }
+  if (IsValidatorSigned(record.body)) return Status::Ok();
   return RequireNotRevoked(state, *signer);
 }
 
@@ -406,7 +415,7 @@ Status ApplyRecord(const Record& record, const ChainParams& params, const ApplyC
   using rules_internal::EventEnv;
   AGRI_RETURN_IF_ERROR(CheckRecordStateless(record, params, ctx.block_time_ms));
   std::optional<v1::Participant> signer;
-  AGRI_RETURN_IF_ERROR(CheckSignerAndReplay(record, state, signer));
+  AGRI_RETURN_IF_ERROR(CheckSignerAndReplay(record, state, ctx.height, signer));
   StateOverlay scratch(&state);
   v1::Participant actor = *signer;
   if (record.body.has_attestation()) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "chain/model/chain_params.h"
@@ -37,5 +38,18 @@ Status UnknownSigner(const PubKey& signer);
 // Runs CheckRecordStateless against ctx.block_time_ms first.
 Status ApplyRecord(const Record& record, const ChainParams& params, const ApplyContext& ctx,
                    StateOverlay& state);
+
+// The validator-set change decided by the records of block `height`, read from the state
+// after applying them (governance.cc): the header of that block must carry exactly this
+// (BlockHeader.validator_change), and nothing when nullopt.
+std::optional<v1::ValidatorSetChange> DecidedValidatorChange(const StateReader& state,
+                                                             uint64_t height);
+
+// True for records signed by a validator node key rather than a participant
+// (ApproveValidatorChange).
+bool IsValidatorSigned(const v1::RecordBody& body);
+// OK when `key` is the node key of a validator in force at `height` in `state`, else
+// NOT_AUTHORIZED (the node's admission checks this before verifying the signature).
+Status CheckValidatorSigner(const StateReader& state, const PubKey& key, uint64_t height);
 
 }  // namespace agritrace::chain

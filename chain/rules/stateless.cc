@@ -8,6 +8,7 @@
 #include "chain/base/limits.h"
 #include "chain/model/plot.h"
 #include "chain/model/quantity.h"
+#include "chain/rules/internal.h"
 #include "chain/rules/rules.h"
 
 namespace agritrace::chain {
@@ -705,9 +706,10 @@ Status CheckEvent(const v1::RecordBody& body) {
       return CheckBanIngredient(body.ban_ingredient());
     case v1::RecordBody::kComplianceCert:
       return CheckComplianceCert(body.compliance_cert());
-    case v1::RecordBody::kProposeValidatorChange:  // governance: not accepted until its rules land
+    case v1::RecordBody::kProposeValidatorChange:  // governance.cc
     case v1::RecordBody::kApproveValidatorChange:
     case v1::RecordBody::kWithdrawValidatorProposal:
+      return rules_internal::CheckGovernanceEvent(body);
     case v1::RecordBody::EVENT_NOT_SET:
       break;
   }
@@ -796,6 +798,13 @@ Status CheckAttestation(const v1::RecordBody& body) {
 }
 
 }  // namespace
+
+namespace rules_internal {
+Status CheckParticipantName(const std::string& name) { return CheckName(name); }
+Status CheckPublicKey(const std::string& bytes, std::string_view what) {
+  return CheckPubKey(bytes, what);
+}
+}  // namespace rules_internal
 
 Status CheckRecordStateless(const Record& record, const ChainParams& params, int64_t now_ms) {
   const v1::RecordBody& body = record.body;

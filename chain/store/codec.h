@@ -18,6 +18,8 @@ namespace agritrace::chain::store_internal {
 // meta CF keys.
 inline constexpr std::string_view kTipKey = "tip";
 inline constexpr std::string_view kGenesisKey = "genesis";
+// The validator-set governance (v1::ValidatorGovernance), written with the genesis state.
+inline constexpr std::string_view kGovernanceKey = "validator_governance";
 
 // blocks CF: be64(height).
 std::string HeightKey(uint64_t height);

@@ -15,6 +15,8 @@
 #include <mutex>
 
 #include "chain/io/failpoint.h"
+#include "chain/model/evidence.h"
+#include "chain/model/validator_set.h"
 #include "chain/store/codec.h"
 
 namespace agritrace::chain {
@@ -135,6 +137,13 @@ std::string Serialize(const Message& message) {
   return out;
 }
 
+// Genesis's set as the only epoch, nothing proposed.
+v1::ValidatorGovernance InitialGovernance(const Genesis& genesis) {
+  v1::ValidatorGovernance governance;
+  *governance.add_epochs() = GenesisEpoch(genesis);
+  return governance;
+}
+
 }  // namespace
 
 struct ChainStore::Impl {
@@ -215,6 +224,7 @@ Status ChainStore::Impl::Initialize(const Genesis& genesis) {
     batch.Put(cf(kOrigin), kPlotPrefix + plot.plot_id(), Serialize(plot));
   }
   batch.Put(cf(kMeta), kTipKey, EncodeTip(0, genesis.hash));
+  batch.Put(cf(kMeta), kGovernanceKey, Serialize(InitialGovernance(genesis)));
   // Written last in the same batch: its presence means the genesis state is complete.
   batch.Put(cf(kMeta), kGenesisKey, AsBytes(genesis.hash));
   return Write(batch, "writing the genesis state");
@@ -230,7 +240,13 @@ Status ChainStore::Impl::CheckGenesis(const Genesis& genesis) {
                       ToHex(**stored) + ", not " + ToHex(genesis.hash) +
                       "; use a fresh data directory or the original genesis file");
   }
-  return Status::Ok();
+  // A database created before validator-set governance: its set is still genesis's.
+  Result<std::optional<std::string>> governance = Get(kMeta, kGovernanceKey);
+  if (!governance.ok()) return governance.status();
+  if (governance->has_value()) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  batch.Put(cf(kMeta), kGovernanceKey, Serialize(InitialGovernance(genesis)));
+  return Write(batch, "writing the initial validator governance");
 }
 
 Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir,
@@ -432,6 +448,9 @@ Status ChainStore::CommitBlock(const DecodedBlock& block, const StateOverlay& ch
     batch.Put(db.cf(kLineage), ParentsPrefix(edge.child_key) + edge.parent_key,
               AsBytes(edge.record_id));
   }
+  if (changes.validator_governance()) {
+    batch.Put(db.cf(kMeta), kGovernanceKey, Serialize(*changes.validator_governance()));
+  }
   batch.Put(db.cf(kMeta), kTipKey, EncodeTip(height, BlockHash(block.block.header())));
   FailPoint("commit-before-write");
   Status written = db.Write(batch, "committing block " + std::to_string(height));
@@ -567,6 +586,22 @@ std::optional<uint64_t> ChainStore::EvidenceHeight(const Offence& offence) const
   if (!value) return std::nullopt;
   if (value->size() < 8) FailStop("the stored evidence " + ToHex(offence.Key()) + " is damaged");
   return ReadBigEndian64(*value);
+}
+
+std::optional<v1::ValidatorGovernance> ChainStore::GetValidatorGovernance() const {
+  std::optional<std::string> value = impl_->GetOrFail(kMeta, kGovernanceKey);
+  if (!value) return std::nullopt;
+  v1::ValidatorGovernance governance;
+  if (!governance.ParseFromString(*value)) FailStop("the stored validator governance is damaged");
+  return governance;
+}
+
+bool ChainStore::HasEvidenceAgainst(const Hash256& evidence_id, const PubKey& validator) const {
+  bool truncated = false;
+  for (const StoredEvidence& stored : ListEvidence(validator, SIZE_MAX, &truncated)) {
+    if (EvidenceId(stored.evidence) == evidence_id) return true;
+  }
+  return false;
 }
 
 std::vector<StoredEvidence> ChainStore::ListEvidence(const std::optional<PubKey>& validator,

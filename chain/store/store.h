@@ -59,6 +59,9 @@ class ChainStore : public BlockStore {
   std::optional<v1::IngredientBan> GetIngredientBan(const std::string& ban_key) const override;
   std::optional<v1::ClaimCert> GetClaimCert(const std::string& record_id) const override;
   v1::CertIndex GetCertIndex(const std::string& scope_key) const override;
+  // Written with the genesis state (genesis's set as the first epoch), so never nullopt.
+  std::optional<v1::ValidatorGovernance> GetValidatorGovernance() const override;
+  bool HasEvidenceAgainst(const Hash256& evidence_id, const PubKey& validator) const override;
 
   // BlockStore. CommitBlock writes one synced WriteBatch; GetBlockHead is one read, where
   // GetBlock reads every record.

@@ -67,7 +67,14 @@ AdmissionVerdict AdmitPrepared(PreparedRecord& prepared, Mempool& mempool,
   chain::Record& record = *prepared.record;
   const chain::Hash256 id = record.id;
   if (!prepared.verified) {
-    if (!mempool.KnowsSigner(record.signer)) {
+    if (chain::IsValidatorSigned(record.body)) {
+      // An approval of a validator-set change: signed by a validator's node key in force at
+      // the next height, not by a participant (docs/governance.md).
+      if (chain::Status validator = mempool.CheckValidator(record.signer, next_height);
+          !validator.ok()) {
+        return {validator, id, false};
+      }
+    } else if (!mempool.KnowsSigner(record.signer)) {
       return {chain::UnknownSigner(record.signer), id, false};
     }
     if (chain::Status signature = verified.Verify(record); !signature.ok()) {

@@ -116,4 +116,8 @@ std::vector<std::pair<chain::Hash256, Status>> Mempool::Recheck(
   return dropped;
 }
 
+chain::Status Mempool::CheckValidator(const chain::PubKey& signer, uint64_t next_height) const {
+  return chain::CheckValidatorSigner(*pending_, signer, next_height);
+}
+
 }  // namespace agritrace::node

@@ -56,6 +56,10 @@ class Mempool {
   bool KnowsSigner(const chain::PubKey& signer) const {
     return pending_->GetParticipant(signer).has_value();
   }
+  // OK when `signer` is the node key of a validator in force at `next_height` (committed plus
+  // pending governance); NOT_AUTHORIZED otherwise. For records signed by validators
+  // (chain::IsValidatorSigned).
+  chain::Status CheckValidator(const chain::PubKey& signer, uint64_t next_height) const;
   size_t size() const { return records_.size(); }
   size_t bytes() const { return bytes_; }
   bool empty() const { return records_.empty(); }

@@ -6,6 +6,7 @@
 
 #include "chain/base/limits.h"
 #include "chain/consensus/evidence.h"
+#include "chain/model/validator_set.h"
 #include "chain/rules/rules.h"
 
 namespace agritrace::node {
@@ -87,6 +88,36 @@ Status BlockApplier::CheckEvidence(const chain::DecodedBlock& block) const {
   return Status::Ok();
 }
 
+namespace {
+
+// The header carries exactly the change its records decide: none when they decide none.
+Status CheckValidatorChange(const v1::BlockHeader& header,
+                            const std::optional<v1::ValidatorSetChange>& decided) {
+  const std::string where = "block " + std::to_string(header.height());
+  if (!decided) {
+    if (!header.has_validator_change()) return Status::Ok();
+    return Reject(Reason::kMalformed,
+                  where + " carries a validator-set change that its records do not decide");
+  }
+  if (!header.has_validator_change()) {
+    return Reject(Reason::kMalformed, where + " decides validator-set change " +
+                                          chain::ToHex(decided->proposal_id()) +
+                                          " but its header does not carry it");
+  }
+  const v1::ValidatorSetChange& carried = header.validator_change();
+  if (carried.proposal_id() != decided->proposal_id() ||
+      carried.effective_height() != decided->effective_height() ||
+      carried.validators_size() != decided->validators_size() ||
+      chain::ValidatorSetHash(carried.validators()) !=
+          chain::ValidatorSetHash(decided->validators())) {
+    return Reject(Reason::kMalformed, where + "'s header carries a validator-set change other "
+                                              "than the one its records decide");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 v1::Block BlockApplier::Build(uint64_t height, int64_t now_ms, const chain::PubKey& proposer,
                               const std::vector<chain::Record>& candidates,
                               const std::vector<v1::Evidence>& evidence) const {
@@ -112,8 +143,11 @@ v1::Block BlockApplier::Build(uint64_t height, int64_t now_ms, const chain::PubK
     proven.push_back(item);
     checked->decoded.evidence.push_back(chain::DecodedEvidence{*offence, chain::EvidenceId(item)});
   }
+  // The change the included records decide (at most one per block) goes in the header.
+  const std::optional<v1::ValidatorSetChange> decided =
+      chain::DecidedValidatorChange(*checked->changes, height);
   v1::Block block = chain::MakeBlock(genesis_->chain_id, height, tip.hash, time_ms, proposer,
-                                     included, proven);
+                                     included, proven, decided ? &*decided : nullptr);
   if (checked->decoded.header.ParseFromString(block.header())) {
     checked->decoded.hash = chain::BlockHash(block.header());
     checked->decoded.block = block;
@@ -190,6 +224,8 @@ chain::Result<std::shared_ptr<BlockApplier::Checked>> BlockApplier::CheckUncache
                                           std::to_string(i) + ": " + applied.message());
     }
   }
+  AGRI_RETURN_IF_ERROR(CheckValidatorChange(checked->decoded.header,
+                                            chain::DecidedValidatorChange(*checked->changes, height)));
   return checked;
 }
 

@@ -1,6 +1,7 @@
 #include "tests/sim/sim_store.h"
 
 #include "agritrace/v1/consensus.pb.h"
+#include "chain/model/validator_set.h"
 
 namespace agritrace::sim {
 
@@ -18,6 +19,7 @@ SimStore::SimStore(const chain::Genesis& genesis, const chain::PubKey& owner) : 
     participants_[*key] = std::move(participant);
   }
   for (const v1::PlotState& plot : genesis.plots) plots_[plot.plot_id()] = plot;
+  *governance_.add_epochs() = chain::GenesisEpoch(genesis);
 }
 
 std::optional<v1::PlotState> SimStore::GetPlot(const std::string& plot_id) const {
@@ -135,6 +137,7 @@ Status SimStore::CommitBlock(const chain::DecodedBlock& block, const chain::Stat
   for (const auto& [key, index] : changes.cert_indexes()) cert_index_[key] = index;
   for (const auto& [name, key] : changes.names()) names_[name] = key;
   for (const auto& nonce : changes.nonces()) nonces_.insert(nonce);
+  if (changes.validator_governance()) governance_ = *changes.validator_governance();
   for (const chain::DecodedEvidence& evidence : block.evidence) {
     evidence_.emplace(evidence.offence, height);
   }

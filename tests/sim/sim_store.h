@@ -56,6 +56,10 @@ class SimStore final : public chain::BlockStore {
   std::optional<v1::IngredientBan> GetIngredientBan(const std::string& ban_key) const override;
   std::optional<v1::ClaimCert> GetClaimCert(const std::string& record_id) const override;
   v1::CertIndex GetCertIndex(const std::string& scope_key) const override;
+  // Genesis's set as the first epoch from the start, as ChainStore::Open writes it.
+  std::optional<v1::ValidatorGovernance> GetValidatorGovernance() const override {
+    return governance_;
+  }
 
   // BlockStore.
   chain::ChainTip Tip() const override { return tip_; }
@@ -92,6 +96,7 @@ class SimStore final : public chain::BlockStore {
   std::map<chain::Hash256, chain::PubKey> records_;  // id -> signer
   std::map<std::string, std::string> safety_;
   std::map<chain::Offence, uint64_t> evidence_;  // offence -> committing height
+  v1::ValidatorGovernance governance_;
   std::set<std::string> persisted_signatures_;
 };
 

@@ -185,6 +185,7 @@ class RulesFixture : public ::testing::Test {
     for (const auto& [key, ban] : state_.ingredient_bans()) out += key + ban.ShortDebugString() + "\n";
     for (const auto& [id, cert] : state_.claim_certs()) out += cert.ShortDebugString() + "\n";
     for (const auto& [key, index] : state_.cert_indexes()) out += key + index.ShortDebugString() + "\n";
+    if (state_.validator_governance()) out += state_.validator_governance()->ShortDebugString();
     return out;
   }
 
