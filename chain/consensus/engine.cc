@@ -41,6 +41,12 @@ void ConsensusEngine::State::LoadValidators() {
   }
 }
 
+bool ConsensusEngine::State::UnknownFutureSigner(uint64_t h, const std::string& signer) {
+  if (h <= height + 1) return false;
+  auto key = ArrayFromBytes<32>(signer);
+  return key && !SetFor(h).Contains(*key);
+}
+
 const ValidatorSet& ConsensusEngine::State::SetFor(uint64_t h) {
   if (h == height) return validators;
   if (h > height) {
@@ -364,6 +370,7 @@ void ConsensusEngine::State::Route(const Message& message, const std::string& se
 ConsensusOutput ConsensusEngine::OnProposal(const v1::Proposal& proposal, int64_t now_ms) {
   ConsensusOutput out;
   State& s = *state_;
+  if (s.UnknownFutureSigner(proposal.height(), proposal.proposer())) return out;
   out.status = VerifyProposal(proposal, s.config.chain_id, s.SetFor(proposal.height()),
                               &s.verified);
   if (!out.status.ok()) return out;
@@ -377,6 +384,7 @@ ConsensusOutput ConsensusEngine::OnProposal(const v1::Proposal& proposal, int64_
 ConsensusOutput ConsensusEngine::OnVote(const v1::Vote& vote, int64_t now_ms) {
   ConsensusOutput out;
   State& s = *state_;
+  if (s.UnknownFutureSigner(vote.height(), vote.validator())) return out;
   out.status = VerifyVote(vote, s.config.chain_id, s.SetFor(vote.height()), &s.verified);
   if (!out.status.ok()) return out;
   s.out = &out;

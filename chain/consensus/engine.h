@@ -191,7 +191,8 @@ using ConsensusAction = std::variant<BroadcastProposal, BroadcastVote, ScheduleT
 struct ConsensusOutput {
   std::vector<ConsensusAction> actions;
   // For OnProposal/OnVote: why the message was rejected (not ok) -- bad signature, non-member,
-  // wrong chain, malformed, or an invalid block. Ok for accepted, duplicate or stale messages.
+  // wrong chain, malformed, or an invalid block. Ok for accepted, duplicate or stale messages,
+  // and for ignored ones: beyond the next height, signed by a key outside the latest set known.
   // For other inputs: not ok only when SafetyStore failed (nothing was signed).
   Status status;
 };

@@ -220,14 +220,9 @@ void ConsensusDriver::OnEvidence(const chain::PubKey& from, const SharedMessage&
   // committed costs no signature verification (its shape is all it takes to name it).
   auto shape = chain::CheckEvidenceShape(message->evidence());
   if (shape.ok() && (evidence_.Contains(*shape) || store_->EvidenceHeight(*shape))) return;
-  // Offences of heights whose set is not known yet are refused (not the sender's fault: it is
-  // ahead of us); they cannot commit before we get there anyway.
-  if (shape.ok() && !applier_->ValidatorsAt(shape->height)) {
-    transport_->Refused(from, chain::Reject(chain::Reason::kNotFound,
-                                            "evidence of height " + std::to_string(shape->height) +
-                                                " is beyond our known validator sets"));
-    return;
-  }
+  // Offences of heights whose set is not known yet are dropped (not the sender's fault: it is
+  // ahead of us); they cannot commit before we get there, and it gossips them again.
+  if (shape.ok() && !applier_->ValidatorsAt(shape->height)) return;
   auto offence = chain::VerifyEvidenceAt(message->evidence(), genesis_->chain_id,
                                          [this](uint64_t h) { return ValidatorsAt(h); });
   if (!offence.ok()) {

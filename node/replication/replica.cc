@@ -37,6 +37,7 @@ void Replica::Start() {
 void Replica::AfterCommit(const CommittedBlock& block) {
   driver_.OnCommitted(block);
   host_->AfterCommit(block);
+  if (commit_observer_) commit_observer_(block);
   spdlog::info("committed block {} with {} records hash {}", block.height, block.record_ids.size(),
                chain::ToHex(block.hash).substr(0, 16));
 }

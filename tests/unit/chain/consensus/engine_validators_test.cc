@@ -147,6 +147,18 @@ TEST_F(EngineSetChangeTest, NextHeightMessagesCheckedWithNextSet) {
   EXPECT_EQ(engine_->buffered_future_messages(), 1u);
 }
 
+TEST_F(EngineSetChangeTest, FarFutureMessageOfAnUnknownSignerIsIgnoredNotRefused) {
+  app_.sets[3] = DeterministicSet(std::vector<int>{0, 1, 2, 4, 5});
+  Make(0);
+  ASSERT_TRUE(engine_->Start(0).status.ok());
+  // Height 3's set is not known at height 1 (committed 0): 5, added there, is not refused...
+  ConsensusOutput out = engine_->OnVote(Vote(5, 3, 0, v1::VOTE_TYPE_PREVOTE, std::nullopt), 0);
+  EXPECT_TRUE(out.status.ok()) << out.status.ToString();
+  EXPECT_TRUE(out.actions.empty());
+  // ... and the engine never asked beyond what the committed chain defines.
+  EXPECT_LE(app_.max_validators_height, 2u);
+}
+
 TEST_F(EngineSetChangeTest, JoiningValidatorStartsSigningAtItsHeight) {
   Make(4);
   ConsensusOutput out = engine_->Start(0);
