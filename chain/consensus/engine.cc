@@ -370,7 +370,9 @@ void ConsensusEngine::State::Route(const Message& message, const std::string& se
 ConsensusOutput ConsensusEngine::OnProposal(const v1::Proposal& proposal, int64_t now_ms) {
   ConsensusOutput out;
   State& s = *state_;
-  if (s.UnknownFutureSigner(proposal.height(), proposal.proposer())) return out;
+  // Beyond the next height the set, and so the proposer, may not be known yet: such a
+  // proposal is ignored (votes of those heights still count towards a sync target).
+  if (proposal.height() > s.height + 1) return out;
   out.status = VerifyProposal(proposal, s.config.chain_id, s.SetFor(proposal.height()),
                               &s.verified);
   if (!out.status.ok()) return out;

@@ -192,7 +192,8 @@ struct ConsensusOutput {
   std::vector<ConsensusAction> actions;
   // For OnProposal/OnVote: why the message was rejected (not ok) -- bad signature, non-member,
   // wrong chain, malformed, or an invalid block. Ok for accepted, duplicate or stale messages,
-  // and for ignored ones: beyond the next height, signed by a key outside the latest set known.
+  // and for ignored ones: proposals beyond the next height, and votes beyond it signed by a key
+  // outside the latest set known (those heights' sets may not be known yet).
   // For other inputs: not ok only when SafetyStore failed (nothing was signed).
   Status status;
 };

@@ -96,9 +96,9 @@ struct ConsensusEngine::State {
   // heights; for a later height (only counted towards SyncNeeded) the next height's set, the
   // latest one known.
   const ValidatorSet& SetFor(uint64_t h);
-  // A message of a height beyond the next, signed by a key outside the latest set we know: its
+  // A vote of a height beyond the next, signed by a key outside the latest set we know: its
   // set is not known yet (a validator added since may sign it), so it is ignored, neither
-  // counted nor refused.
+  // counted nor refused. (Proposals beyond the next height are ignored altogether.)
   bool UnknownFutureSigner(uint64_t h, const std::string& signer);
   size_t SkipThreshold() const;  // f + 1
   // The highest height that f + 1 validators sent messages for (0: fewer senders): at least
