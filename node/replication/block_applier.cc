@@ -25,13 +25,11 @@ void BlockApplier::RefreshValidators() {
   auto known = std::make_shared<KnownValidators>(KnownValidators{
       chain::ValidatorSchedule(*genesis_, chain::GovernanceOf(*store_, *genesis_)),
       store_->Tip().height + chain::kValidatorChangeDelay});
-  std::lock_guard<std::mutex> lock(validators_mu_);
-  validators_ = std::move(known);
+  validators_.store(std::move(known));
 }
 
 std::shared_ptr<const BlockApplier::KnownValidators> BlockApplier::Validators() const {
-  std::lock_guard<std::mutex> lock(validators_mu_);
-  return validators_;
+  return validators_.load();
 }
 
 std::optional<chain::ValidatorSet> BlockApplier::ValidatorsAt(uint64_t height) const {

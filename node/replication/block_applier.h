@@ -13,14 +13,14 @@
 // Thread-safety: not thread-safe; the replica's thread makes every call (the node's
 // ReplicaRunner, or the simulator), which also makes check-then-commit atomic and keeps one
 // committer, as BlockStore requires. PreVerify alone may run beside it on another thread: it
-// reads only the genesis and the validator sets (ValidatorsAt, behind a mutex) and fills
+// reads only the genesis and the validator sets (ValidatorsAt, an atomic snapshot) and fills
 // VerifiedRecords (thread-safe).
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -124,8 +124,9 @@ class BlockApplier {
 
   const chain::Genesis* genesis_;
   chain::BlockStore* store_;
-  mutable std::mutex validators_mu_;
-  std::shared_ptr<const KnownValidators> validators_;  // guarded by validators_mu_
+  // Replaced whole after each commit; read from any thread (PreVerify, the replica's
+  // signer check) without a lock.
+  std::atomic<std::shared_ptr<const KnownValidators>> validators_;
   VerifiedRecords* verified_;
   const Clock* clock_;
   std::function<void(const CommittedBlock&)> listener_;
