@@ -42,7 +42,7 @@ class NetworkRuntime::PeerTransport final : public Transport {
     return keys;
   }
   std::string PeerName(const chain::PubKey& peer) const override {
-    auto entry = network_->directory().Find(peer);
+    auto entry = network_->directory()->Find(peer);
     return entry ? entry->name : chain::ToHex(peer).substr(0, 16);
   }
 
@@ -68,7 +68,8 @@ chain::Result<std::unique_ptr<NetworkRuntime>> NetworkRuntime::Create(Node* node
   return runtime;
 }
 
-NetworkRuntime::NetworkRuntime(Node* node, PeerDirectory directory) : node_(node) {
+NetworkRuntime::NetworkRuntime(Node* node, PeerDirectory directory)
+    : node_(node), base_directory_(directory) {
   const NodeConfig& config = node->config();
   network_ = std::make_unique<PeerNetwork>(node->genesis(), &node->key(), config.name,
                                            std::move(directory), config.peer_ban_seconds);
@@ -76,7 +77,9 @@ NetworkRuntime::NetworkRuntime(Node* node, PeerDirectory directory) : node_(node
   transport_ = std::make_unique<PeerTransport>(network_.get());
   ReplicaParts parts;
   parts.genesis = &node->genesis();
-  if (node->is_validator()) parts.key = node->key();
+  // Every node passes its key: the engine signs at the heights whose validator set holds it
+  // (issue 17), so an observer added by governance starts signing at its effective height.
+  parts.key = node->key();
   parts.timeouts = TimeoutsFrom(config);
   parts.host = node;
   parts.store = node->mutable_store();
@@ -89,14 +92,34 @@ NetworkRuntime::NetworkRuntime(Node* node, PeerDirectory directory) : node_(node
   parts.background = &background_;
   parts.metrics = &node->metrics();
   replica_ = std::make_unique<Replica>(std::move(parts));
+  replica_->SetCommitObserver([this](const CommittedBlock&) { FollowValidators(); });
   runner_ = std::make_unique<ReplicaRunner>(replica_.get());
   network_->SetHandler(this);
 }
 
 NetworkRuntime::~NetworkRuntime() { Stop(); }
 
+void NetworkRuntime::FollowValidators() {
+  auto known = replica_->Validators();
+  const uint64_t next = node_->store().Tip().height + 1;
+  google::protobuf::RepeatedPtrField<v1::ValidatorInfo> validators =
+      known->schedule.EpochAt(next).validators();
+  for (const v1::ValidatorInfo& v : known->schedule.EpochAt(next + 1).validators()) {
+    bool listed = false;
+    for (const v1::ValidatorInfo& have : validators) listed |= have.pubkey() == v.pubkey();
+    if (!listed) *validators.Add() = v;
+  }
+  const chain::Hash256 hash = chain::ValidatorSetHash(validators);
+  if (hash == followed_set_) return;
+  const bool first = followed_set_ == chain::Hash256{};
+  followed_set_ = hash;
+  network_->SetDirectory(base_directory_.ForValidators(validators));
+  if (!first) spdlog::info("peers follow the validator sets of heights {} and {}", next, next + 1);
+}
+
 void NetworkRuntime::Start() {
   started_ = true;
+  FollowValidators();  // a restarted node's chain may have changed the sets already
   runner_->Start();
   network_->Start();
 }

@@ -50,7 +50,13 @@ class NetworkRuntime final : public PeerHandler {
   class PeerTransport;
   NetworkRuntime(Node* node, PeerDirectory directory);
 
+  // The peers follow the chain's validators (issue 17): the union of the sets in force at
+  // tip + 1 and scheduled at tip + 2; the directory is rebuilt when that union changes.
+  void FollowValidators();
+
   Node* node_;
+  PeerDirectory base_directory_;  // genesis validators and the network file
+  chain::Hash256 followed_set_{};  // ValidatorSetHash of the union in the directory now
   std::unique_ptr<PeerNetwork> network_;
   std::unique_ptr<PeerTransport> transport_;
   SystemClock clock_;

@@ -9,6 +9,7 @@
 #include "chain/io/file_util.h"
 #include "chain/io/genesis_file.h"
 #include "chain/base/limits.h"
+#include "chain/model/validator_set.h"
 #include "node/common/peer_limits.h"
 #include "node/mempool/admission.h"
 #include "node/network_runtime.h"
@@ -188,6 +189,11 @@ std::vector<Status> Node::AdmitPeerRecords(
 void Node::Fatal(const Status& why) {
   spdlog::critical("stopping the node: {}", why.ToString());
   std::abort();
+}
+
+bool Node::is_validator() const {
+  const chain::ValidatorSchedule schedule(genesis_, chain::GovernanceOf(*store_, genesis_));
+  return schedule.FindAt(store_->Tip().height + 1, key_.public_key()) != nullptr;
 }
 
 void Node::AfterCommit(const CommittedBlock& block) {

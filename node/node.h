@@ -79,7 +79,9 @@ class Node final : public ReplicaHost {
   const chain::ChainStore& store() const { return *store_; }
   const NodeConfig& config() const { return config_; }
   chain::PubKey node_pubkey() const { return key_.public_key(); }
-  bool is_validator() const { return genesis_.validator_set().Contains(key_.public_key()); }
+  // Whether this node's key is in the validator set of the next height (the chain's
+  // governance may have added or removed it since genesis, issue 17).
+  bool is_validator() const;
   size_t mempool_size() const override;
   // Peers with an authenticated session now (validators and observers, either direction).
   size_t connected_peers() const;

@@ -24,11 +24,42 @@ std::string_view ConsensusStepName(ConsensusStep step) {
 
 size_t ConsensusEngine::State::SkipThreshold() const {
   // f + 1 where n = 3f + 1 + k: n - quorum + 1 is f + 1 for every n.
-  return config.validators.validators.size() - Quorum() + 1;
+  return validators.validators.size() - Quorum() + 1;
 }
 
 bool ConsensusEngine::State::IsProposer(uint32_t r) const {
-  return key && ProposerFor(config.validators, height, r) == key->public_key();
+  return key && ProposerFor(validators, height, r) == key->public_key();
+}
+
+void ConsensusEngine::State::LoadValidators() {
+  validators = app->ValidatorsAt(height);
+  next_validators.reset();
+  if (node_key && validators.Contains(node_key->public_key())) {
+    key = node_key;
+  } else {
+    key.reset();
+  }
+}
+
+bool ConsensusEngine::State::UnknownFutureSigner(uint64_t h, const std::string& signer) {
+  if (h <= height + 1) return false;
+  auto key = ArrayFromBytes<32>(signer);
+  return key && !SetFor(h).Contains(*key);
+}
+
+const ValidatorSet& ConsensusEngine::State::SetFor(uint64_t h) {
+  if (h == height) return validators;
+  if (h > height) {
+    // Asked only inside a call, after the driver applied every block the engine committed,
+    // so height + 1 is within committed + kValidatorChangeDelay.
+    if (!next_validators) next_validators = app->ValidatorsAt(height + 1);
+    return *next_validators;
+  }
+  if (past_validators_height != h) {
+    past_validators = app->ValidatorsAt(h);
+    past_validators_height = h;
+  }
+  return past_validators;
 }
 
 void ConsensusEngine::State::Schedule(uint32_t r, ConsensusStep kind, int64_t delay_ms) {
@@ -108,6 +139,7 @@ void ConsensusEngine::State::ResetHeight(uint64_t new_height) {
   my_proposal.reset();
   my_prevote.reset();
   my_precommit.reset();
+  LoadValidators();
 }
 
 uint64_t ConsensusEngine::State::FutureHeightOfQuorum() const {
@@ -245,10 +277,11 @@ ConsensusEngine::ConsensusEngine(ConsensusConfig config, std::optional<PrivateKe
     : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.config = std::move(config);
-  if (key && s.config.validators.Contains(key->public_key())) s.key = std::move(key);
+  s.node_key = std::move(key);
   s.app = app;
   s.store = store;
   s.height = committed_height + 1;
+  s.LoadValidators();
   if (!s.key) return;
   std::optional<std::string> bytes = store->Get(std::string(kConsensusSafetyKey));
   v1::ConsensusSafetyState saved;
@@ -273,7 +306,7 @@ ConsensusOutput ConsensusEngine::Start(int64_t now_ms) {
     // Our own store wrote these after verifying them; a corrupt one is simply not counted.
     for (const v1::Vote& vote : s.restored_votes) {
       if (vote.height() == s.height &&
-          VerifyVote(vote, s.config.chain_id, s.config.validators).ok()) {
+          VerifyVote(vote, s.config.chain_id, s.validators).ok()) {
         s.AcceptVote(vote);
       }
     }
@@ -343,7 +376,11 @@ void ConsensusEngine::State::Route(const Message& message, const std::string& se
 ConsensusOutput ConsensusEngine::OnProposal(const v1::Proposal& proposal, int64_t now_ms) {
   ConsensusOutput out;
   State& s = *state_;
-  out.status = VerifyProposal(proposal, s.config.chain_id, s.config.validators, &s.verified);
+  // Beyond the next height the set, and so the proposer, may not be known yet: such a
+  // proposal is ignored (votes of those heights still count towards a sync target).
+  if (proposal.height() > s.height + 1) return out;
+  out.status = VerifyProposal(proposal, s.config.chain_id, s.SetFor(proposal.height()),
+                              &s.verified);
   if (!out.status.ok()) return out;
   s.out = &out;
   s.now_ms = now_ms;
@@ -355,7 +392,8 @@ ConsensusOutput ConsensusEngine::OnProposal(const v1::Proposal& proposal, int64_
 ConsensusOutput ConsensusEngine::OnVote(const v1::Vote& vote, int64_t now_ms) {
   ConsensusOutput out;
   State& s = *state_;
-  out.status = VerifyVote(vote, s.config.chain_id, s.config.validators, &s.verified);
+  if (s.UnknownFutureSigner(vote.height(), vote.validator())) return out;
+  out.status = VerifyVote(vote, s.config.chain_id, s.SetFor(vote.height()), &s.verified);
   if (!out.status.ok()) return out;
   s.out = &out;
   s.now_ms = now_ms;
@@ -440,6 +478,7 @@ std::optional<Hash256> ConsensusEngine::locked_hash() const {
   return state_->locked_hash;
 }
 bool ConsensusEngine::is_validator() const { return state_->key.has_value(); }
+const ValidatorSet& ConsensusEngine::validators() const { return state_->validators; }
 const std::vector<Misbehaviour>& ConsensusEngine::evidence() const { return state_->evidence; }
 
 size_t ConsensusEngine::buffered_future_messages() const { return state_->future.size(); }

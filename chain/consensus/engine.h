@@ -6,8 +6,12 @@
 // clock and does no I/O except through the two interfaces below, so the node (node/) and the
 // deterministic simulator (tests/sim/) drive the very same code.
 //
-// Protocol summary (n validators in genesis order, f = (n - 1) / 3, quorum = 2f + 1 =
+// Protocol summary (n validators of height h in their order, f = (n - 1) / 3, quorum = 2f + 1 =
 // ValidatorSet::Quorum() = floor(2n/3) + 1):
+//   - the set of each height comes from Application::ValidatorsAt (issue 17: governance
+//     changes it from a height on); proposer, quorum, membership and signatures of height h
+//     use h's set, messages buffered for h + 1 are checked with h + 1's set, and this node
+//     signs at h only when its key is in h's set.
 //   - proposer(h, r) = validators[(h + r) % n] (ProposerFor).
 //   - round steps propose -> prevote -> precommit; timeouts grow per round:
 //     propose: timeout_propose_ms + r * timeout_delta_ms, prevote/precommit: timeout_vote_ms +
@@ -112,7 +116,6 @@ struct ConsensusTimeouts {
 
 struct ConsensusConfig {
   std::string chain_id;
-  ValidatorSet validators;  // genesis order: defines proposer rotation
   ConsensusTimeouts timeouts;
 };
 
@@ -131,6 +134,10 @@ class Application {
   virtual Status ValidateBlock(uint64_t height, const v1::Block& block) = 0;
   // Whether records are waiting to be committed (consulted when a new height begins).
   virtual bool HasPendingRecords() = 0;
+  // The validator set in force at `height` (its order defines proposer rotation). Called for
+  // heights up to the committed height + kValidatorChangeDelay (chain/model/validator_set.h):
+  // the engine's height and the next one, and past heights of late messages.
+  virtual ValidatorSet ValidatorsAt(uint64_t height) = 0;
 };
 
 // Durable small key-value store for consensus safety state. Put must be synced (durable when
@@ -186,7 +193,9 @@ using ConsensusAction = std::variant<BroadcastProposal, BroadcastVote, ScheduleT
 struct ConsensusOutput {
   std::vector<ConsensusAction> actions;
   // For OnProposal/OnVote: why the message was rejected (not ok) -- bad signature, non-member,
-  // wrong chain, malformed, or an invalid block. Ok for accepted, duplicate or stale messages.
+  // wrong chain, malformed, or an invalid block. Ok for accepted, duplicate or stale messages,
+  // and for ignored ones: proposals beyond the next height, and votes beyond it signed by a key
+  // outside the latest set known (those heights' sets may not be known yet).
   // For other inputs: not ok only when SafetyStore failed (nothing was signed).
   Status status;
 };
@@ -218,8 +227,8 @@ inline constexpr size_t kMaxKeptEvidence = 1024;
 
 class ConsensusEngine {
  public:
-  // `key`: this validator's key; nullopt (or a key not in the set) makes a follower that
-  // counts votes and commits but never signs. `app` and `store` must outlive the engine.
+  // `key`: this node's validator key; nullopt makes a follower that counts votes and commits
+  // but never signs. With a key, the engine signs at the heights whose set holds it. `app` and `store` must outlive the engine.
   // `committed_height`: the last block the driver has applied (0 at genesis).
   ConsensusEngine(ConsensusConfig config, std::optional<PrivateKey> key,
                   uint64_t committed_height, Application* app, SafetyStore* store);
@@ -243,7 +252,9 @@ class ConsensusEngine {
   ConsensusStep step() const;
   std::optional<Hash256> locked_hash() const;
   int32_t locked_round() const;
-  bool is_validator() const;
+  bool is_validator() const;  // signs at the current height
+  // The set of the current height (Application::ValidatorsAt when the height began).
+  const ValidatorSet& validators() const;
   const std::vector<Misbehaviour>& evidence() const;
   // Messages buffered for the next height (bounded: kMaxBufferedFutureRound).
   size_t buffered_future_messages() const;

@@ -32,7 +32,12 @@ inline constexpr size_t kMaxPersistedEarlierVotes = 16;
 
 struct ConsensusEngine::State {
   ConsensusConfig config;
-  std::optional<PrivateKey> key;  // set only when this node is a validator
+  std::optional<PrivateKey> node_key;  // this node's key, whatever the set
+  std::optional<PrivateKey> key;       // node_key while it is in the set of `height`
+  ValidatorSet validators;             // the set of `height`
+  std::optional<ValidatorSet> next_validators;  // the set of `height` + 1, asked when needed
+  ValidatorSet past_validators;        // the set of the last past height asked (late messages)
+  uint64_t past_validators_height = 0;
   Application* app = nullptr;
   SafetyStore* store = nullptr;
   // Gossip brings each message from several peers; each signature is verified once.
@@ -85,7 +90,17 @@ struct ConsensusEngine::State {
   int64_t now_ms = 0;
 
   // --- consensus.cc
-  size_t Quorum() const { return config.validators.Quorum(); }
+  size_t Quorum() const { return validators.Quorum(); }
+  // Asks the application for the set of `height` and decides whether this node signs at it.
+  void LoadValidators();
+  // The set a message of height `h` is checked with: h's set for the current, next and past
+  // heights; for a later height (only counted towards SyncNeeded) the next height's set, the
+  // latest one known.
+  const ValidatorSet& SetFor(uint64_t h);
+  // A vote of a height beyond the next, signed by a key outside the latest set we know: its
+  // set is not known yet (a validator added since may sign it), so it is ignored, neither
+  // counted nor refused. (Proposals beyond the next height are ignored altogether.)
+  bool UnknownFutureSigner(uint64_t h, const std::string& signer);
   size_t SkipThreshold() const;  // f + 1
   // The highest height that f + 1 validators sent messages for (0: fewer senders): at least
   // one honest validator is there, so the height below it is committed and can be synced.

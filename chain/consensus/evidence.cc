@@ -62,7 +62,8 @@ Result<Offence> VerifyEvidence(const v1::Evidence& evidence, const std::string& 
                                           std::to_string(kMaxConsensusRound));
   }
   if (!set.Contains(offence->validator)) {
-    return Unauthorized(ToHex(offence->validator) + " is not a validator of this chain");
+    return Unauthorized(ToHex(offence->validator) + " is not a validator of this chain at height " +
+                        std::to_string(offence->height));
   }
   if (offence->kind == OffenceKind::kDoubleProposal &&
       ProposerFor(set, offence->height, offence->round) != offence->validator) {
@@ -72,6 +73,13 @@ Result<Offence> VerifyEvidence(const v1::Evidence& evidence, const std::string& 
   }
   AGRI_RETURN_IF_ERROR(CheckSignatures(evidence, chain_id, *offence));
   return offence;
+}
+
+Result<Offence> VerifyEvidenceAt(const v1::Evidence& evidence, const std::string& chain_id,
+                                 const std::function<ValidatorSet(uint64_t)>& set_at) {
+  Result<Offence> shape = CheckEvidenceShape(evidence);
+  if (!shape.ok()) return shape.status();
+  return VerifyEvidence(evidence, chain_id, set_at(shape->height));
 }
 
 v1::Evidence DoubleVoteEvidence(const v1::Vote& first, const v1::Vote& second) {

@@ -12,6 +12,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "agritrace/v1/consensus.pb.h"
@@ -25,6 +26,11 @@ namespace agritrace::chain {
 // The checks above; returns the offence.
 Result<Offence> VerifyEvidence(const v1::Evidence& evidence, const std::string& chain_id,
                                const ValidatorSet& set);
+
+// The same with the validator set of the offence's height (issue 17): `set_at(height)` for
+// the height the shape names.
+Result<Offence> VerifyEvidenceAt(const v1::Evidence& evidence, const std::string& chain_id,
+                                 const std::function<ValidatorSet(uint64_t)>& set_at);
 
 // Evidence of two votes (as the engine reports them: `first` counted, `second` conflicting).
 v1::Evidence DoubleVoteEvidence(const v1::Vote& first, const v1::Vote& second);

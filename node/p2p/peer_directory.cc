@@ -75,6 +75,7 @@ chain::Result<PeerDirectory> PeerDirectory::FromNetworkFile(const chain::Genesis
   for (const auto& node : doc["nodes"]) {
     auto entry = ParseEntry(node);
     if (!entry.ok()) return entry.status();
+    directory.file_entries_.push_back(*entry);
     auto existing = directory.Find(entry->pubkey);
     if (entry->kind == PeerKind::kValidator) {
       if (!existing || existing->kind != PeerKind::kValidator) {
@@ -104,6 +105,31 @@ chain::Result<PeerDirectory> PeerDirectory::Load(const chain::Genesis& genesis,
   auto text = chain::ReadFile(path, kMaxNetworkFileBytes);
   if (!text.ok()) return text.status();
   return FromNetworkFile(genesis, *text);
+}
+
+PeerDirectory PeerDirectory::ForValidators(
+    const google::protobuf::RepeatedPtrField<v1::ValidatorInfo>& validators) const {
+  PeerDirectory out;
+  out.file_entries_ = file_entries_;
+  auto listed = [&](const chain::PubKey& key) -> const PeerEntry* {
+    for (const PeerEntry& e : file_entries_) {
+      if (e.pubkey == key) return &e;
+    }
+    return nullptr;
+  };
+  for (const v1::ValidatorInfo& v : validators) {
+    auto key = chain::ArrayFromBytes<32>(v.pubkey());
+    if (!key || out.Find(*key)) continue;
+    PeerEntry entry{v.name(), PeerKind::kValidator, *key, v.address()};
+    if (const PeerEntry* file = listed(*key); file && !file->address.empty()) {
+      entry.address = file->address;
+    }
+    out.entries_.push_back(std::move(entry));
+  }
+  for (const PeerEntry& e : file_entries_) {
+    if (e.kind == PeerKind::kObserver && !out.Find(e.pubkey)) out.entries_.push_back(e);
+  }
+  return out;
 }
 
 std::optional<PeerEntry> PeerDirectory::Find(const chain::PubKey& key) const {

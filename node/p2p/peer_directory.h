@@ -12,6 +12,12 @@
 // A validator listed in the file must match genesis (a file cannot add validators); its
 // address there overrides the genesis one (e.g. inside a private network). Immutable after
 // construction, so safe to read from any thread.
+//
+// Governance changes the validators (issue 17): ForValidators makes the directory of the sets
+// the chain has in force or scheduled. A validator added by the chain is a validator there
+// (dialed at the network file's address when it lists it, e.g. as an observer before, else at
+// the chain's); a removed one is no longer a validator (it stays only if the file lists it as
+// an observer).
 #pragma once
 
 #include <map>
@@ -19,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "agritrace/v1/records.pb.h"
 #include "chain/model/genesis.h"
 #include "chain/base/status.h"
 
@@ -42,12 +49,19 @@ class PeerDirectory {
                                                       const std::string& json_text);
   static chain::Result<PeerDirectory> Load(const chain::Genesis& genesis, const std::string& path);
 
+  // This directory with `validators` (the chain's sets) as the validators in place of
+  // genesis's, and the network file's observers that are not among them.
+  PeerDirectory ForValidators(
+      const google::protobuf::RepeatedPtrField<v1::ValidatorInfo>& validators) const;
+
   // The entry for a key allowed to peer, or nullopt.
   std::optional<PeerEntry> Find(const chain::PubKey& key) const;
   const std::vector<PeerEntry>& entries() const { return entries_; }
 
  private:
+  PeerDirectory() = default;
   std::vector<PeerEntry> entries_;
+  std::vector<PeerEntry> file_entries_;  // the network file's nodes as listed
 };
 
 // The network file text for `entries` (what `agritrace-node init --validators` writes).

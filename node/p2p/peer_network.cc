@@ -97,14 +97,38 @@ PeerNetwork::PeerNetwork(const chain::Genesis& genesis, const chain::PrivateKey*
       genesis_hash_(genesis.hash),
       key_(key),
       our_name_(std::move(our_name)),
-      directory_(std::move(directory)),
+      directory_(std::make_shared<const PeerDirectory>(std::move(directory))),
       ban_time_(ban_seconds) {}
 
 PeerNetwork::~PeerNetwork() { Stop(); }
 
 void PeerNetwork::Start() {
-  for (const auto& peer : directory_.entries()) {
+  std::lock_guard lock(mu_);
+  started_ = true;
+  for (const auto& peer : directory_->entries()) {
     if (peer.pubkey == key_->public_key() || peer.address.empty()) continue;
+    dialed_.insert(peer.pubkey);
+    dialers_.emplace_back([this, peer] { DialLoop(peer); });
+  }
+}
+
+std::shared_ptr<const PeerDirectory> PeerNetwork::directory() const {
+  std::lock_guard lock(mu_);
+  return directory_;
+}
+
+void PeerNetwork::SetDirectory(PeerDirectory directory) {
+  auto next = std::make_shared<const PeerDirectory>(std::move(directory));
+  std::lock_guard lock(mu_);
+  directory_ = next;
+  for (auto& [key, session] : sessions_) {
+    if (!next->Find(key)) session->Close();
+  }
+  if (!started_ || stopping_) return;
+  for (const auto& peer : next->entries()) {
+    if (peer.pubkey == key_->public_key() || peer.address.empty()) continue;
+    if (!dialed_.insert(peer.pubkey).second) continue;
+    spdlog::info("dialing {} ({}) at {}", peer.name, PeerKindName(peer.kind), peer.address);
     dialers_.emplace_back([this, peer] { DialLoop(peer); });
   }
 }
@@ -145,7 +169,7 @@ SessionContext PeerNetwork::MakeContext(bool outbound) {
 }
 
 chain::Result<PeerEntry> PeerNetwork::Admit(const chain::PubKey& key) {
-  auto entry = directory_.Find(key);
+  auto entry = directory()->Find(key);
   if (!entry) {
     Refused(key, chain::ToHex(key), /*banned=*/false);
     return Reject(Reason::kNotAuthorized,
@@ -293,7 +317,8 @@ grpc::Status PeerNetwork::Connect(grpc::ServerContext* context,
 void PeerNetwork::DialLoop(PeerEntry peer) {
   auto backoff = kDialBackoffMin;
   while (true) {
-    if (HasSession(peer.pubkey) || IsBanned(peer.pubkey)) {
+    // A peer the chain no longer lists (a removed validator) is not dialed while unlisted.
+    if (HasSession(peer.pubkey) || IsBanned(peer.pubkey) || !directory()->Find(peer.pubkey)) {
       if (!SleepUnlessStopping(kDialerIdlePoll)) return;
       continue;
     }
@@ -340,7 +365,7 @@ void PeerNetwork::Ban(const chain::PubKey& peer, const std::string& why) {
 }
 
 void PeerNetwork::Ban(const chain::PubKey& peer, const Status& why) {
-  const auto entry = directory_.Find(peer);
+  const auto entry = directory()->Find(peer);
   const std::string name = entry ? entry->name : chain::ToHex(peer);
   {
     std::lock_guard lock(mu_);

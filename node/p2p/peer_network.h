@@ -89,7 +89,12 @@ class PeerNetwork final : public v1::Peer::Service {
   bool IsBanned(const chain::PubKey& peer) const;
   size_t connected_peers() const;
   std::vector<PeerEntry> ConnectedPeers() const;
-  const PeerDirectory& directory() const { return directory_; }
+  // The directory in force (a snapshot; SetDirectory replaces it).
+  std::shared_ptr<const PeerDirectory> directory() const;
+  // Replaces the directory (the chain's validators changed, issue 17): dials entries not dialed
+  // before, and closes sessions with keys no longer listed. A session keeps the kind it was
+  // admitted with until it reconnects.
+  void SetDirectory(PeerDirectory directory);
 
  private:
   SessionContext MakeContext(bool outbound);
@@ -111,7 +116,9 @@ class PeerNetwork final : public v1::Peer::Service {
   const chain::Hash256 genesis_hash_;
   const chain::PrivateKey* key_;
   const std::string our_name_;
-  const PeerDirectory directory_;
+  std::shared_ptr<const PeerDirectory> directory_;  // GUARDED_BY(mu_)
+  std::set<chain::PubKey> dialed_;                   // GUARDED_BY(mu_)
+  bool started_ = false;                             // GUARDED_BY(mu_)
   const std::chrono::seconds ban_time_;
   PeerHandler* handler_ = nullptr;
   NodeMetrics* metrics_ = nullptr;

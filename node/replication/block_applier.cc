@@ -17,7 +17,26 @@ using chain::Status;
 
 BlockApplier::BlockApplier(const chain::Genesis* genesis, chain::BlockStore* store,
                            VerifiedRecords* verified, const Clock* clock)
-    : genesis_(genesis), store_(store), verified_(verified), clock_(clock) {}
+    : genesis_(genesis), store_(store), verified_(verified), clock_(clock) {
+  RefreshValidators();
+}
+
+void BlockApplier::RefreshValidators() {
+  auto known = std::make_shared<KnownValidators>(KnownValidators{
+      chain::ValidatorSchedule(*genesis_, chain::GovernanceOf(*store_, *genesis_)),
+      store_->Tip().height + chain::kValidatorChangeDelay});
+  validators_.store(std::move(known));
+}
+
+std::shared_ptr<const BlockApplier::KnownValidators> BlockApplier::Validators() const {
+  return validators_.load();
+}
+
+std::optional<chain::ValidatorSet> BlockApplier::ValidatorsAt(uint64_t height) const {
+  auto known = Validators();
+  if (height > known->known_until) return std::nullopt;
+  return known->schedule.SetAt(height);
+}
 
 int64_t BlockApplier::BlockTimeMs(uint64_t height) const {
   if (height == 0) return genesis_->genesis_time_ms;
@@ -49,12 +68,15 @@ Status BlockApplier::EvidenceCommittable(uint64_t height, const chain::Offence& 
   return Status::Ok();
 }
 
-// The block's evidence, shape already checked by DecodeBlock (one per offence).
+// The block's evidence, shape already checked by DecodeBlock (one per offence), each verified
+// with the validator set of its offence's height (at most the block's height, so known).
 Status BlockApplier::CheckEvidence(const chain::DecodedBlock& block) const {
   const uint64_t height = block.header.height();
+  auto known = Validators();
   for (int i = 0; i < block.block.evidence_size(); ++i) {
-    auto offence = chain::VerifyEvidence(block.block.evidence(i), genesis_->chain_id,
-                                         genesis_->validator_set());
+    auto offence = chain::VerifyEvidenceAt(
+        block.block.evidence(i), genesis_->chain_id,
+        [&](uint64_t h) { return known->schedule.SetAt(h); });
     Status status = offence.ok() ? EvidenceCommittable(height, *offence) : offence.status();
     if (!status.ok()) {
       return Reject(status.reason(), "block " + std::to_string(height) + " evidence " +
@@ -223,10 +245,12 @@ Status BlockApplier::Validate(uint64_t height, const v1::Block& block, int64_t n
 void BlockApplier::PreVerify(const v1::Block& block) const {
   auto decoded = chain::DecodeBlock(block, genesis_->chain_id);
   if (!decoded.ok()) return;
-  // Records of a block whose certificate does not verify are never worth verifying.
-  if (!chain::VerifyCertificate(block.certificate(), genesis_->chain_id, decoded->header.height(),
-                                decoded->hash, genesis_->validator_set())
-           .ok()) {
+  // Records of a block whose certificate does not verify are never worth verifying; nor of one
+  // whose height's validator set is not known yet (CommitCertified verifies them in turn).
+  auto set = ValidatorsAt(decoded->header.height());
+  if (!set || !chain::VerifyCertificate(block.certificate(), genesis_->chain_id,
+                                        decoded->header.height(), decoded->hash, *set)
+                   .ok()) {
     return;
   }
   std::vector<const chain::Record*> records;
@@ -255,9 +279,10 @@ chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {
   }
   // The certificate first: it costs at most one signature per validator, while the records
   // may cost thousands, so a block nobody certified costs no record verification (scenario 6).
+  // The set of the next height is always known (tip + 1 <= tip + kValidatorChangeDelay).
   AGRI_RETURN_IF_ERROR(chain::VerifyCertificate(block.certificate(), genesis_->chain_id, height,
                                                 chain::BlockHash(block.header()),
-                                                genesis_->validator_set()));
+                                                Validators()->schedule.SetAt(height)));
   auto result = Check(height, block);
   if (!result.ok()) return result.status();
   Checked* checked = result->get();
@@ -273,6 +298,7 @@ chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {
     committed.evidence.push_back(evidence.offence);
   }
   Remember(nullptr);  // its overlay is now committed state
+  RefreshValidators();  // a change it decided is in force kValidatorChangeDelay later
   if (listener_) listener_(committed);
   return true;
 }

@@ -2,7 +2,8 @@
 //
 // Every block that enters the store passes here, whether consensus decided it or block sync
 // fetched it: its shape, its place on the chain (height, previous hash, time), its commit
-// certificate against the genesis validator set, every record (signature, through the
+// certificate against the validator set of its height (issue 17: ValidatorSchedule over the
+// committed governance state, refreshed after each commit), every record (signature, through the
 // VerifiedRecords cache, and every rule through chain::ApplyRecord) and every evidence
 // (chain::VerifyEvidence, its offence not committed before, and within the age window,
 // EvidenceCommittable) are checked before
@@ -12,9 +13,11 @@
 // Thread-safety: not thread-safe; the replica's thread makes every call (the node's
 // ReplicaRunner, or the simulator), which also makes check-then-commit atomic and keeps one
 // committer, as BlockStore requires. PreVerify alone may run beside it on another thread: it
-// reads only the genesis and fills VerifiedRecords (thread-safe).
+// reads only the genesis and the validator sets (ValidatorsAt, an atomic snapshot) and fills
+// VerifiedRecords (thread-safe).
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -23,6 +26,7 @@
 
 #include "chain/model/block_store.h"
 #include "chain/model/genesis.h"
+#include "chain/model/validator_set.h"
 #include "node/mempool/verified_records.h"
 #include "node/replication/clock.h"
 
@@ -49,6 +53,18 @@ class BlockApplier {
   // All pointers must outlive the applier.
   BlockApplier(const chain::Genesis* genesis, chain::BlockStore* store, VerifiedRecords* verified,
                const Clock* clock);
+
+  // The validator sets of the committed chain: every height up to `known_until` (tip +
+  // kValidatorChangeDelay) is certified by schedule.SetAt(height).
+  struct KnownValidators {
+    chain::ValidatorSchedule schedule;
+    uint64_t known_until = 0;
+  };
+  // A snapshot, refreshed after each commit; thread-safe.
+  std::shared_ptr<const KnownValidators> Validators() const;
+  // The set of `height`; nullopt when it is not known yet (height > tip +
+  // kValidatorChangeDelay). Thread-safe.
+  std::optional<chain::ValidatorSet> ValidatorsAt(uint64_t height) const;
 
   // Called after every commit, in commit order.
   void SetCommitListener(std::function<void(const CommittedBlock&)> listener) {
@@ -78,7 +94,9 @@ class BlockApplier {
   // free, so that a syncing node verifies the next blocks while it applies earlier ones, and
   // only once its certificate verifies. Only fills the VerifiedRecords cache: a block that
   // does not decode, a bad certificate or a bad signature is left for CommitCertified to
-  // report. CommitCertified, too, verifies the certificate before any record.
+  // report. CommitCertified, too, verifies the certificate before any record. A block whose
+  // height's validator set is not known yet (beyond tip + kValidatorChangeDelay) is skipped:
+  // its certificate cannot be judged.
   void PreVerify(const v1::Block& block) const;
 
  private:
@@ -101,8 +119,14 @@ class BlockApplier {
   void NoteProposal(const chain::Hash256& hash) const;
   std::optional<int64_t> TakeProposalAgeMs(const chain::Hash256& hash) const;
 
+  // Reads the governance state of the store (after each commit).
+  void RefreshValidators();
+
   const chain::Genesis* genesis_;
   chain::BlockStore* store_;
+  // Replaced whole after each commit; read from any thread (PreVerify, the replica's
+  // signer check) without a lock.
+  std::atomic<std::shared_ptr<const KnownValidators>> validators_;
   VerifiedRecords* verified_;
   const Clock* clock_;
   std::function<void(const CommittedBlock&)> listener_;

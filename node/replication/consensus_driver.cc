@@ -44,7 +44,9 @@ ConsensusDriver::~ConsensusDriver() = default;
 
 void ConsensusDriver::Start() {
   RestoreEvidence();
-  if (!key_ || !genesis_->validator_set().Contains(key_->public_key())) {
+  // Any node with a key may come to sign: the engine signs at a height only when that
+  // height's set holds the key (an observer added by governance starts at its effective height).
+  if (!key_) {
     BuildEngine(false);
     return;
   }
@@ -73,7 +75,7 @@ void ConsensusDriver::Start() {
 }
 
 void ConsensusDriver::BuildEngine(bool signing) {
-  chain::ConsensusConfig config{genesis_->chain_id, genesis_->validator_set(), timeouts_};
+  chain::ConsensusConfig config{genesis_->chain_id, timeouts_};
   // A new engine: the old one's timers mean nothing to it.
   timers_ = {};
   engine_ = std::make_unique<chain::ConsensusEngine>(
@@ -287,8 +289,8 @@ bool ConsensusDriver::Carry(chain::ConsensusAction& action) {
 void ConsensusDriver::OnMisbehaviour(const chain::Misbehaviour& misbehaviour) {
   // The engine verified both messages; verifying again costs two signatures per offence and
   // keeps what enters the pool to one rule.
-  auto offence = chain::VerifyEvidence(misbehaviour.evidence, genesis_->chain_id,
-                                       genesis_->validator_set());
+  auto offence = chain::VerifyEvidenceAt(misbehaviour.evidence, genesis_->chain_id,
+                                         [this](uint64_t h) { return ValidatorsAt(h); });
   if (!offence.ok()) {
     spdlog::error("evidence the engine found does not verify: {}", offence.status().ToString());
     return;
@@ -308,8 +310,11 @@ void ConsensusDriver::OnEvidence(const chain::PubKey& from, const SharedMessage&
   // committed costs no signature verification (its shape is all it takes to name it).
   auto shape = chain::CheckEvidenceShape(message->evidence());
   if (shape.ok() && (evidence_.Contains(*shape) || store_->EvidenceHeight(*shape))) return;
-  auto offence =
-      chain::VerifyEvidence(message->evidence(), genesis_->chain_id, genesis_->validator_set());
+  // Offences of heights whose set is not known yet are dropped (not the sender's fault: it is
+  // ahead of us); they cannot commit before we get there, and it gossips them again.
+  if (shape.ok() && !applier_->ValidatorsAt(shape->height)) return;
+  auto offence = chain::VerifyEvidenceAt(message->evidence(), genesis_->chain_id,
+                                         [this](uint64_t h) { return ValidatorsAt(h); });
   if (!offence.ok()) {
     const Status why(offence.status().reason(), "evidence from " + transport_->PeerName(from) +
                                                     ": " + offence.status().message());
@@ -362,7 +367,8 @@ void ConsensusDriver::RestoreEvidence() {
   const std::vector<v1::Evidence> held = EvidencePool::Parse(*saved);
   const uint64_t next_height = store_->Tip().height + 1;
   for (const v1::Evidence& evidence : held) {
-    auto offence = chain::VerifyEvidence(evidence, genesis_->chain_id, genesis_->validator_set());
+    auto offence = chain::VerifyEvidenceAt(evidence, genesis_->chain_id,
+                                           [this](uint64_t h) { return ValidatorsAt(h); });
     if (!offence.ok() || !applier_->EvidenceCommittable(next_height, *offence).ok()) continue;
     evidence_.Add(*offence, evidence);
   }
@@ -410,6 +416,13 @@ v1::Block ConsensusDriver::ProposeBlock(uint64_t height, int64_t now_ms,
 
 Status ConsensusDriver::ValidateBlock(uint64_t height, const v1::Block& block) {
   return applier_->Validate(height, block, clock_->WallMs());
+}
+
+chain::ValidatorSet ConsensusDriver::ValidatorsAt(uint64_t height) {
+  auto known = applier_->Validators();
+  // Beyond the known heights the latest known set is the best guess; the engine never asks
+  // that far (a message of a later height only counts towards a sync target).
+  return known->schedule.SetAt(std::min(height, known->known_until));
 }
 
 bool ConsensusDriver::HasPendingRecords() {

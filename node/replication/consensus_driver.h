@@ -30,6 +30,8 @@
 // (kPendingEvidenceKey) after every change and restored by Start().
 //
 // A validator's node drives a signing engine; an observer's a follower that only counts votes.
+// Whether this node signs is decided per height by the set of that height (issue 17): a key
+// added by governance starts signing at the change's effective height, a removed one stops.
 //
 // Thread-safety: not thread-safe. The node calls it from its replica thread
 // (node/replica_runner.h); the simulator from its one thread. The engine and the
@@ -79,9 +81,9 @@ struct SigningGuard {
 
 class ConsensusDriver final : public chain::Application {
  public:
-  // Everything must outlive the driver. `key` is the validator's signing key; nullopt (or a
-  // key outside the validator set) makes a follower. `safety` holds the signing state (needed
-  // for a validator; may be null for a follower).
+  // Everything must outlive the driver. `key` is the node's key; nullopt makes a follower, and
+  // a key signs only at heights whose validator set holds it. `safety` holds the signing state
+  // (needed with a key; may be null for a follower).
   ConsensusDriver(const chain::Genesis* genesis, std::optional<chain::PrivateKey> key,
                   ReplicaHost* host, chain::BlockStore* store, chain::SafetyStore* safety,
                   SigningGuard guard, BlockApplier* applier, Transport* transport,
@@ -130,6 +132,9 @@ class ConsensusDriver final : public chain::Application {
   v1::Block ProposeBlock(uint64_t height, int64_t now_ms, const chain::PubKey& proposer) override;
   chain::Status ValidateBlock(uint64_t height, const v1::Block& block) override;
   bool HasPendingRecords() override;
+  // The set of `height` from the committed governance state (BlockApplier::ValidatorsAt);
+  // the engine asks only for heights up to tip + kValidatorChangeDelay.
+  chain::ValidatorSet ValidatorsAt(uint64_t height) override;
 
  private:
   struct Timer {

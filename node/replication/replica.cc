@@ -13,8 +13,7 @@ using chain::Reason;
 using chain::Status;
 
 Replica::Replica(ReplicaParts parts)
-    : validators_(parts.genesis->validator_set()),
-      host_(parts.host),
+    : host_(parts.host),
       transport_(parts.transport),
       applier_(parts.genesis, parts.store, parts.verified, parts.clock),
       sync_(parts.store, &applier_, parts.transport, parts.clock, parts.background),
@@ -39,6 +38,7 @@ void Replica::Start() {
 void Replica::AfterCommit(const CommittedBlock& block) {
   driver_.OnCommitted(block);
   host_->AfterCommit(block);
+  if (commit_observer_) commit_observer_(block);
   spdlog::info("committed block {} with {} records hash {}", block.height, block.record_ids.size(),
                chain::ToHex(block.hash).substr(0, 16));
 }
@@ -95,10 +95,12 @@ chain::Result<bool> Replica::Receive(const chain::PubKey& from, const v1::PeerMe
       sync_.ServeRequest(from, message.sync_request());
       return false;
     case v1::PeerMessage::kProposal:
-      AGRI_RETURN_IF_ERROR(CheckSigner(from, message.proposal().proposer(), "proposal"));
+      AGRI_RETURN_IF_ERROR(CheckSigner(from, message.proposal().proposer(),
+                                       message.proposal().height(), "proposal"));
       return true;
     case v1::PeerMessage::kVote:
-      AGRI_RETURN_IF_ERROR(CheckSigner(from, message.vote().validator(), "vote"));
+      AGRI_RETURN_IF_ERROR(CheckSigner(from, message.vote().validator(), message.vote().height(),
+                                       "vote"));
       return true;
     case v1::PeerMessage::kCommit:
     case v1::PeerMessage::kTip:
@@ -127,17 +129,21 @@ Status Replica::ReceiveRecords(const chain::PubKey& from,
   return Status::Ok();
 }
 
-// Only genesis validators sign proposals and votes, and honest nodes relay only what their
-// engine accepted: a message naming anyone else is forged by the sender (PeerInput::kMessage).
+// Only the validators of a height sign its proposals and votes, and honest nodes relay only
+// what their engine accepted: a message naming anyone else is forged by the sender
+// (PeerInput::kMessage). The set of the message's height decides (issue 17); a height whose
+// set we do not know yet (we are behind) is left to the engine, which does not ban for it.
 // Checked before the replica's thread; signatures are the engine's job.
 Status Replica::CheckSigner(const chain::PubKey& from, const std::string& signer,
-                            const char* what) const {
+                            uint64_t height, const char* what) const {
   auto key = chain::ArrayFromBytes<32>(signer);
   if (!key) return chain::Reject(Reason::kMalformed, std::string(what) + " signer is not a key");
-  if (!validators_.Contains(*key)) {
+  std::optional<chain::ValidatorSet> set = applier_.ValidatorsAt(height);
+  if (set && !set->Contains(*key)) {
     return chain::Reject(Reason::kNotAuthorized,
                          std::string(what) + " from " + transport_->PeerName(from) +
-                             " is signed by a non-validator " + chain::ToHex(*key).substr(0, 16));
+                             " is signed by " + chain::ToHex(*key).substr(0, 16) +
+                             ", not a validator at height " + std::to_string(height));
   }
   return Status::Ok();
 }

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -41,8 +42,8 @@ namespace agritrace::node {
 // What a replica is given. Every pointer must outlive it.
 struct ReplicaParts {
   const chain::Genesis* genesis = nullptr;
-  // The validator's signing key; nullopt (or a key outside the genesis validators): an
-  // observer, which follows the chain and never signs.
+  // The node's signing key; nullopt: an observer that never signs. With a key, the node
+  // signs at the heights whose validator set holds it (issue 17).
   std::optional<chain::PrivateKey> key;
   chain::ConsensusTimeouts timeouts;
   ReplicaHost* host = nullptr;
@@ -72,6 +73,15 @@ class Replica {
   // Does what is due now; NextDeadlineMs() says when that is next (steady ms).
   void Tick();
   int64_t NextDeadlineMs() const;
+  // Called on the replica's thread after every commit, after the host's AfterCommit (the
+  // network runtime follows the validator sets with it, issue 17).
+  void SetCommitObserver(std::function<void(const CommittedBlock&)> observer) {
+    commit_observer_ = std::move(observer);
+  }
+  // The validator sets the committed chain defines (BlockApplier::Validators); any thread.
+  std::shared_ptr<const BlockApplier::KnownValidators> Validators() const {
+    return applier_.Validators();
+  }
   // Equivocation evidence waiting for a block.
   size_t pending_evidence() const { return driver_.pending_evidence(); }
   // A validator following until it may sign (ConsensusDriver::following).
@@ -91,17 +101,17 @@ class Replica {
   chain::Status ReceiveRecords(const chain::PubKey& from,
                                const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes);
   chain::Status CheckSigner(const chain::PubKey& from, const std::string& signer,
-                            const char* what) const;
+                            uint64_t height, const char* what) const;
   void AfterCommit(const CommittedBlock& block);
   // ReplicaHost::Fatal was called: the node does nothing more.
   bool halted() const { return driver_.halted() || sync_.halted(); }
 
-  const chain::ValidatorSet validators_;
   ReplicaHost* host_;
   Transport* transport_;
   BlockApplier applier_;
   BlockSync sync_;
   ConsensusDriver driver_;
+  std::function<void(const CommittedBlock&)> commit_observer_;
 };
 
 }  // namespace agritrace::node

@@ -29,7 +29,7 @@ struct Args {
 int Usage(const char* why) {
   std::fprintf(stderr,
                "agritrace-sim: %s\nusage: agritrace-sim [--validators N] [--byzantine B] "
-               "[--seeds A..B | --seed S] [--mode MODE] [--storage-faults] [--verbose]\n",
+               "[--seeds A..B | --seed S] [--mode MODE] [--storage-faults] [--governance [--bug-keep-removed]] [--verbose]\n",
                why);
   return 2;
 }
@@ -68,6 +68,14 @@ std::string Parse(int argc, char** argv, Args& args) {
       args.options.storage_faults = true;
       continue;
     }
+    if (flag == "--governance") {
+      args.options.governance = true;
+      continue;
+    }
+    if (flag == "--bug-keep-removed") {  // negative control: needs --governance
+      args.options.bug_keep_removed = true;
+      continue;
+    }
     if (i + 1 >= argc) return "missing value for " + flag;
     std::string value = argv[++i];
     if (flag == "--validators") {
@@ -85,6 +93,10 @@ std::string Parse(int argc, char** argv, Args& args) {
     }
   }
   if (args.options.validators < 1 || args.options.validators > 64) return "--validators 1..64";
+  if (args.options.bug_keep_removed && !args.options.governance) {
+    return "--bug-keep-removed needs --governance";
+  }
+  if (args.options.governance && args.options.validators < 2) return "--governance needs 2+";
   if (args.options.byzantine < 0 || args.options.byzantine > args.options.validators) {
     return "--byzantine 0..validators";
   }
@@ -113,7 +125,7 @@ int main(int argc, char** argv) {
     if (args.first == args.last || args.options.verbose) {
       std::printf(
           "seed %llu: %s heights %llu..%llu records %llu evidence %llu messages %llu bans %llu "
-          "storage faults %llu end %lld ms trace %s\n",
+          "storage faults %llu changes %llu end %lld ms trace %s\n",
           static_cast<unsigned long long>(seed), result.ok ? "ok" : "FAILED",
           static_cast<unsigned long long>(result.min_height),
           static_cast<unsigned long long>(result.max_height),
@@ -122,6 +134,7 @@ int main(int argc, char** argv) {
           static_cast<unsigned long long>(result.messages),
           static_cast<unsigned long long>(result.bans),
           static_cast<unsigned long long>(result.storage_faults),
+          static_cast<unsigned long long>(result.validator_changes),
           static_cast<long long>(result.end_ms), result.trace_hash.c_str());
     }
     std::fflush(stdout);

@@ -23,6 +23,21 @@ SimStore::SimStore(const chain::Genesis& genesis, const chain::PubKey& owner) : 
   *governance_.add_epochs() = chain::GenesisEpoch(genesis);
 }
 
+std::optional<v1::ValidatorGovernance> SimStore::GetValidatorGovernance() const {
+  if (!bug_keep_removed_) return governance_;
+  v1::ValidatorGovernance buggy = governance_;
+  for (int e = 1; e < buggy.epochs_size(); ++e) {
+    const v1::ValidatorEpoch before = buggy.epochs(e - 1);
+    v1::ValidatorEpoch* epoch = buggy.mutable_epochs(e);
+    for (const v1::ValidatorInfo& old : before.validators()) {
+      bool kept = false;
+      for (const v1::ValidatorInfo& v : epoch->validators()) kept |= v.name() == old.name();
+      if (!kept) *epoch->add_validators() = old;
+    }
+  }
+  return buggy;
+}
+
 std::optional<v1::PlotState> SimStore::GetPlot(const std::string& plot_id) const {
   if (auto it = plots_.find(plot_id); it != plots_.end()) return it->second;
   return std::nullopt;

@@ -61,9 +61,9 @@ class SimStore final : public chain::BlockStore, public chain::SafetyStore {
   std::optional<v1::ClaimCert> GetClaimCert(const std::string& record_id) const override;
   v1::CertIndex GetCertIndex(const std::string& scope_key) const override;
   // Genesis's set as the first epoch from the start, as ChainStore::Open writes it.
-  std::optional<v1::ValidatorGovernance> GetValidatorGovernance() const override {
-    return governance_;
-  }
+  std::optional<v1::ValidatorGovernance> GetValidatorGovernance() const override;
+  // Negative control of the simulator: later epochs keep every validator of earlier ones.
+  void set_bug_keep_removed(bool on) { bug_keep_removed_ = on; }
 
   // BlockStore.
   chain::ChainTip Tip() const override { return tip_; }
@@ -106,6 +106,7 @@ class SimStore final : public chain::BlockStore, public chain::SafetyStore {
   std::map<std::string, std::string> node_state_;  // PutNodeState
   std::map<chain::Offence, uint64_t> evidence_;  // offence -> committing height
   v1::ValidatorGovernance governance_;
+  bool bug_keep_removed_ = false;
   std::set<std::string> persisted_signatures_;
 };
 

@@ -6,6 +6,8 @@
 // library.
 #pragma once
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +30,19 @@ inline constexpr char kSimChainId[] = "agritrace-sim-1";
 inline chain::PrivateKey DeterministicKey(int i) {
   return *chain::PrivateKey::FromBytes(
       chain::AsBytes(chain::Sha256("agritrace-sim validator " + std::to_string(i))));
+}
+
+// The set of validators `indices` (DeterministicKey), in that order.
+inline chain::ValidatorSet DeterministicSet(const std::vector<int>& indices) {
+  chain::ValidatorSet set;
+  for (int i : indices) set.validators.push_back(DeterministicKey(i).public_key());
+  return set;
+}
+// Validators 0..n-1.
+inline chain::ValidatorSet DeterministicSet(int n) {
+  std::vector<int> indices;
+  for (int i = 0; i < n; ++i) indices.push_back(i);
+  return DeterministicSet(indices);
 }
 
 // A map standing in for the synced RocksDB safety state. The simulator keeps it across a
@@ -77,6 +92,15 @@ class FakeApplication : public chain::Application {
     return Status::Ok();
   }
   bool HasPendingRecords() override { return pending; }
+  // The set whose start is the highest at or below `height` (sets[1] when nothing is set:
+  // validators 0..3).
+  chain::ValidatorSet ValidatorsAt(uint64_t height) override {
+    ++validator_queries;
+    max_validators_height = std::max(max_validators_height, height);
+    auto it = sets.upper_bound(height);
+    if (it == sets.begin()) return chain::ValidatorSet{};
+    return std::prev(it)->second;
+  }
 
   // The driver applies a committed block.
   void Apply(const v1::Block& block, const Hash256& hash) {
@@ -88,6 +112,10 @@ class FakeApplication : public chain::Application {
 
   bool pending = true;
   bool reject_all = false;
+  // The validator set from each height on (a governance change, issue 17).
+  std::map<uint64_t, chain::ValidatorSet> sets;
+  int validator_queries = 0;
+  uint64_t max_validators_height = 0;
   int proposals_made = 0;
   int validations = 0;
   std::vector<v1::Block> blocks;  // committed, with certificates

@@ -16,6 +16,7 @@
 
 #include "chain/base/hash.h"
 #include "chain/model/genesis.h"
+#include "chain/model/validator_set.h"
 #include "node/common/token_bucket.h"
 #include "node/mempool/mempool.h"
 #include "node/mempool/verified_records.h"
@@ -49,7 +50,7 @@ class Rng {
   uint64_t state_;
 };
 
-enum class EventKind { kDeliver, kTick, kCrash, kRestart, kPartition, kHeal, kSubmit };
+enum class EventKind { kDeliver, kTick, kCrash, kRestart, kPartition, kHeal, kSubmit, kGovern };
 
 struct Event {
   int64_t at_ms = 0;
@@ -207,6 +208,16 @@ class World {
   v1::Vote ConflictingVote(SimNode& node, const v1::Vote& vote, int side);
   void CheckHostilesBanned();
 
+  // Governance (sim_governance.cc): the admin's proposals and the validators' approvals,
+  // submitted until each change is decided; the schedule the committed headers define.
+  void Govern();
+  void SubmitToSomeNode(const v1::Envelope& envelope);
+  v1::Envelope SignRecord(const chain::PrivateKey& key, v1::RecordBody body);
+  void NoteValidatorChange(const v1::BlockHeader& header, uint64_t height);
+  void CheckGovernanceDone();
+  // Every planned change decided and in force on every honest node (true without governance).
+  bool GovernanceDone() const;
+
   // Checks and trace (simulator.cc).
   void CheckValidity(SimNode& node, const node::CommittedBlock& committed);
   void CheckEvidence(SimNode& node, const node::CommittedBlock& committed, const v1::Block& block,
@@ -258,6 +269,15 @@ class World {
   std::map<std::pair<uint64_t, uint32_t>, std::array<Hash256, 2>> split_;
   // Every proposal seen on the network, for a double voter's conflicting votes.
   std::map<std::pair<uint64_t, uint32_t>, Hash256> seen_blocks_;
+  // The validator sets of the chain as the committed headers define them (genesis plus each
+  // header's validator_change): what the checker verifies certificates with.
+  std::optional<chain::ValidatorSchedule> schedule_;
+  // Governance: the next change of the plan to propose, and its records (resent as they are).
+  size_t governance_step_ = 0;
+  std::optional<v1::Envelope> proposal_;
+  std::map<int, v1::Envelope> approvals_;  // by signing node
+  std::map<chain::PubKey, uint64_t> governance_nonces_;
+  chain::PrivateKey admin_ = DeterministicKey(0);
   chain::Sha256Builder trace_;
   SimResult result_;
   uint64_t liveness_target_ = 0;

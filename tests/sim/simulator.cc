@@ -30,7 +30,12 @@ constexpr int64_t kSubmitGapMinMs = 50, kSubmitGapMaxMs = 500;
 constexpr int kMaxRecordsPerSubmit = 3;
 constexpr char kSimGtin[] = "06901234567892";
 
-chain::Genesis SimGenesis(int validators, const chain::PrivateKey& farmer) {
+// The sim admin of the governance scenario: a participant with ROLE_ADMIN.
+chain::PrivateKey SimAdmin() {
+  return *chain::PrivateKey::FromBytes(chain::AsBytes(chain::Sha256("agritrace-sim admin")));
+}
+
+chain::Genesis SimGenesis(int validators, const chain::PrivateKey& farmer, bool governance) {
   chain::Genesis genesis;
   genesis.chain_id = kSimChainId;
   genesis.genesis_time_ms = kSimEpochMs;
@@ -42,6 +47,13 @@ chain::Genesis SimGenesis(int validators, const chain::PrivateKey& farmer) {
   participant.set_name("sim-farm");
   participant.add_roles(v1::ROLE_FARMER);
   genesis.participants.push_back(participant);
+  if (governance) {
+    v1::Participant admin;
+    admin.set_pubkey(chain::AsBytes(SimAdmin().public_key()));
+    admin.set_name("sim-admin");
+    admin.add_roles(v1::ROLE_ADMIN);
+    genesis.participants.push_back(admin);
+  }
   genesis.params.chain_id = kSimChainId;
   genesis.block_delay_ms = kSimBlockDelayMs;
   genesis.hash = chain::Sha256("agritrace-sim genesis " + std::to_string(validators));
@@ -71,9 +83,11 @@ World::World(uint64_t seed, const SimOptions& options)
       rng_(seed),
       farmer_(*chain::PrivateKey::FromBytes(
           chain::AsBytes(chain::Sha256("agritrace-sim farmer")))),
-      signed_(options.validators) {
-  genesis_ = SimGenesis(options.validators, farmer_);
-  for (int i = 0; i < options.validators; ++i) index_of_[DeterministicKey(i).public_key()] = i;
+      signed_(NodeCount(options)) {
+  genesis_ = SimGenesis(options.validators, farmer_, options.governance);
+  for (int i = 0; i < NodeCount(options); ++i) index_of_[DeterministicKey(i).public_key()] = i;
+  schedule_.emplace(genesis_);
+  admin_ = SimAdmin();
 }
 
 const chain::ConsensusTimeouts& World::timeouts() const { return kSimTimeouts; }
@@ -89,13 +103,17 @@ void World::Push(Event event) {
 }
 
 void World::SetUpNodes() {
-  int n = options_.validators;
-  nodes_.resize(n);
-  for (int i = 0; i < n; ++i) {
+  const int total = NodeCount(options_);
+  nodes_.resize(total);
+  for (int i = 0; i < total; ++i) {
     nodes_[i].index = i;
     nodes_[i].key = DeterministicKey(i);
     nodes_[i].store = std::make_unique<SimStore>(genesis_, nodes_[i].key.public_key());
+    nodes_[i].store->set_bug_keep_removed(options_.bug_keep_removed);
   }
+  // Byzantine behaviour goes to genesis validators only; the governance scenario's extra
+  // nodes (observers until added) are honest.
+  int n = options_.validators;
   static constexpr ByzantineMode kRotation[] = {
       ByzantineMode::kSilent, ByzantineMode::kEquivocatingProposer, ByzantineMode::kDoubleVoter,
       ByzantineMode::kCollude};
@@ -109,7 +127,7 @@ void World::SetUpNodes() {
   // Honest nodes alternate sides in shuffled order, so both sides have one when possible.
   int next_side = 0;
   for (int k = options_.byzantine; k < n; ++k) nodes_[order[k]].side = (next_side++) % 2;
-  blocked_.assign(n, std::vector<bool>(n, false));
+  blocked_.assign(total, std::vector<bool>(total, false));
   for (SimNode& node : nodes_) {
     if (!node.honest()) continue;
     node.store->SetFaultHook([this, &node](const char* what) { return StorageFault(node, what); });
@@ -146,6 +164,7 @@ void World::ScheduleFaults() {
     Push(Event{.at_ms = at + rng_.Uniform(200, 5000), .kind = EventKind::kRestart, .node = node});
   }
   Push(Event{.at_ms = rng_.Uniform(0, kSubmitGapMaxMs), .kind = EventKind::kSubmit});
+  if (options_.governance) Push(Event{.at_ms = 100, .kind = EventKind::kGovern});
 }
 
 // Only honest nodes' disks fail, and only while faults are on.
@@ -191,6 +210,7 @@ SimResult World::Run() {
   }
   if (result_.ok) CheckHostilesBanned();
   if (result_.ok) CheckEvidenceCommitted();
+  if (result_.ok) CheckGovernanceDone();
   if (result_.ok && MinHonestHeight() < liveness_target_) {  // evidence due: reported above
     Violation("liveness: after faults stopped at " + std::to_string(options_.fault_ms) +
               " ms, honest nodes reached only height " + std::to_string(MinHonestHeight()) +
@@ -236,6 +256,9 @@ void World::Handle(const Event& event) {
     case EventKind::kSubmit:
       SubmitRecords();
       break;
+    case EventKind::kGovern:
+      Govern();
+      break;
   }
 }
 
@@ -280,7 +303,7 @@ void World::ScheduleTick(SimNode& node) {
 }
 
 void World::StartPartition(bool symmetric) {
-  int n = options_.validators;
+  int n = static_cast<int>(nodes_.size());
   std::vector<int> group(n);
   for (int i = 0; i < n; ++i) group[i] = static_cast<int>(rng_.Uniform(0, 1));
   for (int a = 0; a < n; ++a) {
@@ -342,6 +365,15 @@ void World::OnCommitted(SimNode& node, const node::CommittedBlock& block) {
   if (!node.honest()) return;
   CheckValidity(node, block);
   auto [it, inserted] = decided_.try_emplace(block.height, block.hash);
+  if (inserted) {
+    // The first honest commit of each height comes in height order: the sets it defines
+    // (from height + kValidatorChangeDelay) are known before any block they certify.
+    auto stored = node.store->GetBlock(block.height);
+    v1::BlockHeader header;
+    if (stored.ok() && header.ParseFromString(stored->header())) {
+      NoteValidatorChange(header, block.height);
+    }
+  }
   if (!inserted && it->second != block.hash) {
     Violation("agreement: height " + std::to_string(block.height) + ": node " +
               std::to_string(node.index) + " committed " + Short(block.hash) +
@@ -360,7 +392,8 @@ void World::CheckEvidence(SimNode& node, const node::CommittedBlock& committed,
     return Violation(where + "the applier reported other evidence than the block holds");
   }
   for (int i = 0; i < block.evidence_size(); ++i) {
-    auto offence = chain::VerifyEvidence(block.evidence(i), kSimChainId, genesis_.validator_set());
+    auto offence = chain::VerifyEvidenceAt(block.evidence(i), kSimChainId,
+                                           [this](uint64_t h) { return schedule_->SetAt(h); });
     if (!offence.ok()) return Violation(where + "evidence that does not verify: " +
                                         offence.status().ToString());
     if (nodes_[IndexOf(offence->validator)].honest()) {
@@ -413,7 +446,8 @@ void World::CheckValidity(SimNode& node, const node::CommittedBlock& committed) 
   if (!block.ok() || !header.ParseFromString(block->header())) {
     return Violation(where + "the committed block is not in its store");
   }
-  const chain::ValidatorSet validators = genesis_.validator_set();
+  // The set of this height as the committed headers define it (not the node's own view).
+  const chain::ValidatorSet validators = schedule_->SetAt(height);
   chain::Status status = chain::VerifyCertificate(block->certificate(), kSimChainId, height,
                                                   committed.hash, validators);
   if (!status.ok()) return Violation(where + "bad certificate: " + status.ToString());
@@ -456,6 +490,7 @@ uint64_t World::MaxHonestHeight() const {
 // height target (byzantine validators keep offending, so "nothing pending" may never come).
 bool World::LivenessReached() const {
   if (faults_active_ || MinHonestHeight() < liveness_target_ || !evidence_due_) return false;
+  if (!GovernanceDone()) return false;
   for (const chain::Offence& offence : *evidence_due_) {
     if (!committed_offences_.count(offence)) return false;
   }
@@ -480,6 +515,10 @@ void World::Trace(std::string_view kind, int node, std::string_view data) {
                      std::to_string(node) + " " + std::string(data) + "\n";
   trace_.Add(line);
   if (options_.verbose) std::fputs(line.c_str(), stdout);
+}
+
+int NodeCount(const SimOptions& options) {
+  return options.validators + (options.governance ? kGovernanceExtraNodes : 0);
 }
 
 SimResult RunSimulation(uint64_t seed, const SimOptions& options) {

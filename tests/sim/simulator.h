@@ -39,6 +39,15 @@ struct SimOptions {
   int64_t liveness_ms = 60'000;  // after faults stop, every honest node must gain...
   uint64_t liveness_blocks = 3;  // ...this many blocks within liveness_ms
   bool verbose = false;
+  // Validator-set governance (issue 17): two extra nodes start as observers (keys
+  // DeterministicKey(validators), (validators + 1)); a sim admin proposes, and the validators
+  // in force approve, by real records: add the first, remove v0, rotate v1's key to the second.
+  // The run fails unless every change took effect; each certificate is checked against the
+  // set of its height as the committed headers define it.
+  bool governance = false;
+  // Negative control: every node's store forgets removals (a removed validator stays in the
+  // later sets), so a removed validator's signature is counted: the checker must see it.
+  bool bug_keep_removed = false;
 };
 
 struct SimResult {
@@ -53,8 +62,12 @@ struct SimResult {
   uint64_t records = 0;         // records committed (each once, on every honest node)
   uint64_t evidence = 0;        // offences committed (each once, on every honest node)
   uint64_t storage_faults = 0;  // writes failed or crashed by injection
+  uint64_t validator_changes = 0;  // governance changes decided on the chain
 };
 
 SimResult RunSimulation(uint64_t seed, const SimOptions& options);
+// Nodes of a run: the validators, plus kGovernanceExtraNodes with `governance`.
+inline constexpr int kGovernanceExtraNodes = 2;
+int NodeCount(const SimOptions& options);
 
 }  // namespace agritrace::sim

@@ -8,6 +8,7 @@ namespace agritrace::chain {
 namespace {
 
 using sim::DeterministicKey;
+using sim::DeterministicSet;
 using sim::FakeApplication;
 using sim::kSimChainId;
 using sim::MemorySafetyStore;
@@ -38,10 +39,9 @@ std::vector<v1::Vote> RoundVotes(const ConsensusOutput& out, uint32_t round) {
   return found;
 }
 
-ConsensusConfig Config(int n) {
+ConsensusConfig Config() {
   ConsensusConfig config;
   config.chain_id = kSimChainId;
-  for (int i = 0; i < n; ++i) config.validators.validators.push_back(DeterministicKey(i).public_key());
   config.timeouts = {1000, 500, 200, 0, 1000};
   return config;
 }
@@ -52,10 +52,11 @@ class EngineTest : public ::testing::Test {
   void Make(int n, int me) {
     n_ = n;
     me_ = me;
-    engine_ = std::make_unique<ConsensusEngine>(Config(n), DeterministicKey(me), 0, &app_, &store_);
+    app_.sets[1] = DeterministicSet(n);
+    engine_ = std::make_unique<ConsensusEngine>(Config(), DeterministicKey(me), 0, &app_, &store_);
   }
   void Restart() {
-    engine_ = std::make_unique<ConsensusEngine>(Config(n_), DeterministicKey(me_),
+    engine_ = std::make_unique<ConsensusEngine>(Config(), DeterministicKey(me_),
                                                 app_.committed_height(), &app_, &store_);
   }
   v1::Block BlockBy(int i, int64_t time_ms) {
@@ -85,7 +86,7 @@ TEST_F(EngineTest, SingleValidatorCommitsAlone) {
   std::vector<CommitBlock> commits = All<CommitBlock>(out);
   ASSERT_EQ(commits.size(), 1u);
   EXPECT_TRUE(VerifyCertificate(commits[0].block.certificate(), kSimChainId, 1, commits[0].hash,
-                                Config(1).validators)
+                                DeterministicSet(1))
                   .ok());
   EXPECT_EQ(engine_->height(), 2u);
 }
@@ -211,7 +212,7 @@ TEST_F(EngineTest, CommitsOnQuorumOfPrecommitsWithVerifiableCertificate) {
   const CommitBlock commit = All<CommitBlock>(out)[0];
   EXPECT_EQ(commit.hash, hash_a);
   EXPECT_TRUE(VerifyCertificate(commit.block.certificate(), kSimChainId, 1, hash_a,
-                                Config(4).validators)
+                                DeterministicSet(4))
                   .ok());
   EXPECT_EQ(engine_->height(), 2u);
 }
@@ -299,7 +300,7 @@ TEST_F(EngineTest, ReportsADoubleProposalOnceWithVerifiableEvidence) {
   ASSERT_EQ(All<Misbehaviour>(out).size(), 1u);
   const Misbehaviour found = All<Misbehaviour>(out)[0];
   EXPECT_EQ(found.validator, DeterministicKey(1).public_key());
-  auto offence = VerifyEvidence(found.evidence, kSimChainId, Config(4).validators);
+  auto offence = VerifyEvidence(found.evidence, kSimChainId, DeterministicSet(4));
   ASSERT_TRUE(offence.ok()) << offence.status().ToString();
   EXPECT_EQ(offence->kind, OffenceKind::kDoubleProposal);
   EXPECT_EQ(offence->round, 0u);
@@ -311,7 +312,7 @@ TEST_F(EngineTest, ReportsADoubleProposalOnceWithVerifiableEvidence) {
   out = Feed(Vote(3, 0, v1::VOTE_TYPE_PREVOTE, Hash256{2}));
   ASSERT_EQ(All<Misbehaviour>(out).size(), 1u);
   EXPECT_TRUE(
-      VerifyEvidence(All<Misbehaviour>(out)[0].evidence, kSimChainId, Config(4).validators).ok());
+      VerifyEvidence(All<Misbehaviour>(out)[0].evidence, kSimChainId, DeterministicSet(4)).ok());
   EXPECT_EQ(engine_->evidence().size(), 2u);
 }
 
@@ -478,7 +479,7 @@ TEST_F(EngineTest, KeepsBlocksOfLaterRoundsUpToTheirByteLimit) {
       records.push_back(std::move(envelope));
     }
     int proposer = 0;
-    while (ProposerFor(Config(4).validators, 1, round) != DeterministicKey(proposer).public_key()) {
+    while (ProposerFor(DeterministicSet(4), 1, round) != DeterministicKey(proposer).public_key()) {
       ++proposer;
     }
     v1::Block block = MakeBlock(kSimChainId, 1, Hash256{}, 100 + round,
@@ -498,7 +499,8 @@ TEST_F(EngineTest, KeepsBlocksOfLaterRoundsUpToTheirByteLimit) {
 }
 
 TEST_F(EngineTest, FollowerWithoutKeyCommitsButNeverSigns) {
-  engine_ = std::make_unique<ConsensusEngine>(Config(4), std::nullopt, 0, &app_, &store_);
+  app_.sets[1] = DeterministicSet(4);
+  engine_ = std::make_unique<ConsensusEngine>(Config(), std::nullopt, 0, &app_, &store_);
   ASSERT_FALSE(engine_->is_validator());
   engine_->Start(0);
   v1::Block a = BlockBy(1, 100);

@@ -112,6 +112,18 @@ TEST_F(BlockApplierTest, CommitsABlockWithAQuorumCertificateOnce) {
   EXPECT_FALSE(*committed);
 }
 
+// The set of height h is known once h - kValidatorChangeDelay is committed (issue 17):
+// PreVerify skips blocks beyond that, the engine never asks beyond it.
+TEST_F(BlockApplierTest, KnowsTheValidatorSetsUpToTheChangeDelayAheadOfItsTip) {
+  ASSERT_TRUE(applier_->ValidatorsAt(1));
+  EXPECT_EQ(applier_->ValidatorsAt(1)->validators, genesis_.validator_set().validators);
+  EXPECT_TRUE(applier_->ValidatorsAt(chain::kValidatorChangeDelay));
+  EXPECT_FALSE(applier_->ValidatorsAt(chain::kValidatorChangeDelay + 1));
+  ASSERT_TRUE(applier_->CommitCertified(Certified(3)).ok());
+  EXPECT_TRUE(applier_->ValidatorsAt(chain::kValidatorChangeDelay + 1));
+  EXPECT_FALSE(applier_->ValidatorsAt(chain::kValidatorChangeDelay + 2));
+}
+
 TEST_F(BlockApplierTest, RejectsACertificateOfOnlyTwoThirds) {
   EXPECT_FALSE(applier_->CommitCertified(Certified(2)).ok());
   EXPECT_FALSE(applier_->CommitCertified(Certified(0)).ok());
