@@ -6,7 +6,6 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <source_location>
 #include <string>
 #include <string_view>
 
@@ -52,7 +51,8 @@ std::optional<std::array<uint8_t, N>> ArrayFromBytes(std::string_view bytes) {
 // invariant: it aborts like AGRI_CHECK, reporting the caller's file, line and function.
 template <size_t N>
 std::array<uint8_t, N> ArrayFromCheckedBytes(
-    std::string_view bytes, const std::source_location& where = std::source_location::current()) {
+    std::string_view bytes,
+    const check_internal::SourceLocation& where = check_internal::SourceLocation::Current()) {
   if (bytes.size() != N) [[unlikely]] {
     check_internal::CheckFailed("bytes.size() == N", "a length checked earlier", where);
   }

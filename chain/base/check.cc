@@ -5,11 +5,11 @@
 
 namespace agritrace::chain::check_internal {
 
-void CheckFailed(const char* condition, const char* message, const std::source_location& where) {
+void CheckFailed(const char* condition, const char* message, const SourceLocation& where) {
   // Plain stdio to unbuffered stderr: the report is out before the abort, logger or not.
   std::fprintf(stderr, "check failed: %s%s%s%s at %s:%u in %s\n", condition, message ? " (" : "",
-               message ? message : "", message ? ")" : "", where.file_name(),
-               static_cast<unsigned>(where.line()), where.function_name());
+               message ? message : "", message ? ")" : "", where.file,
+               where.line, where.function);
   std::fflush(stderr);
   std::abort();
 }

@@ -14,31 +14,38 @@
 // "Assertions", has the benchmark figures).
 #pragma once
 
-#include <source_location>
-
 namespace agritrace::chain::check_internal {
+
+// Where a check was written. Not std::source_location: Debian 12's clang 14 (the fuzz and
+// sanitizer builds) cannot compile libstdc++'s; the compiler builtins below work in GCC and
+// clang alike, and as default arguments they name the caller.
+struct SourceLocation {
+  const char* file = "";
+  unsigned line = 0;
+  const char* function = "";
+  static constexpr SourceLocation Current(const char* file = __builtin_FILE(),
+                                          unsigned line = __builtin_LINE(),
+                                          const char* function = __builtin_FUNCTION()) {
+    return {file, line, function};
+  }
+};
 
 // Prints "check failed: <condition> (<message>) at <file>:<line> in <function>" and aborts.
 // `message` may be null.
 [[noreturn]] void CheckFailed(const char* condition, const char* message,
-                              const std::source_location& where);
+                              const SourceLocation& where);
 
 }  // namespace agritrace::chain::check_internal
 
 // Aborts with file:line, function and the condition's text when `condition` is false.
-#define AGRI_CHECK(condition)                                                           \
-  do {                                                                                  \
-    if (!(condition)) [[unlikely]] {                                                    \
-      ::agritrace::chain::check_internal::CheckFailed(#condition, nullptr,              \
-                                                      std::source_location::current()); \
-    }                                                                                   \
-  } while (false)
+#define AGRI_CHECK(condition) AGRI_CHECK_MSG(condition, nullptr)
 
 // The same, adding `message` (a C string: why the condition must hold) to the report.
-#define AGRI_CHECK_MSG(condition, message)                                              \
-  do {                                                                                  \
-    if (!(condition)) [[unlikely]] {                                                    \
-      ::agritrace::chain::check_internal::CheckFailed(#condition, message,              \
-                                                      std::source_location::current()); \
-    }                                                                                   \
+#define AGRI_CHECK_MSG(condition, message)                                     \
+  do {                                                                         \
+    if (!(condition)) [[unlikely]] {                                           \
+      ::agritrace::chain::check_internal::CheckFailed(                         \
+          #condition, message,                                                 \
+          ::agritrace::chain::check_internal::SourceLocation::Current());      \
+    }                                                                          \
   } while (false)
