@@ -12,8 +12,7 @@ namespace {
 using Validators = google::protobuf::RepeatedPtrField<v1::ValidatorInfo>;
 
 void AppendField(std::string& out, std::string_view field) {
-  const uint32_t size = static_cast<uint32_t>(field.size());
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(size >> shift));
+  AppendBigEndian32(out, static_cast<uint32_t>(field.size()));
   out.append(field);
 }
 
@@ -27,6 +26,15 @@ int IndexOfName(const Validators& set, const std::string& name) {
 bool HasKey(const Validators& set, const std::string& pubkey) {
   return std::any_of(set.begin(), set.end(),
                      [&](const v1::ValidatorInfo& v) { return v.pubkey() == pubkey; });
+}
+
+Status KeyTaken(const std::string& pubkey) {
+  return Reject(Reason::kValidatorExists, "node key " + ToHex(pubkey).substr(0, 16) +
+                                              "... already belongs to a validator in the set");
+}
+
+Status NoSuchValidator(const std::string& name) {
+  return Reject(Reason::kUnknownValidator, "no validator named " + name + " is in the set");
 }
 
 }  // namespace
@@ -72,11 +80,7 @@ Result<std::vector<v1::ValidatorInfo>> ApplyValidatorChange(
         return Reject(Reason::kValidatorExists,
                       "a validator named " + change.name() + " is already in the set");
       }
-      if (HasKey(current, change.pubkey())) {
-        return Reject(Reason::kValidatorExists,
-                      "node key " + ToHex(change.pubkey()).substr(0, 16) +
-                          "... already belongs to a validator in the set");
-      }
+      if (HasKey(current, change.pubkey())) return KeyTaken(change.pubkey());
       if (next.size() >= kMaxValidators) {
         return Reject(Reason::kTooLarge, "the set already has " + std::to_string(next.size()) +
                                              " validators, the most a chain may have");
@@ -90,10 +94,7 @@ Result<std::vector<v1::ValidatorInfo>> ApplyValidatorChange(
       return next;
     }
     case v1::VALIDATOR_CHANGE_REMOVE:
-      if (index < 0) {
-        return Reject(Reason::kUnknownValidator,
-                      "no validator named " + change.name() + " is in the set");
-      }
+      if (index < 0) return NoSuchValidator(change.name());
       if (next.size() == 1) {
         return Reject(Reason::kNotAuthorized,
                       change.name() + " is the only validator; a chain needs at least one");
@@ -101,15 +102,8 @@ Result<std::vector<v1::ValidatorInfo>> ApplyValidatorChange(
       next.erase(next.begin() + index);
       return next;
     case v1::VALIDATOR_CHANGE_ROTATE:
-      if (index < 0) {
-        return Reject(Reason::kUnknownValidator,
-                      "no validator named " + change.name() + " is in the set");
-      }
-      if (HasKey(current, change.pubkey())) {
-        return Reject(Reason::kValidatorExists,
-                      "node key " + ToHex(change.pubkey()).substr(0, 16) +
-                          "... already belongs to a validator in the set");
-      }
+      if (index < 0) return NoSuchValidator(change.name());
+      if (HasKey(current, change.pubkey())) return KeyTaken(change.pubkey());
       next[index].set_pubkey(change.pubkey());
       if (!change.address().empty()) next[index].set_address(change.address());
       return next;
@@ -130,17 +124,17 @@ Hash256 ValidatorSetHash(const Validators& validators) {
   return TaggedHash("agritrace/validator-set/v1", bytes);
 }
 
-ValidatorSchedule::ValidatorSchedule(const Genesis& genesis) {
-  epochs_.push_back(GenesisEpoch(genesis));
-}
+ValidatorSchedule::ValidatorSchedule(const Genesis& genesis)
+    : ValidatorSchedule(genesis, v1::ValidatorGovernance()) {}
 
 ValidatorSchedule::ValidatorSchedule(const Genesis& genesis,
                                      const v1::ValidatorGovernance& governance) {
   if (governance.epochs_size() == 0) {
     epochs_.push_back(GenesisEpoch(genesis));
-    return;
+  } else {
+    epochs_.assign(governance.epochs().begin(), governance.epochs().end());
   }
-  epochs_.assign(governance.epochs().begin(), governance.epochs().end());
+  for (const v1::ValidatorEpoch& epoch : epochs_) sets_.push_back(ToValidatorSet(epoch.validators()));
 }
 
 Status ValidatorSchedule::Add(const v1::ValidatorSetChange& change, uint64_t decided_height) {
@@ -180,20 +174,25 @@ Status ValidatorSchedule::Add(const v1::ValidatorSetChange& change, uint64_t dec
   *epoch.mutable_validators() = change.validators();
   epoch.set_proposal_id(change.proposal_id());
   epoch.set_decided_height(decided_height);
+  sets_.push_back(ToValidatorSet(epoch.validators()));
   epochs_.push_back(std::move(epoch));
   return Status::Ok();
 }
 
-const v1::ValidatorEpoch& ValidatorSchedule::EpochAt(uint64_t height) const {
+size_t ValidatorSchedule::IndexAt(uint64_t height) const {
   // The last epoch starting at or below `height` (epochs_[0] starts at 1 and covers 0 too).
   auto it = std::upper_bound(
       epochs_.begin() + 1, epochs_.end(), height,
       [](uint64_t h, const v1::ValidatorEpoch& epoch) { return h < epoch.from_height(); });
-  return *(it - 1);
+  return static_cast<size_t>(it - epochs_.begin()) - 1;
 }
 
-ValidatorSet ValidatorSchedule::SetAt(uint64_t height) const {
-  return ToValidatorSet(EpochAt(height).validators());
+const v1::ValidatorEpoch& ValidatorSchedule::EpochAt(uint64_t height) const {
+  return epochs_[IndexAt(height)];
+}
+
+const ValidatorSet& ValidatorSchedule::SetAt(uint64_t height) const {
+  return sets_[IndexAt(height)];
 }
 
 const v1::ValidatorInfo* ValidatorSchedule::FindAt(uint64_t height, const PubKey& key) const {

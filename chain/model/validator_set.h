@@ -70,13 +70,18 @@ class ValidatorSchedule {
 
   // The epoch in force at `height` (>= 1; height 0 answers genesis's).
   const v1::ValidatorEpoch& EpochAt(uint64_t height) const;
-  ValidatorSet SetAt(uint64_t height) const;
+  // The keys of EpochAt(height), decoded once per epoch: replicas check every peer message's
+  // signer against it.
+  const ValidatorSet& SetAt(uint64_t height) const;
   // The validator named by `key` at `height`; nullptr when it is not in that set.
   const v1::ValidatorInfo* FindAt(uint64_t height, const PubKey& key) const;
   const std::vector<v1::ValidatorEpoch>& epochs() const { return epochs_; }
 
  private:
+  size_t IndexAt(uint64_t height) const;
+
   std::vector<v1::ValidatorEpoch> epochs_;  // ascending from_height; [0] genesis's from 1
+  std::vector<ValidatorSet> sets_;          // sets_[i]: the keys of epochs_[i]
 };
 
 }  // namespace agritrace::chain

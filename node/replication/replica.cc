@@ -138,8 +138,8 @@ Status Replica::CheckSigner(const chain::PubKey& from, const std::string& signer
                             uint64_t height, const char* what) const {
   auto key = chain::ArrayFromBytes<32>(signer);
   if (!key) return chain::Reject(Reason::kMalformed, std::string(what) + " signer is not a key");
-  std::optional<chain::ValidatorSet> set = applier_.ValidatorsAt(height);
-  if (set && !set->Contains(*key)) {
+  const auto known = applier_.Validators();  // no copy of the set per message
+  if (height <= known->known_until && !known->schedule.SetAt(height).Contains(*key)) {
     return chain::Reject(Reason::kNotAuthorized,
                          std::string(what) + " from " + transport_->PeerName(from) +
                              " is signed by " + chain::ToHex(*key).substr(0, 16) +

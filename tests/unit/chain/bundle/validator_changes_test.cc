@@ -152,14 +152,10 @@ class ValidatorChangesTest : public ::testing::Test {
     return cert;
   }
 
-  // The bundle of lot `code` with every change. ChainStore may not keep the governance state
-  // yet (the governance rules' branch adds it); the changes are then set from this test's copy.
+  // The bundle of lot `code` with every change, as the builder reads them from the store.
   v1::ProofBundle Bundle(const std::string& code) {
     auto bundle = BuildProofBundle(*store_, genesis_, LotKeyOf(code));
     EXPECT_TRUE(bundle.ok()) << bundle.status().ToString();
-    if (!store_->GetValidatorGovernance()) {
-      EXPECT_TRUE(SetValidatorChanges(*store_, governance_, *bundle).ok());
-    }
     return *bundle;
   }
 
@@ -270,9 +266,7 @@ TEST_F(ValidatorChangesTest, CarriesEveryChangeInHeightOrder) {
 }
 
 TEST_F(ValidatorChangesTest, TheBuilderReadsTheChangesFromTheStoresGovernance) {
-  if (!store_->GetValidatorGovernance()) {
-    GTEST_SKIP() << "ChainStore does not keep the governance state yet (gov-chain branch)";
-  }
+  ASSERT_TRUE(store_->GetValidatorGovernance());
   auto bundle = BuildProofBundle(*store_, genesis_, LotKeyOf("ROTATE"));
   ASSERT_TRUE(bundle.ok());
   EXPECT_EQ(bundle->validator_changes_size(), 3);
