@@ -172,7 +172,7 @@ size_t Node::connected_peers() const {
   return runtime_ ? runtime_->network().connected_peers() : 0;
 }
 
-std::vector<chain::Record> Node::PendingRecords(size_t max_records, size_t max_bytes) const {
+std::vector<chain::RecordPtr> Node::PendingRecords(size_t max_records, size_t max_bytes) const {
   std::lock_guard lock(mu_);
   return mempool_.Front(max_records, max_bytes);
 }

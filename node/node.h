@@ -103,7 +103,7 @@ class Node final : public ReplicaHost {
 
   // --- ReplicaHost (node/replication/replica_host.h).
   // Up to `max_records` pending records from the front of the mempool (for a proposal).
-  std::vector<chain::Record> PendingRecords(size_t max_records, size_t max_bytes) const override;
+  std::vector<chain::RecordPtr> PendingRecords(size_t max_records, size_t max_bytes) const override;
   // SubmitBatch from a peer; reports only stateless rejections (AdmissionVerdict).
   std::vector<chain::Status> AdmitPeerRecords(
       const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes) override;

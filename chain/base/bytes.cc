@@ -1,5 +1,7 @@
 #include "chain/base/bytes.h"
 
+#include <random>
+
 namespace agritrace::chain {
 namespace {
 
@@ -56,6 +58,14 @@ uint32_t ReadBigEndian32(std::string_view bytes) {
   uint32_t value = 0;
   for (int i = 0; i < 4; ++i) value = (value << 8) | static_cast<uint8_t>(bytes[i]);
   return value;
+}
+
+uint64_t BytesHash::Seed() noexcept {
+  static const uint64_t seed = [] {
+    std::random_device device;
+    return (uint64_t{device()} << 32) ^ device();
+  }();
+  return seed;
 }
 
 }  // namespace agritrace::chain

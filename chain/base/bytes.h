@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "chain/base/check.h"
 
@@ -36,6 +37,30 @@ std::optional<std::array<uint8_t, N>> ArrayFromHex(std::string_view hex) {
   for (size_t i = 0; i < N; ++i) out[i] = static_cast<uint8_t>((*bytes)[i]);
   return out;
 }
+
+// Hashes a hash, key or signature for unordered containers (std::unordered_set<Hash256,
+// BytesHash>): all of its bytes mixed with a seed drawn once per process, so that values a
+// client can grind (record ids, keys) cannot be chosen to fall into one bucket.
+struct BytesHash {
+  template <size_t N>
+  size_t operator()(const std::array<uint8_t, N>& bytes) const noexcept {
+    static_assert(N % 8 == 0, "whole 64-bit words");
+    uint64_t h = Seed();
+    for (size_t i = 0; i < N; i += 8) {
+      uint64_t word = 0;
+      for (size_t b = 0; b < 8; ++b) word |= uint64_t{bytes[i + b]} << (8 * b);
+      h = (h ^ word) * 0x9E3779B97F4A7C15ull;
+      h ^= h >> 29;
+    }
+    return static_cast<size_t>(h);
+  }
+  // Also (key, counter) pairs such as a signer's nonce.
+  template <size_t N>
+  size_t operator()(const std::pair<std::array<uint8_t, N>, uint64_t>& value) const noexcept {
+    return (*this)(value.first) ^ static_cast<size_t>(value.second * 0xC2B2AE3D27D4EB4Full);
+  }
+  static uint64_t Seed() noexcept;
+};
 
 // Exactly N bytes from a byte string, or nullopt.
 template <size_t N>

@@ -7,8 +7,10 @@
 #include <secp256k1_schnorrsig.h>
 
 #include <cstdlib>
+#include <cstring>
 
 #include "chain/base/check.h"
+#include "chain/base/parsed_key.h"
 
 namespace agritrace::chain {
 namespace {
@@ -94,6 +96,23 @@ bool VerifySchnorr(const PubKey& public_key, const Hash256& message, const Signa
 bool IsValidPubKey(const PubKey& public_key) {
   secp256k1_xonly_pubkey xonly;
   return secp256k1_xonly_pubkey_parse(Context(), &xonly, public_key.data()) == 1;
+}
+
+std::optional<ParsedPubKey> ParsePubKey(const PubKey& public_key) {
+  static_assert(sizeof(ParsedPubKey::bytes) == sizeof(secp256k1_xonly_pubkey));
+  secp256k1_xonly_pubkey xonly;
+  if (!secp256k1_xonly_pubkey_parse(Context(), &xonly, public_key.data())) return std::nullopt;
+  ParsedPubKey parsed;
+  std::memcpy(parsed.bytes, xonly.data, sizeof(parsed.bytes));
+  return parsed;
+}
+
+bool VerifySchnorrParsed(const ParsedPubKey& public_key, const Hash256& message,
+                         const Signature& signature) {
+  secp256k1_xonly_pubkey xonly;
+  std::memcpy(xonly.data, public_key.bytes, sizeof(xonly.data));
+  return secp256k1_schnorrsig_verify(Context(), signature.data(), message.data(), message.size(),
+                                     &xonly) == 1;
 }
 
 }  // namespace agritrace::chain

@@ -216,15 +216,16 @@ Result<DecodedBlock> DecodeBlock(const v1::Block& block, const std::string& chai
 
 v1::Block MakeBlock(const std::string& chain_id, uint64_t height, const Hash256& prev_hash,
                     int64_t time_ms, const PubKey& proposer,
-                    const std::vector<v1::Envelope>& records,
+                    std::vector<v1::Envelope> records,
                     const std::vector<v1::Evidence>& evidence,
                     const v1::ValidatorSetChange* validator_change) {
   std::vector<Hash256> ids;
   ids.reserve(records.size());
   v1::Block block;
-  for (const v1::Envelope& envelope : records) {
+  block.mutable_records()->Reserve(static_cast<int>(records.size()));
+  for (v1::Envelope& envelope : records) {
     ids.push_back(ComputeRecordId(envelope.body(), envelope.signer(), envelope.signature()));
-    *block.add_records() = envelope;
+    *block.add_records() = std::move(envelope);
   }
   v1::BlockHeader header;
   header.set_chain_id(chain_id);
@@ -233,7 +234,7 @@ v1::Block MakeBlock(const std::string& chain_id, uint64_t height, const Hash256&
   header.set_time_ms(time_ms);
   header.set_proposer(AsBytes(proposer));
   header.set_records_root(AsBytes(MerkleRoot(ids)));
-  header.set_record_count(static_cast<uint32_t>(records.size()));
+  header.set_record_count(static_cast<uint32_t>(ids.size()));
   if (!evidence.empty()) {
     std::vector<Hash256> evidence_ids;
     for (const v1::Evidence& item : evidence) {

@@ -60,7 +60,7 @@ Result<DecodedBlock> DecodeBlock(const v1::Block& block, const std::string& chai
 // `validator_change` in its header when the records decided one (chain/model/validator_set.h).
 v1::Block MakeBlock(const std::string& chain_id, uint64_t height, const Hash256& prev_hash,
                     int64_t time_ms, const PubKey& proposer,
-                    const std::vector<v1::Envelope>& records,
+                    std::vector<v1::Envelope> records,
                     const std::vector<v1::Evidence>& evidence = {},
                     const v1::ValidatorSetChange* validator_change = nullptr);
 

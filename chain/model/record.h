@@ -1,6 +1,7 @@
 // Signed records: decoding an envelope, its id, its signature.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,10 @@ struct Record {
   PubKey signer{};
   Signature signature{};
 };
+
+// A decoded record shared, immutable, from admission to the block that commits it (the
+// mempool, the proposal being built), so that it is decoded once and never copied on the way.
+using RecordPtr = std::shared_ptr<const Record>;
 
 // id = SHA256(body || signer || signature). Signer and signature have fixed lengths, so the
 // concatenation is unambiguous.

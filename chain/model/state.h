@@ -10,6 +10,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -126,8 +128,11 @@ class StateOverlay : public StateReader {
   void MergeInto(StateOverlay& parent);
 
   // What the store persists.
-  const std::map<std::string, v1::LotState>& lots() const { return lots_; }
-  const std::map<PubKey, v1::Participant>& participants() const { return participants_; }
+  // Unordered: the store writes them into one WriteBatch, where order does not matter.
+  const std::unordered_map<std::string, v1::LotState>& lots() const { return lots_; }
+  const std::unordered_map<PubKey, v1::Participant, BytesHash>& participants() const {
+    return participants_;
+  }
   // Name -> key entries of the names index to write (a rotated name moves to the new key).
   const std::map<std::string, PubKey>& names() const { return names_; }
   const std::map<std::string, v1::PlotState>& plots() const { return plots_; }
@@ -138,8 +143,12 @@ class StateOverlay : public StateReader {
   const std::optional<v1::ValidatorGovernance>& validator_governance() const {
     return governance_;
   }
-  const std::set<std::pair<PubKey, uint64_t>>& nonces() const { return nonces_; }
-  const std::map<Hash256, std::pair<uint64_t, uint32_t>>& records() const { return records_; }
+  const std::unordered_set<std::pair<PubKey, uint64_t>, BytesHash>& nonces() const {
+    return nonces_;
+  }
+  const std::unordered_map<Hash256, std::pair<uint64_t, uint32_t>, BytesHash>& records() const {
+    return records_;
+  }
   const std::vector<HistoryChange>& history() const { return history_; }
   struct LineageEdge {
     std::string parent_key;
@@ -150,17 +159,17 @@ class StateOverlay : public StateReader {
 
  private:
   const StateReader* base_;  // not owned; may be null (empty base)
-  std::map<std::string, v1::LotState> lots_;
-  std::map<PubKey, v1::Participant> participants_;
+  std::unordered_map<std::string, v1::LotState> lots_;
+  std::unordered_map<PubKey, v1::Participant, BytesHash> participants_;
   std::map<std::string, PubKey> names_;
   std::map<std::string, v1::PlotState> plots_;       // by plot id
   std::map<std::string, v1::IngredientBan> bans_;    // by IngredientBanKey
   std::map<std::string, v1::ClaimCert> certs_;       // by record id bytes
   std::map<std::string, v1::CertIndex> cert_index_;  // by CertScopeKey
   std::optional<v1::ValidatorGovernance> governance_;
-  std::set<std::pair<PubKey, uint64_t>> nonces_;
-  std::map<Hash256, std::pair<uint64_t, uint32_t>> records_;
-  std::map<Hash256, PubKey> record_signers_;
+  std::unordered_set<std::pair<PubKey, uint64_t>, BytesHash> nonces_;
+  std::unordered_map<Hash256, std::pair<uint64_t, uint32_t>, BytesHash> records_;
+  std::unordered_map<Hash256, PubKey, BytesHash> record_signers_;
   std::vector<HistoryChange> history_;
   std::vector<LineageEdge> lineage_;
 };

@@ -1,5 +1,7 @@
 #include "node/mempool/mempool.h"
 
+#include <algorithm>
+
 namespace agritrace::node {
 
 using chain::Reason;
@@ -39,17 +41,17 @@ Status Mempool::Add(chain::Record record, int64_t now_ms, uint64_t next_height) 
   if (records_.empty()) oldest_arrival_ms_ = now_ms;
   ids_.insert(record.id);
   bytes_ += size;
-  records_.push_back({std::move(record), now_ms});
+  records_.push_back({std::make_shared<const chain::Record>(std::move(record)), now_ms, size});
   return Status::Ok();
 }
 
-std::vector<chain::Record> Mempool::Front(size_t max_records, size_t max_bytes) const {
-  std::vector<chain::Record> out;
+std::vector<chain::RecordPtr> Mempool::Front(size_t max_records, size_t max_bytes) const {
+  std::vector<chain::RecordPtr> out;
+  out.reserve(std::min(max_records, records_.size()));
   size_t total = 0;
   for (const auto& entry : records_) {
-    size_t size = RecordBytes(entry.record);
-    if (out.size() >= max_records || total + size > max_bytes) break;
-    total += size;
+    if (out.size() >= max_records || total + entry.bytes > max_bytes) break;
+    total += entry.bytes;
     out.push_back(entry.record);
   }
   return out;
@@ -62,24 +64,34 @@ bool Mempool::HoldsAll(const std::vector<chain::Hash256>& done) const {
   return true;
 }
 
-void Mempool::Remove(const std::set<chain::Hash256>& done) {
-  std::deque<Entry> kept;
-  for (auto& entry : records_) {
-    if (done.count(entry.record.id)) {
-      ids_.erase(entry.record.id);
-      bytes_ -= RecordBytes(entry.record);
-    } else {
-      kept.push_back(std::move(entry));
-    }
+void Mempool::Remove(const IdSet& done) {
+  // A block usually holds the front of the queue in queue order: those go first, one by one.
+  size_t left = done.size();
+  while (left > 0 && !records_.empty() && done.count(records_.front().record->id)) {
+    ids_.erase(records_.front().record->id);
+    bytes_ -= records_.front().bytes;
+    records_.pop_front();
+    --left;
   }
-  records_.swap(kept);
+  if (left > 0) {
+    std::deque<Entry> kept;
+    for (auto& entry : records_) {
+      if (done.count(entry.record->id)) {
+        ids_.erase(entry.record->id);
+        bytes_ -= entry.bytes;
+      } else {
+        kept.push_back(std::move(entry));
+      }
+    }
+    records_.swap(kept);
+  }
   if (!records_.empty()) oldest_arrival_ms_ = records_.front().arrival_ms;
   popped_since_recheck_ += done.size();
 }
 
 std::vector<std::pair<chain::Hash256, Status>> Mempool::Rebase(
     const std::vector<chain::Hash256>& done, int64_t now_ms, uint64_t next_height) {
-  const std::set<chain::Hash256> done_set(done.begin(), done.end());
+  const IdSet done_set(done.begin(), done.end());
   if (HoldsAll(done)) {
     Remove(done_set);
     if (records_.empty()) {
@@ -93,7 +105,7 @@ std::vector<std::pair<chain::Hash256, Status>> Mempool::Rebase(
 }
 
 std::vector<std::pair<chain::Hash256, Status>> Mempool::Recheck(
-    const std::set<chain::Hash256>& done, int64_t now_ms, uint64_t next_height) {
+    const IdSet& done, int64_t now_ms, uint64_t next_height) {
   std::deque<Entry> remaining;
   remaining.swap(records_);
   ids_.clear();
@@ -102,15 +114,15 @@ std::vector<std::pair<chain::Hash256, Status>> Mempool::Recheck(
   pending_ = std::make_unique<chain::StateOverlay>(committed_);
   std::vector<std::pair<chain::Hash256, Status>> dropped;
   for (auto& entry : remaining) {
-    if (done.count(entry.record.id)) continue;
-    Status status = Check(entry.record, now_ms, next_height);
+    if (done.count(entry.record->id)) continue;
+    Status status = Check(*entry.record, now_ms, next_height);
     if (!status.ok()) {
-      dropped.emplace_back(entry.record.id, status);
+      dropped.emplace_back(entry.record->id, status);
       continue;
     }
     if (records_.empty()) oldest_arrival_ms_ = entry.arrival_ms;
-    ids_.insert(entry.record.id);
-    bytes_ += RecordBytes(entry.record);
+    ids_.insert(entry.record->id);
+    bytes_ += entry.bytes;
     records_.push_back(std::move(entry));
   }
   return dropped;

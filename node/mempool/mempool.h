@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <set>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -34,8 +34,9 @@ class Mempool {
   // `next_height` is the height the next block will have.
   chain::Status Add(chain::Record record, int64_t now_ms, uint64_t next_height);
 
-  // Up to `max_records` records from the front whose sizes sum to at most `max_bytes`.
-  std::vector<chain::Record> Front(size_t max_records, size_t max_bytes) const;
+  // Up to `max_records` records from the front whose sizes sum to at most `max_bytes`; shared,
+  // not copied.
+  std::vector<chain::RecordPtr> Front(size_t max_records, size_t max_bytes) const;
 
   // After a block: drops the block's records `done` (in block order) and re-checks the rest
   // against the new committed state. Returns the records that no longer apply, with the reason.
@@ -67,21 +68,23 @@ class Mempool {
   int64_t oldest_arrival_ms() const { return oldest_arrival_ms_; }
 
  private:
+  using IdSet = std::unordered_set<chain::Hash256, chain::BytesHash>;
   struct Entry {
-    chain::Record record;
+    chain::RecordPtr record;
     int64_t arrival_ms;
+    size_t bytes;
   };
   chain::Status Check(const chain::Record& record, int64_t now_ms, uint64_t next_height);
   bool HoldsAll(const std::vector<chain::Hash256>& done) const;
-  void Remove(const std::set<chain::Hash256>& done);
+  void Remove(const IdSet& done);
   std::vector<std::pair<chain::Hash256, chain::Status>> Recheck(
-      const std::set<chain::Hash256>& done, int64_t now_ms, uint64_t next_height);
+      const IdSet& done, int64_t now_ms, uint64_t next_height);
 
   const chain::StateReader* committed_;
   chain::ChainParams params_;
   MempoolLimits limits_;
   std::deque<Entry> records_;
-  std::set<chain::Hash256> ids_;
+  IdSet ids_;
   size_t bytes_ = 0;
   int64_t oldest_arrival_ms_ = 0;
   std::unique_ptr<chain::StateOverlay> pending_;  // committed + every queued record

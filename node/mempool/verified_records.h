@@ -10,9 +10,12 @@
 
 #include <deque>
 #include <mutex>
-#include <set>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "chain/base/parsed_key.h"
 #include "chain/model/record.h"
 
 namespace agritrace::node {
@@ -38,10 +41,23 @@ class VerifiedRecords {
 
  private:
   void Remember(const chain::Hash256& id);
+  // The signer's parsed key, from the cache (kParsedKeyShards x kParsedKeysPerShard at most);
+  // nullopt for a key that is not on the curve.
+  std::optional<chain::ParsedPubKey> ParsedSigner(const chain::PubKey& signer);
+
+  // Parsed keys, sharded so that the verifying threads rarely wait on one another; a shard is
+  // emptied when full (participants who sign are few; forgetting costs one parse).
+  static constexpr size_t kParsedKeyShards = 16;
+  static constexpr size_t kParsedKeysPerShard = 1024;
+  struct ParsedKeyShard {
+    std::mutex mu;
+    std::unordered_map<chain::PubKey, chain::ParsedPubKey, chain::BytesHash> keys;  // GUARDED_BY(mu)
+  };
+  ParsedKeyShard parsed_keys_[kParsedKeyShards];
 
   const size_t capacity_;
   mutable std::mutex mu_;
-  std::set<chain::Hash256> ids_;       // GUARDED_BY(mu_)
+  std::unordered_set<chain::Hash256, chain::BytesHash> ids_;  // GUARDED_BY(mu_)
   std::deque<chain::Hash256> order_;   // GUARDED_BY(mu_)
   uint64_t verifications_ = 0;         // GUARDED_BY(mu_)
 };

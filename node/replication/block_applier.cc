@@ -117,7 +117,7 @@ Status CheckValidatorChange(const v1::BlockHeader& header,
 }  // namespace
 
 v1::Block BlockApplier::Build(uint64_t height, int64_t now_ms, const chain::PubKey& proposer,
-                              const std::vector<chain::Record>& candidates,
+                              const std::vector<chain::RecordPtr>& candidates,
                               const std::vector<v1::Evidence>& evidence) const {
   const chain::ChainTip tip = store_->Tip();
   // Block times strictly increase, whatever the local clock says.
@@ -126,11 +126,13 @@ v1::Block BlockApplier::Build(uint64_t height, int64_t now_ms, const chain::PubK
   checked->changes = std::make_unique<chain::StateOverlay>(store_);
   checked->parent = tip.hash;
   std::vector<v1::Envelope> included;
+  included.reserve(candidates.size());
+  checked->decoded.records.reserve(candidates.size());
   for (const auto& record : candidates) {
     chain::ApplyContext ctx{height, static_cast<uint32_t>(included.size()), time_ms};
-    if (chain::ApplyRecord(record, genesis_->params, ctx, *checked->changes).ok()) {
-      included.push_back(record.envelope);
-      checked->decoded.records.push_back(record);
+    if (chain::ApplyRecord(*record, genesis_->params, ctx, *checked->changes).ok()) {
+      included.push_back(record->envelope);
+      checked->decoded.records.push_back(*record);
     }
   }
   std::vector<v1::Evidence> proven;
@@ -145,7 +147,8 @@ v1::Block BlockApplier::Build(uint64_t height, int64_t now_ms, const chain::PubK
   const std::optional<v1::ValidatorSetChange> decided =
       chain::DecidedValidatorChange(*checked->changes, height);
   v1::Block block = chain::MakeBlock(genesis_->chain_id, height, tip.hash, time_ms, proposer,
-                                     included, proven, decided ? &*decided : nullptr);
+                                     std::move(included), proven,
+                                     decided ? &*decided : nullptr);
   if (checked->decoded.header.ParseFromString(block.header())) {
     checked->decoded.hash = chain::BlockHash(block.header());
     checked->decoded.block = block;

@@ -74,7 +74,7 @@ class BlockApplier {
   // A block for `height` from `candidates` (in order), skipping any that no longer apply, with
   // the verified `evidence` (up to kMaxBlockEvidence) whose offences are still to commit.
   v1::Block Build(uint64_t height, int64_t now_ms, const chain::PubKey& proposer,
-                  const std::vector<chain::Record>& candidates,
+                  const std::vector<chain::RecordPtr>& candidates,
                   const std::vector<v1::Evidence>& evidence = {}) const;
   // Whether a block at `height` may commit evidence of `offence`: not committed before, at
   // most `height`, and at most kMaxEvidenceAgeHeights below it. REPLAY when it is committed,

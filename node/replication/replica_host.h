@@ -22,7 +22,7 @@ class ReplicaHost {
   virtual ~ReplicaHost() = default;
   virtual size_t mempool_size() const = 0;
   // Up to `max_records` pending records from the front of the mempool (for a proposal).
-  virtual std::vector<chain::Record> PendingRecords(size_t max_records, size_t max_bytes) const = 0;
+  virtual std::vector<chain::RecordPtr> PendingRecords(size_t max_records, size_t max_bytes) const = 0;
   // Records a peer gossiped: admitted as a client's are, but not gossiped on (validators are
   // a full mesh). One status per envelope, in order: why it failed a check that needs no
   // state (AdmissionVerdict::stateless), else Ok. A rejection by the rules against state is

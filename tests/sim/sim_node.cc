@@ -47,7 +47,7 @@ SimHost::SimHost(World* world, SimNode* node)
       verified_(node::kMaxVerifiedRecords),
       mempool_(node->store.get(), world->genesis().params, node::MempoolLimits{}) {}
 
-std::vector<chain::Record> SimHost::PendingRecords(size_t max_records, size_t max_bytes) const {
+std::vector<chain::RecordPtr> SimHost::PendingRecords(size_t max_records, size_t max_bytes) const {
   return mempool_.Front(max_records, max_bytes);
 }
 

@@ -102,7 +102,7 @@ class SimHost final : public node::ReplicaHost {
   SimHost(World* world, SimNode* node);
 
   size_t mempool_size() const override { return mempool_.size(); }
-  std::vector<chain::Record> PendingRecords(size_t max_records, size_t max_bytes) const override;
+  std::vector<chain::RecordPtr> PendingRecords(size_t max_records, size_t max_bytes) const override;
   std::vector<chain::Status> AdmitPeerRecords(
       const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes) override;
   void AfterCommit(const node::CommittedBlock& block) override;

@@ -15,6 +15,13 @@
 namespace agritrace::node {
 namespace {
 
+// Build takes the mempool's shared records.
+std::vector<chain::RecordPtr> Shared(const std::vector<chain::Record>& records) {
+  std::vector<chain::RecordPtr> shared;
+  for (const auto& record : records) shared.push_back(std::make_shared<const chain::Record>(record));
+  return shared;
+}
+
 using chain::Reason;
 
 constexpr char kChain[] = "agritrace-governance-applier-test";
@@ -131,7 +138,7 @@ TEST_F(GovernanceApplierTest, TheStoreStartsWithGenesissSet) {
 
 TEST_F(GovernanceApplierTest, BuildPutsTheDecidedChangeInTheHeaderAndCommitsIt) {
   const std::vector<chain::Record> records = Governance(3);
-  v1::Block built = applier_->Build(1, kTimeMs, keys_[0].public_key(), records);
+  v1::Block built = applier_->Build(1, kTimeMs, keys_[0].public_key(), Shared(records));
   ASSERT_EQ(built.records_size(), 4);
   const v1::ValidatorSetChange change = HeaderChange(built);
   EXPECT_EQ(change.proposal_id(), chain::AsBytes(records[0].id));
@@ -154,7 +161,7 @@ TEST_F(GovernanceApplierTest, BuildPutsTheDecidedChangeInTheHeaderAndCommitsIt) 
 
 TEST_F(GovernanceApplierTest, BelowTheQuorumTheHeaderCarriesNothing) {
   const std::vector<chain::Record> records = Governance(2);
-  v1::Block built = applier_->Build(1, kTimeMs, keys_[0].public_key(), records);
+  v1::Block built = applier_->Build(1, kTimeMs, keys_[0].public_key(), Shared(records));
   ASSERT_EQ(built.records_size(), 3);
   EXPECT_FALSE(HeaderChange(built).validators_size() > 0);
   Certify(built);
@@ -176,7 +183,7 @@ TEST_F(GovernanceApplierTest, AHeaderWithoutTheDecidedChangeIsMalformed) {
 TEST_F(GovernanceApplierTest, AForgedChangeIsMalformed) {
   const std::vector<chain::Record> records = Governance(3);
   v1::ValidatorSetChange honest =
-      HeaderChange(applier_->Build(1, kTimeMs, keys_[0].public_key(), records));
+      HeaderChange(applier_->Build(1, kTimeMs, keys_[0].public_key(), Shared(records)));
   v1::ValidatorSetChange other_key = honest;
   other_key.mutable_validators(4)->set_pubkey(chain::AsBytes(chain::PrivateKey::Generate().public_key()));
   v1::ValidatorSetChange later = honest;

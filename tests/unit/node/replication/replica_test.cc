@@ -119,7 +119,7 @@ class FakeTransport final : public Transport {
 class FakeHost final : public ReplicaHost {
  public:
   size_t mempool_size() const override { return pending; }
-  std::vector<chain::Record> PendingRecords(size_t, size_t) const override { return {}; }
+  std::vector<chain::RecordPtr> PendingRecords(size_t, size_t) const override { return {}; }
   std::vector<Status> AdmitPeerRecords(
       const google::protobuf::RepeatedPtrField<v1::Envelope>& envelopes) override {
     return std::vector<Status>(envelopes.size(), admit_result);
