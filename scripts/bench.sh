@@ -8,7 +8,7 @@
 #   (a) one validator (agritrace-node init): saturation, committed records/s vs raw verify
 #   (b) devnet of 4 validators + 1 observer: the sustained rate, then p99 latency at 80% of it
 #       and at 1,000 records/s
-#   (c) product page and JSON proof bundle of a 20-event lineage from the observer (wrk)
+#   (c) product page and JSON bundle of a 20-event lineage: the observer vs nginx, same bytes (wrk)
 #   (d) a fresh observer catching up a chain of 100,000 records (1 validator + 1 observer)
 #   (e) `agritrace verify` of a 50-event bundle (hyperfine)
 #   (f) disk bytes per committed record after a full compaction, vs the signed envelope
@@ -16,7 +16,7 @@
 # --quick: smaller runs (a couple of minutes) to check the tools; the figures mean little.
 # --no-doc: print the table, leave docs/performance.md alone. --keep: keep the work directory.
 # Binaries come from $AGRITRACE_BIN (default build/bin; built with scripts/setup.sh when
-# missing); wrk and hyperfine are installed with apt when missing (benchmarks only). Not a test:
+# missing); wrk, hyperfine, nginx are installed with apt when missing (benchmarks only). Not a test:
 # nothing here asserts a timing. Results (JSON of every step) stay in $WORK/results.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -54,6 +54,7 @@ need_tools() {
   command -v wrk >/dev/null || missing+=(wrk)
   command -v hyperfine >/dev/null || missing+=(hyperfine)
   command -v curl >/dev/null || missing+=(curl)
+  command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
   if ((${#missing[@]})); then
     log "installing ${missing[*]} (apt)"
     local sudo=""
@@ -124,6 +125,104 @@ print(json.dumps(out))
 PY
 }
 
+# (c) The page and the bundle from the observer, then the same bytes from nginx as static files,
+# each with the same wrk. The responses are saved as wrk gets them (curl sending only what wrk
+# sends: Host, and Accept for the bundle); nginx serves them with the gateway's status, Content-
+# Type and other headers (Link, Vary, CORS), keep-alive, from a temporary config of its own: an
+# unprivileged loopback port, its prefix, pid and logs in $WORK/nginx, 2 worker processes,
+# sendfile, no access log; otherwise nginx's defaults (keepalive_requests 1000, timeout 75 s).
+bench_http_vs_nginx() {
+  local url=$1 dir=$WORK/nginx port name
+  wrk_json c_page "$url"
+  wrk_json c_bundle "$url" "Accept: application/json"
+  local nginx
+  nginx=$(command -v nginx || echo /usr/sbin/nginx)
+  if [[ ! -x $nginx ]]; then
+    log "(c) no nginx: the gateway's figures alone"
+    return 0
+  fi
+  mkdir -p "$dir/www" "$dir/tmp"
+  curl -sf -H 'Accept:' -H 'User-Agent:' -D "$dir/page.head" -o "$dir/www/page" "$url"
+  curl -sf -H 'User-Agent:' -H 'Accept: application/json' -D "$dir/bundle.head" \
+    -o "$dir/www/bundle" "$url"
+  port=$(free_port)
+  python3 - "$dir" "$port" >"$dir/nginx.conf" <<'PY'
+import re, sys
+dir, port = sys.argv[1:]
+# Headers nginx writes itself (or that belong to the connection, not the content).
+OWN = {"content-length", "connection", "keep-alive", "date", "server", "transfer-encoding"}
+def quote(v):
+    if "$" in v:
+        sys.exit(f"bench: a header value holds '$', which nginx would expand: {v}")
+    return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+locations = []
+for name in ("page", "bundle"):
+    lines = open(f"{dir}/{name}.head", newline="").read().split("\r\n")
+    if not re.match(r"HTTP/1\.[01] 200 ", lines[0]):
+        sys.exit(f"bench: the gateway answered {lines[0]!r} for the {name}")
+    directives = []
+    for line in lines[1:]:
+        if not line:
+            break
+        key, value = line.split(":", 1)
+        key, value = key.strip(), value.strip()
+        if key.lower() == "content-type":
+            directives.append(f"default_type {quote(value)}")
+        elif key.lower() not in OWN:
+            directives.append(f"add_header {key} {quote(value)}")
+    locations.append(f"    location = /{name} {{ types {{ }} " + "; ".join(directives) + "; }")
+print(f"""daemon off;
+worker_processes 2;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  client_body_temp_path {dir}/tmp/body;
+  proxy_temp_path {dir}/tmp/proxy;
+  fastcgi_temp_path {dir}/tmp/fastcgi;
+  uwsgi_temp_path {dir}/tmp/uwsgi;
+  scgi_temp_path {dir}/tmp/scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    root {dir}/www;
+{chr(10).join(locations)}
+  }}
+}}""")
+PY
+  # Run as root, nginx's workers become `nobody`: they must be able to read the files.
+  chmod a+x "$WORK" "$dir"
+  chmod -R a+rX "$dir/www"
+  "$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
+  PIDS+=($!)
+  wait_for_url "http://127.0.0.1:$port/page" '*/*' 10
+  for name in page bundle; do
+    curl -sf "http://127.0.0.1:$port/$name" | cmp -s - "$dir/www/$name" ||
+      die "(c) nginx does not serve the gateway's $name byte for byte"
+  done
+  log "(c) nginx serving the same bytes on 127.0.0.1:$port"
+  wrk_json c_nginx_page "http://127.0.0.1:$port/page"
+  wrk_json c_nginx_bundle "http://127.0.0.1:$port/bundle" "Accept: application/json"
+  stop_pid "${PIDS[-1]}"
+  unset 'PIDS[-1]'
+  python3 - "$RESULTS" "$dir" >"$RESULTS/c_vs_nginx.json" <<'PY'
+import json, os, sys
+results, dir = sys.argv[1:]
+out = {}
+for name in ("page", "bundle"):
+    ours = json.load(open(f"{results}/c_{name}.json"))
+    nginx = json.load(open(f"{results}/c_nginx_{name}.json"))
+    out[name] = {"bytes": os.path.getsize(f"{dir}/www/{name}"),
+                 "requests_per_s": ours["requests_per_s"], "p99_ms": ours["p99_ms"],
+                 "nginx_requests_per_s": nginx["requests_per_s"], "nginx_p99_ms": nginx["p99_ms"],
+                 "ratio": ours["requests_per_s"] / nginx["requests_per_s"]}
+print(json.dumps(out))
+PY
+}
+
 # (a) One validator made by `agritrace-node init`: batched saturation, then the unary path.
 bench_single() {
   local dir=$WORK/single grpc=127.0.0.1:$(free_port) http=127.0.0.1:$(free_port)
@@ -170,8 +269,7 @@ bench_devnet() {
   wait_for_url "$base/$lot20" application/json 30
   curl -s -H 'Accept: application/json' "$base/$lot20" >"$WORK/bundle20.json"
   jq_py "$WORK/bundle20.json" 'len(d["records"])' >"$RESULTS/bundle20.records"
-  wrk_json c_page "$base/$lot20"
-  wrk_json c_bundle "$base/$lot20" "Accept: application/json"
+  bench_http_vs_nginx "$base/$lot20"
 
   log "(e) agritrace verify of a $LINEAGE_VERIFY-event bundle"
   "$BIN/agritrace-bench" --devnet "$dir" --lineage "$LINEAGE_VERIFY" --json >"$RESULTS/lineage50.json"

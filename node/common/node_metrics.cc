@@ -6,6 +6,7 @@ namespace agritrace::node {
 
 void NodeMetrics::OnBlockCommitted(uint64_t records, std::optional<int64_t> latency_ms) {
   records_committed_ += records;
+  ++blocks_committed_;
   if (!latency_ms) return;
   ++latency_count_;
   latency_sum_ms_ += static_cast<uint64_t>(*latency_ms);

@@ -56,9 +56,13 @@ class NodeMetrics {
   std::string RenderPrometheus(const Gauges& gauges) const;
 
   uint64_t records_committed() const { return records_committed_.load(); }
+  // Blocks committed since the node started (consensus or sync), counted after the store holds
+  // each: the HTTP gateway's cached pages and bundles are valid while it stays the same.
+  uint64_t blocks_committed() const { return blocks_committed_.load(); }
 
  private:
   std::atomic<uint64_t> records_committed_{0};
+  std::atomic<uint64_t> blocks_committed_{0};
   std::atomic<uint64_t> latency_count_{0};  // blocks observed in the latency histogram
   std::array<std::atomic<uint64_t>, kLatencyBucketsSeconds.size()> latency_buckets_{};
   std::atomic<uint64_t> latency_sum_ms_{0};

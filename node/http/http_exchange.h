@@ -36,6 +36,10 @@ struct HttpResponse {
   HttpHeaders headers;  // besides Content-Type
   std::string content_type = "text/plain";
   std::string body;
+  // The handler's word that the same request (target, Accept, Accept-Language,
+  // Accept-Encoding) gets these same bytes until the chain's tip moves: the server may then
+  // keep the whole response and send it again (response_cache.h). Only for status 200.
+  bool cacheable = false;
 
   void SetHeader(std::string name, std::string value);
   void SetBody(std::string text, std::string type) {

@@ -148,8 +148,11 @@ std::string AbsolutePath(const chain::DigitalLink& link) {
   return path;
 }
 
-GuardedHttpServer::Options GuardOptions(const NodeConfig& config) {
+GuardedHttpServer::Options GuardOptions(const NodeConfig& config, Node* node) {
   GuardedHttpServer::Options options;
+  // Pages and bundles are kept whole until the next block (which may add to any lineage):
+  // the count of committed blocks is an atomic, where the tip's height is a store read.
+  options.cache_epoch = [node] { return node->metrics().blocks_committed(); };
   options.io_threads = kHttpIoThreads;
   options.handler_threads = config.http_threads;
   options.max_connections = config.http_max_connections;
@@ -170,9 +173,9 @@ struct HttpGateway::Impl {
       : node(n),
         config(c),
         server(
-            GuardOptions(c), [this](const HttpRequest& req) { return router.Handle(req); },
-            [this](const HttpRequest& req, int status) {
-              node->metrics().OnHttpRequest(router.LabelOf(req.target), status);
+            GuardOptions(c, n), [this](const HttpRequest& req) { return router.Handle(req); },
+            [this](std::string_view target, int status) {
+              node->metrics().OnHttpRequest(router.LabelOf(target), status);
             }),
         epcis(&n->store(), BaseUrl()) {}
 
@@ -342,6 +345,7 @@ struct HttpGateway::Impl {
     res.SetBody(
         RenderProductPage(lang, key, PageConfig(key, link->serial, AbsolutePath(*link), lang)),
         kHtmlType);
+    res.cacheable = true;  // depends on the target, Accept, Accept-Language and the lot only
   }
 
   void SendBundle(const HttpRequest& req, const std::string& key, const std::string& serial,
@@ -350,6 +354,7 @@ struct HttpGateway::Impl {
     auto body = BundleBody(key, serial, proto);
     if (!body.ok()) return SendError(req, res, body.status(), true);
     res.SetBody(*body, proto ? kProtobufType : kJsonType);
+    res.cacheable = true;  // the bundle at this tip
   }
 
   // A GTIN without a lot: the lots of that product on the chain (HTML, or JSON).
@@ -486,6 +491,7 @@ struct HttpGateway::Impl {
     auto body = BundleBody(*key, "", /*proto=*/false);
     if (!body.ok()) return SendError(req, res, body.status(), true);
     res.SetBody(*body, kJsonType);
+    res.cacheable = true;
   }
 
   void HandleStatus(HttpResponse& res) {

@@ -3,14 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -18,6 +18,8 @@
 #include "node/common/client_limits.h"
 #include "node/common/rate_limiter.h"
 #include "node/http/http_compress.h"
+#include "node/http/response_cache.h"
+#include "node/http/worker_pool.h"
 
 namespace agritrace::node {
 namespace {
@@ -43,6 +45,8 @@ std::string AddressOf(const tcp::socket& socket) {
   return ClientAddressOf(address.to_string());
 }
 
+std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
+
 std::string ReasonPhrase(int status) {
   return std::string(http::obsolete_reason(static_cast<http::status>(status)));
 }
@@ -55,59 +59,48 @@ HttpResponse PlainResponse(int status, std::string text) {
   return res;
 }
 
-// The handlers' threads and their bounded queue of whole requests.
-class WorkerPool {
- public:
-  WorkerPool(size_t threads, size_t max_queued) : max_queued_(max_queued) {
-    for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
-  }
-  ~WorkerPool() { Stop(); }
+// The Beast form of `response` for a request of HTTP `version`; the body is moved in unless
+// `with_body` is false (HEAD, or only the head is wanted), the Content-Length is the body's.
+http::response<http::string_body> ToBeast(HttpResponse& response, unsigned version,
+                                          bool keep_alive, bool with_body) {
+  http::response<http::string_body> res;
+  res.version(version);
+  res.result(static_cast<unsigned>(response.status));
+  res.reason(ReasonPhrase(response.status));
+  for (auto& [name, value] : response.headers) res.insert(name, value);
+  const bool no_body = response.status == 204 || response.status == 304;
+  if (!no_body) res.set(http::field::content_type, response.content_type);
+  res.keep_alive(keep_alive);
+  if (!no_body) res.content_length(response.body.size());
+  if (with_body && !no_body) res.body() = std::move(response.body);
+  return res;
+}
 
-  // False when the queue is full or the pool is stopping (the job is not run).
-  bool TrySubmit(std::function<void()> job) {
-    std::lock_guard lock(mu_);
-    if (stopping_ || jobs_.size() >= max_queued_) return false;
-    jobs_.push_back(std::move(job));
-    cv_.notify_one();
-    return true;
+// `response` (HTTP/1.1) as the bytes Beast writes for it, both heads; its body is moved out.
+std::shared_ptr<const CachedResponse> MakeCached(HttpResponse& response, uint64_t epoch) {
+  auto entry = std::make_shared<CachedResponse>();
+  entry->epoch = epoch;
+  entry->status = response.status;
+  for (const bool keep_alive : {true, false}) {
+    std::ostringstream head;
+    head << ToBeast(response, 11, keep_alive, false).base();
+    (keep_alive ? entry->head_keep_alive : entry->head_close) = head.str();
   }
+  entry->body = std::move(response.body);
+  return entry;
+}
 
-  // Lets the running jobs finish, drops the queued ones and joins the threads.
-  void Stop() {
-    std::deque<std::function<void()>> dropped;
-    {
-      std::lock_guard lock(mu_);
-      stopping_ = true;
-      dropped.swap(jobs_);
-    }
-    cv_.notify_all();
-    for (auto& worker : workers_) {
-      if (worker.joinable()) worker.join();
-    }
+// The cache key of a request (response_cache.h): target and the three headers a cacheable
+// response may vary by (each header's first value, as HttpRequest::Header reads it). Neither a
+// target nor a header value can hold '\n'. Written into `key`, whose capacity is reused.
+void CacheKeyOf(const Request& req, std::string& key) {
+  key.assign(View(req.target()));
+  for (const http::field field :
+       {http::field::accept, http::field::accept_language, http::field::accept_encoding}) {
+    key += '\n';
+    if (auto it = req.find(field); it != req.end()) key.append(View(it->value()));
   }
-
- private:
-  void Work() {
-    while (true) {
-      std::function<void()> job;
-      {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-        if (stopping_) return;
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-      job();
-    }
-  }
-
-  const size_t max_queued_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;  // GUARDED_BY(mu_)
-  bool stopping_ = false;                   // GUARDED_BY(mu_)
-  std::vector<std::thread> workers_;
-};
+}
 
 }  // namespace
 
@@ -117,6 +110,7 @@ struct GuardedHttpServer::Impl {
         handler(std::move(h)),
         logger(std::move(l)),
         limiter(o.requests_per_second, o.burst_requests, kMaxHttpRateLimitedClients),
+        cache(o.cache_epoch ? std::make_unique<ResponseCache>() : nullptr),
         ioc(std::make_unique<net::io_context>(static_cast<int>(o.io_threads))),
         acceptor(std::make_unique<tcp::acceptor>(*ioc)),
         accept_retry(std::make_unique<net::steady_timer>(*ioc)) {}
@@ -156,6 +150,7 @@ struct GuardedHttpServer::Impl {
   const Logger logger;
   RateLimiter limiter;
   std::optional<WorkerPool> workers;
+  std::unique_ptr<ResponseCache> cache;  // null when options.cache_epoch is
 
   mutable std::mutex mu;
   std::unordered_map<std::string, size_t> per_address;  // GUARDED_BY(mu); address -> open
@@ -183,6 +178,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
       : server_(server),
         socket_(std::move(socket)),
         timer_(socket_.get_executor()),
+        shortest_timeout_(std::max(std::chrono::milliseconds(1),
+                                   std::min({server.options.idle_timeout,
+                                             server.options.read_timeout,
+                                             server.options.write_timeout,
+                                             std::chrono::milliseconds(kHttpLingerTimeout)}))),
         address_(std::move(address)),
         buffer_(kMaxHttpHeaderBytes + server.options.max_request_bytes) {}
 
@@ -202,7 +202,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WaitForRequest() {
     if (buffer_.size() > 0) return ReadRequest();
     if (buffer_.capacity() > kIdleBufferBytes) buffer_.shrink_to_fit();
-    ArmTimer(server_.options.idle_timeout);
+    SetDeadline(server_.options.idle_timeout);
     socket_.async_wait(tcp::socket::wait_read,
                        [self = shared_from_this()](const boost::system::error_code& ec) {
                          if (ec || self->timed_out_) return self->Close();
@@ -215,7 +215,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(kMaxHttpHeaderBytes));
     parser_->body_limit(server_.options.max_request_bytes);
-    ArmTimer(server_.options.read_timeout);
+    SetDeadline(server_.options.read_timeout);
     http::async_read(socket_, buffer_, *parser_,
                      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
                        self->OnRead(ec);
@@ -241,7 +241,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return Fail(400, "a request line or header line is longer than " +
                            std::to_string(kMaxHttpHeaderLineBytes) + " bytes\n");
     }
-    timer_.cancel();
+    deadline_ = Clock::time_point::max();  // a worker may take its time; the write has one
     Dispatch(parser_->release());
   }
 
@@ -259,29 +259,50 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Dispatch(Request req) {
+    keep_alive_ = req.keep_alive() && ++served_ < kHttpKeepAliveMaxRequests;
+    head_ = req.method() == http::verb::head;
+    version_ = req.version();
+    if (auto refusal = RateLimited()) return Answer(View(req.target()), *std::move(refusal));
+    // A response kept whole is written from here, with no worker (response_cache.h).
+    ResponseCache* cache = server_.cache.get();
+    const bool cacheable =
+        cache && version_ == 11 && (head_ || req.method() == http::verb::get);
+    if (cacheable) {
+      CacheKeyOf(req, cache_key_);
+      if (auto hit = cache->Find(cache_key_, server_.options.cache_epoch())) {
+        return AnswerCached(View(req.target()), std::move(hit));
+      }
+    }
     HttpRequest request{std::string(req.method_string()), std::string(req.target()), {},
                         address_};
     for (const auto& field : req) {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
-    keep_alive_ = req.keep_alive() && ++served_ < kHttpKeepAliveMaxRequests;
-    head_ = req.method() == http::verb::head;
-    version_ = req.version();
-    if (auto refusal = RateLimited(request)) return Answer(request, *std::move(refusal));
-    auto job = [self = shared_from_this(), request]() mutable {
-      HttpResponse response = self->server_.handler(request);
+    auto job = [self = shared_from_this(), request,
+                key = cacheable ? cache_key_ : std::string()]() mutable {
+      Impl& server = self->server_;
+      // Read before the handler runs: a block committed meanwhile makes the entry stale.
+      const uint64_t epoch = key.empty() ? 0 : server.options.cache_epoch();
+      HttpResponse response = server.handler(request);
       CompressForClient(request.Header("Accept-Encoding"), response);
+      std::shared_ptr<const CachedResponse> cached;
+      if (!key.empty() && MayCache(response)) {
+        cached = MakeCached(response, epoch);  // this answer is sent from the same bytes
+        server.cache->Put(std::move(key), cached);
+      }
       net::post(self->socket_.get_executor(),
-                [self, request = std::move(request), response = std::move(response)]() mutable {
-                  self->Answer(request, std::move(response));
+                [self, target = std::move(request.target), response = std::move(response),
+                 cached = std::move(cached)]() mutable {
+                  if (cached) return self->AnswerCached(target, std::move(cached));
+                  self->Answer(target, std::move(response));
                 });
     };
     if (!server_.workers->TrySubmit(std::move(job))) {
-      Answer(request, PlainResponse(503, "the server is busy; retry shortly\n"));
+      Answer(View(req.target()), PlainResponse(503, "the server is busy; retry shortly\n"));
     }
   }
 
-  std::optional<HttpResponse> RateLimited(const HttpRequest& request) {
+  std::optional<HttpResponse> RateLimited() {
     if (!server_.limiter.enabled() || !server_.Limited(address_)) return std::nullopt;
     const auto decision = server_.limiter.Allow(address_);
     if (decision.allowed) return std::nullopt;
@@ -289,7 +310,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     HttpResponse res = PlainResponse(
         429, "rate limit: more than " +
                  std::to_string(static_cast<int64_t>(server_.limiter.rate_per_second())) +
-                 " requests per second from " + request.remote_addr +
+                 " requests per second from " + address_ +
                  " (http.client_requests_per_second); retry after " + std::to_string(seconds) +
                  " s\n");
     res.SetHeader("Retry-After", std::to_string(seconds));
@@ -297,10 +318,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   // Writes the answer to the request just read; then the next request, or closing.
-  void Answer(const HttpRequest& request, HttpResponse response) {
-    if (server_.logger) server_.logger(request, response.status);
+  void Answer(std::string_view target, HttpResponse response) {
+    if (server_.logger) server_.logger(target, response.status);
     if (response.status == 503) response.SetHeader("Retry-After", "1");
     Write(std::move(response), keep_alive_ ? AfterWrite::kNext : AfterWrite::kClose);
+  }
+
+  // The same from a response kept whole: its bytes as they are (HTTP/1.1 only).
+  void AnswerCached(std::string_view target, std::shared_ptr<const CachedResponse> entry) {
+    if (server_.logger) server_.logger(target, entry->status);
+    const AfterWrite after = keep_alive_ ? AfterWrite::kNext : AfterWrite::kClose;
+    const std::string& head = keep_alive_ ? entry->head_keep_alive : entry->head_close;
+    const std::array<net::const_buffer, 2> buffers = {
+        net::buffer(head), head_ ? net::const_buffer() : net::buffer(entry->body)};
+    SetDeadline(server_.options.write_timeout);
+    net::async_write(socket_, buffers,
+                     [self = shared_from_this(), entry = std::move(entry), after](
+                         const boost::system::error_code& ec, size_t) {
+                       self->AfterWritten(ec, after);
+                     });
   }
 
   // An answer to a request that could not be read whole: the connection closes after it.
@@ -313,32 +349,28 @@ class Connection : public std::enable_shared_from_this<Connection> {
   enum class AfterWrite { kNext, kClose, kLinger };
 
   void Write(HttpResponse response, AfterWrite after) {
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(version_);
-    res->result(static_cast<unsigned>(response.status));
-    res->reason(ReasonPhrase(response.status));
-    for (auto& [name, value] : response.headers) res->insert(name, value);
-    const bool no_body = response.status == 204 || response.status == 304;
-    if (!no_body) res->set(http::field::content_type, response.content_type);
-    res->keep_alive(after == AfterWrite::kNext);
-    if (!no_body) res->content_length(response.body.size());
-    if (!head_ && !no_body) res->body() = std::move(response.body);
-    ArmTimer(server_.options.write_timeout);
+    auto res = std::make_shared<http::response<http::string_body>>(
+        ToBeast(response, version_, after == AfterWrite::kNext, !head_));
+    SetDeadline(server_.options.write_timeout);
     // A response to HEAD carries the Content-Length of the GET but no body; Beast writes the
     // body it holds (none) and keeps our header as set.
     http::async_write(socket_, *res,
                       [self = shared_from_this(), res, after](const boost::system::error_code& ec,
                                                               size_t) {
-                        if (ec || self->timed_out_) return self->Close();
-                        switch (after) {
-                          case AfterWrite::kNext:
-                            return self->WaitForRequest();
-                          case AfterWrite::kClose:
-                            return self->Close();
-                          case AfterWrite::kLinger:
-                            return self->Linger();
-                        }
+                        self->AfterWritten(ec, after);
                       });
+  }
+
+  void AfterWritten(const boost::system::error_code& ec, AfterWrite after) {
+    if (ec || timed_out_) return Close();
+    switch (after) {
+      case AfterWrite::kNext:
+        return WaitForRequest();
+      case AfterWrite::kClose:
+        return Close();
+      case AfterWrite::kLinger:
+        return Linger();
+    }
   }
 
   // Stops sending and drops what the client still sends, until it closes, kMaxHttpLingerBytes
@@ -347,7 +379,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Linger() {
     boost::system::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_send, ignored);
-    ArmTimer(kHttpLingerTimeout);
+    SetDeadline(kHttpLingerTimeout);
     buffer_.clear();
     buffer_.shrink_to_fit();
     DrainSome();
@@ -365,11 +397,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
         });
   }
 
-  void ArmTimer(std::chrono::milliseconds timeout) {
-    timer_.expires_after(timeout);
+  // Deadlines without re-arming the timer at every step (each re-arm cancels a wait, whose
+  // completion then runs too): `deadline_` is the current step's, and the one wait pending ends
+  // at min(deadline_, then + the shortest timeout), never later than any deadline a later step
+  // sets; when it ends before the deadline, it waits again.
+  void SetDeadline(std::chrono::milliseconds timeout) {
+    deadline_ = Clock::now() + timeout;
+    if (!timer_pending_) WaitForDeadline();
+  }
+
+  void WaitForDeadline() {
+    timer_pending_ = true;
+    timer_.expires_at(std::min(deadline_, Clock::now() + shortest_timeout_));
     timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      self->timer_pending_ = false;
       if (ec == net::error::operation_aborted || self->closed_) return;
-      if (self->timer_.expiry() > Clock::now()) return;  // re-armed meanwhile
+      if (Clock::now() < self->deadline_) return self->WaitForDeadline();
       self->timed_out_ = true;
       boost::system::error_code ignored;
       self->socket_.cancel(ignored);
@@ -388,9 +431,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Impl& server_;
   tcp::socket socket_;
   net::steady_timer timer_;
+  const std::chrono::milliseconds shortest_timeout_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool timer_pending_ = false;
   const std::string address_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::string cache_key_;  // the last request's, its capacity reused
   size_t served_ = 0;
   unsigned version_ = 11;
   bool keep_alive_ = false;
@@ -550,6 +597,10 @@ void GuardedHttpServer::Stop() {
 size_t GuardedHttpServer::active_connections() const {
   std::lock_guard lock(impl_->mu);
   return impl_->open;
+}
+
+size_t GuardedHttpServer::cached_responses() const {
+  return impl_->cache ? impl_->cache->size() : 0;
 }
 
 }  // namespace agritrace::node

@@ -17,6 +17,9 @@
 //   - requests waiting for a worker are bounded (kMaxHttpQueuedRequests; beyond: 503);
 //   - requests per address go through a token bucket: over it, 429 with Retry-After;
 //   - a keep-alive connection serves at most kHttpKeepAliveMaxRequests requests.
+// Responses a handler marks `cacheable` are kept whole (response_cache.h) while `cache_epoch`
+// stays the same; the same request is then answered from the event-loop thread with those
+// bytes (after the same rate limit), without a worker. Every other request goes to a worker.
 // Loopback addresses are exempt from the per-address limits unless `limit_loopback` (a local
 // reverse proxy carries every shopper's requests). Per connection the memory is bounded by the
 // header and body limits; an idle connection gives its buffer back.
@@ -27,9 +30,11 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "chain/base/status.h"
 #include "node/http/http_exchange.h"
@@ -50,11 +55,14 @@ class GuardedHttpServer {
     double requests_per_second = 0;        // <= 0: no rate limit
     double burst_requests = 0;
     bool limit_loopback = false;
+    // What cached responses are valid for (the gateway: the chain's height), read on the
+    // event-loop thread for each GET or HEAD; null: nothing is cached.
+    std::function<uint64_t()> cache_epoch;
   };
   // Answers one request (called on a worker thread).
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
-  // Told of every response sent to a request (for metrics), on any thread.
-  using Logger = std::function<void(const HttpRequest&, int status)>;
+  // Told of every response sent to a request (its raw target; for metrics), on any thread.
+  using Logger = std::function<void(std::string_view target, int status)>;
 
   GuardedHttpServer(const Options& options, Handler handler, Logger logger = nullptr);
   ~GuardedHttpServer();  // Stop()s
@@ -71,6 +79,8 @@ class GuardedHttpServer {
 
   // Connections open now (for tests and metrics).
   size_t active_connections() const;
+  // Responses kept whole now (for tests).
+  size_t cached_responses() const;
 
   struct Impl;  // the event loop, workers and counters (http_guard.cc)
 
