@@ -7,9 +7,12 @@
 #include "wallet-cli/module_loader.h"
 
 namespace agritrace::wallet {
+namespace {
 
 using chain::Reason;
 using chain::Reject;
+
+}  // namespace
 
 chain::Result<QrMatrix> EncodeQr(const std::string& text) {
   auto module = LoadRenderModule();

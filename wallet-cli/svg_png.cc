@@ -4,9 +4,12 @@
 #include "wallet-cli/module_loader.h"
 
 namespace agritrace::wallet {
+namespace {
 
 using chain::Reason;
 using chain::Reject;
+
+}  // namespace
 
 chain::Status WriteSvgPng(const std::string& svg, int dpi, const std::string& path) {
   if (dpi < kMinPngDpi || dpi > kMaxPngDpi) {
