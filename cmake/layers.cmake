@@ -1,16 +1,28 @@
-# agritrace_layer(NAME DIR [WERROR] [EXCLUDE file.cc...] [LIBS lib...]): the library NAME made of
-# DIR/*.cc (not its subfolders), linking LIBS publicly.
+# agritrace_layer(NAME DIR [WERROR] [MODULE FILE] [EXCLUDE file.cc...] [LIBS lib...]): the library
+# NAME made of DIR/*.cc (not its subfolders), linking LIBS publicly.
+#
+# MODULE FILE makes it a shared module loaded with dlopen, FILE.so beside the executables
+# (build/bin/), built with hidden visibility (only what it marks default is exported); nothing
+# links it, its users include only its headers (wallet-cli/module_loader.h).
 #
 # Its headers are exposed one by one through build/include/NAME/DIR/ (symbolic links), so a
 # target sees `#include "DIR/x.h"` only for the layers it links: the repository root is on no
 # one's include path. WERROR adds -Werror (the chain/ layers).
 function(agritrace_layer name dir)
-  cmake_parse_arguments(L "WERROR" "" "LIBS;EXCLUDE" ${ARGN})
+  cmake_parse_arguments(L "WERROR" "MODULE" "LIBS;EXCLUDE" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/${dir}/*.cc)
   foreach(excluded ${L_EXCLUDE})
     list(REMOVE_ITEM srcs ${CMAKE_SOURCE_DIR}/${dir}/${excluded})
   endforeach()
-  add_library(${name} STATIC ${srcs})
+  if(L_MODULE)
+    add_library(${name} MODULE ${srcs})
+    set_target_properties(${name} PROPERTIES PREFIX "" OUTPUT_NAME ${L_MODULE}
+                          LIBRARY_OUTPUT_DIRECTORY ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}
+                          CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+    target_link_options(${name} PRIVATE LINKER:--as-needed LINKER:--no-undefined)
+  else()
+    add_library(${name} STATIC ${srcs})
+  endif()
   agritrace_expose_headers(${name} ${dir})
   target_link_libraries(${name} PUBLIC ${L_LIBS})
   target_compile_options(${name} PRIVATE ${AGRITRACE_WARNINGS})

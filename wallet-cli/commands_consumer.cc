@@ -1,7 +1,5 @@
 // Consumer commands: `qr` (a GS1 Digital Link QR code for a lot) and `verify` (check a proof
 // bundle, fetched over HTTP or read from a file, against a genesis file, offline).
-#include <httplib.h>
-
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -14,6 +12,7 @@
 #include "chain/model/record.h"
 #include "chain/export/record_json.h"
 #include "wallet-cli/commands.h"
+#include "wallet-cli/module_loader.h"
 #include "wallet-cli/qr_code.h"
 
 namespace agritrace::wallet {
@@ -25,8 +24,8 @@ using nlohmann::json;
 
 constexpr const char* kDefaultBaseUrl = "http://127.0.0.1:7480";
 // Fetching a bundle: connection and read deadlines for a phone-grade network.
-constexpr time_t kFetchConnectTimeoutSeconds = 10;
-constexpr time_t kFetchReadTimeoutSeconds = 60;
+constexpr int64_t kFetchConnectTimeoutSeconds = 10;
+constexpr int64_t kFetchReadTimeoutSeconds = 60;
 
 struct QrArgs {
   std::string lot;
@@ -65,40 +64,29 @@ chain::Status RunQr(Context& ctx, const QrArgs& args) {
   return chain::Status::Ok();
 }
 
-// GET `url` with Accept: application/json, at most kMaxBundleBytes.
+// GET `url` with Accept: application/json, at most kMaxBundleBytes, through the network
+// module (so `verify FILE` never loads it).
 chain::Result<std::string> Fetch(const std::string& url) {
-  const size_t scheme_end = url.find("://");
-  const size_t path_start = url.find('/', scheme_end + 3);
-  const std::string origin = url.substr(0, path_start);
-  const std::string path = path_start == std::string::npos ? "/" : url.substr(path_start);
-  httplib::Client client(origin);
-  client.set_connection_timeout(kFetchConnectTimeoutSeconds);
-  client.set_read_timeout(kFetchReadTimeoutSeconds);
-  client.set_follow_location(true);
-  std::string body;
-  bool too_large = false;
-  auto res =
-      client.Get(path, {{"Accept", "application/json"}}, [&](const char* data, size_t length) {
-        if (body.size() + length > chain::kMaxBundleBytes) {
-          too_large = true;
-          return false;
-        }
-        body.append(data, length);
-        return true;
-      });
-  if (too_large) return Reject(Reason::kTooLarge, "the bundle at " + url + " is too large");
-  if (!res) {
-    return Reject(Reason::kUnavailable,
-                  "cannot fetch " + url + ": " + httplib::to_string(res.error()));
+  auto module = LoadNetModule();
+  if (!module.ok()) return module.status();
+  net::HttpGetOptions options;
+  options.accept = "application/json";
+  options.max_body_bytes = chain::kMaxBundleBytes;
+  options.connect_timeout_s = kFetchConnectTimeoutSeconds;
+  options.read_timeout_s = kFetchReadTimeoutSeconds;
+  net::HttpResult res = (*module)->http_get(url, options);
+  if (res.too_large) return Reject(Reason::kTooLarge, "the bundle at " + url + " is too large");
+  if (!res.transport_error.empty()) {
+    return Reject(Reason::kUnavailable, "cannot fetch " + url + ": " + res.transport_error);
   }
-  if (res->status != 200) {
-    json j = json::parse(body, nullptr, false);
+  if (res.status != 200) {
+    json j = json::parse(res.body, nullptr, false);
     std::string why = j.is_object() && j.contains("error") ? j["error"].value("message", "")
-                                                           : "HTTP " + std::to_string(res->status);
-    return Reject(res->status == 404 ? Reason::kUnknownLot : Reason::kUnavailable,
+                                                           : "HTTP " + std::to_string(res.status);
+    return Reject(res.status == 404 ? Reason::kUnknownLot : Reason::kUnavailable,
                   url + ": " + why);
   }
-  return body;
+  return std::move(res.body);
 }
 
 chain::Result<std::string> ReadSource(const std::string& source) {

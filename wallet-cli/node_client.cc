@@ -1,19 +1,27 @@
 #include "wallet-cli/node_client.h"
 
-#include <chrono>
-
-#include <grpcpp/grpcpp.h>
-
-#include "agritrace/v1/ledger.grpc.pb.h"
+#include "wallet-cli/module_loader.h"
 
 namespace agritrace::wallet {
 namespace {
 
 using chain::Reason;
 
-constexpr const char* kReasonMetadataKey = "agritrace-reason";
 // Extra deadline for a waiting submit, so the node's own commit timeout answers first.
 constexpr uint32_t kSubmitWaitSlackMs = 2000;
+constexpr const char* kLedgerService = "/agritrace.v1.Ledger/";
+
+// gRPC status codes (grpc/impl/codegen/status.h; fixed by gRPC's wire protocol).
+enum GrpcCode : int {
+  kGrpcOk = 0,
+  kGrpcInvalidArgument = 3,
+  kGrpcDeadlineExceeded = 4,
+  kGrpcNotFound = 5,
+  kGrpcAlreadyExists = 6,
+  kGrpcPermissionDenied = 7,
+  kGrpcResourceExhausted = 8,
+  kGrpcUnavailable = 14,
+};
 
 // "NOT_CUSTODIAN: sentence" -> (reason, "sentence") when the prefix is a known code.
 bool SplitReasonPrefix(const std::string& message, Reason& reason, std::string& sentence) {
@@ -27,28 +35,15 @@ bool SplitReasonPrefix(const std::string& message, Reason& reason, std::string& 
   return true;
 }
 
-Reason ReasonForGrpcCode(grpc::StatusCode code) {
+Reason ReasonForGrpcCode(int code) {
   switch (code) {
-    case grpc::StatusCode::NOT_FOUND: return Reason::kNotFound;
-    case grpc::StatusCode::INVALID_ARGUMENT: return Reason::kMalformed;
-    case grpc::StatusCode::PERMISSION_DENIED: return Reason::kNotAuthorized;
-    case grpc::StatusCode::ALREADY_EXISTS: return Reason::kAlreadyRegistered;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return Reason::kMempoolFull;
-    case grpc::StatusCode::OK:
-    case grpc::StatusCode::CANCELLED:
-    case grpc::StatusCode::UNKNOWN:
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-    case grpc::StatusCode::UNAUTHENTICATED:
-    case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::ABORTED:
-    case grpc::StatusCode::OUT_OF_RANGE:
-    case grpc::StatusCode::UNIMPLEMENTED:
-    case grpc::StatusCode::INTERNAL:
-    case grpc::StatusCode::UNAVAILABLE:
-    case grpc::StatusCode::DATA_LOSS:
-    case grpc::StatusCode::DO_NOT_USE: break;
+    case kGrpcNotFound: return Reason::kNotFound;
+    case kGrpcInvalidArgument: return Reason::kMalformed;
+    case kGrpcPermissionDenied: return Reason::kNotAuthorized;
+    case kGrpcAlreadyExists: return Reason::kAlreadyRegistered;
+    case kGrpcResourceExhausted: return Reason::kMempoolFull;
+    default: return Reason::kInternal;  // also any number gRPC may add
   }
-  return Reason::kInternal;  // also any number gRPC may add
 }
 
 }  // namespace
@@ -56,8 +51,8 @@ Reason ReasonForGrpcCode(grpc::StatusCode code) {
 chain::Status StatusFromGrpc(int grpc_code, const std::string& message,
                              const std::string& reason_metadata, const std::string& address,
                              uint32_t timeout_ms) {
-  const auto code = static_cast<grpc::StatusCode>(grpc_code);
-  if (code == grpc::StatusCode::OK) return chain::Status::Ok();
+  const int code = grpc_code;
+  if (code == kGrpcOk) return chain::Status::Ok();
   Reason reason = Reason::kInternal;
   std::string sentence = message;
   const bool prefixed = SplitReasonPrefix(message, reason, sentence);
@@ -65,11 +60,11 @@ chain::Status StatusFromGrpc(int grpc_code, const std::string& message,
     return chain::Status(chain::ReasonFromName(reason_metadata), prefixed ? sentence : message);
   }
   if (prefixed) return chain::Status(reason, sentence);
-  if (code == grpc::StatusCode::UNAVAILABLE) {
+  if (code == kGrpcUnavailable) {
     return chain::Status(Reason::kUnavailable, "cannot reach the node at " + address +
                                                    "; is agritrace-node running?");
   }
-  if (code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+  if (code == kGrpcDeadlineExceeded) {
     return chain::Status(Reason::kTimeout, "the node at " + address + " did not answer within " +
                                                std::to_string(timeout_ms) +
                                                " ms (raise --timeout-ms)");
@@ -78,53 +73,38 @@ chain::Status StatusFromGrpc(int grpc_code, const std::string& message,
   return chain::Status(ReasonForGrpcCode(code), sentence);
 }
 
-struct NodeClient::Impl {
-  std::unique_ptr<v1::Ledger::Stub> stub;
-};
-
 NodeClient::NodeClient(std::string address, uint32_t timeout_ms)
     : address_(std::move(address)), timeout_ms_(timeout_ms) {}
 
 NodeClient::~NodeClient() = default;
 
-NodeClient::Impl& NodeClient::impl() {
-  if (!impl_) {
-    impl_ = std::make_unique<Impl>();
-    std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
-    if (tls_.enabled()) {
-      grpc::SslCredentialsOptions options;
-      options.pem_root_certs = tls_.ca_pem;
-      options.pem_cert_chain = tls_.cert_pem;
-      options.pem_private_key = tls_.key_pem;
-      credentials = grpc::SslCredentials(options);
-    }
-    auto channel = grpc::CreateChannel(address_, credentials);
-    impl_->stub = v1::Ledger::NewStub(channel);
+template <typename Response>
+chain::Result<Response> NodeClient::Call(const char* method,
+                                         const google::protobuf::MessageLite& request,
+                                         uint32_t deadline_ms) {
+  if (!channel_) {
+    auto module = LoadNetModule();
+    if (!module.ok()) return module.status();
+    channel_ = (*module)->open_ledger(address_, {tls_.ca_pem, tls_.cert_pem, tls_.key_pem});
   }
-  return *impl_;
-}
-
-namespace {
-
-// Runs one unary call with a deadline and converts the outcome.
-template <typename Response, typename Call>
-chain::Result<Response> Invoke(const std::string& address, uint32_t timeout_ms,
-                               uint32_t deadline_ms, Call call) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(deadline_ms));
+  std::string bytes;
+  if (!request.SerializeToString(&bytes)) {
+    return chain::Reject(Reason::kMalformed, std::string("cannot encode the ") + method +
+                                                 " request");
+  }
+  net::CallResult result = channel_->Call(kLedgerService + std::string(method), bytes,
+                                          deadline_ms);
+  if (result.grpc_code != kGrpcOk) {
+    return StatusFromGrpc(result.grpc_code, result.message, result.reason, address_,
+                          timeout_ms_);
+  }
   Response response;
-  const grpc::Status status = call(&context, &response);
-  if (status.ok()) return response;
-  std::string reason;
-  const auto& trailers = context.GetServerTrailingMetadata();
-  if (auto it = trailers.find(kReasonMetadataKey); it != trailers.end()) {
-    reason.assign(it->second.data(), it->second.size());
+  if (!response.ParseFromString(result.response)) {
+    return chain::Reject(Reason::kMalformed, "the node at " + address_ + " sent a " + method +
+                                                 " answer that does not parse");
   }
-  return StatusFromGrpc(status.error_code(), status.error_message(), reason, address, timeout_ms);
+  return response;
 }
-
-}  // namespace
 
 chain::Result<v1::SubmitRecordResponse> NodeClient::SubmitRecord(const v1::Envelope& envelope,
                                                                   bool wait_for_commit) {
@@ -133,57 +113,38 @@ chain::Result<v1::SubmitRecordResponse> NodeClient::SubmitRecord(const v1::Envel
   request.set_wait_for_commit(wait_for_commit);
   if (wait_for_commit) request.set_timeout_ms(timeout_ms_);
   const uint32_t deadline = wait_for_commit ? timeout_ms_ + kSubmitWaitSlackMs : timeout_ms_;
-  auto* stub = impl().stub.get();
-  return Invoke<v1::SubmitRecordResponse>(address_, timeout_ms_, deadline,
-                                          [&](grpc::ClientContext* c, auto* r) {
-                                            return stub->SubmitRecord(c, request, r);
-                                          });
+  return Call<v1::SubmitRecordResponse>("SubmitRecord", request, deadline);
 }
 
 chain::Result<v1::SubmitRecordsResponse> NodeClient::SubmitRecords(
     const std::vector<v1::Envelope>& envelopes) {
   v1::SubmitRecordsRequest request;
   request.mutable_envelopes()->Add(envelopes.begin(), envelopes.end());
-  auto* stub = impl().stub.get();
-  return Invoke<v1::SubmitRecordsResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->SubmitRecords(c, request, r); });
+  return Call<v1::SubmitRecordsResponse>("SubmitRecords", request, timeout_ms_);
 }
 
 chain::Result<v1::GetRecordResponse> NodeClient::GetRecord(const std::string& record_id) {
   v1::GetRecordRequest request;
   request.set_record_id(record_id);
-  auto* stub = impl().stub.get();
-  return Invoke<v1::GetRecordResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->GetRecord(c, request, r); });
+  return Call<v1::GetRecordResponse>("GetRecord", request, timeout_ms_);
 }
 
 chain::Result<v1::GetLotResponse> NodeClient::GetLot(const std::string& lot) {
   v1::GetLotRequest request;
   request.set_lot(lot);
-  auto* stub = impl().stub.get();
-  return Invoke<v1::GetLotResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->GetLot(c, request, r); });
+  return Call<v1::GetLotResponse>("GetLot", request, timeout_ms_);
 }
 
 chain::Result<v1::GetLotHistoryResponse> NodeClient::GetLotHistory(const std::string& lot) {
   v1::GetLotRequest request;
   request.set_lot(lot);
-  auto* stub = impl().stub.get();
-  return Invoke<v1::GetLotHistoryResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->GetLotHistory(c, request, r); });
+  return Call<v1::GetLotHistoryResponse>("GetLotHistory", request, timeout_ms_);
 }
 
 chain::Result<v1::GetBlockResponse> NodeClient::GetBlock(uint64_t height) {
   v1::GetBlockRequest request;
   request.set_height(height);
-  auto* stub = impl().stub.get();
-  return Invoke<v1::GetBlockResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->GetBlock(c, request, r); });
+  return Call<v1::GetBlockResponse>("GetBlock", request, timeout_ms_);
 }
 
 namespace {
@@ -201,68 +162,45 @@ chain::Result<v1::Participant> UnwrapParticipant(chain::Result<v1::GetParticipan
 chain::Result<v1::Participant> NodeClient::GetParticipantByName(const std::string& name) {
   v1::GetParticipantRequest request;
   request.set_name(name);
-  auto* stub = impl().stub.get();
-  return UnwrapParticipant(Invoke<v1::GetParticipantResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->GetParticipant(c, request, r); }));
+  return UnwrapParticipant(
+      Call<v1::GetParticipantResponse>("GetParticipant", request, timeout_ms_));
 }
 
 chain::Result<v1::Participant> NodeClient::GetParticipantByKey(const std::string& pubkey) {
   v1::GetParticipantRequest request;
   request.set_pubkey(pubkey);
-  auto* stub = impl().stub.get();
-  return UnwrapParticipant(Invoke<v1::GetParticipantResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->GetParticipant(c, request, r); }));
+  return UnwrapParticipant(
+      Call<v1::GetParticipantResponse>("GetParticipant", request, timeout_ms_));
 }
 
 chain::Result<v1::PlotState> NodeClient::GetPlot(const std::string& plot_id) {
   v1::GetPlotRequest request;
   request.set_plot_id(plot_id);
-  auto* stub = impl().stub.get();
-  auto response = Invoke<v1::GetPlotResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->GetPlot(c, request, r); });
+  auto response = Call<v1::GetPlotResponse>("GetPlot", request, timeout_ms_);
   if (!response.ok()) return response.status();
   return response->plot();
 }
 
 chain::Result<v1::StatusResponse> NodeClient::Status() {
-  v1::StatusRequest request;
-  auto* stub = impl().stub.get();
-  return Invoke<v1::StatusResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->Status(c, request, r); });
+  return Call<v1::StatusResponse>("Status", v1::StatusRequest(), timeout_ms_);
 }
 
 chain::Result<v1::FindLotsResponse> NodeClient::FindLots(const v1::FindLotsRequest& request) {
-  auto* stub = impl().stub.get();
-  return Invoke<v1::FindLotsResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->FindLots(c, request, r); });
+  return Call<v1::FindLotsResponse>("FindLots", request, timeout_ms_);
 }
 
 chain::Result<v1::TraceResponse> NodeClient::Trace(const v1::TraceRequest& request) {
-  auto* stub = impl().stub.get();
-  return Invoke<v1::TraceResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->Trace(c, request, r); });
+  return Call<v1::TraceResponse>("Trace", request, timeout_ms_);
 }
 
 chain::Result<v1::ListEvidenceResponse> NodeClient::ListEvidence(
     const v1::ListEvidenceRequest& request) {
-  auto* stub = impl().stub.get();
-  return Invoke<v1::ListEvidenceResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->ListEvidence(c, request, r); });
+  return Call<v1::ListEvidenceResponse>("ListEvidence", request, timeout_ms_);
 }
 
 chain::Result<v1::GetValidatorGovernanceResponse> NodeClient::GetValidatorGovernance() {
-  auto* stub = impl().stub.get();
-  v1::GetValidatorGovernanceRequest request;
-  return Invoke<v1::GetValidatorGovernanceResponse>(
-      address_, timeout_ms_, timeout_ms_,
-      [&](grpc::ClientContext* c, auto* r) { return stub->GetValidatorGovernance(c, request, r); });
+  return Call<v1::GetValidatorGovernanceResponse>(
+      "GetValidatorGovernance", v1::GetValidatorGovernanceRequest(), timeout_ms_);
 }
 
 }  // namespace agritrace::wallet

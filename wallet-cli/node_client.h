@@ -2,7 +2,9 @@
 //
 // Every call returns chain::Status values: node rejections keep their reason code (from the
 // "agritrace-reason" trailing metadata, else the "REASON: " prefix of the message); transport
-// failures become UNAVAILABLE and deadlines TIMEOUT. gRPC stays inside node_client.cc.
+// failures become UNAVAILABLE and deadlines TIMEOUT. The calls go through the gRPC channel of
+// libagritrace-wallet-net.so (wallet-cli/net/net_module.h), loaded on the first call, so a
+// process that never calls the node never maps gRPC; a missing module is UNAVAILABLE.
 // Not thread-safe (the CLI makes one call at a time).
 #pragma once
 
@@ -13,6 +15,7 @@
 
 #include "agritrace/v1/ledger.pb.h"
 #include "chain/base/status.h"
+#include "wallet-cli/net/net_module.h"
 
 namespace agritrace::wallet {
 
@@ -58,16 +61,20 @@ class NodeClient {
   chain::Result<v1::GetValidatorGovernanceResponse> GetValidatorGovernance();
 
  private:
-  struct Impl;
+  // One unary call of Ledger `method` ("Status"): serializes, calls, parses the response.
+  template <typename Response>
+  chain::Result<Response> Call(const char* method, const google::protobuf::MessageLite& request,
+                               uint32_t deadline_ms);
+
   std::string address_;
   uint32_t timeout_ms_;
   ClientTls tls_;
-  std::unique_ptr<Impl> impl_;  // created on the first call
-  Impl& impl();
+  std::unique_ptr<net::LedgerChannel> channel_;  // opened on the first call
 };
 
 // Converts a gRPC outcome into a Status (exposed for tests). `reason_metadata` is the value of
-// the "agritrace-reason" trailing metadata, empty when absent; `grpc_code` is a grpc::StatusCode.
+// the "agritrace-reason" trailing metadata, empty when absent; `grpc_code` is a gRPC status
+// code (grpc::StatusCode's numbers, which are part of gRPC's wire protocol).
 chain::Status StatusFromGrpc(int grpc_code, const std::string& message,
                              const std::string& reason_metadata, const std::string& address,
                              uint32_t timeout_ms);

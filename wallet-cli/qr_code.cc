@@ -1,13 +1,10 @@
 #include "wallet-cli/qr_code.h"
 
-#include <png.h>
-#include <qrencode.h>
-
-#include <cstdio>
-#include <memory>
 #include <sstream>
 
+#include "chain/io/file_util.h"
 #include "chain/model/gs1.h"
+#include "wallet-cli/module_loader.h"
 
 namespace agritrace::wallet {
 namespace {
@@ -15,52 +12,35 @@ namespace {
 using chain::Reason;
 using chain::Reject;
 
-struct FileCloser {
-  void operator()(FILE* f) const { std::fclose(f); }
-};
-
 }  // namespace
 
 chain::Result<QrMatrix> EncodeQr(const std::string& text) {
-  // Version 0 lets the library pick the smallest version that fits; 8-bit mode keeps the URI
-  // byte for byte; case-sensitive since lot codes are.
-  QRcode* code = QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M);
-  if (!code) return Reject(Reason::kMalformed, "the text is too long for a QR code");
+  auto module = LoadRenderModule();
+  if (!module.ok()) return module.status();
+  render::QrModules modules = (*module)->encode_qr(text);
+  if (!modules.ok) return Reject(Reason::kMalformed, "the text is too long for a QR code");
   QrMatrix qr;
-  qr.size = code->width;
-  qr.dark.resize(static_cast<size_t>(qr.size) * qr.size);
-  for (size_t i = 0; i < qr.dark.size(); ++i) qr.dark[i] = code->data[i] & 1;
-  QRcode_free(code);
+  qr.size = modules.size;
+  qr.dark = std::move(modules.dark);
   return qr;
 }
 
 chain::Status WriteQrPng(const QrMatrix& qr, const std::string& path) {
-  std::unique_ptr<FILE, FileCloser> file(std::fopen(path.c_str(), "wb"));
-  if (!file) return Reject(Reason::kIoError, "cannot write " + path);
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  png_infop info = png ? png_create_info_struct(png) : nullptr;
-  if (!info || setjmp(png_jmpbuf(png))) {  // libpng reports errors by longjmp
-    png_destroy_write_struct(&png, info ? &info : nullptr);
-    return Reject(Reason::kIoError, "libpng failed writing " + path);
-  }
+  auto module = LoadRenderModule();
+  if (!module.ok()) return module.status();
   const int modules = qr.size + 2 * kQrQuietZoneModules;
   const int pixels = modules * kQrPngPixelsPerModule;
-  png_init_io(png, file.get());
-  png_set_IHDR(png, info, pixels, pixels, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_write_info(png, info);
-  std::vector<png_byte> row(pixels);
+  std::vector<uint8_t> image(static_cast<size_t>(pixels) * pixels);
   for (int y = 0; y < pixels; ++y) {
     const int my = y / kQrPngPixelsPerModule - kQrQuietZoneModules;
     for (int x = 0; x < pixels; ++x) {
       const int mx = x / kQrPngPixelsPerModule - kQrQuietZoneModules;
-      row[x] = qr.at(mx, my) ? 0 : 255;
+      image[static_cast<size_t>(y) * pixels + x] = qr.at(mx, my) ? 0 : 255;
     }
-    png_write_row(png, row.data());
   }
-  png_write_end(png, nullptr);
-  png_destroy_write_struct(&png, &info);
-  return chain::Status::Ok();
+  render::PngResult png = (*module)->gray_png(pixels, pixels, image);
+  if (!png.error.empty()) return Reject(Reason::kIoError, png.error + " writing " + path);
+  return chain::WriteFileAtomic(path, png.png, false);
 }
 
 std::string QrSvg(const QrMatrix& qr) {

@@ -1,6 +1,7 @@
 // QR codes for GS1 Digital Link URIs: encoding (libqrencode, error correction M or better),
 // and three renderings: PNG (libpng), SVG (written by hand) and Unicode half blocks for a
-// terminal. Every rendering includes the 4-module quiet zone readers need.
+// terminal. Every rendering includes the 4-module quiet zone readers need. libqrencode and
+// libpng are in libagritrace-wallet-render.so, loaded on first use (wallet-cli/module_loader.h).
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
 // Rasterises an SVG document (the compliance slip) to a PNG at a printer's resolution, with
-// librsvg and cairo, in-process. Text is laid out by Pango with the system's fonts through
+// librsvg and cairo in libagritrace-wallet-render.so (loaded on first use,
+// wallet-cli/module_loader.h). Text is laid out by Pango with the system's fonts through
 // fontconfig, so Chinese needs a CJK font installed (fonts-wqy-zenhei or fonts-noto-cjk).
 #pragma once
 
