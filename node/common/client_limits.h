@@ -93,7 +93,7 @@ inline constexpr size_t kMaxHttpQueuedRequests = 256;
 inline constexpr int kHttpListenBacklog = 512;
 // Requests on one keep-alive connection, and how long a connection may sit idle (before a
 // request's first byte) before it is closed.
-inline constexpr size_t kHttpKeepAliveMaxRequests = 100;
+inline constexpr size_t kHttpKeepAliveMaxRequests = 1000;  // as nginx's keepalive_requests default
 inline constexpr std::chrono::milliseconds kHttpKeepAliveTimeout{2'000};
 // Request line + headers of one request; beyond it the client gets 400 and the connection
 // closes. (The body's limit is http.max_request_bytes: 413.)
