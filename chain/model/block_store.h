@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "agritrace/v1/records.pb.h"
 #include "chain/base/bytes.h"
@@ -23,6 +24,10 @@
 #include "chain/model/state.h"
 
 namespace agritrace::chain {
+
+// The most blocks one CommitBlocks call may write (its bytes are bounded by the caller: block
+// sync commits at most one answer of at most kMaxSyncResponseBytes at a time).
+inline constexpr size_t kMaxBlocksPerCommit = 64;
 
 struct ChainTip {
   uint64_t height = 0;  // 0 = only genesis
@@ -39,6 +44,12 @@ class BlockStore : public StateReader {
   // Durably stores the certified block at tip + 1 with every change in `changes`, all or
   // nothing. Fails without writing when the block does not extend the tip.
   virtual Status CommitBlock(const DecodedBlock& block, const StateOverlay& changes) = 0;
+  // Durably stores consecutive certified blocks (at most kMaxBlocksPerCommit, the first at
+  // tip + 1) with every change they make together in `changes` (later values replace earlier
+  // ones), all or nothing: after a crash the tip is the old one or the last of `blocks`, never
+  // one in between. Block sync commits a run of checked blocks this way.
+  virtual Status CommitBlocks(const std::vector<const DecodedBlock*>& blocks,
+                              const StateOverlay& changes) = 0;
   // The height of the block that committed `offence`'s evidence; nullopt when none did. The
   // chain commits one evidence per offence (node/replication/block_applier.h).
   virtual std::optional<uint64_t> EvidenceHeight(const Offence& offence) const = 0;

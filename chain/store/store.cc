@@ -363,15 +363,19 @@ namespace {
 
 // The overlay's record index must agree with the block: it is what the history entries point
 // through, and a mismatch means the state was computed for a different block.
-Status CheckOverlayRecords(const DecodedBlock& block, const StateOverlay& changes) {
+// Every record the changes place is in one of `blocks` (consecutive heights), at its index.
+Status CheckOverlayRecords(const std::vector<const DecodedBlock*>& blocks,
+                           const StateOverlay& changes) {
+  const uint64_t first = blocks.front()->header.height();
   for (const auto& [id, location] : changes.records()) {
     auto [height, index] = location;
-    if (height != block.header.height() || index >= block.records.size() ||
-        block.records[index].id != id) {
+    const DecodedBlock* block =
+        height >= first && height - first < blocks.size() ? blocks[height - first] : nullptr;
+    if (block == nullptr || index >= block->records.size() || block->records[index].id != id) {
       return Reject(Reason::kMalformed, "the state changes place record " + ToHex(id) +
                                             " at height " + std::to_string(height) + " index " +
                                             std::to_string(index) +
-                                            ", where this block does not hold it");
+                                            ", where these blocks do not hold it");
     }
   }
   return Status::Ok();
@@ -399,20 +403,44 @@ Status CheckExtendsTip(const DecodedBlock& block, const ChainTip& tip) {
 }  // namespace
 
 Status ChainStore::CommitBlock(const DecodedBlock& block, const StateOverlay& changes) {
+  return CommitBlocks({&block}, changes);
+}
+
+// One WriteBatch for every block and the state they change: a crash leaves all or none.
+Status ChainStore::CommitBlocks(const std::vector<const DecodedBlock*>& blocks,
+                                const StateOverlay& changes) {
+  if (blocks.empty()) return Reject(Reason::kMalformed, "no block to commit");
+  if (blocks.size() > kMaxBlocksPerCommit) {
+    return Reject(Reason::kTooLarge, std::to_string(blocks.size()) +
+                                         " blocks in one commit; at most " +
+                                         std::to_string(kMaxBlocksPerCommit));
+  }
   Result<ChainTip> tip = impl_->ReadTip();
   if (!tip.ok()) return tip.status();
-  AGRI_RETURN_IF_ERROR(CheckExtendsTip(block, *tip));
-  AGRI_RETURN_IF_ERROR(CheckOverlayRecords(block, changes));
-  const uint64_t height = block.header.height();
+  ChainTip next = *tip;
+  for (const DecodedBlock* block : blocks) {
+    AGRI_RETURN_IF_ERROR(CheckExtendsTip(*block, next));
+    next = ChainTip{block->header.height(), BlockHash(block->block.header())};
+  }
+  AGRI_RETURN_IF_ERROR(CheckOverlayRecords(blocks, changes));
   Impl& db = *impl_;
   rocksdb::WriteBatch batch;
   std::vector<Hash256> ids;
-  for (uint32_t i = 0; i < block.records.size(); ++i) {
-    const Record& record = block.records[i];
-    ids.push_back(record.id);
-    batch.Put(db.cf(kRecords), AsBytes(record.id), EncodeStoredRecord(height, i, record.envelope));
+  for (const DecodedBlock* block : blocks) {
+    const uint64_t height = block->header.height();
+    ids.clear();
+    for (uint32_t i = 0; i < block->records.size(); ++i) {
+      const Record& record = block->records[i];
+      ids.push_back(record.id);
+      batch.Put(db.cf(kRecords), AsBytes(record.id),
+                EncodeStoredRecord(height, i, record.envelope));
+    }
+    batch.Put(db.cf(kBlocks), HeightKey(height), EncodeStoredBlock(block->block, ids));
+    for (size_t i = 0; i < block->evidence.size(); ++i) {
+      batch.Put(db.cf(kEvidence), block->evidence[i].offence.Key(),
+                EncodeStoredEvidence(height, block->block.evidence(static_cast<int>(i))));
+    }
   }
-  batch.Put(db.cf(kBlocks), HeightKey(height), EncodeStoredBlock(block.block, ids));
   for (const auto& [key, lot] : changes.lots()) batch.Put(db.cf(kLots), key, Serialize(lot));
   for (const auto& [key, participant] : changes.participants()) {
     batch.Put(db.cf(kParticipants), AsBytes(key), Serialize(participant));
@@ -439,10 +467,6 @@ Status ChainStore::CommitBlock(const DecodedBlock& block, const StateOverlay& ch
     batch.Put(db.cf(kHistory), HistoryKey(change.lot_key, change.height, change.index),
               AsBytes(change.record_id));
   }
-  for (size_t i = 0; i < block.evidence.size(); ++i) {
-    batch.Put(db.cf(kEvidence), block.evidence[i].offence.Key(),
-              EncodeStoredEvidence(height, block.block.evidence(static_cast<int>(i))));
-  }
   for (const StateOverlay::LineageEdge& edge : changes.lineage()) {
     batch.Put(db.cf(kLineage), ChildrenPrefix(edge.parent_key) + edge.child_key,
               AsBytes(edge.record_id));
@@ -452,9 +476,14 @@ Status ChainStore::CommitBlock(const DecodedBlock& block, const StateOverlay& ch
   if (changes.validator_governance()) {
     batch.Put(db.cf(kMeta), kGovernanceKey, Serialize(*changes.validator_governance()));
   }
-  batch.Put(db.cf(kMeta), kTipKey, EncodeTip(height, BlockHash(block.block.header())));
+  batch.Put(db.cf(kMeta), kTipKey, EncodeTip(next.height, next.hash));
   FailPoint("commit-before-write");
-  Status written = db.Write(batch, "committing block " + std::to_string(height));
+  const std::string what = blocks.size() == 1
+                               ? "committing block " + std::to_string(next.height)
+                               : "committing blocks " +
+                                     std::to_string(blocks.front()->header.height()) + " to " +
+                                     std::to_string(next.height);
+  Status written = db.Write(batch, what);
   FailPoint("commit-after-write");
   std::lock_guard lock(db.participants_mu);
   ++db.participants_generation;

@@ -63,9 +63,11 @@ class ChainStore : public BlockStore {
   std::optional<v1::ValidatorGovernance> GetValidatorGovernance() const override;
   bool HasEvidenceAgainst(const Hash256& evidence_id, const PubKey& validator) const override;
 
-  // BlockStore. CommitBlock writes one synced WriteBatch; GetBlockHead is one read, where
+  // BlockStore. CommitBlock and CommitBlocks write one synced WriteBatch; GetBlockHead is one read, where
   // GetBlock reads every record.
   Status CommitBlock(const DecodedBlock& block, const StateOverlay& changes) override;
+  Status CommitBlocks(const std::vector<const DecodedBlock*>& blocks,
+                      const StateOverlay& changes) override;
   ChainTip Tip() const override;
   Result<v1::Block> GetBlock(uint64_t height) const override;
   Result<v1::Block> GetBlockHead(uint64_t height) const override;

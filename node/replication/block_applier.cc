@@ -203,20 +203,28 @@ chain::Result<std::shared_ptr<BlockApplier::Checked>> BlockApplier::CheckUncache
     return Reject(Reason::kNotFound, "block " + std::to_string(decoded->header.height()) +
                                          " does not extend our tip " + std::to_string(tip.height));
   }
-  if (decoded->header.prev_hash() != chain::AsBytes(tip.hash)) {
+  return CheckDecoded(std::move(*decoded), tip, BlockTimeMs(tip.height), store_,
+                      /*signatures_verified=*/false);
+}
+
+chain::Result<std::shared_ptr<BlockApplier::Checked>> BlockApplier::CheckDecoded(
+    chain::DecodedBlock decoded, const chain::ChainTip& parent, int64_t parent_time_ms,
+    const chain::StateReader* base, bool signatures_verified) const {
+  const uint64_t height = parent.height + 1;
+  if (decoded.header.prev_hash() != chain::AsBytes(parent.hash)) {
     return Reject(Reason::kMalformed, "block " + std::to_string(height) +
                                           " does not build on our block " +
-                                          std::to_string(tip.height));
+                                          std::to_string(parent.height));
   }
-  if (decoded->header.time_ms() <= BlockTimeMs(tip.height)) {
+  if (decoded.header.time_ms() <= parent_time_ms) {
     return Reject(Reason::kMalformed, "block " + std::to_string(height) +
                                           " is not later than its parent");
   }
   auto checked = std::make_shared<Checked>(
-      Checked{std::move(*decoded), std::make_unique<chain::StateOverlay>(store_), tip.hash});
+      Checked{std::move(decoded), std::make_unique<chain::StateOverlay>(base), parent.hash});
   AGRI_RETURN_IF_ERROR(CheckEvidence(checked->decoded));
   const auto& records = checked->decoded.records;
-  AGRI_RETURN_IF_ERROR(verified_->VerifyAll(records));
+  if (!signatures_verified) AGRI_RETURN_IF_ERROR(verified_->VerifyAll(records));
   for (size_t i = 0; i < records.size(); ++i) {
     chain::ApplyContext ctx{height, static_cast<uint32_t>(i), checked->decoded.header.time_ms()};
     Status applied = chain::ApplyRecord(records[i], genesis_->params, ctx, *checked->changes);
@@ -245,20 +253,125 @@ Status BlockApplier::Validate(uint64_t height, const v1::Block& block, int64_t n
   return Status::Ok();
 }
 
-void BlockApplier::PreVerify(const v1::Block& block) const {
+std::shared_ptr<chain::DecodedBlock> BlockApplier::PreVerify(const v1::Block& block) const {
   auto decoded = chain::DecodeBlock(block, genesis_->chain_id);
-  if (!decoded.ok()) return;
-  // Records of a block whose certificate does not verify are never worth verifying; nor of one
-  // whose height's validator set is not known yet (CommitCertified verifies them in turn).
-  auto set = ValidatorsAt(decoded->header.height());
-  if (!set || !chain::VerifyCertificate(block.certificate(), genesis_->chain_id,
-                                        decoded->header.height(), decoded->hash, *set)
-                   .ok()) {
-    return;
+  if (!decoded.ok()) return nullptr;
+  // Records of a block whose certificate does not verify are never worth verifying. Beyond
+  // tip + kValidatorChangeDelay the set is the one in force unless a block not committed yet
+  // changes it; a wrong guess only leaves the records to StageCertified.
+  const uint64_t height = decoded->header.height();
+  if (!chain::VerifyCertificate(block.certificate(), genesis_->chain_id, height, decoded->hash,
+                                Validators()->schedule.SetAt(height))
+           .ok()) {
+    return nullptr;
   }
   std::vector<const chain::Record*> records;
+  records.reserve(decoded->records.size());
   for (const auto& record : decoded->records) records.push_back(&record);
-  verified_->VerifyEach(records, VerifiedRecords::AllCoresButOne());
+  for (const Status& status : verified_->VerifyEach(records)) {
+    if (!status.ok()) return nullptr;  // StageCertified decodes it again and says why
+  }
+  return std::make_shared<chain::DecodedBlock>(std::move(*decoded));
+}
+
+chain::ChainTip BlockApplier::StagedTip() const {
+  if (staged_.empty()) return store_->Tip();
+  return chain::ChainTip{staged_.back()->decoded.header.height(), staged_.back()->decoded.hash};
+}
+
+chain::Result<bool> BlockApplier::StageCertified(const v1::Block& block,
+                                                 std::shared_ptr<chain::DecodedBlock> decoded) {
+  v1::BlockHeader parsed;
+  if (!decoded && !parsed.ParseFromString(block.header())) {
+    return Reject(Reason::kMalformed, "block header does not parse");
+  }
+  const v1::BlockHeader& header = decoded ? decoded->header : parsed;
+  const uint64_t height = header.height();
+  const chain::ChainTip tip = StagedTip();
+  if (height >= 1 && height <= tip.height) {
+    const uint64_t committed = tip.height - staged_.size();
+    bool same = false;
+    if (height > committed) {
+      same = staged_[height - committed - 1]->decoded.block.header() == block.header();
+    } else {
+      auto stored = store_->GetBlockHead(height);
+      same = stored.ok() && stored->header() == block.header();
+    }
+    if (same) return false;
+    spdlog::critical("FORK: a certified block {} differs from ours; refusing it", height);
+    return Reject(Reason::kNotAuthorized, "certified block " + std::to_string(height) +
+                                              " conflicts with our committed block");
+  }
+  if (height != tip.height + 1) {
+    return Reject(Reason::kNotFound, "block " + std::to_string(height) +
+                                         " is not the next block (tip " +
+                                         std::to_string(tip.height) + ")");
+  }
+  // The certificate first (see CommitCertified). No staged block changed the validator sets
+  // (FlushStaged ran after any that did), so the committed schedule holds for this height.
+  const chain::Hash256 hash = decoded ? decoded->hash : chain::BlockHash(block.header());
+  AGRI_RETURN_IF_ERROR(chain::VerifyCertificate(block.certificate(), genesis_->chain_id, height,
+                                                hash, Validators()->schedule.SetAt(height)));
+  // PreVerify hands over only blocks whose every record signature it verified.
+  const bool pre_verified = decoded != nullptr;
+  if (!decoded) {
+    auto fresh = chain::DecodeBlock(block, genesis_->chain_id);
+    if (!fresh.ok()) return fresh.status();
+    decoded = std::make_shared<chain::DecodedBlock>(std::move(*fresh));
+  }
+  const int64_t parent_time_ms =
+      staged_.empty() ? BlockTimeMs(tip.height) : staged_.back()->decoded.header.time_ms();
+  if (!staged_changes_) staged_changes_ = std::make_unique<chain::StateOverlay>(store_);
+  auto checked = CheckDecoded(std::move(*decoded), tip, parent_time_ms, staged_changes_.get(),
+                              pre_verified);
+  decoded.reset();
+  if (!checked.ok()) return checked.status();
+  const bool changes_sets = (*checked)->changes->validator_governance().has_value() ||
+                            !(*checked)->decoded.evidence.empty();
+  (*checked)->changes->MergeInto(*staged_changes_);
+  staged_bytes_ += block.ByteSizeLong();
+  staged_.push_back(std::move(*checked));
+  if (changes_sets || staged_.size() >= kMaxStagedBlocks || staged_bytes_ >= kMaxStagedBytes) {
+    AGRI_RETURN_IF_ERROR(FlushStaged());
+  }
+  return true;
+}
+
+Status BlockApplier::FlushStaged() {
+  if (staged_.empty()) return Status::Ok();
+  std::vector<std::shared_ptr<Checked>> run = std::move(staged_);
+  std::unique_ptr<chain::StateOverlay> changes = std::move(staged_changes_);
+  staged_.clear();
+  staged_bytes_ = 0;
+  std::vector<const chain::DecodedBlock*> blocks;
+  blocks.reserve(run.size());
+  for (const auto& checked : run) blocks.push_back(&checked->decoded);
+  Status written = store_->CommitBlocks(blocks, *changes);
+  Remember(nullptr);
+  if (written.ok()) RefreshValidators();
+  if (written.ok() && listener_) {
+    for (const auto& checked : run) {
+      CommittedBlock committed;
+      committed.height = checked->decoded.header.height();
+      committed.hash = checked->decoded.hash;
+      committed.time_ms = checked->decoded.header.time_ms();
+      committed.record_ids.reserve(checked->decoded.records.size());
+      for (const auto& record : checked->decoded.records) {
+        committed.record_ids.push_back(record.id);
+      }
+      for (const auto& evidence : checked->decoded.evidence) {
+        committed.evidence.push_back(evidence.offence);
+      }
+      listener_(committed);
+    }
+  }
+  // The run's blocks and changes are large (a 1,000-record block holds its records twice):
+  // freed elsewhere when a releaser is set.
+  if (releaser_) {
+    releaser_(std::make_shared<std::pair<decltype(run), decltype(changes)>>(std::move(run),
+                                                                           std::move(changes)));
+  }
+  return written;
 }
 
 chain::Result<bool> BlockApplier::CommitCertified(const v1::Block& block) {

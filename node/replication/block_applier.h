@@ -13,7 +13,7 @@
 // Thread-safety: not thread-safe; the replica's thread makes every call (the node's
 // ReplicaRunner, or the simulator), which also makes check-then-commit atomic and keeps one
 // committer, as BlockStore requires. PreVerify alone may run beside it on another thread: it
-// reads only the genesis and the validator sets (ValidatorsAt, an atomic snapshot) and fills
+// reads only the genesis and the validator sets (Validators, an atomic snapshot) and fills
 // VerifiedRecords (thread-safe).
 #pragma once
 
@@ -47,6 +47,11 @@ struct CommittedBlock {
 // Proposals whose first sighting is remembered for CommittedBlock::proposal_to_commit_ms: a
 // few rounds' worth, so a byzantine proposer's stream of blocks cannot grow the map.
 inline constexpr size_t kMaxTrackedProposals = 64;
+
+// A run of synced blocks is written in one commit of at most this many blocks and about this
+// many bytes of blocks (the last block may pass it): fewer synced writes, bounded memory.
+inline constexpr size_t kMaxStagedBlocks = chain::kMaxBlocksPerCommit;
+inline constexpr size_t kMaxStagedBytes = 16 * 1024 * 1024;
 
 class BlockApplier {
  public:
@@ -90,14 +95,36 @@ class BlockApplier {
   // with a stored block (a fork: reason NOT_AUTHORIZED, logged loudly, as only more than f
   // faulty validators can cause it), or the store cannot write it (IO_ERROR).
   chain::Result<bool> CommitCertified(const v1::Block& block);
-  // Checks the signatures of a block's records ahead of its CommitCertified, leaving one core
-  // free, so that a syncing node verifies the next blocks while it applies earlier ones, and
-  // only once its certificate verifies. Only fills the VerifiedRecords cache: a block that
-  // does not decode, a bad certificate or a bad signature is left for CommitCertified to
-  // report. CommitCertified, too, verifies the certificate before any record. A block whose
-  // height's validator set is not known yet (beyond tip + kValidatorChangeDelay) is skipped:
-  // its certificate cannot be judged.
-  void PreVerify(const v1::Block& block) const;
+  // Decodes a block and checks the signatures of its records ahead of its StageCertified, so
+  // that a syncing node verifies the next blocks (on all cores) while it applies earlier ones,
+  // and only once its certificate verifies with the validator set the committed chain puts in
+  // force at its height (a set changed by a block not committed yet only makes it skip the
+  // records). Fills the VerifiedRecords cache and returns the decoded block, every record
+  // signature verified, for StageCertified to use instead of decoding and checking it again;
+  // nullptr when the block does not decode, its certificate does not verify or a signature is
+  // bad (StageCertified then decodes it and reports why).
+  std::shared_ptr<chain::DecodedBlock> PreVerify(const v1::Block& block) const;
+
+  // Block sync's path: a run of certified blocks, each checked like CommitCertified's (the
+  // certificate, then every record's signature and every rule) on the state the staged blocks
+  // before it leave, and written together by FlushStaged in one BlockStore::CommitBlocks.
+  // `decoded` is PreVerify's result for `block` (or nullptr), trusted as such: the
+  // certificate is verified again (a few signatures), the record signatures not. Returns true when staged, false
+  // when the very same block is already stored or staged; fails like CommitCertified (then
+  // nothing of `block` is staged; the blocks staged before it stay staged). Flushes by itself
+  // when kMaxStagedBlocks or kMaxStagedBytes is reached and after a block with evidence or
+  // a validator-governance change (later blocks' certificates and evidence depend on them);
+  // a failed flush (IO_ERROR) is returned.
+  chain::Result<bool> StageCertified(const v1::Block& block,
+                                     std::shared_ptr<chain::DecodedBlock> decoded);
+  // Writes the staged blocks in one write, all or nothing, then calls the commit listener for
+  // each in order. Ok when none is staged. On failure none is committed and the run is dropped.
+  chain::Status FlushStaged();
+  // Heap memory of written blocks is handed here to be freed off the replica's thread
+  // (optional; must outlive the applier). Called once per flush with what to drop.
+  void SetReleaser(std::function<void(std::shared_ptr<void>)> releaser) {
+    releaser_ = std::move(releaser);
+  }
 
  private:
   struct Checked {
@@ -112,6 +139,16 @@ class BlockApplier {
   chain::Result<std::shared_ptr<Checked>> Check(uint64_t height, const v1::Block& block) const;
   chain::Result<std::shared_ptr<Checked>> CheckUncached(uint64_t height,
                                                         const v1::Block& block) const;
+  // Checks a decoded block as the next one after `parent` (whose time is `parent_time_ms`)
+  // with its changes over `base`; the records' signatures too unless `signatures_verified`
+  // (PreVerify verified every one of them in this process).
+  chain::Result<std::shared_ptr<Checked>> CheckDecoded(chain::DecodedBlock decoded,
+                                                        const chain::ChainTip& parent,
+                                                        int64_t parent_time_ms,
+                                                        const chain::StateReader* base,
+                                                        bool signatures_verified) const;
+  // The tip with the staged blocks on it.
+  chain::ChainTip StagedTip() const;
   void Remember(std::shared_ptr<Checked> checked) const;
   int64_t BlockTimeMs(uint64_t height) const;
   chain::Status CheckEvidence(const chain::DecodedBlock& block) const;
@@ -131,6 +168,12 @@ class BlockApplier {
   const Clock* clock_;
   std::function<void(const CommittedBlock&)> listener_;
   mutable std::shared_ptr<Checked> last_checked_;
+  // Block sync's run (StageCertified): checked blocks not written yet, in height order, and
+  // their changes together over the store.
+  std::vector<std::shared_ptr<Checked>> staged_;
+  std::unique_ptr<chain::StateOverlay> staged_changes_;
+  size_t staged_bytes_ = 0;
+  std::function<void(std::shared_ptr<void>)> releaser_;
   // Block hash -> when first built or judged here (steady ms), oldest first.
   mutable std::deque<std::pair<chain::Hash256, int64_t>> proposals_seen_;
 };

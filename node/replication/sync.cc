@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <vector>
 
 #include "chain/io/failpoint.h"
@@ -29,7 +31,11 @@ BlockSync::BlockSync(const chain::BlockStore* store, BlockApplier* applier, Tran
       applier_(applier),
       transport_(transport),
       clock_(clock),
-      background_(background) {}
+      background_(background) {
+  applier_->SetReleaser([this](std::shared_ptr<void> garbage) {
+    garbage_.push_back(std::move(garbage));
+  });
+}
 
 void BlockSync::Start() {
   const int64_t now = clock_->SteadyMs();
@@ -221,33 +227,69 @@ void BlockSync::OnSyncResponse(const chain::PubKey& from, const v1::SyncResponse
   MaybeRequest();
 }
 
-// Applies the blocks in order while the signatures of the blocks after the current one are
-// checked on the side: verification overlaps the rules and the store writes.
+// Applies the blocks in order while the blocks after the current one are decoded and their
+// signatures checked on the side (on all cores): verification overlaps the rules and the store
+// writes, and each block is decoded once. The checked blocks are committed in runs
+// (BlockApplier::StageCertified, one write per run). The blocks before an invalid one are
+// committed, as when each block was written alone; then the sender is judged (Failed).
 bool BlockSync::ApplyBatch(const chain::PubKey& from, const v1::SyncResponse& response) {
+  const int count = response.blocks_size();
+  struct Slot {
+    std::shared_ptr<chain::DecodedBlock> decoded;
+    bool done = false;  // GUARDED_BY(mu)
+  };
+  std::vector<Slot> slots(count);
+  std::mutex mu;
+  std::condition_variable cv;
   std::atomic<bool> stop{false};
-  if (response.blocks_size() > 1) {
-    background_->Start([&] {
-      for (int i = 1; i < response.blocks_size() && !stop; ++i) {
-        applier_->PreVerify(response.blocks(i));
-      }
-    });
-  }
+  // What the previous batch wrote is freed on the helper thread, after its checks.
+  background_->Start([&, garbage = std::move(garbage_)]() mutable {
+    for (int i = 0; i < count && !stop; ++i) {
+      auto decoded = applier_->PreVerify(response.blocks(i));
+      std::lock_guard lock(mu);
+      slots[i].decoded = std::move(decoded);
+      slots[i].done = true;
+      cv.notify_one();
+    }
+    garbage.clear();
+  });
   bool go_on = true;
-  for (const auto& block : response.blocks()) {
+  for (int i = 0; i < count; ++i) {
+    std::shared_ptr<chain::DecodedBlock> decoded;
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return slots[i].done; });
+      decoded = std::move(slots[i].decoded);
+    }
     chain::FailPoint("sync-apply");  // crash tests only (chain/io/failpoint.h)
-    auto applied = Apply(block);
+    auto applied = Stage(response.blocks(i), std::move(decoded));
     if (applied.ok()) {
       if (metrics_) metrics_->OnSyncBlockReceived(*applied);
       continue;
     }
-    go_on =
-        Failed(from, Reject(applied.status().reason(), "sync from " + transport_->PeerName(from) +
-                                                           ": " + applied.status().message()));
+    go_on = Flushed(from) &&
+            Failed(from, Reject(applied.status().reason(),
+                                "sync from " + transport_->PeerName(from) + ": " +
+                                    applied.status().message()));
     break;
   }
+  if (go_on) go_on = Flushed(from);
   stop = true;
   background_->Wait();
   return go_on;
+}
+
+chain::Result<bool> BlockSync::Stage(const v1::Block& block,
+                                     std::shared_ptr<chain::DecodedBlock> decoded) {
+  auto staged = applier_->StageCertified(block, std::move(decoded));
+  // As Apply: a block we cannot place yet is nobody's fault.
+  if (!staged.ok() && staged.status().reason() == Reason::kNotFound) return false;
+  return staged;
+}
+
+bool BlockSync::Flushed(const chain::PubKey& from) {
+  Status flushed = applier_->FlushStaged();
+  return flushed.ok() || Failed(from, flushed);
 }
 
 void BlockSync::OnCommitAnnounce(const chain::PubKey& from, const v1::Block& block) {

@@ -7,8 +7,10 @@
 // its certificate against the genesis validator set and every record before committing it.
 // When an answer arrives the request for the range after it goes out at once, to the next
 // peer that is ahead (requests rotate between them), so that peer reads and sends it while
-// this batch is applied; the signatures of the batch's later blocks are checked meanwhile on
-// the side (Background), each only after its block's certificate. Only the answer to the
+// this batch is applied; the batch's blocks are decoded and their signatures checked on the
+// side (Background, all cores), each only after its block's certificate, and handed over
+// decoded; the checked blocks are written in runs (BlockApplier::StageCertified, FlushStaged),
+// and the blocks before an invalid one are committed. Only the answer to the
 // request in flight is taken (same peer, same first height); anything else is dropped. A
 // peer that sends an invalid block is banned (IsPeerFault); one that lets a request time out
 // or answers short is not asked for kSyncSlowPeerPause while another peer is ahead.
@@ -25,6 +27,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <vector>
 #include <optional>
 
 #include "agritrace/v1/peer.pb.h"
@@ -103,6 +107,10 @@ class BlockSync {
   bool ApplyBatch(const chain::PubKey& from, const v1::SyncResponse& response);
   // Applies a certified block at tip + 1: Ok(false) when it is not (yet) the next block.
   chain::Result<bool> Apply(const v1::Block& block);
+  // Stages a certified block (BlockApplier::StageCertified): Ok(false) as Apply.
+  chain::Result<bool> Stage(const v1::Block& block, std::shared_ptr<chain::DecodedBlock> decoded);
+  // Writes the staged blocks; false when the node cannot go on (as Failed).
+  bool Flushed(const chain::PubKey& from);
   // A block of `from` failed: ban it for a fault, stop the node for a failure of ours.
   // False when the node cannot go on.
   bool Failed(const chain::PubKey& from, const chain::Status& status);
@@ -128,6 +136,8 @@ class BlockSync {
   size_t next_peer_ = 0;   // rotates the source
   int64_t next_tick_ms_ = 0;
   int64_t next_announce_ms_ = 0;
+  // Written blocks (BlockApplier::SetReleaser), freed by the next batch's helper work.
+  std::vector<std::shared_ptr<void>> garbage_;
 };
 
 }  // namespace agritrace::node

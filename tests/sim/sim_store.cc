@@ -129,22 +129,44 @@ chain::Result<v1::Block> SimStore::GetBlockHead(uint64_t height) const {
   return head;
 }
 
-// The same preconditions as ChainStore::CommitBlock, then every change at once.
 Status SimStore::CommitBlock(const chain::DecodedBlock& block, const chain::StateOverlay& changes) {
-  const uint64_t height = block.header.height();
-  if (height != tip_.height + 1 || block.header.prev_hash() != chain::AsBytes(tip_.hash)) {
-    return Reject(Reason::kMalformed, "block " + std::to_string(height) +
-                                          " does not extend the stored tip " +
-                                          std::to_string(tip_.height));
+  return CommitBlocks({&block}, changes);
+}
+
+// The same preconditions as ChainStore::CommitBlocks, then every change at once.
+Status SimStore::CommitBlocks(const std::vector<const chain::DecodedBlock*>& blocks,
+                              const chain::StateOverlay& changes) {
+  if (blocks.empty() || blocks.size() > chain::kMaxBlocksPerCommit) {
+    return Reject(Reason::kMalformed, "no block or too many blocks to commit");
   }
+  chain::ChainTip next = tip_;
+  for (const chain::DecodedBlock* block : blocks) {
+    const uint64_t height = block->header.height();
+    if (height != next.height + 1 || block->header.prev_hash() != chain::AsBytes(next.hash)) {
+      return Reject(Reason::kMalformed, "block " + std::to_string(height) +
+                                            " does not extend the stored tip " +
+                                            std::to_string(next.height));
+    }
+    next = chain::ChainTip{height, block->hash};
+  }
+  const uint64_t first = blocks.front()->header.height();
   for (const auto& [id, location] : changes.records()) {
-    if (location.first != height || location.second >= block.records.size() ||
-        block.records[location.second].id != id) {
-      return Reject(Reason::kMalformed, "the state changes do not belong to this block");
+    const chain::DecodedBlock* block = location.first >= first && location.first - first < blocks.size()
+                                           ? blocks[location.first - first]
+                                           : nullptr;
+    if (block == nullptr || location.second >= block->records.size() ||
+        block->records[location.second].id != id) {
+      return Reject(Reason::kMalformed, "the state changes do not belong to these blocks");
     }
   }
   AGRI_RETURN_IF_ERROR(BeginWrite("block"));
-  for (const chain::Record& record : block.records) records_[record.id] = record.signer;
+  for (const chain::DecodedBlock* block : blocks) {
+    for (const chain::Record& record : block->records) records_[record.id] = record.signer;
+    for (const chain::DecodedEvidence& evidence : block->evidence) {
+      evidence_.emplace(evidence.offence, block->header.height());
+    }
+    blocks_.push_back(block->block);
+  }
   for (const auto& [key, lot] : changes.lots()) lots_[key] = lot;
   for (const auto& [key, participant] : changes.participants()) participants_[key] = participant;
   for (const auto& [id, plot] : changes.plots()) plots_[id] = plot;
@@ -154,11 +176,7 @@ Status SimStore::CommitBlock(const chain::DecodedBlock& block, const chain::Stat
   for (const auto& [name, key] : changes.names()) names_[name] = key;
   for (const auto& nonce : changes.nonces()) nonces_.insert(nonce);
   if (changes.validator_governance()) governance_ = *changes.validator_governance();
-  for (const chain::DecodedEvidence& evidence : block.evidence) {
-    evidence_.emplace(evidence.offence, height);
-  }
-  blocks_.push_back(block.block);
-  tip_ = chain::ChainTip{height, block.hash};
+  tip_ = next;
   return Status::Ok();
 }
 

@@ -71,6 +71,8 @@ class SimStore final : public chain::BlockStore, public chain::SafetyStore {
   chain::Result<v1::Block> GetBlockHead(uint64_t height) const override;
   chain::Status CommitBlock(const chain::DecodedBlock& block,
                             const chain::StateOverlay& changes) override;
+  chain::Status CommitBlocks(const std::vector<const chain::DecodedBlock*>& blocks,
+                             const chain::StateOverlay& changes) override;
   std::optional<uint64_t> EvidenceHeight(const chain::Offence& offence) const override;
   // Every committed offence with the height of the block that holds it.
   const std::map<chain::Offence, uint64_t>& committed_evidence() const { return evidence_; }

@@ -230,6 +230,53 @@ TEST_F(StoreTest, RejectsChangesForAnotherBlock) {
   EXPECT_EQ(store_->Tip().height, 0u);
 }
 
+// Block sync writes a run of blocks in one write: all of them or, when any does not follow
+// its predecessor, none.
+TEST_F(StoreTest, CommitBlocksWritesARunAllOrNothing) {
+  Result<DecodedBlock> b1 = Build(1, genesis_.hash, {Harvest("L1")});
+  ASSERT_TRUE(b1.ok());
+  Result<DecodedBlock> b2 = Build(2, BlockHash(b1->block.header()), {Harvest("L2")});
+  ASSERT_TRUE(b2.ok());
+  Result<DecodedBlock> stray = Build(3, Sha256("elsewhere"), {});
+  ASSERT_TRUE(stray.ok());
+  StateOverlay changes(store_.get());
+  changes.AddRecord(b1->records[0].id, 1, 0);
+  changes.AddRecord(b2->records[0].id, 2, 0);
+  changes.AddNonce(farmer_.public_key(), 2);
+  v1::LotState lot;
+  *lot.mutable_lot() = LotKeyOf("L2");
+  changes.PutLot(kLot2, lot);
+  changes.AddHistory({kLot2, b2->records[0].id, 2, 0});
+
+  Status refused = store_->CommitBlocks({&*b1, &*b2, &*stray}, changes);
+  EXPECT_EQ(refused.reason(), Reason::kMalformed);
+  EXPECT_EQ(store_->Tip().height, 0u);
+  EXPECT_FALSE(store_->HasRecord(b1->records[0].id)) << "nothing of the run is written";
+  EXPECT_EQ(store_->CommitBlocks({}, changes).reason(), Reason::kMalformed);
+  EXPECT_EQ(store_->CommitBlocks({&*b2}, changes).reason(), Reason::kMalformed);
+
+  ASSERT_TRUE(store_->CommitBlocks({&*b1, &*b2}, changes).ok());
+  Reopen();
+  EXPECT_EQ(store_->Tip().height, 2u);
+  EXPECT_EQ(store_->Tip().hash, BlockHash(b2->block.header()));
+  EXPECT_EQ(store_->GetRecord(b1->records[0].id)->height, 1u);
+  EXPECT_EQ(store_->GetRecord(b2->records[0].id)->height, 2u);
+  EXPECT_EQ(store_->GetBlock(1)->records_size(), 1);
+  EXPECT_TRUE(MessageDifferencer::Equals(*store_->GetBlock(2), b2->block));
+  EXPECT_TRUE(store_->GetLot(kLot2).has_value());
+  EXPECT_THAT(HistoryIds(kLot2), ElementsAre(b2->records[0].id));
+  EXPECT_TRUE(store_->HasNonce(farmer_.public_key(), 2));
+}
+
+TEST_F(StoreTest, CommitBlocksRejectsChangesOutsideTheRun) {
+  Result<DecodedBlock> b1 = Build(1, genesis_.hash, {Harvest("L1")});
+  ASSERT_TRUE(b1.ok());
+  StateOverlay changes(store_.get());
+  changes.AddRecord(b1->records[0].id, 2, 0);  // placed in a block the run does not hold
+  EXPECT_EQ(store_->CommitBlocks({&*b1}, changes).reason(), Reason::kMalformed);
+  EXPECT_EQ(store_->Tip().height, 0u);
+}
+
 TEST_F(StoreTest, RejectsDataDirectoryOfAnotherNetwork) {
   store_.reset();
   Result<std::unique_ptr<ChainStore>> other = ChainStore::Open(dir_, MakeGenesis("genesis B"));

@@ -89,6 +89,24 @@ class BlockApplierTest : public ::testing::Test {
         chain::SignVote(keys_[i], kChain, height, round, v1::VOTE_TYPE_PREVOTE, chain::Hash256{1}),
         chain::SignVote(keys_[i], kChain, height, round, v1::VOTE_TYPE_PREVOTE, chain::Hash256{2}));
   }
+  // A block after `parent` (staged or committed), certified by three of four.
+  v1::Block CertifiedAfter(const v1::Block& parent, std::vector<v1::Envelope> records = {},
+                           std::vector<v1::Evidence> evidence = {}) {
+    v1::BlockHeader header;
+    EXPECT_TRUE(header.ParseFromString(parent.header()));
+    const uint64_t height = header.height() + 1;
+    v1::Block block = chain::MakeBlock(kChain, height, chain::BlockHash(parent.header()),
+                                       header.time_ms() + 1, keys_[0].public_key(), records,
+                                       evidence);
+    chain::Hash256 hash = chain::BlockHash(block.header());
+    auto* cert = block.mutable_certificate();
+    cert->set_height(height);
+    cert->set_block_hash(chain::AsBytes(hash));
+    for (size_t i = 0; i < 3; ++i) {
+      *cert->add_signatures() = chain::SignPrecommit(keys_[i], kChain, height, 0, hash);
+    }
+    return block;
+  }
   // A certified block with no records or evidence, to move the tip.
   void CommitEmpty() { ASSERT_TRUE(applier_->CommitCertified(Certified(3)).ok()); }
 
@@ -284,6 +302,73 @@ TEST_F(BlockApplierTest, BuildIncludesPendingEvidenceButNotCommittedOffences) {
   ASSERT_TRUE(applier_->CommitCertified(built).ok());
   ASSERT_EQ(seen.evidence.size(), 1u);
   EXPECT_EQ(seen.evidence[0].validator, keys_[3].public_key());
+}
+
+// Block sync's runs: staged blocks are checked on the state the ones before them leave and
+// written together; nothing is committed before FlushStaged, then all of them at once.
+TEST_F(BlockApplierTest, StagesARunOfBlocksAndCommitsThemInOneWrite) {
+  std::vector<uint64_t> seen;
+  applier_->SetCommitListener([&](const CommittedBlock& block) { seen.push_back(block.height); });
+  v1::Block b1 = Certified(3);
+  v1::Block b2 = CertifiedAfter(b1);
+  v1::Block b3 = CertifiedAfter(b2);
+  ASSERT_TRUE(*applier_->StageCertified(b1, nullptr));
+  // A block decoded (and checked) ahead by PreVerify is taken as it is.
+  auto pre = applier_->PreVerify(b2);
+  ASSERT_NE(pre, nullptr);
+  ASSERT_TRUE(*applier_->StageCertified(b2, pre));
+  ASSERT_TRUE(*applier_->StageCertified(b3, applier_->PreVerify(b3)));
+  EXPECT_FALSE(*applier_->StageCertified(b2, nullptr)) << "the same block again is no fault";
+  EXPECT_EQ(applier_->StageCertified(CertifiedAfter(CertifiedAfter(b3)), nullptr).status().reason(),
+            Reason::kNotFound);
+  EXPECT_EQ(store_->Tip().height, 0u) << "nothing is written before the flush";
+  EXPECT_TRUE(seen.empty());
+  ASSERT_TRUE(applier_->FlushStaged().ok());
+  EXPECT_EQ(store_->Tip().height, 3u);
+  EXPECT_EQ(store_->Tip().hash, chain::BlockHash(b3.header()));
+  EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_TRUE(applier_->FlushStaged().ok()) << "an empty run writes nothing";
+  EXPECT_FALSE(*applier_->CommitCertified(b3));
+}
+
+TEST_F(BlockApplierTest, RefusesABadBlockInARunAndKeepsTheBlocksBeforeIt) {
+  v1::Block b1 = Certified(3);
+  v1::Block b2 = CertifiedAfter(b1);
+  ASSERT_TRUE(applier_->StageCertified(b1, nullptr).ok());
+  ASSERT_TRUE(applier_->StageCertified(b2, applier_->PreVerify(b2)).ok());
+  // A bad signature, a record the rules refuse (its signer is not registered) and a
+  // certificate without a quorum are each refused, even pre-verified.
+  v1::Envelope forged = TestRecord(chain::PrivateKey::Generate(), 1);
+  (*forged.mutable_signature())[0] ^= 1;
+  v1::Block bad_signature = CertifiedAfter(b2, {forged});
+  EXPECT_EQ(applier_->PreVerify(bad_signature), nullptr);
+  EXPECT_EQ(applier_->StageCertified(bad_signature, applier_->PreVerify(bad_signature))
+                .status()
+                .reason(),
+            Reason::kBadSignature);
+  v1::Block unregistered = CertifiedAfter(b2, {TestRecord(chain::PrivateKey::Generate(), 1)});
+  auto refused = applier_->StageCertified(unregistered, applier_->PreVerify(unregistered));
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().reason(), Reason::kNotFound);
+  v1::Block uncertified = CertifiedAfter(b2);
+  uncertified.mutable_certificate()->mutable_signatures()->RemoveLast();
+  uncertified.mutable_certificate()->mutable_signatures()->RemoveLast();
+  EXPECT_EQ(applier_->PreVerify(uncertified), nullptr);
+  EXPECT_FALSE(applier_->StageCertified(uncertified, nullptr).ok());
+  // The run before the bad block commits (the rule of sync: blocks before it are kept).
+  ASSERT_TRUE(applier_->FlushStaged().ok());
+  EXPECT_EQ(store_->Tip().height, 2u);
+  EXPECT_EQ(store_->Tip().hash, chain::BlockHash(b2.header()));
+}
+
+// Evidence is checked against the committed chain (EvidenceHeight), so a run is written after
+// each block that holds some: the same offence in a later block of the run is a replay.
+TEST_F(BlockApplierTest, ARunIsWrittenAfterABlockWithEvidence) {
+  v1::Block b1 = Certified(3, {}, {DoubleVote(2, 1)});
+  ASSERT_TRUE(applier_->StageCertified(b1, nullptr).ok());
+  EXPECT_EQ(store_->Tip().height, 1u);
+  v1::Block b2 = CertifiedAfter(b1, {}, {DoubleVote(2, 1)});
+  EXPECT_EQ(applier_->StageCertified(b2, nullptr).status().reason(), Reason::kReplay);
 }
 
 }  // namespace

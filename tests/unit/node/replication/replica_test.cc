@@ -59,6 +59,11 @@ class FaultyStore final : public chain::BlockStore, public chain::SafetyStore {
     if (fail_commits) return chain::Reject(Reason::kIoError, "fsync failed (test)");
     return store_->CommitBlock(block, changes);
   }
+  Status CommitBlocks(const std::vector<const chain::DecodedBlock*>& blocks,
+                      const chain::StateOverlay& changes) override {
+    if (fail_commits) return chain::Reject(Reason::kIoError, "fsync failed (test)");
+    return store_->CommitBlocks(blocks, changes);
+  }
   std::optional<uint64_t> EvidenceHeight(const chain::Offence& offence) const override {
     return store_->EvidenceHeight(offence);
   }
