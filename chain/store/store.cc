@@ -56,8 +56,8 @@ constexpr const char* kCertPrefix = "cert/";
 constexpr const char* kScopePrefix = "scope/";
 
 // RocksDB options, chosen by measuring `scripts/bench.sh --growth` (docs/performance.md,
-// "Growth"): the record path's cost must not grow with the chain, and the node's memory must not
-// either. Every byte RocksDB holds is bounded by a constant below: memtables by
+// "Growth"): the record path's cost must not grow with the chain, and the node's memory must
+// not either. Every byte RocksDB holds is bounded by a constant below: memtables by
 // kWriteBufferBytes, data, index and filter blocks by kBlockCacheBytes, open table readers by
 // kMaxOpenFiles.
 
@@ -65,9 +65,9 @@ constexpr const char* kScopePrefix = "scope/";
 // charged to it too (cache_index_and_filter_blocks), so the total stays this size however long
 // the chain grows; without that every open SST file keeps its index and filter on the heap,
 // outside any bound, and with max_open_files = -1 (RocksDB's default) every file stays open.
-// 128 MiB holds the filters and indexes of a
-// 5-million-record chain (partitioned, below, only the partitions in use) plus the working set
-// of recent lots and blocks.
+// Estimated for 5 million records: filters at 10 bits per key over ~16 million keys are about
+// 20 MiB and indexes less, so 128 MiB holds them (partitioned, below: only the partitions in
+// use) plus the working set of recent lots and blocks.
 constexpr size_t kBlockCacheBytes = 128 << 20;
 // Index and filter blocks go to the cache's high-priority pool, so a scan of cold data blocks
 // (a sync peer reading old blocks) does not evict the filters every new record's lookups need.
@@ -76,12 +76,13 @@ constexpr double kBlockCacheHighPriRatio = 0.5;
 // when the sum passes it).
 constexpr size_t kWriteBufferBytes = 128 << 20;
 // One memtable of a column family that grows with every record (records, nonces, history,
-// lots, blocks, lineage): about 80,000 records' worth. Measured: with RocksDB's default (64 MiB
-// each) and a memtable Bloom filter sized from it, the Bloom filters alone (6.4 MiB allocated
-// when a memtable is created) used most of the old 64 MiB total, and the write buffer manager
-// flushed memtables of 7 MiB (median; of which ~1 MiB data): 204 flushes for 530,000
-// records, each column family every ~16,000 records, each flush an L0 file that every lookup
-// checks until compaction catches up, and compaction work on 2 cores.
+// lots, blocks, lineage): about 80,000 records' worth (flushes measured at a median 30 MiB,
+// 12 for 530,000 records). Before: with RocksDB's default (64 MiB each) and a memtable Bloom
+// filter sized from it, the Bloom filters alone (6.4 MiB allocated when a memtable is created)
+// used most of the old 64 MiB total, and the write buffer manager flushed memtables of 7 MiB
+// (median; of which ~1 MiB data): 204 flushes for 530,000 records, each column family every
+// ~16,000 records, each flush an L0 file that every lookup checks until compaction catches up,
+// and compaction work on 2 cores.
 constexpr size_t kLargeCfWriteBufferBytes = 32 << 20;
 // The column families that stay small (names, participants, meta, safety, origin, evidence).
 constexpr size_t kSmallCfWriteBufferBytes = 4 << 20;
@@ -93,8 +94,8 @@ constexpr double kBloomBitsPerKey = 10;
 // lookups that miss (a new record's id, its nonce) without a skip-list walk.
 constexpr double kMemtableBloomRatio = 0.02;
 // SST files kept open (table readers and their metadata; blocks are in the cache). A
-// 5-million-record chain has about 100 files, so this is never reached in practice and only
-// bounds a pathological LSM tree.
+// 5-million-record chain is about 1.7 GB of SST files (330 B per record), some 30-100 files of
+// up to 64 MiB, so this is not reached in practice and only bounds a pathological LSM tree.
 constexpr int kMaxOpenFiles = 1000;
 // Decoded participants kept in memory (a county has thousands; this bounds a hostile chain).
 constexpr size_t kMaxCachedParticipants = 100'000;
@@ -121,7 +122,8 @@ bool GrowsWithChain(size_t cf) {
 
 rocksdb::ColumnFamilyOptions CfOptions(size_t cf, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions options;
-  options.write_buffer_size = GrowsWithChain(cf) ? kLargeCfWriteBufferBytes : kSmallCfWriteBufferBytes;
+  options.write_buffer_size =
+      GrowsWithChain(cf) ? kLargeCfWriteBufferBytes : kSmallCfWriteBufferBytes;
   // L0 and L1 hold the newest few tens of megabytes and are rewritten soon by compaction:
   // compressing them only spends CPU that verification needs. LZ4 below them is cheap; ZSTD
   // squeezes the bottom level, where most of a long chain's bytes end up (disk per record is a
