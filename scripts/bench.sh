@@ -305,7 +305,10 @@ bench_growth() {
     log "(g) filling: $filled records on chain, $chunk more"
     "$BIN/agritrace-bench" --dir "$dir" --records "$chunk" --batch 200 --json \
       >"$RESULTS/g_fill_$n.json" || log "(g) some fill records did not commit (g_fill_$n.json)"
-    filled=$((filled + $(jq_py "$RESULTS/g_fill_$n.json" 'd["committed"]')))
+    local got
+    got=$(jq_py "$RESULTS/g_fill_$n.json" 'd["committed"]')
+    ((got > 0)) || die "(g) fill call $n committed nothing (g_fill_$n.json)"
+    filled=$((filled + got))
   done
   t_fill=$(date +%s.%N)
   log "(g) $filled records on chain: $G_RECORDS records, batch 200"
