@@ -4,6 +4,7 @@
 # machine, the date and the commands.
 #
 #   scripts/bench.sh [--quick] [--no-doc] [--keep]
+#   scripts/bench.sh --growth [--growth-records N] [--no-doc] [--keep]
 #
 #   (a) one validator (agritrace-node init): saturation, committed records/s vs raw verify
 #   (b) devnet of 4 validators + 1 observer: the sustained rate, then p99 latency at 80% of it
@@ -14,6 +15,10 @@
 #   (f) disk bytes per committed record after a full compaction, vs the signed envelope
 #
 # --quick: smaller runs (a couple of minutes) to check the tools; the figures mean little.
+# --growth: only (g), growth: one validator's committed/s on an empty chain, then filled to
+#   N records (--growth-records, default 5,000,000; 10-20 minutes on 2 cores), then again;
+#   the node's peak RSS throughout and disk per record after a full compaction. Writes its own
+#   section (growth:begin / growth:end) of docs/performance.md.
 # --no-doc: print the table, leave docs/performance.md alone. --keep: keep the work directory.
 # Binaries come from $AGRITRACE_BIN (default build/bin; built with scripts/setup.sh when
 # missing); wrk, hyperfine, nginx are installed with apt when missing (benchmarks only). Not a test:
@@ -25,14 +30,17 @@ source "$HERE/lib.sh"
 BIN=${AGRITRACE_BIN:-$ROOT/build/bin}
 export AGRITRACE_PASSWORD=${AGRITRACE_PASSWORD:-agritrace-dev}
 
-QUICK=0 DOC=1 KEEP=0
-for arg in "$@"; do
-  case $arg in
+QUICK=0 DOC=1 KEEP=0 GROWTH=0 GROWTH_RECORDS=5000000
+while (($#)); do
+  case $1 in
     --quick) QUICK=1 ;;
     --no-doc) DOC=0 ;;
     --keep) KEEP=1 ;;
-    *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    --growth) GROWTH=1 ;;
+    --growth-records) GROWTH=1 GROWTH_RECORDS=${2:?--growth-records needs a number}; shift ;;
+    *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
+  shift
 done
 
 # Sizes: full run <= 15 minutes on 2 cores; --quick a couple of minutes.
@@ -73,14 +81,18 @@ need_tools() {
   done
 }
 
-WORK=$(mktemp -d /tmp/agritrace-bench.XXXXXX)
+# --growth keeps its own name: its chain takes a while to build.
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/agritrace-$( ((GROWTH)) && echo growth || echo bench).XXXXXX")
 RESULTS=$WORK/results
 mkdir -p "$RESULTS"
 PIDS=()
 DEVNETS=()
+SAMPLER=
 cleanup() {
   local pid dir
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  if [[ -n $SAMPLER ]]; then kill "$SAMPLER" 2>/dev/null || true; fi
+
   for dir in "${DEVNETS[@]}"; do "$HERE/devnet.sh" down "$dir" >/dev/null 2>&1 || true; done
   if ((KEEP)); then log "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
@@ -354,6 +366,90 @@ if stamps and commits:
 print(json.dumps(out))
 PY
 }
+
+# (g) growth: one validator made by `agritrace-node init`; the fixed run (G_RECORDS, batch 200)
+# on the empty chain, then the chain filled to GROWTH_RECORDS in calls of at most G_CHUNK
+# records (each agritrace-bench call presigns its whole load first: G_CHUNK bounds its memory,
+# about 650 bytes per record, 304 MB measured for 470,000), then the fixed run again. The
+# node's VmRSS is sampled every second from start to stop; then the stopped node's directory
+# is compacted and measured.
+G_RECORDS=30000 G_CHUNK=500000
+bench_growth() {
+  local dir=$WORK/growth grpc=127.0.0.1:$(free_port) http=127.0.0.1:$(free_port) pid
+  log "(g) one validator, empty chain: $G_RECORDS records, batch 200"
+  "$BIN/agritrace-node" init --dir "$dir" --grpc-addr "$grpc" --http-addr "$http" \
+    --scrypt-n 1024 >/dev/null
+  "$BIN/agritrace-node" run --dir "$dir" >"$WORK/growth.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  # VmRSS (kB) every second, with the time: phases are split by the times below.
+  (while kill -0 "$pid" 2>/dev/null; do
+     echo "$(date +%s.%N) $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)"
+     sleep 1
+   done) >"$RESULTS/g_rss.txt" &
+  SAMPLER=$!
+  wait_for_node "$BIN/agritrace" "$grpc"
+  local t_start t_empty t_fill t_full
+  t_start=$(date +%s.%N)
+  "$BIN/agritrace-bench" --dir "$dir" --records "$G_RECORDS" --batch 200 --json \
+    >"$RESULTS/g_empty.json" || log "(g) some records did not commit on the empty chain"
+  t_empty=$(date +%s.%N)
+  local filled chunk n=0
+  filled=$(jq_py "$RESULTS/g_empty.json" 'd["committed"]')
+  while ((filled < GROWTH_RECORDS)); do
+    chunk=$((GROWTH_RECORDS - filled))
+    ((chunk > G_CHUNK)) && chunk=$G_CHUNK
+    n=$((n + 1))
+    log "(g) filling: $filled records on chain, $chunk more"
+    "$BIN/agritrace-bench" --dir "$dir" --records "$chunk" --batch 200 --json \
+      >"$RESULTS/g_fill_$n.json" || log "(g) some fill records did not commit (g_fill_$n.json)"
+    local got
+    got=$(jq_py "$RESULTS/g_fill_$n.json" 'd["committed"]')
+    ((got > 0)) || die "(g) fill call $n committed nothing (g_fill_$n.json)"
+    filled=$((filled + got))
+  done
+  t_fill=$(date +%s.%N)
+  log "(g) $filled records on chain: $G_RECORDS records, batch 200"
+  "$BIN/agritrace-bench" --dir "$dir" --records "$G_RECORDS" --batch 200 --json \
+    >"$RESULTS/g_full.json" || log "(g) some records did not commit on the full chain"
+  t_full=$(date +%s.%N)
+  cp "$dir/data/LOG" "$RESULTS/g_rocksdb_LOG" 2>/dev/null || true
+  stop_pid "$pid"
+  unset 'PIDS[-1]'
+  wait "$SAMPLER" 2>/dev/null || true
+  log "(g) compacting and measuring the data directory"
+  "$BIN/agritrace-dbstat" "$dir/data" --compact --json >"$RESULTS/g_disk.json"
+  echo "{\"start\": $t_start, \"empty_done\": $t_empty, \"fill_done\": $t_fill, \"full_done\": $t_full, \"fill_calls\": $n, \"chunk\": $G_CHUNK}" \
+    >"$RESULTS/g_phases.json"
+}
+
+run_growth() {
+  need_tools
+  local t0 load_before elapsed table
+  t0=$(date +%s)
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  "$BIN/agritrace-bench" --raw-verify --json >"$RESULTS/raw.json"
+  bench_growth
+  elapsed=$(($(date +%s) - t0))
+  log "growth done in ${elapsed}s; results in $RESULTS"
+  table=$WORK/growth.md
+  python3 "$ROOT/bench/growth_report.py" "$RESULTS" --target "$GROWTH_RECORDS" \
+    --elapsed "$elapsed" --load "$load_before / $(cut -d' ' -f1-3 /proc/loadavg)" \
+    --commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo +dirty)" \
+    >"$table"
+  python3 "$ROOT/bench/growth_report.py" --summary "$RESULTS" --target "$GROWTH_RECORDS" \
+    >"$RESULTS/g_growth.json"
+  cat "$table"
+  if ((DOC)); then
+    python3 "$ROOT/bench/growth_report.py" --splice "$ROOT/docs/performance.md" "$table"
+    log "growth table written to docs/performance.md"
+  fi
+}
+
+if ((GROWTH)); then
+  run_growth
+  exit 0
+fi
 
 need_tools
 T0=$(date +%s)

@@ -55,16 +55,48 @@ constexpr const char* kBanPrefix = "ban/";
 constexpr const char* kCertPrefix = "cert/";
 constexpr const char* kScopePrefix = "scope/";
 
-// Shared by every column family. A node mostly reads recent lots and participants; 64 MiB
-// holds a busy co-op's working set without crowding the rest of a small server.
-constexpr size_t kBlockCacheBytes = 64 << 20;
-// Bounds all memtables together: the chain writes one batch per block, so write throughput
-// is modest and a larger buffer would only delay flushes and grow recovery time.
-constexpr size_t kWriteBufferBytes = 64 << 20;
+// RocksDB options, chosen by measuring `scripts/bench.sh --growth` (docs/performance.md,
+// "Growth"): the record path's cost must not grow with the chain, and the node's memory must
+// not either. Every byte RocksDB holds is bounded by a constant below: memtables by
+// kWriteBufferBytes, data, index and filter blocks by kBlockCacheBytes, open table readers by
+// kMaxOpenFiles.
+
+// Data, index and filter blocks of every column family, together. Index and filter blocks are
+// charged to it too (cache_index_and_filter_blocks), so the total stays this size however long
+// the chain grows; without that every open SST file keeps its index and filter on the heap,
+// outside any bound, and with max_open_files = -1 (RocksDB's default) every file stays open.
+// Estimated for 5 million records: filters at 10 bits per key over ~16 million keys are about
+// 20 MiB and indexes less, so 128 MiB holds them (partitioned, below: only the partitions in
+// use) plus the working set of recent lots and blocks.
+constexpr size_t kBlockCacheBytes = 128 << 20;
+// Index and filter blocks go to the cache's high-priority pool, so a scan of cold data blocks
+// (a sync peer reading old blocks) does not evict the filters every new record's lookups need.
+constexpr double kBlockCacheHighPriRatio = 0.5;
+// Every memtable together (RocksDB's write buffer manager flushes the largest column family
+// when the sum passes it).
+constexpr size_t kWriteBufferBytes = 128 << 20;
+// One memtable of a column family that grows with every record (records, nonces, history,
+// lots, blocks, lineage): about 80,000 records' worth (flushes measured at a median 30 MiB,
+// 12 for 530,000 records). Before: with RocksDB's default (64 MiB each) and a memtable Bloom
+// filter sized from it, the Bloom filters alone (6.4 MiB allocated when a memtable is created)
+// used most of the old 64 MiB total, and the write buffer manager flushed memtables of 7 MiB
+// (median; of which ~1 MiB data): 204 flushes for 530,000 records, each column family every
+// ~16,000 records, each flush an L0 file that every lookup checks until compaction catches up,
+// and compaction work on 2 cores.
+constexpr size_t kLargeCfWriteBufferBytes = 32 << 20;
+// The column families that stay small (names, participants, meta, safety, origin, evidence).
+constexpr size_t kSmallCfWriteBufferBytes = 4 << 20;
 // Ten bits per key gives about a 1% false-positive rate for point lookups (RocksDB's guide).
+// Whole-key filtering (RocksDB's default): lookups are by exact key.
 constexpr double kBloomBitsPerKey = 10;
-// Memtable Bloom filter size as a fraction of the write buffer (RocksDB suggests 0.1 or less).
-constexpr double kMemtableBloomRatio = 0.1;
+// Memtable Bloom filter size as a fraction of the write buffer: 0.02 of 32 MiB is 5 Mbit, about
+// 10 bits per key for the ~400,000 smallest (nonce) keys a memtable holds. It answers the
+// lookups that miss (a new record's id, its nonce) without a skip-list walk.
+constexpr double kMemtableBloomRatio = 0.02;
+// SST files kept open (table readers and their metadata; blocks are in the cache). A
+// 5-million-record chain is about 1.7 GB of SST files (330 B per record), some 30-100 files of
+// up to 64 MiB, so this is not reached in practice and only bounds a pathological LSM tree.
+constexpr int kMaxOpenFiles = 1000;
 // Decoded participants kept in memory (a county has thousands; this bounds a hostile chain).
 constexpr size_t kMaxCachedParticipants = 100'000;
 // Two-core machines are the target; compaction must not starve consensus.
@@ -82,20 +114,47 @@ bool IsPointLookup(size_t cf) {
          cf == kNonces || cf == kOrigin;
 }
 
+// Column families that grow with every record or block.
+bool GrowsWithChain(size_t cf) {
+  return cf == kBlocks || cf == kRecords || cf == kLots || cf == kNonces || cf == kHistory ||
+         cf == kLineage;
+}
+
 rocksdb::ColumnFamilyOptions CfOptions(size_t cf, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions options;
-  // LZ4 is cheap enough for every level; ZSTD squeezes the cold bottom level, where most
-  // of a long chain's bytes end up.
-  if (Supports(rocksdb::kLZ4Compression)) options.compression = rocksdb::kLZ4Compression;
+  options.write_buffer_size =
+      GrowsWithChain(cf) ? kLargeCfWriteBufferBytes : kSmallCfWriteBufferBytes;
+  // L0 and L1 hold the newest few tens of megabytes and are rewritten soon by compaction:
+  // compressing them only spends CPU that verification needs. LZ4 below them is cheap; ZSTD
+  // squeezes the bottom level, where most of a long chain's bytes end up (disk per record is a
+  // target). Applies to files written from now on; older files keep theirs.
+  const rocksdb::CompressionType middle =
+      Supports(rocksdb::kLZ4Compression) ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
+  options.compression = middle;
+  options.compression_per_level.assign(options.num_levels, middle);
+  options.compression_per_level[0] = options.compression_per_level[1] = rocksdb::kNoCompression;
   if (Supports(rocksdb::kZSTD)) options.bottommost_compression = rocksdb::kZSTD;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
+  // Index and filter blocks live in the bounded cache, not on the heap per open file. L0
+  // files are checked by every lookup, so theirs are pinned (L0 is at most a few files).
+  table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
   if (IsPointLookup(cf)) {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
+    // Partitioned: a large file's index and filter are split into 4 KiB partitions loaded as
+    // needed, with only the small top level pinned, so the cache need not hold a whole file's
+    // filter to answer one lookup and memory stays bounded as files grow.
+    table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+    table.partition_filters = true;
+    table.pin_top_level_index_and_filter = true;
     // Most lookups of a new record (its id, its signer's nonce) miss: a Bloom filter over
     // the memtable answers them without walking the skip list.
     options.memtable_whole_key_filtering = true;
     options.memtable_prefix_bloom_size_ratio = kMemtableBloomRatio;
+    // Not optimize_filters_for_hits: it drops the bottom level's filters, which hold most
+    // keys, and the record path's lookups are the misses those filters answer.
   }
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
@@ -107,8 +166,16 @@ rocksdb::DBOptions DbOptions() {
   options.create_missing_column_families = true;
   options.db_write_buffer_size = kWriteBufferBytes;
   options.max_background_jobs = kMaxBackgroundJobs;
+  options.max_open_files = kMaxOpenFiles;
   options.keep_log_file_num = 5;  // info logs only; enough to debug the last few restarts
   return options;
+}
+
+std::shared_ptr<rocksdb::Cache> NewBlockCache() {
+  rocksdb::LRUCacheOptions cache;
+  cache.capacity = kBlockCacheBytes;
+  cache.high_pri_pool_ratio = kBlockCacheHighPriRatio;
+  return rocksdb::NewLRUCache(cache);
 }
 
 Status IoError(const std::string& what, const rocksdb::Status& status) {
@@ -253,7 +320,7 @@ Status ChainStore::Impl::CheckGenesis(const Genesis& genesis) {
 Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir,
                                                      const Genesis& genesis) {
   auto impl = std::make_unique<Impl>();
-  impl->cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  impl->cache = NewBlockCache();
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (size_t i = 0; i < kCfCount; ++i) {
     descriptors.emplace_back(kCfNames[i], CfOptions(i, impl->cache));

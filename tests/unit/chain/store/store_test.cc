@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -185,6 +188,65 @@ TEST_F(StoreTest, CommittedStateSurvivesReopen) {
   EXPECT_TRUE(store_->HasNonce(farmer_.public_key(), 2));
   EXPECT_FALSE(store_->HasNonce(farmer_.public_key(), 3));
   EXPECT_FALSE(store_->HasNonce(validator_.public_key(), 1));
+}
+
+// The options RocksDB writes its files with changed (partitioned index and filters, index and
+// filter blocks in the block cache, no compression at L0-L1, explicit write buffers): a data
+// directory whose files were all written with the earlier options must still open and answer.
+// Every SST file records its own format, so only the files written from now on change.
+TEST_F(StoreTest, OpensFilesWrittenWithTheEarlierOptions) {
+  ASSERT_TRUE(CommitHarvests({"L1", "L2"}).ok());
+  v1::Block committed = *store_->GetBlock(1);
+  Hash256 id0 = ComputeRecordId(committed.records(0).body(), committed.records(0).signer(),
+                                committed.records(0).signature());
+  store_.reset();
+  {  // Rewrite every file with the earlier options: one full-filter, unpartitioned table format,
+     // LZ4 everywhere, memtable Bloom at 0.1 of RocksDB's default write buffer, all files open.
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const std::string& name : names) {
+      rocksdb::ColumnFamilyOptions cf;
+      cf.compression = rocksdb::kLZ4Compression;
+      cf.memtable_whole_key_filtering = true;
+      cf.memtable_prefix_bloom_size_ratio = 0.1;
+      rocksdb::BlockBasedTableOptions table;
+      table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+      cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+      descriptors.emplace_back(name, cf);
+    }
+    rocksdb::DBOptions options;
+    options.db_write_buffer_size = 64 << 20;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir_, descriptors, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::CompactRangeOptions compact;
+    compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    for (auto* handle : handles) {
+      ASSERT_TRUE(db->Flush(rocksdb::FlushOptions(), handle).ok());
+      ASSERT_TRUE(db->CompactRange(compact, handle, nullptr, nullptr).ok());
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    }
+    ASSERT_TRUE(db->Close().ok());
+  }
+  Reopen();
+  EXPECT_EQ(store_->Tip().height, 1u);
+  EXPECT_TRUE(store_->HasRecord(id0));
+  EXPECT_FALSE(store_->HasRecord(Sha256("never committed")));
+  EXPECT_TRUE(store_->HasNonce(farmer_.public_key(), 2));
+  EXPECT_FALSE(store_->HasNonce(farmer_.public_key(), 3));
+  EXPECT_TRUE(store_->GetLot(kLot1).has_value());
+  EXPECT_FALSE(store_->GetLot(kLot10).has_value());
+  ASSERT_TRUE(CommitHarvests({"L10"}).ok());
+  Reopen();
+  EXPECT_EQ(store_->Tip().height, 2u);
+  EXPECT_TRUE(store_->GetLot(kLot10).has_value());
+  EXPECT_TRUE(store_->HasNonce(farmer_.public_key(), 3));
+  EXPECT_THAT(HistoryIds(kLot1), ElementsAre(id0));
+  Result<v1::Block> block = store_->GetBlock(1);
+  ASSERT_TRUE(block.ok()) << block.status().ToString();
+  EXPECT_TRUE(MessageDifferencer::Equals(*block, committed));
 }
 
 TEST_F(StoreTest, BlockExtendsTheChainOfHashes) {
