@@ -3,8 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <vector>
 
 #include "chain/io/failpoint.h"
@@ -234,33 +232,27 @@ void BlockSync::OnSyncResponse(const chain::PubKey& from, const v1::SyncResponse
 // committed, as when each block was written alone; then the sender is judged (Failed).
 bool BlockSync::ApplyBatch(const chain::PubKey& from, const v1::SyncResponse& response) {
   const int count = response.blocks_size();
-  struct Slot {
-    std::shared_ptr<chain::DecodedBlock> decoded;
-    bool done = false;  // GUARDED_BY(mu)
-  };
-  std::vector<Slot> slots(count);
-  std::mutex mu;
-  std::condition_variable cv;
+  // Block i's slot is written by the helper before `ready` passes i and read by this thread
+  // after (release/acquire on `ready`; C++20 atomic wait, no lock).
+  std::vector<std::shared_ptr<chain::DecodedBlock>> slots(count);
+  std::atomic<int> ready{0};
   std::atomic<bool> stop{false};
   // What the previous batch wrote is freed on the helper thread, after its checks.
   background_->Start([&, garbage = std::move(garbage_)]() mutable {
     for (int i = 0; i < count && !stop; ++i) {
-      auto decoded = applier_->PreVerify(response.blocks(i));
-      std::lock_guard lock(mu);
-      slots[i].decoded = std::move(decoded);
-      slots[i].done = true;
-      cv.notify_one();
+      slots[i] = applier_->PreVerify(response.blocks(i));
+      ready.store(i + 1, std::memory_order_release);
+      ready.notify_one();
     }
     garbage.clear();
   });
   bool go_on = true;
   for (int i = 0; i < count; ++i) {
-    std::shared_ptr<chain::DecodedBlock> decoded;
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return slots[i].done; });
-      decoded = std::move(slots[i].decoded);
+    for (int seen = ready.load(std::memory_order_acquire); seen <= i;
+         seen = ready.load(std::memory_order_acquire)) {
+      ready.wait(seen, std::memory_order_acquire);
     }
+    std::shared_ptr<chain::DecodedBlock> decoded = std::move(slots[i]);
     chain::FailPoint("sync-apply");  // crash tests only (chain/io/failpoint.h)
     auto applied = Stage(response.blocks(i), std::move(decoded));
     if (applied.ok()) {
