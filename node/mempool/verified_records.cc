@@ -55,7 +55,8 @@ chain::Status VerifiedRecords::Verify(const chain::Record& record) {
   const std::optional<chain::ParsedPubKey> signer = ParsedSigner(record.signer);
   if (!signer || !chain::VerifySchnorrParsed(
                      *signer, chain::RecordSigningHash(record.envelope.body()), record.signature)) {
-    // The one wording of a bad signature, whatever made it bad.
+    // The one wording of a bad signature, whatever made it bad (a second verification, paid
+    // only by a record that fails).
     AGRI_RETURN_IF_ERROR(chain::VerifyRecordSignature(record));
   }
   Remember(record.id);
