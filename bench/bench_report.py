@@ -210,13 +210,14 @@ agritrace-dbstat C/validator-1/data --compact --json
 """
 
 
-def splice(doc_path, table_path):
+def splice(doc_path, table_path, begin_marker=BEGIN, end_marker=END):
+    """Replaces the doc's section between the markers with the table's (appends it if absent)."""
     doc = open(doc_path).read()
     section = open(table_path).read()
-    begin = doc.find(BEGIN.split(" (")[0])
-    end = doc.find(END)
+    begin = doc.find(begin_marker.split(" (")[0])
+    end = doc.find(end_marker)
     if begin >= 0 and end > begin:
-        doc = doc[:begin] + section.rstrip("\n") + doc[end + len(END):]
+        doc = doc[:begin] + section.rstrip("\n") + doc[end + len(end_marker):]
     else:
         doc = doc.rstrip("\n") + "\n\n" + section
     with open(doc_path, "w") as f:

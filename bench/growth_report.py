@@ -18,6 +18,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_report  # noqa: E402
 from bench_report import machine  # noqa: E402
 
 BEGIN = "<!-- growth:begin (written by scripts/bench.sh --growth: edit the script, not this section) -->"
@@ -157,16 +158,7 @@ agritrace-dbstat D/data --compact --json                      # after stopping t
 
 
 def splice(doc_path, table_path):
-    doc = open(doc_path).read()
-    section = open(table_path).read()
-    begin = doc.find(BEGIN.split(" (")[0])
-    end = doc.find(END)
-    if begin >= 0 and end > begin:
-        doc = doc[:begin] + section.rstrip("\n") + doc[end + len(END):]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + section
-    with open(doc_path, "w") as f:
-        f.write(doc)
+    bench_report.splice(doc_path, table_path, BEGIN, END)
 
 
 def main():
