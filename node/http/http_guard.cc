@@ -111,9 +111,17 @@ struct GuardedHttpServer::Impl {
         logger(std::move(l)),
         limiter(o.requests_per_second, o.burst_requests, kMaxHttpRateLimitedClients),
         cache(o.cache_epoch ? std::make_unique<ResponseCache>() : nullptr),
-        ioc(std::make_unique<net::io_context>(static_cast<int>(o.io_threads))),
-        acceptor(std::make_unique<tcp::acceptor>(*ioc)),
-        accept_retry(std::make_unique<net::steady_timer>(*ioc)) {}
+        iocs(MakeLoops(std::max<size_t>(1, o.io_threads))),
+        acceptor(std::make_unique<tcp::acceptor>(*iocs[0])),
+        accept_retry(std::make_unique<net::steady_timer>(*iocs[0])) {}
+
+  // One single-threaded event loop per thread: a connection lives on one loop (round robin), so
+  // its reads, writes and timers never wake another thread, as nginx's workers own theirs.
+  static std::vector<std::unique_ptr<net::io_context>> MakeLoops(size_t count) {
+    std::vector<std::unique_ptr<net::io_context>> loops;
+    for (size_t i = 0; i < count; ++i) loops.push_back(std::make_unique<net::io_context>(1));
+    return loops;
+  }
 
   bool Limited(const std::string& address) const {
     return options.limit_loopback || !IsLoopbackAddress(address);
@@ -158,7 +166,9 @@ struct GuardedHttpServer::Impl {
 
   // Destroyed in Stop(), in this order, so connections still waiting in the event loop are
   // freed while the counters above exist.
-  std::unique_ptr<net::io_context> ioc;
+  std::vector<std::unique_ptr<net::io_context>> iocs;  // the acceptor's is iocs[0]
+  std::atomic<size_t> next_loop{0};
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<net::steady_timer> accept_retry;
   std::vector<std::thread> io_threads;
@@ -488,7 +498,7 @@ struct Refusal : std::enable_shared_from_this<Refusal> {
 }  // namespace
 
 void GuardedHttpServer::Impl::Accept() {
-  acceptor->async_accept(net::make_strand(*ioc),
+  acceptor->async_accept(net::make_strand(*iocs[next_loop++ % iocs.size()]),
                          [this](const boost::system::error_code& ec, tcp::socket socket) {
                            OnAccept(ec, std::move(socket));
                          });
@@ -538,7 +548,7 @@ GuardedHttpServer::~GuardedHttpServer() { Stop(); }
 
 chain::Status GuardedHttpServer::Bind(const std::string& host, int port) {
   boost::system::error_code ec;
-  tcp::resolver resolver(*impl_->ioc);
+  tcp::resolver resolver(*impl_->iocs[0]);
   const auto endpoints = resolver.resolve(host, std::to_string(port),
                                           tcp::resolver::passive | tcp::resolver::numeric_service,
                                           ec);
@@ -570,27 +580,29 @@ void GuardedHttpServer::Start() {
   Impl& impl = *impl_;
   impl.workers.emplace(std::max<size_t>(1, impl.options.handler_threads), kMaxHttpQueuedRequests);
   impl.Accept();
-  for (size_t i = 0; i < std::max<size_t>(1, impl.options.io_threads); ++i) {
-    impl.io_threads.emplace_back([&impl] { impl.ioc->run(); });
+  for (auto& loop : impl.iocs) {
+    impl.keep_running.emplace_back(loop->get_executor());  // idle loops wait for connections
+    impl.io_threads.emplace_back([&impl, io = loop.get()] { io->run(); });
   }
 }
 
 void GuardedHttpServer::Stop() {
   Impl& impl = *impl_;
-  if (impl.stopping.exchange(true) || !impl.ioc) return;
-  net::post(*impl.ioc, [&impl] {
+  if (impl.stopping.exchange(true) || impl.iocs.empty()) return;
+  net::post(*impl.iocs[0], [&impl] {
     boost::system::error_code ignored;
     impl.acceptor->close(ignored);
     impl.accept_retry->cancel(ignored);
   });
   if (impl.workers) impl.workers->Stop();  // the requests being handled finish
-  impl.ioc->stop();
+  for (auto& loop : impl.iocs) loop->stop();
   for (auto& thread : impl.io_threads) thread.join();
   impl.io_threads.clear();
+  impl.keep_running.clear();
   // Connections still in the event loop are freed with it (their counters still exist).
   impl.accept_retry.reset();
   impl.acceptor.reset();
-  impl.ioc.reset();
+  impl.iocs.clear();
   impl.workers.reset();
 }
 
