@@ -1,6 +1,7 @@
 // GuardedHttpServer: the gateway's HTTP/1.1 server, event-driven (Boost.Beast on Boost.Asio),
 // hardened against hostile and slow clients. A connection costs a socket, a timer and a small
-// buffer, never a thread: `io_threads` event-loop threads wait on every connection at once, and
+// buffer, never a thread: `io_threads` event loops (one thread each; a connection stays on the
+// one it was accepted onto, round robin) wait on every connection at once, and
 // only a request that has arrived whole goes to one of `handler_threads` workers (handlers read
 // the store, which may take milliseconds; the event loop never waits for them). So a thousand
 // clients that trickle their headers hold a thousand cheap sockets, and a shopper on another
