@@ -1,5 +1,7 @@
 #include "chain/model/record.h"
 
+#include "chain/model/record_verify.h"
+
 #include "chain/base/hash.h"
 #include "chain/base/limits.h"
 
@@ -52,11 +54,24 @@ Result<Record> DecodeRecordBytes(std::string_view serialized_envelope) {
   return DecodeRecord(envelope);
 }
 
+namespace {
+Status BadRecordSignature() {
+  return Reject(Reason::kBadSignature,
+                "the signature does not match the record and signer key; it was altered or "
+                "signed with another key");
+}
+}  // namespace
+
 Status VerifyRecordSignature(const Record& record) {
   if (!VerifySchnorr(record.signer, RecordSigningHash(record.envelope.body()), record.signature)) {
-    return Reject(Reason::kBadSignature,
-                  "the signature does not match the record and signer key; it was altered or "
-                  "signed with another key");
+    return BadRecordSignature();
+  }
+  return Status::Ok();
+}
+
+Status VerifyRecordSignature(const Record& record, const ParsedPubKey& signer) {
+  if (!VerifySchnorrParsed(signer, RecordSigningHash(record.envelope.body()), record.signature)) {
+    return BadRecordSignature();
   }
   return Status::Ok();
 }

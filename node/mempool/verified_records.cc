@@ -1,5 +1,7 @@
 #include "node/mempool/verified_records.h"
 
+#include "chain/model/record_verify.h"
+
 #include <algorithm>
 #include <atomic>
 #include <thread>
@@ -53,12 +55,8 @@ chain::Status VerifiedRecords::Verify(const chain::Record& record) {
   }
   // Outside the lock: verification is the expensive part and needs no shared state.
   const std::optional<chain::ParsedPubKey> signer = ParsedSigner(record.signer);
-  if (!signer || !chain::VerifySchnorrParsed(
-                     *signer, chain::RecordSigningHash(record.envelope.body()), record.signature)) {
-    // The one wording of a bad signature, whatever made it bad (a second verification, paid
-    // only by a record that fails).
-    AGRI_RETURN_IF_ERROR(chain::VerifyRecordSignature(record));
-  }
+  AGRI_RETURN_IF_ERROR(signer ? chain::VerifyRecordSignature(record, *signer)
+                              : chain::VerifyRecordSignature(record));  // not on the curve
   Remember(record.id);
   return chain::Status::Ok();
 }

@@ -41,5 +41,19 @@ TEST(VerifiedRecordsTest, VerifiesEachRecordOnceAndRejectsForgeries) {
   EXPECT_EQ(verified.Verify(*bad).reason(), Reason::kBadSignature);  // failures not cached
 }
 
+// A signer key that is not on the curve never reaches the parsed-key cache; the record is
+// refused with the same reason as a forged signature.
+TEST(VerifiedRecordsTest, RefusesASignerKeyOffTheCurve) {
+  auto farmer = chain::PrivateKey::Generate();
+  v1::Envelope envelope = TestRecord(farmer, 1);
+  envelope.set_signer(std::string(32, '\xff'));  // x >= the field size: no such point
+  auto record = chain::DecodeRecord(envelope);
+  ASSERT_TRUE(record.ok()) << record.status().ToString();
+  VerifiedRecords verified(10);
+  EXPECT_EQ(verified.Verify(*record).reason(), Reason::kBadSignature);
+  EXPECT_EQ(verified.Verify(*record).reason(), Reason::kBadSignature);
+  EXPECT_FALSE(verified.Contains(record->id));
+}
+
 }  // namespace
 }  // namespace agritrace::node
